@@ -1,0 +1,25 @@
+//! Server functions and the data they return. The data source is the [`ssr::Catalog`] the
+//! server provides through context; this crate never talks to a database itself.
+
+mod dto;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+pub use dto::*;
+
+use crate::domain::VenueId;
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Searches venues by name or address, optionally of one kind.
+#[server(endpoint = "search_venues", input = Json)]
+pub async fn search_venues(query: VenueQuery) -> Result<SearchPage, AppError> {
+    ssr::catalog()?.search_venues(&query).await
+}
+
+/// One venue with its licence, grades, cameras and latest inspections.
+#[server(endpoint = "get_venue", input = Json)]
+pub async fn get_venue(id: VenueId) -> Result<VenueDetail, AppError> {
+    ssr::catalog()?.venue(id).await?.ok_or(AppError::NotFound)
+}

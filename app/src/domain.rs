@@ -1,0 +1,205 @@
+//! Domain vocabulary shared by the server and the browser: IDs and the closed sets of values
+//! (venue kinds, statuses, grades, kitchen areas). Each enum has a stable `code` used in the
+//! database, URLs and the open-data API, and parses back from it.
+
+use serde::{Deserialize, Serialize};
+
+/// Identifies a venue (餐饮服务单位).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct VenueId(pub i64);
+
+/// Identifies a camera.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CameraId(pub i64);
+
+impl std::fmt::Display for VenueId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::fmt::Display for CameraId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// Declares a closed set of values with a stable text code.
+macro_rules! coded_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable code stored in the database and used in URLs.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            /// Parses a code; `None` for anything unknown.
+            pub fn from_code(code: &str) -> Option<Self> {
+                match code { $($code => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+coded_enum!(
+    /// What kind of catering business a venue is.
+    VenueKind {
+        Restaurant => "restaurant",
+        SchoolCanteen => "school_canteen",
+        ElderlyMealPoint => "elderly_meal_point",
+        CentralKitchen => "central_kitchen",
+        Other => "other",
+    }
+);
+
+coded_enum!(
+    /// Whether a venue is trading. Closed venues must not count as "connected".
+    VenueStatus {
+        Operating => "operating",
+        Suspended => "suspended",
+        Closed => "closed",
+    }
+);
+
+coded_enum!(
+    /// The dynamic grade given at an inspection (量化分级动态等级).
+    DynamicGrade {
+        Excellent => "excellent",
+        Good => "good",
+        Fair => "fair",
+    }
+);
+
+coded_enum!(
+    /// The annual grade (年度等级).
+    AnnualGrade {
+        A => "A",
+        B => "B",
+        C => "C",
+    }
+);
+
+coded_enum!(
+    /// Severity of an inspection finding.
+    Severity {
+        Critical => "critical",
+        General => "general",
+    }
+);
+
+coded_enum!(
+    /// Where in the kitchen a camera looks.
+    KitchenArea {
+        SpecialRoom => "special_room",
+        Cooking => "cooking",
+        RoughPrep => "rough_prep",
+        Cutting => "cutting",
+        Dishwashing => "dishwashing",
+        Serving => "serving",
+        Storage => "storage",
+        StapleFood => "staple_food",
+    }
+);
+
+coded_enum!(
+    /// Why an inspection took place.
+    InspectionKind {
+        Routine => "routine",
+        FollowUp => "follow_up",
+        Complaint => "complaint",
+        Special => "special",
+    }
+);
+
+/// Whether a licence is still valid on a given day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LicenceValidity {
+    Valid,
+    /// Valid, but expires within 90 days.
+    ExpiringSoon,
+    Expired,
+}
+
+/// A food business licence number (食品经营许可证编号): `JY` followed by 14 digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LicenceNumber(String);
+
+/// Why a licence number was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LicenceNumberError {
+    #[error("a licence number starts with \"JY\"")]
+    MissingPrefix,
+    #[error("a licence number has 14 digits after \"JY\", found {0} characters")]
+    WrongLength(usize),
+    #[error("a licence number has only digits after \"JY\"")]
+    NotDigits,
+}
+
+impl LicenceNumber {
+    /// Validates the format. Surrounding whitespace is ignored and a lower-case prefix accepted.
+    pub fn parse(input: &str) -> Result<Self, LicenceNumberError> {
+        let s = input.trim();
+        let rest = match s.get(..2) {
+            Some(p) if p.eq_ignore_ascii_case("JY") => &s[2..],
+            _ => return Err(LicenceNumberError::MissingPrefix),
+        };
+        if rest.chars().count() != 14 {
+            return Err(LicenceNumberError::WrongLength(rest.chars().count()));
+        }
+        if !rest.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(LicenceNumberError::NotDigits);
+        }
+        Ok(LicenceNumber(format!("JY{rest}")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for LicenceNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licence_number_accepts_the_standard_format() {
+        let n = LicenceNumber::parse(" jy24403100012345 ").unwrap();
+        assert_eq!(n.as_str(), "JY24403100012345");
+    }
+
+    #[test]
+    fn licence_number_rejects_bad_input_with_a_reason() {
+        assert_eq!(LicenceNumber::parse("SP24403100012345"), Err(LicenceNumberError::MissingPrefix));
+        assert_eq!(LicenceNumber::parse("JY2440310001234"), Err(LicenceNumberError::WrongLength(13)));
+        assert_eq!(LicenceNumber::parse("JY2440310001234X"), Err(LicenceNumberError::NotDigits));
+        assert_eq!(LicenceNumber::parse("J"), Err(LicenceNumberError::MissingPrefix));
+    }
+
+    #[test]
+    fn codes_round_trip() {
+        for k in VenueKind::ALL {
+            assert_eq!(VenueKind::from_code(k.code()), Some(*k));
+        }
+        for a in KitchenArea::ALL {
+            assert_eq!(KitchenArea::from_code(a.code()), Some(*a));
+        }
+        assert_eq!(VenueStatus::from_code("gone"), None);
+    }
+}

@@ -1,0 +1,315 @@
+//! User-interface text in Simplified Chinese (the default) and English.
+//!
+//! The language comes from the `lang` cookie, set by `GET /lang/{code}`; the server renders in
+//! it and marks `<html lang>`, and the browser reads that attribute back when it hydrates, so
+//! both sides always agree.
+
+use crate::domain::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, LicenceValidity, Severity, VenueKind, VenueStatus};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// The BCP 47 tag for `lang` attributes.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Zh => "zh-CN",
+            Lang::En => "en",
+        }
+    }
+
+    /// Parses a cookie value or `lang` attribute; unknown values fall back to Chinese.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.trim().to_ascii_lowercase().starts_with("en") {
+            Lang::En
+        } else {
+            Lang::Zh
+        }
+    }
+
+    /// The language to offer a switch to.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    pub fn tr(self) -> &'static Tr {
+        match self {
+            Lang::Zh => &ZH,
+            Lang::En => &EN,
+        }
+    }
+}
+
+/// Every fixed string of the interface.
+pub struct Tr {
+    pub site_name: &'static str,
+    pub tagline: &'static str,
+    pub switch_to: &'static str,
+    pub search_label: &'static str,
+    pub search_placeholder: &'static str,
+    pub search_button: &'static str,
+    pub all_kinds: &'static str,
+    pub kind_label: &'static str,
+    pub results_count: &'static str,
+    pub no_results: &'static str,
+    pub loading: &'static str,
+    pub error_unavailable: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub back_home: &'static str,
+    pub cameras: &'static str,
+    pub licence: &'static str,
+    pub licence_number: &'static str,
+    pub licence_holder: &'static str,
+    pub legal_representative: &'static str,
+    pub premises: &'static str,
+    pub business_items: &'static str,
+    pub issued_on: &'static str,
+    pub valid_until: &'static str,
+    pub issuing_authority: &'static str,
+    pub no_licence: &'static str,
+    pub grade: &'static str,
+    pub dynamic_grade: &'static str,
+    pub annual_grade: &'static str,
+    pub grade_pending: &'static str,
+    pub inspections: &'static str,
+    pub no_inspections: &'static str,
+    pub no_findings: &'static str,
+    pub points: &'static str,
+    pub address: &'static str,
+    pub jurisdiction: &'static str,
+    pub status: &'static str,
+    pub key_venue: &'static str,
+    pub connected_on: &'static str,
+    pub public_camera: &'static str,
+    pub private_camera: &'static str,
+}
+
+pub static ZH: Tr = Tr {
+    site_name: "明厨",
+    tagline: "看得见的后厨",
+    switch_to: "English",
+    search_label: "搜索餐饮单位",
+    search_placeholder: "名称或地址",
+    search_button: "搜索",
+    all_kinds: "全部类型",
+    kind_label: "单位类型",
+    results_count: "家单位",
+    no_results: "没有找到符合条件的单位。",
+    loading: "加载中…",
+    error_unavailable: "服务暂时不可用，请稍后再试。",
+    not_found_title: "页面不存在",
+    not_found_body: "您要找的页面或单位不存在。",
+    back_home: "返回首页",
+    cameras: "后厨摄像头",
+    licence: "食品经营许可证",
+    licence_number: "许可证编号",
+    licence_holder: "经营者名称",
+    legal_representative: "法定代表人（负责人）",
+    premises: "经营场所",
+    business_items: "经营项目",
+    issued_on: "发证日期",
+    valid_until: "有效期至",
+    issuing_authority: "发证机关",
+    no_licence: "暂无许可证信息",
+    grade: "量化分级",
+    dynamic_grade: "动态等级",
+    annual_grade: "年度等级",
+    grade_pending: "待评定",
+    inspections: "监督检查记录",
+    no_inspections: "暂无检查记录",
+    no_findings: "未发现问题",
+    points: "扣分",
+    address: "地址",
+    jurisdiction: "所属辖区",
+    status: "经营状态",
+    key_venue: "重点餐饮单位",
+    connected_on: "接入日期",
+    public_camera: "公开",
+    private_camera: "仅监管可见",
+};
+
+pub static EN: Tr = Tr {
+    site_name: "Mingchu",
+    tagline: "Kitchens you can see",
+    switch_to: "中文",
+    search_label: "Search food businesses",
+    search_placeholder: "Name or address",
+    search_button: "Search",
+    all_kinds: "All types",
+    kind_label: "Type",
+    results_count: "venues",
+    no_results: "No venues match your search.",
+    loading: "Loading…",
+    error_unavailable: "The service is unavailable. Please try again later.",
+    not_found_title: "Page not found",
+    not_found_body: "The page or venue you are looking for does not exist.",
+    back_home: "Back to the home page",
+    cameras: "Kitchen cameras",
+    licence: "Food business licence",
+    licence_number: "Licence number",
+    licence_holder: "Operator",
+    legal_representative: "Legal representative",
+    premises: "Premises",
+    business_items: "Business items",
+    issued_on: "Issued on",
+    valid_until: "Valid until",
+    issuing_authority: "Issuing authority",
+    no_licence: "No licence on record",
+    grade: "Hygiene grade",
+    dynamic_grade: "Inspection grade",
+    annual_grade: "Annual grade",
+    grade_pending: "Not yet graded",
+    inspections: "Inspections",
+    no_inspections: "No inspections on record",
+    no_findings: "No problems found",
+    points: "points",
+    address: "Address",
+    jurisdiction: "Area",
+    status: "Status",
+    key_venue: "Key venue",
+    connected_on: "Connected on",
+    public_camera: "Public",
+    private_camera: "Regulators only",
+};
+
+impl Lang {
+    pub fn venue_kind(self, k: VenueKind) -> &'static str {
+        match (self, k) {
+            (Lang::Zh, VenueKind::Restaurant) => "餐馆",
+            (Lang::Zh, VenueKind::SchoolCanteen) => "学校食堂",
+            (Lang::Zh, VenueKind::ElderlyMealPoint) => "老年助餐点",
+            (Lang::Zh, VenueKind::CentralKitchen) => "中央厨房",
+            (Lang::Zh, VenueKind::Other) => "其他",
+            (Lang::En, VenueKind::Restaurant) => "Restaurant",
+            (Lang::En, VenueKind::SchoolCanteen) => "School canteen",
+            (Lang::En, VenueKind::ElderlyMealPoint) => "Elderly meal point",
+            (Lang::En, VenueKind::CentralKitchen) => "Central kitchen",
+            (Lang::En, VenueKind::Other) => "Other",
+        }
+    }
+
+    pub fn venue_status(self, s: VenueStatus) -> &'static str {
+        match (self, s) {
+            (Lang::Zh, VenueStatus::Operating) => "正常营业",
+            (Lang::Zh, VenueStatus::Suspended) => "停业整顿",
+            (Lang::Zh, VenueStatus::Closed) => "已关闭",
+            (Lang::En, VenueStatus::Operating) => "Operating",
+            (Lang::En, VenueStatus::Suspended) => "Suspended",
+            (Lang::En, VenueStatus::Closed) => "Closed",
+        }
+    }
+
+    /// The grade with its face, e.g. "优秀（大笑）".
+    pub fn dynamic_grade(self, g: DynamicGrade) -> &'static str {
+        match (self, g) {
+            (Lang::Zh, DynamicGrade::Excellent) => "优秀（大笑）",
+            (Lang::Zh, DynamicGrade::Good) => "良好（微笑）",
+            (Lang::Zh, DynamicGrade::Fair) => "一般（平脸）",
+            (Lang::En, DynamicGrade::Excellent) => "Excellent (big smile)",
+            (Lang::En, DynamicGrade::Good) => "Good (smile)",
+            (Lang::En, DynamicGrade::Fair) => "Fair (flat face)",
+        }
+    }
+
+    pub fn annual_grade(self, g: AnnualGrade) -> &'static str {
+        match (self, g) {
+            (Lang::Zh, AnnualGrade::A) => "A级",
+            (Lang::Zh, AnnualGrade::B) => "B级",
+            (Lang::Zh, AnnualGrade::C) => "C级",
+            (Lang::En, g) => g.code(),
+        }
+    }
+
+    pub fn severity(self, s: Severity) -> &'static str {
+        match (self, s) {
+            (Lang::Zh, Severity::Critical) => "关键项",
+            (Lang::Zh, Severity::General) => "一般项",
+            (Lang::En, Severity::Critical) => "Critical",
+            (Lang::En, Severity::General) => "General",
+        }
+    }
+
+    pub fn kitchen_area(self, a: KitchenArea) -> &'static str {
+        match (self, a) {
+            (Lang::Zh, KitchenArea::SpecialRoom) => "专间",
+            (Lang::Zh, KitchenArea::Cooking) => "烹饪区",
+            (Lang::Zh, KitchenArea::RoughPrep) => "粗加工区",
+            (Lang::Zh, KitchenArea::Cutting) => "切配区",
+            (Lang::Zh, KitchenArea::Dishwashing) => "洗消间",
+            (Lang::Zh, KitchenArea::Serving) => "备餐区",
+            (Lang::Zh, KitchenArea::Storage) => "仓库",
+            (Lang::Zh, KitchenArea::StapleFood) => "主食加工区",
+            (Lang::En, KitchenArea::SpecialRoom) => "Special room",
+            (Lang::En, KitchenArea::Cooking) => "Cooking area",
+            (Lang::En, KitchenArea::RoughPrep) => "Rough preparation",
+            (Lang::En, KitchenArea::Cutting) => "Cutting area",
+            (Lang::En, KitchenArea::Dishwashing) => "Dish washing",
+            (Lang::En, KitchenArea::Serving) => "Serving preparation",
+            (Lang::En, KitchenArea::Storage) => "Storage",
+            (Lang::En, KitchenArea::StapleFood) => "Staple-food preparation",
+        }
+    }
+
+    pub fn inspection_kind(self, k: InspectionKind) -> &'static str {
+        match (self, k) {
+            (Lang::Zh, InspectionKind::Routine) => "日常检查",
+            (Lang::Zh, InspectionKind::FollowUp) => "复查",
+            (Lang::Zh, InspectionKind::Complaint) => "投诉核查",
+            (Lang::Zh, InspectionKind::Special) => "专项检查",
+            (Lang::En, InspectionKind::Routine) => "Routine",
+            (Lang::En, InspectionKind::FollowUp) => "Follow-up",
+            (Lang::En, InspectionKind::Complaint) => "Complaint check",
+            (Lang::En, InspectionKind::Special) => "Special campaign",
+        }
+    }
+
+    pub fn licence_validity(self, v: LicenceValidity) -> &'static str {
+        match (self, v) {
+            (Lang::Zh, LicenceValidity::Valid) => "有效",
+            (Lang::Zh, LicenceValidity::ExpiringSoon) => "即将到期",
+            (Lang::Zh, LicenceValidity::Expired) => "已过期",
+            (Lang::En, LicenceValidity::Valid) => "Valid",
+            (Lang::En, LicenceValidity::ExpiringSoon) => "Expires soon",
+            (Lang::En, LicenceValidity::Expired) => "Expired",
+        }
+    }
+}
+
+/// The language of the current page, provided by `App`.
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}
+
+/// The language the request asked for, on the server: the `lang` cookie, else Chinese.
+#[cfg(feature = "ssr")]
+pub fn request_lang() -> Lang {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| {
+            parts.headers.get_all(http::header::COOKIE).iter().find_map(|value| {
+                value.to_str().ok()?.split(';').find_map(|pair| {
+                    let (k, v) = pair.trim().split_once('=')?;
+                    (k == "lang").then(|| Lang::from_tag(v))
+                })
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// The language the server rendered, read back from `<html lang>` in the browser.
+#[cfg(not(feature = "ssr"))]
+pub fn request_lang() -> Lang {
+    document()
+        .document_element()
+        .and_then(|el| el.get_attribute("lang"))
+        .map(|tag| Lang::from_tag(&tag))
+        .unwrap_or_default()
+}

@@ -1,0 +1,79 @@
+//! The Mingchu web application: pages, components and server functions, rendered on the
+//! server (`ssr`) and hydrated in the browser (`hydrate`).
+
+pub mod api;
+pub mod components;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod pages;
+
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let lang = i18n::request_lang();
+    provide_context(lang);
+    let tr = lang.tr();
+
+    // Lets tests (and curious users) tell that the WebAssembly has taken over the page.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Html attr:lang=lang.tag()/>
+        <Title formatter=move |page: String| {
+            if page.is_empty() { tr.site_name.to_string() } else { format!("{page} · {}", tr.site_name) }
+        }/>
+        <Meta name="description" content=tr.tagline/>
+        <Meta name="theme-color" content="#0b6e4f"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Stylesheet id="leptos" href="/pkg/mingchu.css"/>
+        <Router>
+            <components::SiteHeader/>
+            <main id="main">
+                <Routes fallback=pages::NotFound>
+                    <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/venues/:id") view=pages::VenuePage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <components::SiteFooter/>
+        </Router>
+    }
+}
+
+/// The browser entry point: attaches to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}
+

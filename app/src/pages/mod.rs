@@ -1,0 +1,17 @@
+//! One module per route.
+
+mod home;
+mod not_found;
+mod venue;
+
+pub use home::HomePage;
+pub use not_found::NotFound;
+pub use venue::VenuePage;
+
+/// Marks the current server response as 404 (the page itself still renders).
+pub(crate) fn set_not_found_status() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+}

@@ -1,0 +1,158 @@
+use crate::api::{get_venue, Inspection, Licence, VenueDetail};
+use crate::components::{AnnualGradeBadge, GradeFace};
+use crate::domain::VenueId;
+use crate::error::AppError;
+use crate::i18n::use_lang;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// A venue's public page: status, grades, licence, cameras and inspections.
+#[component]
+pub fn VenuePage() -> impl IntoView {
+    let tr = use_lang().tr();
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok()).map(VenueId);
+    let venue = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_venue(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="loading">{tr.loading}</p> }>
+            {move || venue.get().map(|result| match result {
+                Ok(detail) => view! { <VenueView detail/> }.into_any(),
+                Err(AppError::NotFound) => view! { <super::NotFound/> }.into_any(),
+                Err(_) => view! { <p class="error" role="alert">{tr.error_unavailable}</p> }.into_any(),
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn VenueView(detail: VenueDetail) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let s = detail.summary;
+    view! {
+        <Title text=s.name.clone()/>
+        <article class="venue" data-venue-id=s.id.0>
+            <header class="venue-header">
+                <h1>{s.name.clone()}</h1>
+                <p class="venue-meta">
+                    <span class="kind">{lang.venue_kind(s.kind)}</span>
+                    " · "
+                    <span class=format!("status status-{}", s.status.code())>{lang.venue_status(s.status)}</span>
+                    {detail.is_key_venue.then(|| view! { " · " <span class="key-venue">{tr.key_venue}</span> })}
+                </p>
+                <dl class="facts">
+                    <dt>{tr.address}</dt><dd>{s.address.clone()}</dd>
+                    <dt>{tr.jurisdiction}</dt><dd>{s.jurisdiction.clone()}</dd>
+                    {detail.connected_on.map(|d| view! { <dt>{tr.connected_on}</dt><dd>{d}</dd> })}
+                </dl>
+            </header>
+
+            <section class="card grades" aria-labelledby="grade-h">
+                <h2 id="grade-h">{tr.grade}</h2>
+                <div class="grade-row">
+                    <div><span class="grade-caption">{tr.dynamic_grade}</span><GradeFace grade=s.dynamic_grade/></div>
+                    <div><span class="grade-caption">{tr.annual_grade}</span><AnnualGradeBadge grade=s.annual_grade/></div>
+                </div>
+            </section>
+
+            <LicenceCard licence=detail.licence/>
+
+            <section class="card cameras" aria-labelledby="cam-h">
+                <h2 id="cam-h">{tr.cameras} " (" {detail.cameras.len()} ")"</h2>
+                <ul class="camera-list">
+                    {detail.cameras.into_iter().map(|c| view! {
+                        <li class="camera" data-camera-id=c.id.0>
+                            <span class="camera-name">{c.name}</span>
+                            <span class="camera-area">{lang.kitchen_area(c.area)}</span>
+                            <span class="camera-visibility">{if c.public { tr.public_camera } else { tr.private_camera }}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+
+            <section class="card inspections" aria-labelledby="insp-h">
+                <h2 id="insp-h">{tr.inspections}</h2>
+                {if detail.inspections.is_empty() {
+                    view! { <p>{tr.no_inspections}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="inspection-list">
+                            {detail.inspections.into_iter().map(|i| view! { <InspectionItem inspection=i/> }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn LicenceCard(licence: Option<Licence>) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let Some(l) = licence else {
+        return view! {
+            <section class="card licence"><h2>{tr.licence}</h2><p>{tr.no_licence}</p></section>
+        }
+        .into_any();
+    };
+    view! {
+        <section class="card licence" aria-labelledby="lic-h">
+            <h2 id="lic-h">{tr.licence}</h2>
+            <dl class="facts">
+                <dt>{tr.licence_number}</dt><dd class="licence-number">{l.number}</dd>
+                <dt>{tr.licence_holder}</dt><dd>{l.holder}</dd>
+                <dt>{tr.legal_representative}</dt><dd>{l.legal_representative}</dd>
+                <dt>{tr.premises}</dt><dd>{l.premises}</dd>
+                <dt>{tr.business_items}</dt><dd>{l.business_items}</dd>
+                <dt>{tr.issued_on}</dt><dd>{l.issued_on}</dd>
+                <dt>{tr.valid_until}</dt>
+                <dd>
+                    {l.valid_until} " "
+                    <span class=format!("validity validity-{:?}", l.validity).to_lowercase()>{lang.licence_validity(l.validity)}</span>
+                </dd>
+                <dt>{tr.issuing_authority}</dt><dd>{l.authority}</dd>
+            </dl>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn InspectionItem(inspection: Inspection) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let i = inspection;
+    view! {
+        <li class="inspection">
+            <div class="inspection-head">
+                <time datetime=i.date.clone()>{i.date.clone()}</time>
+                <span class="inspection-kind">{lang.inspection_kind(i.kind)}</span>
+                <GradeFace grade=i.dynamic_grade/>
+            </div>
+            <p class="inspection-office">{i.office}</p>
+            {if i.findings.is_empty() {
+                view! { <p class="no-findings">{tr.no_findings}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="findings">
+                        {i.findings.into_iter().map(|f| view! {
+                            <li class=format!("finding severity-{}", f.severity.code())>
+                                <span class="finding-severity">{lang.severity(f.severity)}</span>
+                                <span class="finding-item">{f.item}</span>
+                                <span class="finding-points">"−" {f.points} " " {tr.points}</span>
+                                <p class="finding-remark">{f.remark}</p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,245 @@
+//! The public catalogue queries behind the app's server functions.
+
+use super::{Db, DbError};
+use app::api::ssr::Catalog;
+use app::api::{CameraSummary, Finding, Inspection, Licence, SearchPage, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE};
+use app::domain::*;
+use app::error::AppError;
+use chrono::{Duration, NaiveDate};
+
+/// Columns shared by search results and the venue page. Current grades come from the newest
+/// inspection and the newest annual rating.
+const SUMMARY_SELECT: &str = "
+    SELECT v.id, v.name, v.kind, v.status, v.address, j.name AS jurisdiction, v.is_key_venue, v.connected_on,
+        (SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id
+            ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1) AS dynamic_grade,
+        (SELECT r.grade FROM annual_ratings r WHERE r.venue_id = v.id ORDER BY r.year DESC LIMIT 1) AS annual_grade,
+        (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id AND c.is_public) AS camera_count
+    FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id";
+
+/// Search condition: `?1` text (empty = all), `?2` kind code (NULL = all).
+const SEARCH_WHERE: &str = "
+    WHERE (?1 = '' OR v.name LIKE ?1 ESCAPE '\\' OR v.address LIKE ?1 ESCAPE '\\')
+      AND (?2 IS NULL OR v.kind = ?2)";
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: i64,
+    name: String,
+    kind: String,
+    status: String,
+    address: String,
+    jurisdiction: String,
+    is_key_venue: bool,
+    connected_on: Option<String>,
+    dynamic_grade: Option<String>,
+    annual_grade: Option<String>,
+    camera_count: i64,
+}
+
+impl SummaryRow {
+    fn into_summary(self) -> Result<VenueSummary, DbError> {
+        Ok(VenueSummary {
+            id: VenueId(self.id),
+            kind: decode(VenueKind::from_code, &self.kind, "venue kind")?,
+            status: decode(VenueStatus::from_code, &self.status, "venue status")?,
+            dynamic_grade: self.dynamic_grade.as_deref().map(|g| decode(DynamicGrade::from_code, g, "grade")).transpose()?,
+            annual_grade: self.annual_grade.as_deref().map(|g| decode(AnnualGrade::from_code, g, "annual grade")).transpose()?,
+            camera_count: self.camera_count as u32,
+            name: self.name,
+            address: self.address,
+            jurisdiction: self.jurisdiction,
+        })
+    }
+}
+
+fn decode<T>(parse: fn(&str) -> Option<T>, code: &str, what: &str) -> Result<T, DbError> {
+    parse(code).ok_or_else(|| DbError::Corrupt(format!("unknown {what} {code:?}")))
+}
+
+/// A LIKE pattern matching `text` anywhere, with LIKE's wildcards escaped.
+fn contains_pattern(text: &str) -> String {
+    let text = text.trim();
+    if text.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// Today in China (UTC+8), which is when licences expire.
+fn today_in_china() -> NaiveDate {
+    (chrono::Utc::now() + Duration::hours(8)).date_naive()
+}
+
+pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> LicenceValidity {
+    if valid_until < today {
+        LicenceValidity::Expired
+    } else if valid_until <= today + Duration::days(90) {
+        LicenceValidity::ExpiringSoon
+    } else {
+        LicenceValidity::Valid
+    }
+}
+
+impl Db {
+    pub async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, DbError> {
+        let pattern = contains_pattern(&query.q);
+        let kind = query.kind.map(|k| k.code());
+        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM venues v {SEARCH_WHERE}"))
+            .bind(&pattern)
+            .bind(kind)
+            .fetch_one(&self.pool)
+            .await?;
+        let page_count = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+        let page = query.page.clamp(1, page_count);
+        // Trading venues first, then by name (pinyin order is not available in SQLite; code
+        // point order keeps it stable).
+        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
+            "{SUMMARY_SELECT} {SEARCH_WHERE}
+             ORDER BY CASE v.status WHEN 'operating' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, v.id
+             LIMIT ?3 OFFSET ?4"
+        ))
+        .bind(&pattern)
+        .bind(kind)
+        .bind(PAGE_SIZE)
+        .bind((page - 1) * PAGE_SIZE)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(SearchPage {
+            venues: rows.into_iter().map(SummaryRow::into_summary).collect::<Result<_, _>>()?,
+            total: total as u32,
+            page,
+            page_count,
+        })
+    }
+
+    pub async fn venue_detail(&self, id: VenueId) -> Result<Option<VenueDetail>, DbError> {
+        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE v.id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let is_key_venue = row.is_key_venue;
+        let connected_on = row.connected_on.clone();
+        let summary = row.into_summary()?;
+
+        let licence = sqlx::query_as::<_, (String, String, String, String, String, NaiveDate, NaiveDate, String)>(
+            "SELECT number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority
+             FROM licences WHERE venue_id = ? ORDER BY valid_until DESC LIMIT 1",
+        )
+        .bind(id.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .map(|(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| Licence {
+            validity: licence_validity(valid_until, today_in_china()),
+            number,
+            holder,
+            legal_representative,
+            premises,
+            business_items,
+            issued_on: issued_on.to_string(),
+            valid_until: valid_until.to_string(),
+            authority,
+        });
+
+        let cameras = sqlx::query_as::<_, (i64, String, String, bool)>(
+            "SELECT id, name, area, is_public FROM cameras WHERE venue_id = ? ORDER BY id",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(cid, name, area, public)| {
+            Ok(CameraSummary { id: CameraId(cid), name, area: decode(KitchenArea::from_code, &area, "area")?, public })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+
+        Ok(Some(VenueDetail {
+            summary,
+            is_key_venue,
+            connected_on,
+            licence,
+            inspections: self.latest_inspections(id, 10).await?,
+            cameras,
+        }))
+    }
+
+    /// The venue's newest inspections with their findings.
+    async fn latest_inspections(&self, id: VenueId, limit: u32) -> Result<Vec<Inspection>, DbError> {
+        let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
+            "SELECT i.id, i.inspected_on, i.kind, o.name, i.dynamic_grade
+             FROM inspections i JOIN supervision_offices o ON o.id = i.office_id
+             WHERE i.venue_id = ? ORDER BY i.inspected_on DESC, i.id DESC LIMIT ?",
+        )
+        .bind(id.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (inspection_id, date, kind, office, grade) in rows {
+            let findings = sqlx::query_as::<_, (String, String, i64, String)>(
+                "SELECT item, severity, points, remark FROM findings WHERE inspection_id = ? ORDER BY id",
+            )
+            .bind(inspection_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|(item, severity, points, remark)| {
+                Ok(Finding { item, severity: decode(Severity::from_code, &severity, "severity")?, points: points as u32, remark })
+            })
+            .collect::<Result<Vec<_>, DbError>>()?;
+            out.push(Inspection {
+                date,
+                kind: decode(InspectionKind::from_code, &kind, "inspection kind")?,
+                office,
+                dynamic_grade: grade.as_deref().map(|g| decode(DynamicGrade::from_code, g, "grade")).transpose()?,
+                findings,
+            });
+        }
+        Ok(out)
+    }
+}
+
+#[async_trait::async_trait]
+impl Catalog for Db {
+    async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, AppError> {
+        if query.q.chars().count() > 100 {
+            return Err(AppError::BadRequest("search text is limited to 100 characters".into()));
+        }
+        Ok(Db::search_venues(self, query).await?)
+    }
+
+    async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError> {
+        Ok(self.venue_detail(id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_wildcards_are_escaped() {
+        assert_eq!(contains_pattern(" 50%_off\\ "), "%50\\%\\_off\\\\%");
+        assert_eq!(contains_pattern("  "), "");
+    }
+
+    #[test]
+    fn licence_validity_thresholds() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(licence_validity(today - Duration::days(1), today), LicenceValidity::Expired);
+        assert_eq!(licence_validity(today, today), LicenceValidity::ExpiringSoon);
+        assert_eq!(licence_validity(today + Duration::days(90), today), LicenceValidity::ExpiringSoon);
+        assert_eq!(licence_validity(today + Duration::days(91), today), LicenceValidity::Valid);
+    }
+}

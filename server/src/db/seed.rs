@@ -1,0 +1,123 @@
+//! Stores the demo district (see `crate::demo`) in one transaction.
+
+use super::{Db, DbError};
+use crate::demo::Dataset;
+
+/// What seeding did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SeedOutcome {
+    Seeded { venues: usize },
+    /// The database already had venues; nothing was written.
+    AlreadyPopulated { venues: i64 },
+}
+
+impl Db {
+    /// Writes `data` if the database has no venues yet. All or nothing.
+    pub async fn seed(&self, data: &Dataset) -> Result<SeedOutcome, DbError> {
+        let mut tx = self.pool.begin().await?;
+        let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM venues").fetch_one(&mut *tx).await?;
+        if existing > 0 {
+            return Ok(SeedOutcome::AlreadyPopulated { venues: existing });
+        }
+        let district_id: i64 = sqlx::query_scalar("INSERT INTO jurisdictions (code, name) VALUES (?, ?) RETURNING id")
+            .bind(&data.district.code)
+            .bind(&data.district.name)
+            .fetch_one(&mut *tx)
+            .await?;
+        let mut street_ids = Vec::new();
+        let mut office_ids = Vec::new();
+        for (street, office) in data.streets.iter().zip(&data.offices) {
+            let id: i64 =
+                sqlx::query_scalar("INSERT INTO jurisdictions (code, name, parent_id) VALUES (?, ?, ?) RETURNING id")
+                    .bind(&street.code)
+                    .bind(&street.name)
+                    .bind(district_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            street_ids.push(id);
+            let office_id: i64 = sqlx::query_scalar(
+                "INSERT INTO supervision_offices (name, jurisdiction_id) VALUES (?, ?) RETURNING id",
+            )
+            .bind(office)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            office_ids.push(office_id);
+        }
+        for v in &data.venues {
+            let venue_id: i64 = sqlx::query_scalar(
+                "INSERT INTO venues (name, kind, credit_code, jurisdiction_id, address, latitude, longitude, status, is_key_venue, connected_on)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            )
+            .bind(&v.name)
+            .bind(v.kind.code())
+            .bind(&v.credit_code)
+            .bind(street_ids[v.street])
+            .bind(&v.address)
+            .bind(v.latitude)
+            .bind(v.longitude)
+            .bind(v.status.code())
+            .bind(v.is_key_venue)
+            .bind(v.connected_on)
+            .fetch_one(&mut *tx)
+            .await?;
+            let l = &v.licence;
+            sqlx::query(
+                "INSERT INTO licences (venue_id, number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(venue_id)
+            .bind(&l.number)
+            .bind(&l.holder)
+            .bind(&l.legal_representative)
+            .bind(&v.address)
+            .bind(&l.business_items)
+            .bind(l.issued_on)
+            .bind(l.valid_until)
+            .bind(&l.authority)
+            .execute(&mut *tx)
+            .await?;
+            for i in &v.inspections {
+                let inspection_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO inspections (venue_id, office_id, inspected_on, kind, dynamic_grade) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(venue_id)
+                .bind(office_ids[i.office])
+                .bind(i.date)
+                .bind(i.kind.code())
+                .bind(i.grade.map(|g| g.code()))
+                .fetch_one(&mut *tx)
+                .await?;
+                for f in &i.findings {
+                    sqlx::query("INSERT INTO findings (inspection_id, item, severity, points, remark) VALUES (?, ?, ?, ?, ?)")
+                        .bind(inspection_id)
+                        .bind(&f.item)
+                        .bind(f.severity.code())
+                        .bind(f.points)
+                        .bind(&f.remark)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            for (year, grade) in &v.annual_ratings {
+                sqlx::query("INSERT INTO annual_ratings (venue_id, year, grade) VALUES (?, ?, ?)")
+                    .bind(venue_id)
+                    .bind(year)
+                    .bind(grade.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            for c in &v.cameras {
+                sqlx::query("INSERT INTO cameras (venue_id, name, area, is_public) VALUES (?, ?, ?, ?)")
+                    .bind(venue_id)
+                    .bind(&c.name)
+                    .bind(c.area.code())
+                    .bind(c.is_public)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(SeedOutcome::Seeded { venues: data.venues.len() })
+    }
+}

@@ -1,0 +1,341 @@
+//! The demo district: a deterministic, realistic data set for the embedded default.
+//!
+//! `generate` is pure: the same seed gives the same district on every machine, so tests can
+//! name venues and numbers. `crate::db::seed` stores it.
+
+mod codes;
+mod names;
+mod rng;
+
+use app::domain::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, Severity, VenueKind, VenueStatus};
+use chrono::{Duration, NaiveDate};
+use rng::Rng;
+
+pub const SEED: u64 = 20_180_101;
+pub const VENUE_COUNT: usize = 48;
+/// The day the demo data describes; dates are spread before it.
+pub fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 1).expect("valid date")
+}
+
+pub struct Dataset {
+    pub district: Jurisdiction,
+    pub streets: Vec<Jurisdiction>,
+    /// One office per street, in `streets` order.
+    pub offices: Vec<String>,
+    pub venues: Vec<Venue>,
+}
+
+pub struct Jurisdiction {
+    pub code: String,
+    pub name: String,
+}
+
+pub struct Venue {
+    pub name: String,
+    pub kind: VenueKind,
+    pub credit_code: String,
+    /// Index into `Dataset::streets`.
+    pub street: usize,
+    pub address: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    pub status: VenueStatus,
+    pub is_key_venue: bool,
+    pub connected_on: Option<NaiveDate>,
+    pub licence: Licence,
+    pub inspections: Vec<Inspection>,
+    pub annual_ratings: Vec<(i32, AnnualGrade)>,
+    pub cameras: Vec<Camera>,
+}
+
+pub struct Licence {
+    pub number: String,
+    pub holder: String,
+    pub legal_representative: String,
+    pub business_items: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub authority: String,
+}
+
+pub struct Inspection {
+    pub date: NaiveDate,
+    pub kind: InspectionKind,
+    /// Index into `Dataset::offices`.
+    pub office: usize,
+    pub grade: Option<DynamicGrade>,
+    pub findings: Vec<Finding>,
+}
+
+pub struct Finding {
+    pub item: String,
+    pub severity: Severity,
+    pub points: u32,
+    pub remark: String,
+}
+
+pub struct Camera {
+    pub name: String,
+    pub area: KitchenArea,
+    pub is_public: bool,
+}
+
+/// The grade an inspection earns from its deducted points.
+pub fn grade_for_points(points: u32) -> DynamicGrade {
+    match points {
+        0..=2 => DynamicGrade::Excellent,
+        3..=7 => DynamicGrade::Good,
+        _ => DynamicGrade::Fair,
+    }
+}
+
+pub fn generate(seed: u64) -> Dataset {
+    let mut rng = Rng::new(seed);
+    let streets: Vec<Jurisdiction> = names::STREETS
+        .iter()
+        .map(|(code, name, _)| Jurisdiction { code: code.to_string(), name: format!("坪山区{name}") })
+        .collect();
+    let offices = names::STREETS
+        .iter()
+        .map(|(_, _, short)| format!("深圳市市场监督管理局坪山监管局{short}监管所"))
+        .collect();
+    let venues = (0..VENUE_COUNT).map(|i| venue(&mut rng, i)).collect();
+    Dataset {
+        district: Jurisdiction { code: "440310".into(), name: "深圳市坪山区".into() },
+        streets,
+        offices,
+        venues,
+    }
+}
+
+fn kind_for(index: usize) -> VenueKind {
+    // 28 restaurants, 9 school canteens, 7 elderly meal points, 4 central kitchens, interleaved
+    // so every page of results shows a mix.
+    match index % 12 {
+        0 | 1 | 3 | 4 | 6 | 8 | 10 => VenueKind::Restaurant,
+        2 | 7 => VenueKind::SchoolCanteen,
+        5 | 11 if index < 44 => VenueKind::ElderlyMealPoint,
+        9 => VenueKind::CentralKitchen,
+        _ => VenueKind::SchoolCanteen,
+    }
+}
+
+const BRANDS: &[&str] = &["鑫源", "百味", "合家", "鸿福", "嘉禾"];
+
+fn person(rng: &mut Rng) -> String {
+    format!("{}{}", rng.pick(names::SURNAMES), rng.pick(names::GIVEN_NAMES))
+}
+
+fn venue(rng: &mut Rng, index: usize) -> Venue {
+    let kind = kind_for(index);
+    // The how-many-th venue of its kind, which keeps names unique.
+    let ordinal = (0..index).filter(|&j| kind_for(j) == kind).count();
+    let street = (index + index / 30) % names::STREETS.len();
+    let (_, street_name, short) = names::STREETS[street];
+    let road = rng.pick(names::ROADS);
+    let number = rng.range(1, 388);
+    let address = format!("深圳市坪山区{street_name}{road}{number}号");
+    let name = match kind {
+        VenueKind::Restaurant => format!("{}（{short}店）", names::RESTAURANTS[ordinal % names::RESTAURANTS.len()]),
+        VenueKind::SchoolCanteen => format!("坪山区{short}{}食堂", names::SCHOOLS[ordinal % names::SCHOOLS.len()]),
+        VenueKind::ElderlyMealPoint => format!("{short}社区长者饭堂（第{}助餐点）", ordinal + 1),
+        VenueKind::CentralKitchen => format!("{}中央厨房（{short}）", BRANDS[ordinal % BRANDS.len()]),
+        VenueKind::Other => unreachable!("the demo has no other venues"),
+    };
+    let holder = match kind {
+        VenueKind::Restaurant if rng.chance(60) => format!("深圳市坪山区{}餐饮店", name.split('（').next().unwrap_or(&name)),
+        VenueKind::Restaurant | VenueKind::CentralKitchen => {
+            format!("深圳市{}{}餐饮管理有限公司", short, BRANDS[(ordinal + index) % BRANDS.len()])
+        }
+        VenueKind::SchoolCanteen => format!("深圳市坪山区{short}{}", names::SCHOOLS[ordinal % names::SCHOOLS.len()]),
+        VenueKind::ElderlyMealPoint => format!("深圳市坪山区{short}社区党群服务中心"),
+        VenueKind::Other => unreachable!("the demo has no other venues"),
+    };
+    let entity = if holder.ends_with("餐饮店") { "92" } else if holder.ends_with("有限公司") { "91" } else { "12" };
+    let org: String = (0..9).map(|_| char::from(*rng.pick(b"0123456789ABCDEFGHJKLMNPQRTUWXY"))).collect();
+    let credit_code = codes::credit_code(&format!("{entity}440310{org}"));
+
+    // Most venues are open; a few are suspended or closed, which the portal must show.
+    let status = match index {
+        13 | 31 => VenueStatus::Suspended,
+        22 | 40 => VenueStatus::Closed,
+        _ => VenueStatus::Operating,
+    };
+    let as_of = as_of();
+    // Licences were issued over the last five years (valid five years); two are new enough
+    // that the venue has no dynamic grade yet.
+    let issued_on = if index == 17 || index == 35 {
+        as_of - Duration::days(rng.range(20, 80))
+    } else {
+        as_of - Duration::days(rng.range(120, 5 * 365 + 40))
+    };
+    let valid_until = issued_on + Duration::days(5 * 365) - Duration::days(1);
+    let type_digit = if kind == VenueKind::SchoolCanteen { '3' } else { '2' };
+    let body = format!("{type_digit}440310{:06}", 100 + index * 37);
+    let licence_number = format!("JY{body}{}", codes::luhn_digit(&body));
+    let business_items = match kind {
+        VenueKind::Restaurant if index % 3 == 0 => "热食类食品制售；冷食类食品制售（含生食类）",
+        VenueKind::Restaurant => "热食类食品制售",
+        VenueKind::SchoolCanteen => "热食类食品制售（学校食堂）",
+        VenueKind::ElderlyMealPoint => "热食类食品制售（老年助餐）",
+        VenueKind::CentralKitchen => "热食类食品制售；冷食类食品制售；集体用餐配送",
+        VenueKind::Other => unreachable!("the demo has no other venues"),
+    };
+    let licence = Licence {
+        number: licence_number,
+        holder,
+        legal_representative: person(rng),
+        business_items: business_items.to_string(),
+        issued_on,
+        valid_until,
+        authority: "深圳市市场监督管理局坪山监管局".into(),
+    };
+
+    let inspections = inspections(rng, street, issued_on, as_of);
+    let annual_ratings = annual_ratings(&inspections);
+    let camera_count = match kind {
+        VenueKind::SchoolCanteen | VenueKind::CentralKitchen => rng.range(4, 6),
+        _ => rng.range(1, 5),
+    } as usize;
+    let cameras = cameras(rng, camera_count);
+    let is_key_venue = matches!(kind, VenueKind::SchoolCanteen | VenueKind::CentralKitchen | VenueKind::ElderlyMealPoint)
+        || rng.chance(30);
+    let connected_on = (status != VenueStatus::Closed || rng.chance(50))
+        .then(|| (issued_on + Duration::days(rng.range(10, 90))).min(as_of));
+    Venue {
+        name,
+        kind,
+        credit_code,
+        street,
+        address,
+        latitude: 22.69 + 0.035 * rng.signed_unit(),
+        longitude: 114.35 + 0.045 * rng.signed_unit(),
+        status,
+        is_key_venue,
+        connected_on,
+        licence,
+        inspections,
+        annual_ratings,
+        cameras,
+    }
+}
+
+fn inspections(rng: &mut Rng, office: usize, issued_on: NaiveDate, as_of: NaiveDate) -> Vec<Inspection> {
+    let first = (issued_on + Duration::days(30)).max(as_of - Duration::days(3 * 365));
+    let span = (as_of - first).num_days().max(1);
+    let count = rng.range(1, 5) as usize;
+    let mut dates: Vec<NaiveDate> = (0..count).map(|_| first + Duration::days(rng.range(0, span - 1))).collect();
+    dates.sort();
+    dates.dedup();
+    dates
+        .into_iter()
+        .enumerate()
+        .map(|(i, date)| {
+            let findings: Vec<Finding> = (0..rng.range(0, 3))
+                .map(|_| {
+                    let (item, critical, points) = *rng.pick(names::FINDINGS);
+                    Finding {
+                        item: item.into(),
+                        severity: if critical { Severity::Critical } else { Severity::General },
+                        points,
+                        remark: rng.pick(names::REMARKS).to_string(),
+                    }
+                })
+                .collect();
+            let points = findings.iter().map(|f| f.points).sum();
+            // No dynamic grade in the first three months after licensing.
+            let graded = (date - issued_on).num_days() >= 90;
+            let kind = if i > 0 && rng.chance(30) {
+                InspectionKind::FollowUp
+            } else if rng.chance(15) {
+                InspectionKind::Complaint
+            } else {
+                InspectionKind::Routine
+            };
+            Inspection { date, kind, office, grade: graded.then(|| grade_for_points(points)), findings }
+        })
+        .collect()
+}
+
+/// Annual grades from each full year's graded inspections: A if all excellent, C if any fair.
+fn annual_ratings(inspections: &[Inspection]) -> Vec<(i32, AnnualGrade)> {
+    use chrono::Datelike;
+    let mut years: Vec<i32> = inspections.iter().filter(|i| i.grade.is_some()).map(|i| i.date.year()).collect();
+    years.dedup();
+    years
+        .into_iter()
+        .filter(|y| *y < as_of().year())
+        .map(|year| {
+            let grades: Vec<DynamicGrade> =
+                inspections.iter().filter(|i| i.date.year() == year).filter_map(|i| i.grade).collect();
+            let grade = if grades.contains(&DynamicGrade::Fair) {
+                AnnualGrade::C
+            } else if grades.iter().all(|g| *g == DynamicGrade::Excellent) {
+                AnnualGrade::A
+            } else {
+                AnnualGrade::B
+            };
+            (year, grade)
+        })
+        .collect()
+}
+
+fn cameras(rng: &mut Rng, count: usize) -> Vec<Camera> {
+    // The national guidance names cold dishes, cooking and dish washing first.
+    const ORDER: &[KitchenArea] = &[
+        KitchenArea::Cooking,
+        KitchenArea::SpecialRoom,
+        KitchenArea::Dishwashing,
+        KitchenArea::RoughPrep,
+        KitchenArea::Serving,
+        KitchenArea::Storage,
+    ];
+    (0..count)
+        .map(|i| Camera {
+            name: names::CAMERA_NAMES[i].to_string(),
+            area: ORDER[i],
+            // Storage cameras are often kept for regulators only.
+            is_public: ORDER[i] != KitchenArea::Storage || rng.chance(30),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::LicenceNumber;
+
+    #[test]
+    fn district_has_the_promised_shape() {
+        let d = generate(SEED);
+        assert!(d.streets.len() >= 3);
+        assert_eq!(d.venues.len(), VENUE_COUNT);
+        for kind in [VenueKind::Restaurant, VenueKind::SchoolCanteen, VenueKind::ElderlyMealPoint, VenueKind::CentralKitchen] {
+            assert!(d.venues.iter().filter(|v| v.kind == kind).count() >= 3, "{kind:?}");
+        }
+        for status in [VenueStatus::Operating, VenueStatus::Suspended, VenueStatus::Closed] {
+            assert!(d.venues.iter().any(|v| v.status == status), "{status:?}");
+        }
+        for v in &d.venues {
+            LicenceNumber::parse(&v.licence.number).unwrap();
+            assert_eq!(v.credit_code.len(), 18);
+            assert!((1..=6).contains(&v.cameras.len()));
+            assert!(!v.inspections.is_empty());
+            assert!(v.licence.valid_until > v.licence.issued_on);
+        }
+        // Venues licensed under three months ago have no dynamic grade yet.
+        assert!(d.venues.iter().any(|v| v.inspections.iter().all(|i| i.grade.is_none())));
+    }
+
+    #[test]
+    fn same_seed_same_district() {
+        let (a, b) = (generate(SEED), generate(SEED));
+        let key = |d: &Dataset| {
+            d.venues.iter().map(|v| (v.name.clone(), v.licence.number.clone(), v.inspections.len())).collect::<Vec<_>>()
+        };
+        assert_eq!(key(&a), key(&b));
+        let names: std::collections::HashSet<_> = a.venues.iter().map(|v| &v.name).collect();
+        assert_eq!(names.len(), a.venues.len(), "venue names are unique");
+    }
+}

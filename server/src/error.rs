@@ -1,0 +1,25 @@
+//! Errors of the server's own operations (start-up, database), and their one mapping to what
+//! a client may see.
+
+use app::error::AppError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error("database: {0}")]
+    Db(#[from] crate::db::DbError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: std::net::SocketAddr, source: std::io::Error },
+    #[error("cannot create data directory {path}: {source}")]
+    DataDir { path: std::path::PathBuf, source: std::io::Error },
+    #[error("server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+impl From<crate::db::DbError> for AppError {
+    /// Database failures are logged here with their detail; clients learn only that the
+    /// service is unavailable.
+    fn from(err: crate::db::DbError) -> Self {
+        tracing::error!(error = %err, "database error");
+        AppError::Unavailable
+    }
+}

@@ -1,0 +1,60 @@
+//! The HTTP surface: Leptos pages and server functions, static assets, health, metrics.
+
+mod health;
+mod lang;
+pub mod metrics;
+
+use crate::state::AppState;
+use app::api::ssr::SharedCatalog;
+use app::{shell, App};
+use axum::http::{header, HeaderValue};
+use axum::routing::get;
+use axum::Router;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::convert::Infallible;
+use tower::Layer as _;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// The whole application. Tests call this with their own state and serve it on port 0.
+pub fn router(state: AppState) -> Router {
+    let catalog: SharedCatalog = state.catalog.clone();
+    let context = move || provide_context(catalog.clone());
+    let routes = generate_route_list(App);
+    let leptos = state.leptos.clone();
+
+    let not_found = {
+        let render = leptos_axum::render_app_to_stream_with_context(context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        });
+        tower::service_fn(move |req| {
+            let render = render.clone();
+            async move { Ok::<_, Infallible>(render(req).await) }
+        })
+    };
+    // Built assets: serve the brotli/gzip files written by the build when the client takes them.
+    let assets = ServeDir::new(&*leptos.site_root)
+        .precompressed_br()
+        .precompressed_gzip()
+        .not_found_service(not_found);
+    let assets = SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .layer(assets);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::scrape))
+        .route("/lang/{code}", get(lang::switch))
+        .leptos_routes_with_context(&state, routes, context, {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback_service(assets)
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,97 @@
+//! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
+
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod state;
+pub mod telemetry;
+
+use config::{DbArgs, ServeArgs};
+use db::{Db, SeedOutcome};
+use error::ServerError;
+use leptos::prelude::LeptosOptions;
+use leptos_config::Env;
+use state::AppState;
+
+/// Creates the data directory, opens the database and applies pending migrations.
+pub async fn open_db(args: &DbArgs) -> Result<Db, ServerError> {
+    let url = args.database_url();
+    if args.database_url.is_none() {
+        std::fs::create_dir_all(&args.data_dir)
+            .map_err(|source| ServerError::DataDir { path: args.data_dir.clone(), source })?;
+    }
+    let db = Db::connect(&url).await?;
+    let applied = db.migrate().await?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrated");
+    }
+    Ok(db)
+}
+
+pub async fn migrate(args: &DbArgs) -> Result<(), ServerError> {
+    let db = open_db(args).await?;
+    println!("database is up to date");
+    db.close().await;
+    Ok(())
+}
+
+pub async fn seed_demo(args: &DbArgs) -> Result<(), ServerError> {
+    let db = open_db(args).await?;
+    match db.seed(&demo::generate(demo::SEED)).await? {
+        SeedOutcome::Seeded { venues } => println!("seeded the demo district: {venues} venues"),
+        SeedOutcome::AlreadyPopulated { venues } => {
+            println!("the database already has {venues} venues; nothing was changed")
+        }
+    }
+    db.close().await;
+    Ok(())
+}
+
+pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError> {
+    let db = open_db(db_args).await?;
+    if args.demo {
+        if let SeedOutcome::Seeded { venues } = db.seed(&demo::generate(demo::SEED)).await? {
+            tracing::info!(venues, "seeded the demo district");
+        }
+    }
+    let leptos = LeptosOptions::builder()
+        .output_name("mingchu")
+        .site_root(args.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(args.bind)
+        .env(Env::PROD)
+        .build();
+    if !args.site_root.join("pkg").join("mingchu.wasm").exists() {
+        tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
+    }
+    let app = http::router(AppState::new(leptos, db.clone()));
+    let listener = tokio::net::TcpListener::bind(args.bind)
+        .await
+        .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
+    let addr = listener.local_addr().map_err(ServerError::Serve)?;
+    tracing::info!("listening on http://{addr}");
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

@@ -1,0 +1,22 @@
+use clap::Parser;
+use server::config::{Cli, Command, ServeArgs};
+use std::process::ExitCode;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    server::telemetry::init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::parse_from_env())) {
+        Command::Serve(args) => server::serve(&cli.db, args).await,
+        Command::Migrate => server::migrate(&cli.db).await,
+        Command::SeedDemo => server::seed_demo(&cli.db).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            tracing::error!("{err}");
+            eprintln!("mingchu: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
