@@ -1,5 +1,6 @@
 //! The Mingchu web application: pages, components and server functions, rendered on the
 //! server (`ssr`) and hydrated in the browser (`hydrate`).
+#![recursion_limit = "256"]
 
 pub mod api;
 pub mod components;

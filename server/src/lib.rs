@@ -1,4 +1,5 @@
 //! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
+#![recursion_limit = "256"]
 
 pub mod config;
 pub mod db;

@@ -15,11 +15,11 @@ use leptos::server_fn::codec::Json;
 /// Searches venues by name or address, optionally of one kind.
 #[server(endpoint = "search_venues", input = Json)]
 pub async fn search_venues(query: VenueQuery) -> Result<SearchPage, AppError> {
-    ssr::catalog()?.search_venues(&query).await
+    ssr::respond(ssr::catalog()?.search_venues(&query).await)
 }
 
 /// One venue with its licence, grades, cameras and latest inspections.
 #[server(endpoint = "get_venue", input = Json)]
 pub async fn get_venue(id: VenueId) -> Result<VenueDetail, AppError> {
-    ssr::catalog()?.venue(id).await?.ok_or(AppError::NotFound)
+    ssr::respond(ssr::catalog()?.venue(id).await.and_then(|v| v.ok_or(AppError::NotFound)))
 }

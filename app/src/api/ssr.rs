@@ -22,3 +22,23 @@ pub fn catalog() -> Result<SharedCatalog, AppError> {
         AppError::Unavailable
     })
 }
+
+/// The one mapping from [`AppError`] to an HTTP status, applied to server-function responses.
+pub fn status_for(err: &AppError) -> http::StatusCode {
+    match err {
+        AppError::NotFound => http::StatusCode::NOT_FOUND,
+        AppError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+        AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
+        AppError::Transport(_) => http::StatusCode::BAD_REQUEST,
+    }
+}
+
+/// Passes a result through, setting the response status when it is an error.
+pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+    if let Err(err) = &result {
+        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(status_for(err));
+        }
+    }
+    result
+}

@@ -1,4 +1,4 @@
-use crate::api::{get_venue, Inspection, Licence, VenueDetail};
+use crate::api::{get_venue, CameraSummary, Inspection, Licence, VenueDetail, VenueSummary};
 use crate::components::{AnnualGradeBadge, GradeFace};
 use crate::domain::VenueId;
 use crate::error::AppError;
@@ -32,64 +32,98 @@ pub fn VenuePage() -> impl IntoView {
 
 #[component]
 fn VenueView(detail: VenueDetail) -> impl IntoView {
-    let lang = use_lang();
-    let tr = lang.tr();
     let s = detail.summary;
+    let id = s.id.0;
     view! {
         <Title text=s.name.clone()/>
-        <article class="venue" data-venue-id=s.id.0>
-            <header class="venue-header">
-                <h1>{s.name.clone()}</h1>
-                <p class="venue-meta">
-                    <span class="kind">{lang.venue_kind(s.kind)}</span>
-                    " · "
-                    <span class=format!("status status-{}", s.status.code())>{lang.venue_status(s.status)}</span>
-                    {detail.is_key_venue.then(|| view! { " · " <span class="key-venue">{tr.key_venue}</span> })}
-                </p>
-                <dl class="facts">
-                    <dt>{tr.address}</dt><dd>{s.address.clone()}</dd>
-                    <dt>{tr.jurisdiction}</dt><dd>{s.jurisdiction.clone()}</dd>
-                    {detail.connected_on.map(|d| view! { <dt>{tr.connected_on}</dt><dd>{d}</dd> })}
-                </dl>
-            </header>
-
-            <section class="card grades" aria-labelledby="grade-h">
-                <h2 id="grade-h">{tr.grade}</h2>
-                <div class="grade-row">
-                    <div><span class="grade-caption">{tr.dynamic_grade}</span><GradeFace grade=s.dynamic_grade/></div>
-                    <div><span class="grade-caption">{tr.annual_grade}</span><AnnualGradeBadge grade=s.annual_grade/></div>
-                </div>
-            </section>
-
+        <article class="venue" data-venue-id=id>
+            <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue connected_on=detail.connected_on/>
+            <GradesCard summary=s/>
             <LicenceCard licence=detail.licence/>
-
-            <section class="card cameras" aria-labelledby="cam-h">
-                <h2 id="cam-h">{tr.cameras} " (" {detail.cameras.len()} ")"</h2>
-                <ul class="camera-list">
-                    {detail.cameras.into_iter().map(|c| view! {
-                        <li class="camera" data-camera-id=c.id.0>
-                            <span class="camera-name">{c.name}</span>
-                            <span class="camera-area">{lang.kitchen_area(c.area)}</span>
-                            <span class="camera-visibility">{if c.public { tr.public_camera } else { tr.private_camera }}</span>
-                        </li>
-                    }).collect_view()}
-                </ul>
-            </section>
-
-            <section class="card inspections" aria-labelledby="insp-h">
-                <h2 id="insp-h">{tr.inspections}</h2>
-                {if detail.inspections.is_empty() {
-                    view! { <p>{tr.no_inspections}</p> }.into_any()
-                } else {
-                    view! {
-                        <ol class="inspection-list">
-                            {detail.inspections.into_iter().map(|i| view! { <InspectionItem inspection=i/> }).collect_view()}
-                        </ol>
-                    }.into_any()
-                }}
-            </section>
+            <CamerasCard cameras=detail.cameras/>
+            <InspectionsCard inspections=detail.inspections/>
         </article>
     }
+}
+
+#[component]
+fn VenueHeader(summary: VenueSummary, is_key_venue: bool, connected_on: Option<String>) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let s = summary;
+    view! {
+        <header class="venue-header">
+            <h1>{s.name.clone()}</h1>
+            <p class="venue-meta">
+                <span class="kind">{lang.venue_kind(s.kind)}</span>
+                " · "
+                <span class=format!("status status-{}", s.status.code())>{lang.venue_status(s.status)}</span>
+                {is_key_venue.then(|| view! { " · " <span class="key-venue">{tr.key_venue}</span> })}
+            </p>
+            <dl class="facts">
+                <dt>{tr.address}</dt><dd>{s.address.clone()}</dd>
+                <dt>{tr.jurisdiction}</dt><dd>{s.jurisdiction.clone()}</dd>
+                {connected_on.map(|d| view! { <dt>{tr.connected_on}</dt><dd>{d}</dd> })}
+            </dl>
+        </header>
+    }
+    .into_any()
+}
+
+#[component]
+fn GradesCard(summary: VenueSummary) -> impl IntoView {
+    let tr = use_lang().tr();
+    view! {
+        <section class="card grades" aria-labelledby="grade-h">
+            <h2 id="grade-h">{tr.grade}</h2>
+            <div class="grade-row">
+                <div><span class="grade-caption">{tr.dynamic_grade}</span><GradeFace grade=summary.dynamic_grade/></div>
+                <div><span class="grade-caption">{tr.annual_grade}</span><AnnualGradeBadge grade=summary.annual_grade/></div>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn CamerasCard(cameras: Vec<CameraSummary>) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    view! {
+        <section class="card cameras" aria-labelledby="cam-h">
+            <h2 id="cam-h">{tr.cameras} " (" {cameras.len()} ")"</h2>
+            <ul class="camera-list">
+                {cameras.into_iter().map(|c| view! {
+                    <li class="camera" data-camera-id=c.id.0>
+                        <span class="camera-name">{c.name}</span>
+                        <span class="camera-area">{lang.kitchen_area(c.area)}</span>
+                        <span class="camera-visibility">{if c.public { tr.public_camera } else { tr.private_camera }}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn InspectionsCard(inspections: Vec<Inspection>) -> impl IntoView {
+    let tr = use_lang().tr();
+    view! {
+        <section class="card inspections" aria-labelledby="insp-h">
+            <h2 id="insp-h">{tr.inspections}</h2>
+            {if inspections.is_empty() {
+                view! { <p>{tr.no_inspections}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="inspection-list">
+                        {inspections.into_iter().map(|i| view! { <InspectionItem inspection=i/> }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
+    }
+    .into_any()
 }
 
 #[component]

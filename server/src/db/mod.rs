@@ -15,6 +15,8 @@ use std::time::Duration;
 pub enum DbError {
     #[error("invalid database URL {url:?}: {source}")]
     Url { url: String, source: sqlx::Error },
+    #[error("unsupported database URL {0:?}: use sqlite://PATH (Postgres support is planned, not built yet)")]
+    Unsupported(String),
     #[error("cannot open the database: {0}")]
     Open(sqlx::Error),
     #[error("migration failed: {0}")]
@@ -36,6 +38,9 @@ pub struct Db {
 impl Db {
     /// Opens (creating the file if needed) the database at `url`.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
+        if !url.starts_with("sqlite:") {
+            return Err(DbError::Unsupported(url.split("://").next().unwrap_or(url).to_string() + "://…"));
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| DbError::Url { url: url.to_string(), source })?
             .create_if_missing(true)

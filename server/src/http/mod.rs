@@ -3,6 +3,7 @@
 mod health;
 mod lang;
 pub mod metrics;
+mod server_fn_status;
 
 use crate::state::AppState;
 use app::api::ssr::SharedCatalog;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
             move || shell(leptos.clone())
         })
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn(server_fn_status::fix_status))
         .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

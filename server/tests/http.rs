@@ -1,0 +1,174 @@
+//! Starts the real `mingchu` binary on port 0 with a temporary SQLite database and the demo
+//! district, and checks what a browser or a monitoring system sees.
+
+use server::demo;
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start() -> Server {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mingchu"))
+        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--site-root"])
+        .arg(dir.path().join("site"))
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mingchu");
+    let stderr = child.stderr.take().expect("stderr");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(at) = line.find("listening on http://") {
+                let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap_or("").to_string();
+                let _ = tx.send(url);
+            }
+        }
+    });
+    let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
+    Server { child, base, _dir: dir }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+#[tokio::test]
+async fn pages_health_and_metrics() {
+    let server = start();
+    let http = client();
+    let district = demo::generate(demo::SEED);
+
+    // Home page: server-rendered, Chinese by default, lists the first demo venues.
+    let res = http.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"lang="zh-CN""#), "html lang attribute");
+    assert!(html.contains(&district.venues[0].name), "first demo venue listed");
+    assert!(html.contains(&format!(r#"data-total="{}""#, demo::VENUE_COUNT)));
+    assert!(html.contains("/pkg/mingchu.js"), "hydration script referenced");
+
+    // Search as a plain form: only school canteens contain 食堂.
+    let schools = district.venues.iter().filter(|v| v.name.contains("食堂")).count();
+    let html = http.get(format!("{}/?q=%E9%A3%9F%E5%A0%82", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains(&format!(r#"data-total="{schools}""#)), "search narrows the list");
+    assert_eq!(html.matches(r#"class="venue-card""#).count(), schools);
+
+    // A filter by type, and paging past the first 20.
+    let html = http.get(format!("{}/?type=central_kitchen", server.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches(r#"data-kind="central_kitchen""#).count(), 4);
+    let html = http.get(format!("{}/?page=3", server.base)).send().await.unwrap().text().await.unwrap();
+    assert_eq!(html.matches(r#"class="venue-card""#).count(), demo::VENUE_COUNT - 40);
+
+    // Venue page: licence number and the newest inspection date.
+    let res = http.get(format!("{}/venues/1", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    let first = &district.venues[0];
+    assert!(html.contains(&first.licence.number), "licence number shown");
+    let newest = first.inspections.iter().map(|i| i.date).max().unwrap();
+    assert!(html.contains(&newest.to_string()), "latest inspection shown");
+
+    // Unknown venue and unknown page: 404 with a readable page.
+    for path in ["/venues/99999", "/venues/abc", "/no/such/page"] {
+        let res = http.get(format!("{}{path}", server.base)).send().await.unwrap();
+        assert_eq!(res.status(), 404, "{path}");
+        assert!(res.text().await.unwrap().contains("页面不存在"), "{path}");
+    }
+
+    // Language switch: cookie, safe redirect, English page.
+    let res = http.get(format!("{}/lang/en?next=/venues/1", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/venues/1");
+    assert!(res.headers()["set-cookie"].to_str().unwrap().starts_with("lang=en"));
+    let res = http.get(format!("{}/lang/en?next=//evil.example", server.base)).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/");
+    assert_eq!(http.get(format!("{}/lang/xx", server.base)).send().await.unwrap().status(), 400);
+    let html = http
+        .get(format!("{}/venues/1", server.base))
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"lang="en""#) && html.contains("Food business licence"));
+
+    // Health and metrics.
+    let res = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains(r#""database":"ok""#));
+    let res = http.get(format!("{}/metrics", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let text = res.text().await.unwrap();
+    assert!(text.contains("mingchu_build_info{version="), "{text}");
+    assert!(
+        text.lines().any(|l| l.starts_with("mingchu_http_requests_total{") && l.contains(r#"route="/healthz""#)),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn server_functions_reject_bad_input_clearly() {
+    let server = start();
+    let http = client();
+    let res = http
+        .post(format!("{}/api/search_venues", server.base))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let long = "餐".repeat(101);
+    let res = http
+        .post(format!("{}/api/search_venues", server.base))
+        .header("content-type", "application/json")
+        .body(serde_json::json!({ "query": { "q": long, "kind": null, "page": 1 } }).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("100 characters"), "{body}");
+}
+
+#[test]
+fn cli_seed_demo_is_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_mingchu"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .arg("seed-demo")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(run().contains(&format!("{} venues", demo::VENUE_COUNT)));
+    assert!(run().contains("nothing was changed"));
+    let out = Command::new(env!("CARGO_BIN_EXE_mingchu"))
+        .args(["--database-url", "postgres-but-wrong://x", "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
