@@ -87,7 +87,8 @@ setup_wasm_bindgen() {
 # Chromium for the end-to-end tests.
 setup_browser() {
   if [ -z "${CHROMIUM:-}" ]; then
-    need_apt chromium
+    # A CJK font, so pages lay out (and screenshots read) as they do on a phone.
+    need_apt chromium fonts-wqy-zenhei
     export CHROMIUM=/usr/bin/chromium
   fi
 }

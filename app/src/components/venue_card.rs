@@ -27,7 +27,7 @@ pub fn VenueCard(venue: VenueSummary) -> impl IntoView {
                 <div class="venue-card-side">
                     <GradeFace grade=venue.dynamic_grade/>
                     <AnnualGradeBadge grade=venue.annual_grade/>
-                    <span class="camera-count" title=tr.cameras>"📷 " {venue.camera_count}</span>
+                    <span class="camera-count">{tr.camera_count} " " {venue.camera_count}</span>
                 </div>
             </a>
         </li>

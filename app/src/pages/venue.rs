@@ -180,7 +180,7 @@ fn InspectionItem(inspection: Inspection) -> impl IntoView {
                             <li class=format!("finding severity-{}", f.severity.code())>
                                 <span class="finding-severity">{lang.severity(f.severity)}</span>
                                 <span class="finding-item">{f.item}</span>
-                                <span class="finding-points">"−" {f.points} " " {tr.points}</span>
+                                <span class="finding-points">{points_text(lang, f.points)}</span>
                                 <p class="finding-remark">{f.remark}</p>
                             </li>
                         }).collect_view()}
@@ -188,5 +188,13 @@ fn InspectionItem(inspection: Inspection) -> impl IntoView {
                 }.into_any()
             }}
         </li>
+    }
+}
+
+/// Deducted points: "扣4分" / "−4 points".
+fn points_text(lang: crate::i18n::Lang, points: u32) -> String {
+    match lang {
+        crate::i18n::Lang::Zh => format!("扣{points}分"),
+        crate::i18n::Lang::En => format!("−{points} points"),
     }
 }
