@@ -4,7 +4,9 @@
 //! it and marks `<html lang>`, and the browser reads that attribute back when it hydrates, so
 //! both sides always agree.
 
-use crate::domain::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, LicenceValidity, Severity, VenueKind, VenueStatus};
+use crate::domain::{
+    AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, LicenceValidity, Severity, VenueKind, VenueStatus,
+};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -9,7 +9,6 @@ pub mod error;
 pub mod i18n;
 pub mod pages;
 
-
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
@@ -77,4 +76,3 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
 }
-

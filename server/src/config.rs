@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "mingchu", version, about = "Mingchu (明厨): an open portal for kitchen cameras, grades and inspections")]
+#[command(
+    name = "mingchu",
+    version,
+    about = "Mingchu (明厨): an open portal for kitchen cameras, grades and inspections"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub db: DbArgs,
@@ -35,9 +39,7 @@ pub struct DbArgs {
 
 impl DbArgs {
     pub fn database_url(&self) -> String {
-        self.database_url
-            .clone()
-            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("mingchu.db").display()))
+        self.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("mingchu.db").display()))
     }
 }
 

@@ -1,48 +1,11 @@
 //! Starts the real `mingchu` binary on port 0 with a temporary SQLite database and the demo
 //! district, and checks what a browser or a monitoring system sees.
 
+mod support;
+
 use server::demo;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
-struct Server {
-    child: Child,
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start() -> Server {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mingchu"))
-        .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--site-root"])
-        .arg(dir.path().join("site"))
-        .arg("--data-dir")
-        .arg(dir.path().join("data"))
-        .env("RUST_LOG", "info")
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mingchu");
-    let stderr = child.stderr.take().expect("stderr");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if let Some(at) = line.find("listening on http://") {
-                let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap_or("").to_string();
-                let _ = tx.send(url);
-            }
-        }
-    });
-    let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
-    Server { child, base, _dir: dir }
-}
+use std::process::Command;
+use support::Server;
 
 fn client() -> reqwest::Client {
     reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap()
@@ -50,7 +13,7 @@ fn client() -> reqwest::Client {
 
 #[tokio::test]
 async fn pages_health_and_metrics() {
-    let server = start();
+    let server = Server::start();
     let http = client();
     let district = demo::generate(demo::SEED);
 
@@ -127,7 +90,7 @@ async fn pages_health_and_metrics() {
 
 #[tokio::test]
 async fn server_functions_reject_bad_input_clearly() {
-    let server = start();
+    let server = Server::start();
     let http = client();
     let res = http
         .post(format!("{}/api/search_venues", server.base))
@@ -171,4 +134,28 @@ fn cli_seed_demo_is_idempotent() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
+
+#[tokio::test]
+async fn bundle_is_served_precompressed() {
+    let server = Server::start_with_site(|site| {
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/mingchu.wasm"), b"\0asm raw").unwrap();
+        std::fs::write(site.join("pkg/mingchu.wasm.br"), b"brotli bytes").unwrap();
+        std::fs::write(site.join("pkg/mingchu.wasm.gz"), b"gzip bytes").unwrap();
+    });
+    let http = client();
+    let url = format!("{}/pkg/mingchu.wasm", server.base);
+    let res = http.get(&url).header("accept-encoding", "gzip, br").send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert_eq!(res.headers()["content-type"], "application/wasm");
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let res = http.get(&url).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let res = http.get(&url).send().await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(&res.bytes().await.unwrap()[..], b"\0asm raw");
+    let res = http.get(format!("{}/pkg/missing.js", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
 }

@@ -9,7 +9,9 @@ pub fn GradeFace(grade: Option<DynamicGrade>) -> impl IntoView {
     let lang = use_lang();
     let (class, label, mouth) = match grade {
         // A wide open smile, a smile, a straight line.
-        Some(DynamicGrade::Excellent) => ("grade grade-excellent", lang.dynamic_grade(DynamicGrade::Excellent), "M9 19 Q16 28 23 19 Z"),
+        Some(DynamicGrade::Excellent) => {
+            ("grade grade-excellent", lang.dynamic_grade(DynamicGrade::Excellent), "M9 19 Q16 28 23 19 Z")
+        }
         Some(DynamicGrade::Good) => ("grade grade-good", lang.dynamic_grade(DynamicGrade::Good), "M10 20 Q16 25 22 20"),
         Some(DynamicGrade::Fair) => ("grade grade-fair", lang.dynamic_grade(DynamicGrade::Fair), "M10 21 L22 21"),
         None => ("grade grade-pending", lang.tr().grade_pending, "M11 21 L13 21 M15 21 L17 21 M19 21 L21 21"),

@@ -28,9 +28,23 @@ pub fn HomePage() -> impl IntoView {
     let go = move |next: VenueQuery| {
         navigate(&next.to_url(), NavigateOptions { replace: true, scroll: false, ..Default::default() });
     };
+    // While an input method is composing (typing pinyin for 食堂, say), wait for the
+    // characters: searching for half-typed Latin letters would flash useless results.
     let on_input = {
         let go = go.clone();
-        move |ev| go(VenueQuery { q: event_target_value(&ev), page: 1, ..query.get_untracked() })
+        move |ev: leptos::ev::Event| {
+            use leptos::wasm_bindgen::JsCast;
+            if ev.dyn_ref::<leptos::web_sys::InputEvent>().is_some_and(|e| e.is_composing()) {
+                return;
+            }
+            go(VenueQuery { q: event_target_value(&ev), page: 1, ..query.get_untracked() })
+        }
+    };
+    let on_composition_end = {
+        let go = go.clone();
+        move |ev: leptos::ev::CompositionEvent| {
+            go(VenueQuery { q: event_target_value(&ev), page: 1, ..query.get_untracked() })
+        }
     };
     let on_kind = {
         let go = go.clone();
@@ -52,7 +66,8 @@ pub fn HomePage() -> impl IntoView {
                     <input id="q" name="q" type="search" autocomplete="off" enterkeyhint="search"
                         placeholder=tr.search_placeholder
                         prop:value=move || query.read().q.clone()
-                        on:input=on_input/>
+                        on:input=on_input
+                        on:compositionend=on_composition_end/>
                     <button type="submit">{tr.search_button}</button>
                 </div>
                 <label class="kind-label" for="type">{tr.kind_label}</label>

@@ -2,7 +2,9 @@
 
 use super::{Db, DbError};
 use app::api::ssr::Catalog;
-use app::api::{CameraSummary, Finding, Inspection, Licence, SearchPage, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE};
+use app::api::{
+    CameraSummary, Finding, Inspection, Licence, SearchPage, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
+};
 use app::domain::*;
 use app::error::AppError;
 use chrono::{Duration, NaiveDate};
@@ -43,8 +45,16 @@ impl SummaryRow {
             id: VenueId(self.id),
             kind: decode(VenueKind::from_code, &self.kind, "venue kind")?,
             status: decode(VenueStatus::from_code, &self.status, "venue status")?,
-            dynamic_grade: self.dynamic_grade.as_deref().map(|g| decode(DynamicGrade::from_code, g, "grade")).transpose()?,
-            annual_grade: self.annual_grade.as_deref().map(|g| decode(AnnualGrade::from_code, g, "annual grade")).transpose()?,
+            dynamic_grade: self
+                .dynamic_grade
+                .as_deref()
+                .map(|g| decode(DynamicGrade::from_code, g, "grade"))
+                .transpose()?,
+            annual_grade: self
+                .annual_grade
+                .as_deref()
+                .map(|g| decode(AnnualGrade::from_code, g, "annual grade"))
+                .transpose()?,
             camera_count: self.camera_count as u32,
             name: self.name,
             address: self.address,
@@ -140,17 +150,21 @@ impl Db {
         .bind(id.0)
         .fetch_optional(&self.pool)
         .await?
-        .map(|(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| Licence {
-            validity: licence_validity(valid_until, today_in_china()),
-            number,
-            holder,
-            legal_representative,
-            premises,
-            business_items,
-            issued_on: issued_on.to_string(),
-            valid_until: valid_until.to_string(),
-            authority,
-        });
+        .map(
+            |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
+                Licence {
+                    validity: licence_validity(valid_until, today_in_china()),
+                    number,
+                    holder,
+                    legal_representative,
+                    premises,
+                    business_items,
+                    issued_on: issued_on.to_string(),
+                    valid_until: valid_until.to_string(),
+                    authority,
+                }
+            },
+        );
 
         let cameras = sqlx::query_as::<_, (i64, String, String, bool)>(
             "SELECT id, name, area, is_public FROM cameras WHERE venue_id = ? ORDER BY id",
@@ -195,7 +209,12 @@ impl Db {
             .await?
             .into_iter()
             .map(|(item, severity, points, remark)| {
-                Ok(Finding { item, severity: decode(Severity::from_code, &severity, "severity")?, points: points as u32, remark })
+                Ok(Finding {
+                    item,
+                    severity: decode(Severity::from_code, &severity, "severity")?,
+                    points: points as u32,
+                    remark,
+                })
             })
             .collect::<Result<Vec<_>, DbError>>()?;
             out.push(Inspection {

@@ -50,11 +50,7 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await
-            .map_err(DbError::Open)?;
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(DbError::Open)?;
         Ok(Db { pool })
     }
 
@@ -66,7 +62,8 @@ impl Db {
     }
 
     async fn applied_migrations(&self) -> Result<usize, DbError> {
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&self.pool).await?;
+        let n: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success").fetch_one(&self.pool).await?;
         Ok(n as usize)
     }
 

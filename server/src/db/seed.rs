@@ -6,9 +6,13 @@ use crate::demo::Dataset;
 /// What seeding did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum SeedOutcome {
-    Seeded { venues: usize },
+    Seeded {
+        venues: usize,
+    },
     /// The database already had venues; nothing was written.
-    AlreadyPopulated { venues: i64 },
+    AlreadyPopulated {
+        venues: i64,
+    },
 }
 
 impl Db {
@@ -89,14 +93,16 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await?;
                 for f in &i.findings {
-                    sqlx::query("INSERT INTO findings (inspection_id, item, severity, points, remark) VALUES (?, ?, ?, ?, ?)")
-                        .bind(inspection_id)
-                        .bind(&f.item)
-                        .bind(f.severity.code())
-                        .bind(f.points)
-                        .bind(&f.remark)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "INSERT INTO findings (inspection_id, item, severity, points, remark) VALUES (?, ?, ?, ?, ?)",
+                    )
+                    .bind(inspection_id)
+                    .bind(&f.item)
+                    .bind(f.severity.code())
+                    .bind(f.points)
+                    .bind(&f.remark)
+                    .execute(&mut *tx)
+                    .await?;
                 }
             }
             for (year, grade) in &v.annual_ratings {

@@ -30,7 +30,11 @@ pub fn luhn_digit(digits: &str) -> char {
             let d = (b - b'0') as u32;
             if i % 2 == 0 {
                 let x = d * 2;
-                if x > 9 { x - 9 } else { x }
+                if x > 9 {
+                    x - 9
+                } else {
+                    x
+                }
             } else {
                 d
             }

@@ -96,16 +96,11 @@ pub fn generate(seed: u64) -> Dataset {
         .iter()
         .map(|(code, name, _)| Jurisdiction { code: code.to_string(), name: format!("坪山区{name}") })
         .collect();
-    let offices = names::STREETS
-        .iter()
-        .map(|(_, _, short)| format!("深圳市市场监督管理局坪山监管局{short}监管所"))
-        .collect();
+    let offices =
+        names::STREETS.iter().map(|(_, _, short)| format!("深圳市市场监督管理局坪山监管局{short}监管所")).collect();
     let venues = (0..VENUE_COUNT).map(|i| venue(&mut rng, i)).collect();
     Dataset {
-        district: Jurisdiction { code: "440310".into(), name: "深圳市坪山区".into() },
-        streets,
-        offices,
-        venues,
+        district: Jurisdiction { code: "440310".into(), name: "深圳市坪山区".into() }, streets, offices, venues
     }
 }
 
@@ -144,7 +139,9 @@ fn venue(rng: &mut Rng, index: usize) -> Venue {
         VenueKind::Other => unreachable!("the demo has no other venues"),
     };
     let holder = match kind {
-        VenueKind::Restaurant if rng.chance(60) => format!("深圳市坪山区{}餐饮店", name.split('（').next().unwrap_or(&name)),
+        VenueKind::Restaurant if rng.chance(60) => {
+            format!("深圳市坪山区{}餐饮店", name.split('（').next().unwrap_or(&name))
+        }
         VenueKind::Restaurant | VenueKind::CentralKitchen => {
             format!("深圳市{}{}餐饮管理有限公司", short, BRANDS[(ordinal + index) % BRANDS.len()])
         }
@@ -152,7 +149,13 @@ fn venue(rng: &mut Rng, index: usize) -> Venue {
         VenueKind::ElderlyMealPoint => format!("深圳市坪山区{short}社区党群服务中心"),
         VenueKind::Other => unreachable!("the demo has no other venues"),
     };
-    let entity = if holder.ends_with("餐饮店") { "92" } else if holder.ends_with("有限公司") { "91" } else { "12" };
+    let entity = if holder.ends_with("餐饮店") {
+        "92"
+    } else if holder.ends_with("有限公司") {
+        "91"
+    } else {
+        "12"
+    };
     let org: String = (0..9).map(|_| char::from(*rng.pick(b"0123456789ABCDEFGHJKLMNPQRTUWXY"))).collect();
     let credit_code = codes::credit_code(&format!("{entity}440310{org}"));
 
@@ -199,8 +202,9 @@ fn venue(rng: &mut Rng, index: usize) -> Venue {
         _ => rng.range(1, 5),
     } as usize;
     let cameras = cameras(rng, camera_count);
-    let is_key_venue = matches!(kind, VenueKind::SchoolCanteen | VenueKind::CentralKitchen | VenueKind::ElderlyMealPoint)
-        || rng.chance(30);
+    let is_key_venue =
+        matches!(kind, VenueKind::SchoolCanteen | VenueKind::CentralKitchen | VenueKind::ElderlyMealPoint)
+            || rng.chance(30);
     let connected_on = (status != VenueStatus::Closed || rng.chance(50))
         .then(|| (issued_on + Duration::days(rng.range(10, 90))).min(as_of));
     Venue {
@@ -311,7 +315,9 @@ mod tests {
         let d = generate(SEED);
         assert!(d.streets.len() >= 3);
         assert_eq!(d.venues.len(), VENUE_COUNT);
-        for kind in [VenueKind::Restaurant, VenueKind::SchoolCanteen, VenueKind::ElderlyMealPoint, VenueKind::CentralKitchen] {
+        for kind in
+            [VenueKind::Restaurant, VenueKind::SchoolCanteen, VenueKind::ElderlyMealPoint, VenueKind::CentralKitchen]
+        {
             assert!(d.venues.iter().filter(|v| v.kind == kind).count() >= 3, "{kind:?}");
         }
         for status in [VenueStatus::Operating, VenueStatus::Suspended, VenueStatus::Closed] {

@@ -81,9 +81,5 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
 }
 
 pub async fn scrape(State(state): State<crate::state::AppState>) -> impl IntoResponse {
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.encode(),
-    )
+    (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
 }

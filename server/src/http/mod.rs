@@ -38,10 +38,7 @@ pub fn router(state: AppState) -> Router {
         })
     };
     // Built assets: serve the brotli/gzip files written by the build when the client takes them.
-    let assets = ServeDir::new(&*leptos.site_root)
-        .precompressed_br()
-        .precompressed_gzip()
-        .not_found_service(not_found);
+    let assets = ServeDir::new(&*leptos.site_root).precompressed_br().precompressed_gzip().not_found_service(not_found);
     let assets = SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
         .layer(assets);
 

@@ -1,0 +1,54 @@
+//! Runs the real `mingchu` binary on port 0 with a temporary SQLite database and the demo
+//! district. Shared by the integration tests and the benchmark harness.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+pub struct Server {
+    child: Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        Server::start_with_site(|_| {})
+    }
+
+    /// Starts with a site folder that `fill` populates first (for static-file tests).
+    pub fn start_with_site(fill: impl FnOnce(&std::path::Path)) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
+        fill(&dir.path().join("site"));
+        let mut child = Command::new(env!("CARGO_BIN_EXE_mingchu"))
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--site-root"])
+            .arg(dir.path().join("site"))
+            .arg("--data-dir")
+            .arg(dir.path().join("data"))
+            .env("RUST_LOG", "info,tower_http=warn")
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start mingchu");
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(at) = line.find("listening on http://") {
+                    let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap_or("").to_string();
+                    let _ = tx.send(url);
+                }
+            }
+        });
+        let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
+        Server { child, base, _dir: dir }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
