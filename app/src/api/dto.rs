@@ -7,17 +7,117 @@ use serde::{Deserialize, Serialize};
 /// How many venues a search page shows.
 pub const PAGE_SIZE: u32 = 20;
 
-/// A venue search, as it appears in the home page's query string.
+/// A point in WGS84, in millionths of a degree (about 0.1 m), so queries stay hashable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct GeoPoint {
+    pub lat_e6: i32,
+    pub lng_e6: i32,
+}
+
+impl GeoPoint {
+    pub fn from_degrees(lat: f64, lng: f64) -> Option<GeoPoint> {
+        ((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))
+            .then(|| GeoPoint { lat_e6: (lat * 1e6).round() as i32, lng_e6: (lng * 1e6).round() as i32 })
+    }
+    pub fn lat(self) -> f64 {
+        self.lat_e6 as f64 / 1e6
+    }
+    pub fn lng(self) -> f64 {
+        self.lng_e6 as f64 / 1e6
+    }
+    /// Great-circle distance in metres.
+    pub fn distance_m(self, other: GeoPoint) -> f64 {
+        const EARTH_RADIUS_M: f64 = 6_371_008.8;
+        let (p1, p2) = (self.lat().to_radians(), other.lat().to_radians());
+        let dp = p2 - p1;
+        let dl = (other.lng() - self.lng()).to_radians();
+        let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_M * a.sqrt().asin()
+    }
+}
+
+/// A venue search: the home page's query string and the open-data API's parameters.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct VenueQuery {
     /// Matched against name and address.
     pub q: String,
     pub kind: Option<VenueKind>,
+    /// A jurisdiction code (district or street); a district includes its streets.
+    pub jurisdiction: Option<String>,
+    /// The current dynamic grade.
+    pub grade: Option<DynamicGrade>,
+    /// Only venues with at least one public camera.
+    pub camera: bool,
+    /// Sort by distance from here (and report distances).
+    pub near: Option<GeoPoint>,
     /// 1-based.
     pub page: u32,
 }
 
+/// A query-string value that could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryProblem {
+    pub param: &'static str,
+    pub message: String,
+}
+
 impl VenueQuery {
+    /// Reads query-string pairs. Unknown parameters are ignored; values that cannot be
+    /// understood are left at their default and reported, so a page can ignore them and an
+    /// API can refuse them.
+    pub fn from_pairs<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> (VenueQuery, Vec<QueryProblem>) {
+        let mut query = VenueQuery { page: 1, ..Default::default() };
+        let mut problems = Vec::new();
+        let mut problem = |param: &'static str, message: String| problems.push(QueryProblem { param, message });
+        for (key, value) in pairs {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key {
+                "q" => {
+                    if value.chars().count() > MAX_QUERY_CHARS {
+                        problem("q", format!("search text is limited to {MAX_QUERY_CHARS} characters"));
+                    } else {
+                        query.q = value.to_string();
+                    }
+                }
+                "type" => match VenueKind::from_code(value) {
+                    Some(k) => query.kind = Some(k),
+                    None => problem("type", format!("unknown venue type {value:?}; use one of {}", codes(VenueKind::ALL, |k| k.code()))),
+                },
+                "grade" => match DynamicGrade::from_code(value) {
+                    Some(g) => query.grade = Some(g),
+                    None => problem("grade", format!("unknown grade {value:?}; use one of {}", codes(DynamicGrade::ALL, |g| g.code()))),
+                },
+                "jurisdiction" => {
+                    if matches!(value.len(), 6 | 9) && value.bytes().all(|b| b.is_ascii_digit()) {
+                        query.jurisdiction = Some(value.to_string());
+                    } else {
+                        problem("jurisdiction", "a jurisdiction is a 6- or 9-digit division code".into());
+                    }
+                }
+                "camera" => match value {
+                    "1" | "true" | "on" => query.camera = true,
+                    "0" | "false" | "off" => query.camera = false,
+                    _ => problem("camera", "camera is 1 or 0".into()),
+                },
+                "near" => match value.split_once(',').and_then(|(a, b)| {
+                    GeoPoint::from_degrees(a.trim().parse().ok()?, b.trim().parse().ok()?)
+                }) {
+                    Some(p) => query.near = Some(p),
+                    None => problem("near", "near is \"latitude,longitude\" in degrees, e.g. 22.69,114.35".into()),
+                },
+                "page" => match value.parse::<u32>() {
+                    Ok(p) if p >= 1 => query.page = p,
+                    _ => problem("page", "page is a whole number from 1".into()),
+                },
+                _ => {}
+            }
+        }
+        (query, problems)
+    }
+
     /// The home-page URL for this search; empty parts are left out so URLs stay short.
     pub fn to_url(&self) -> String {
         let mut params = Vec::new();
@@ -26,6 +126,18 @@ impl VenueQuery {
         }
         if let Some(kind) = self.kind {
             params.push(format!("type={}", kind.code()));
+        }
+        if let Some(j) = &self.jurisdiction {
+            params.push(format!("jurisdiction={j}"));
+        }
+        if let Some(g) = self.grade {
+            params.push(format!("grade={}", g.code()));
+        }
+        if self.camera {
+            params.push("camera=1".to_string());
+        }
+        if let Some(p) = self.near {
+            params.push(format!("near={:.6},{:.6}", p.lat(), p.lng()));
         }
         if self.page > 1 {
             params.push(format!("page={}", self.page));
@@ -36,6 +148,13 @@ impl VenueQuery {
             format!("/?{}", params.join("&"))
         }
     }
+}
+
+/// The longest search text accepted.
+pub const MAX_QUERY_CHARS: usize = 100;
+
+fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> String {
+    all.iter().map(|t| code(*t)).collect::<Vec<_>>().join(", ")
 }
 
 /// Percent-encodes a query-string value (UTF-8, RFC 3986 unreserved characters kept).
@@ -61,7 +180,12 @@ pub struct VenueSummary {
     pub jurisdiction: String,
     pub dynamic_grade: Option<DynamicGrade>,
     pub annual_grade: Option<AnnualGrade>,
+    /// Public cameras.
     pub camera_count: u32,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// From the search's `near` point, when it had one.
+    pub distance_m: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -129,7 +253,48 @@ mod tests {
     #[test]
     fn query_urls_leave_out_defaults_and_encode_text() {
         assert_eq!(VenueQuery::default().to_url(), "/");
-        let q = VenueQuery { q: "学校 食堂&".into(), kind: Some(VenueKind::SchoolCanteen), page: 2 };
+        let q = VenueQuery { q: "学校 食堂&".into(), kind: Some(VenueKind::SchoolCanteen), page: 2, ..Default::default() };
         assert_eq!(q.to_url(), "/?q=%E5%AD%A6%E6%A0%A1+%E9%A3%9F%E5%A0%82%26&type=school_canteen&page=2");
+    }
+
+    #[test]
+    fn query_round_trips_through_its_url() {
+        let q = VenueQuery {
+            q: "面".into(),
+            kind: Some(VenueKind::Restaurant),
+            jurisdiction: Some("440310002".into()),
+            grade: Some(DynamicGrade::Good),
+            camera: true,
+            near: GeoPoint::from_degrees(22.69, 114.35),
+            page: 3,
+        };
+        let url = q.to_url();
+        let query_string = url.trim_start_matches("/?");
+        let pairs: Vec<(String, String)> = query_string
+            .split('&')
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_string(), v.replace("%E9%9D%A2", "面"))
+            })
+            .collect();
+        let (back, problems) = VenueQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(back, q);
+    }
+
+    #[test]
+    fn bad_values_are_reported_by_name() {
+        let (q, problems) =
+            VenueQuery::from_pairs([("type", "bar"), ("near", "91,0"), ("page", "0"), ("jurisdiction", "44"), ("x", "y")]);
+        assert_eq!(q, VenueQuery { page: 1, ..Default::default() });
+        let params: Vec<_> = problems.iter().map(|p| p.param).collect();
+        assert_eq!(params, ["type", "near", "page", "jurisdiction"]);
+    }
+
+    #[test]
+    fn distances_are_great_circle() {
+        let a = GeoPoint::from_degrees(22.69, 114.35).unwrap();
+        let b = GeoPoint::from_degrees(22.70, 114.35).unwrap();
+        assert!((a.distance_m(b) - 1112.0).abs() < 2.0);
     }
 }
