@@ -30,9 +30,24 @@ impl std::fmt::Display for CameraId {
 macro_rules! coded_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $code:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum $name { $($variant),+ }
+
+        // JSON uses the same code as the database and URLs.
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                $name::from_code(&code).ok_or_else(|| {
+                    serde::de::Error::custom(format!("unknown {} {:?}", stringify!($name), code))
+                })
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -120,6 +135,26 @@ coded_enum!(
     }
 );
 
+impl DynamicGrade {
+    /// The grade an inspection earns from the points it deducted.
+    pub fn for_points(points: u32) -> DynamicGrade {
+        match points {
+            0..=2 => DynamicGrade::Excellent,
+            3..=7 => DynamicGrade::Good,
+            _ => DynamicGrade::Fair,
+        }
+    }
+
+    /// The score range (100 minus deducted points) of each grade, for open data legends.
+    pub fn score_range(self) -> (u32, u32) {
+        match self {
+            DynamicGrade::Excellent => (98, 100),
+            DynamicGrade::Good => (93, 97),
+            DynamicGrade::Fair => (0, 92),
+        }
+    }
+}
+
 /// Whether a licence is still valid on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -190,6 +225,14 @@ mod tests {
         assert_eq!(LicenceNumber::parse("JY2440310001234"), Err(LicenceNumberError::WrongLength(13)));
         assert_eq!(LicenceNumber::parse("JY2440310001234X"), Err(LicenceNumberError::NotDigits));
         assert_eq!(LicenceNumber::parse("J"), Err(LicenceNumberError::MissingPrefix));
+    }
+
+    #[test]
+    fn grade_thresholds_agree_with_score_ranges() {
+        for points in 0..=100 {
+            let (lo, hi) = DynamicGrade::for_points(points).score_range();
+            assert!((lo..=hi).contains(&(100 - points)), "{points}");
+        }
     }
 
     #[test]

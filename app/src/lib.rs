@@ -6,6 +6,7 @@ pub mod api;
 pub mod components;
 pub mod domain;
 pub mod error;
+mod geo;
 pub mod i18n;
 pub mod pages;
 

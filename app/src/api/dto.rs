@@ -188,6 +188,15 @@ pub struct VenueSummary {
     pub distance_m: Option<u32>,
 }
 
+/// A jurisdiction offered as a search filter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JurisdictionOption {
+    pub code: String,
+    pub name: String,
+    /// Streets are indented under their district.
+    pub is_street: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchPage {
     pub venues: Vec<VenueSummary>,

@@ -23,3 +23,9 @@ pub async fn search_venues(query: VenueQuery) -> Result<SearchPage, AppError> {
 pub async fn get_venue(id: VenueId) -> Result<VenueDetail, AppError> {
     ssr::respond(ssr::catalog()?.venue(id).await.and_then(|v| v.ok_or(AppError::NotFound)))
 }
+
+/// The jurisdictions a search can be limited to.
+#[server(endpoint = "jurisdictions", input = Json)]
+pub async fn list_jurisdictions() -> Result<Vec<JurisdictionOption>, AppError> {
+    ssr::respond(ssr::catalog()?.jurisdictions().await)
+}

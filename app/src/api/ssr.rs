@@ -1,6 +1,6 @@
 //! The server side of the server functions: the data source the server must provide.
 
-use super::{SearchPage, VenueDetail, VenueQuery};
+use super::{JurisdictionOption, SearchPage, VenueDetail, VenueQuery};
 use crate::domain::VenueId;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -11,6 +11,7 @@ use std::sync::Arc;
 pub trait Catalog: Send + Sync + 'static {
     async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, AppError>;
     async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError>;
+    async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;

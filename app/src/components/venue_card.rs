@@ -28,8 +28,18 @@ pub fn VenueCard(venue: VenueSummary) -> impl IntoView {
                     <GradeFace grade=venue.dynamic_grade/>
                     <AnnualGradeBadge grade=venue.annual_grade/>
                     <span class="camera-count">{tr.camera_count} " " {venue.camera_count}</span>
+                    {venue.distance_m.map(|m| view! { <span class="distance" data-distance-m=m>{format_distance(m)}</span> })}
                 </div>
             </a>
         </li>
+    }
+}
+
+/// "850 m" or "2.4 km".
+fn format_distance(metres: u32) -> String {
+    if metres < 1000 {
+        format!("{metres} m")
+    } else {
+        format!("{:.1} km", metres as f64 / 1000.0)
     }
 }

@@ -3,7 +3,8 @@
 use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
-    CameraSummary, Finding, Inspection, Licence, SearchPage, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
+    CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, VenueDetail, VenueQuery,
+    VenueSummary, PAGE_SIZE,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -13,16 +14,31 @@ use chrono::{Duration, NaiveDate};
 /// inspection and the newest annual rating.
 const SUMMARY_SELECT: &str = "
     SELECT v.id, v.name, v.kind, v.status, v.address, j.name AS jurisdiction, v.is_key_venue, v.connected_on,
+        v.latitude, v.longitude,
         (SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id
             ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1) AS dynamic_grade,
         (SELECT r.grade FROM annual_ratings r WHERE r.venue_id = v.id ORDER BY r.year DESC LIMIT 1) AS annual_grade,
         (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id AND c.is_public) AS camera_count
     FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id";
 
-/// Search condition: `?1` text (empty = all), `?2` kind code (NULL = all).
-const SEARCH_WHERE: &str = "
-    WHERE (?1 = '' OR v.name LIKE ?1 ESCAPE '\\' OR v.address LIKE ?1 ESCAPE '\\')
-      AND (?2 IS NULL OR v.kind = ?2)";
+/// The current dynamic grade of venue `v`.
+const CURRENT_GRADE: &str = "(SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id
+    ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1)";
+
+/// Search conditions, each off when its parameter is NULL or empty: `?1` text, `?2` kind code,
+/// `?3` jurisdiction code (a district matches its streets), `?4` grade code, `?5` 1 = has a public
+/// camera.
+fn search_where() -> String {
+    format!(
+        "WHERE (?1 = '' OR v.name LIKE ?1 ESCAPE '\\' OR v.address LIKE ?1 ESCAPE '\\')
+           AND (?2 IS NULL OR v.kind = ?2)
+           AND (?3 IS NULL OR v.jurisdiction_id IN (
+                SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
+                WHERE j2.code = ?3 OR p.code = ?3))
+           AND (?4 IS NULL OR {CURRENT_GRADE} = ?4)
+           AND (?5 = 0 OR EXISTS (SELECT 1 FROM cameras c WHERE c.venue_id = v.id AND c.is_public))"
+    )
+}
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -34,14 +50,23 @@ struct SummaryRow {
     jurisdiction: String,
     is_key_venue: bool,
     connected_on: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
     dynamic_grade: Option<String>,
     annual_grade: Option<String>,
     camera_count: i64,
 }
 
 impl SummaryRow {
-    fn into_summary(self) -> Result<VenueSummary, DbError> {
+    fn into_summary(self, near: Option<GeoPoint>) -> Result<VenueSummary, DbError> {
+        let here = match (self.latitude, self.longitude) {
+            (Some(lat), Some(lng)) => GeoPoint::from_degrees(lat, lng),
+            _ => None,
+        };
         Ok(VenueSummary {
+            distance_m: near.zip(here).map(|(a, b)| a.distance_m(b).round() as u32),
+            latitude: self.latitude,
+            longitude: self.longitude,
             id: VenueId(self.id),
             kind: decode(VenueKind::from_code, &self.kind, "venue kind")?,
             status: decode(VenueStatus::from_code, &self.status, "venue status")?,
@@ -100,35 +125,55 @@ pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> Lice
 }
 
 impl Db {
-    pub async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, DbError> {
+    pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
         let pattern = contains_pattern(&query.q);
         let kind = query.kind.map(|k| k.code());
-        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM venues v {SEARCH_WHERE}"))
+        let grade = query.grade.map(|g| g.code());
+        let filter = search_where();
+        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM venues v {filter}"))
             .bind(&pattern)
             .bind(kind)
+            .bind(&query.jurisdiction)
+            .bind(grade)
+            .bind(query.camera)
             .fetch_one(&self.pool)
             .await?;
-        let page_count = ((total as u32).div_ceil(PAGE_SIZE)).max(1);
+        let page_count = ((total as u32).div_ceil(page_size)).max(1);
         let page = query.page.clamp(1, page_count);
-        // Trading venues first, then by name (pinyin order is not available in SQLite; code
-        // point order keeps it stable).
-        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} {SEARCH_WHERE}
-             ORDER BY CASE v.status WHEN 'operating' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, v.id
-             LIMIT ?3 OFFSET ?4"
-        ))
-        .bind(&pattern)
-        .bind(kind)
-        .bind(PAGE_SIZE)
-        .bind((page - 1) * PAGE_SIZE)
-        .fetch_all(&self.pool)
-        .await?;
+        // Near a point: nearest first, by the equirectangular approximation (exact enough to
+        // order venues within a city; the distance shown is computed exactly afterwards).
+        // Otherwise trading venues first, then in the order they joined.
+        let order = match query.near {
+            Some(_) => "CASE WHEN v.latitude IS NULL THEN 1 ELSE 0 END,
+                ((v.latitude - ?8) * (v.latitude - ?8)
+                 + (v.longitude - ?9) * (v.longitude - ?9) * ?10 * ?10), v.id",
+            None => "CASE v.status WHEN 'operating' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, v.id",
+        };
+        let (lat, lng) = query.near.map(|p| (p.lat(), p.lng())).unwrap_or_default();
+        let rows: Vec<SummaryRow> =
+            sqlx::query_as(&format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ?6 OFFSET ?7"))
+                .bind(&pattern)
+                .bind(kind)
+                .bind(&query.jurisdiction)
+                .bind(grade)
+                .bind(query.camera)
+                .bind(page_size)
+                .bind((page - 1) * page_size)
+                .bind(lat)
+                .bind(lng)
+                .bind(lat.to_radians().cos())
+                .fetch_all(&self.pool)
+                .await?;
         Ok(SearchPage {
-            venues: rows.into_iter().map(SummaryRow::into_summary).collect::<Result<_, _>>()?,
+            venues: rows.into_iter().map(|r| r.into_summary(query.near)).collect::<Result<_, _>>()?,
             total: total as u32,
             page,
             page_count,
         })
+    }
+
+    pub async fn venue_exists(&self, id: VenueId) -> Result<bool, DbError> {
+        Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await?.is_some())
     }
 
     pub async fn venue_detail(&self, id: VenueId) -> Result<Option<VenueDetail>, DbError> {
@@ -141,7 +186,7 @@ impl Db {
         };
         let is_key_venue = row.is_key_venue;
         let connected_on = row.connected_on.clone();
-        let summary = row.into_summary()?;
+        let summary = row.into_summary(None)?;
 
         let licence = sqlx::query_as::<_, (String, String, String, String, String, NaiveDate, NaiveDate, String)>(
             "SELECT number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority
@@ -183,13 +228,27 @@ impl Db {
             is_key_venue,
             connected_on,
             licence,
-            inspections: self.latest_inspections(id, 10).await?,
+            inspections: self.inspections(id, Some(10)).await?,
             cameras,
         }))
     }
 
-    /// The venue's newest inspections with their findings.
-    async fn latest_inspections(&self, id: VenueId, limit: u32) -> Result<Vec<Inspection>, DbError> {
+    /// Districts, each followed by its streets.
+    pub async fn jurisdiction_options(&self) -> Result<Vec<JurisdictionOption>, DbError> {
+        let rows = sqlx::query_as::<_, (String, String, bool)>(
+            "SELECT j.code, j.name, j.parent_id IS NOT NULL FROM jurisdictions j
+             LEFT JOIN jurisdictions p ON p.id = j.parent_id
+             ORDER BY coalesce(p.code, j.code), j.parent_id IS NOT NULL, j.code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(code, name, is_street)| JurisdictionOption { code, name, is_street }).collect())
+    }
+
+    /// The venue's inspections with their findings, newest first; all of them without a limit.
+    pub async fn inspections(&self, id: VenueId, limit: Option<u32>) -> Result<Vec<Inspection>, DbError> {
+        // SQLite reads a negative LIMIT as "no limit".
+        let limit = limit.map(i64::from).unwrap_or(-1);
         let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
             "SELECT i.id, i.inspected_on, i.kind, o.name, i.dynamic_grade
              FROM inspections i JOIN supervision_offices o ON o.id = i.office_id
@@ -232,14 +291,21 @@ impl Db {
 #[async_trait::async_trait]
 impl Catalog for Db {
     async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, AppError> {
-        if query.q.chars().count() > 100 {
-            return Err(AppError::BadRequest("search text is limited to 100 characters".into()));
+        if query.q.chars().count() > app::api::MAX_QUERY_CHARS {
+            return Err(AppError::BadRequest(format!(
+                "search text is limited to {} characters",
+                app::api::MAX_QUERY_CHARS
+            )));
         }
-        Ok(Db::search_venues(self, query).await?)
+        Ok(Db::search_venues(self, query, PAGE_SIZE).await?)
     }
 
     async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError> {
         Ok(self.venue_detail(id).await?)
+    }
+
+    async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError> {
+        Ok(self.jurisdiction_options().await?)
     }
 }
 

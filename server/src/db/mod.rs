@@ -2,6 +2,7 @@
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
 mod catalog;
+pub mod open_data;
 mod seed;
 
 pub use seed::SeedOutcome;

@@ -81,15 +81,6 @@ pub struct Camera {
     pub is_public: bool,
 }
 
-/// The grade an inspection earns from its deducted points.
-pub fn grade_for_points(points: u32) -> DynamicGrade {
-    match points {
-        0..=2 => DynamicGrade::Excellent,
-        3..=7 => DynamicGrade::Good,
-        _ => DynamicGrade::Fair,
-    }
-}
-
 pub fn generate(seed: u64) -> Dataset {
     let mut rng = Rng::new(seed);
     let streets: Vec<Jurisdiction> = names::STREETS
@@ -257,7 +248,7 @@ fn inspections(rng: &mut Rng, office: usize, issued_on: NaiveDate, as_of: NaiveD
             } else {
                 InspectionKind::Routine
             };
-            Inspection { date, kind, office, grade: graded.then(|| grade_for_points(points)), findings }
+            Inspection { date, kind, office, grade: graded.then(|| DynamicGrade::for_points(points)), findings }
         })
         .collect()
 }

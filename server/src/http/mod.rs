@@ -1,8 +1,10 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, health, metrics.
 
+mod api_v1;
 mod health;
 mod lang;
 pub mod metrics;
+mod open_data;
 mod server_fn_status;
 
 use crate::state::AppState;
@@ -46,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::scrape))
         .route("/lang/{code}", get(lang::switch))
+        .merge(api_v1::routes())
+        .merge(open_data::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

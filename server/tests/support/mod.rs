@@ -1,6 +1,9 @@
 //! Runs the real `mingchu` binary on port 0 with a temporary SQLite database and the demo
 //! district. Shared by the integration tests and the benchmark harness.
 
+#[allow(dead_code)]
+pub mod schema;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -1,0 +1,123 @@
+//! The LIVES feed (`/open-data/lives/*.csv`): the inspection data in the format Yelp and other
+//! aggregators read. Scores are 100 minus the points deducted; the legend maps them to grades.
+
+use crate::db::DbError;
+use crate::state::AppState;
+use app::domain::{DynamicGrade, InspectionKind, Severity};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/open-data/lives/businesses.csv", get(businesses))
+        .route("/open-data/lives/inspections.csv", get(inspections))
+        .route("/open-data/lives/violations.csv", get(violations))
+        .route("/open-data/lives/legend.csv", get(legend))
+        .route("/open-data/lives/feed_info.csv", get(feed_info))
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenDataError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("csv: {0}")]
+    Csv(#[from] csv::Error),
+}
+
+impl IntoResponse for OpenDataError {
+    fn into_response(self) -> Response {
+        tracing::error!(error = %self, "open data feed failed");
+        (StatusCode::SERVICE_UNAVAILABLE, "The open data feed is unavailable, try again later.\n").into_response()
+    }
+}
+
+fn to_csv(header_row: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Response, OpenDataError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(header_row)?;
+    for row in rows {
+        w.write_record(&row)?;
+    }
+    let bytes = w.into_inner().map_err(|e| OpenDataError::Csv(e.into_error().into()))?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+}
+
+fn yyyymmdd(d: chrono::NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| format!("{x:.6}")).unwrap_or_default()
+}
+
+async fn businesses(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+    let rows = state.db.lives_businesses().await?;
+    to_csv(
+        &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
+        rows.into_iter().map(|b| {
+            vec![b.id.to_string(), b.name, b.address, b.city, String::new(), String::new(), opt(b.latitude), opt(b.longitude), String::new()]
+        }),
+    )
+}
+
+fn lives_type(kind: InspectionKind) -> &'static str {
+    match kind {
+        InspectionKind::Routine | InspectionKind::Special => "routine",
+        InspectionKind::FollowUp => "followup",
+        InspectionKind::Complaint => "complaint",
+    }
+}
+
+async fn inspections(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+    let rows = state.db.lives_inspections().await?;
+    to_csv(
+        &["business_id", "score", "date", "description", "type"],
+        rows.into_iter().map(|i| {
+            vec![
+                i.business_id.to_string(),
+                100u32.saturating_sub(i.points).to_string(),
+                yyyymmdd(i.date),
+                i.office,
+                lives_type(i.kind).to_string(),
+            ]
+        }),
+    )
+}
+
+async fn violations(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+    let rows = state.db.lives_violations().await?;
+    to_csv(
+        &["business_id", "date", "code", "description"],
+        rows.into_iter().map(|v| {
+            // No national item codes exist; the code says severity and points (C5: critical, 5).
+            let code = format!("{}{}", if v.severity == Severity::Critical { "C" } else { "G" }, v.points);
+            let description = if v.remark.is_empty() { v.item } else { format!("{}（{}）", v.item, v.remark) };
+            vec![v.business_id.to_string(), yyyymmdd(v.date), code, description]
+        }),
+    )
+}
+
+async fn legend() -> Result<Response, OpenDataError> {
+    let zh = app::i18n::Lang::Zh;
+    let en = app::i18n::Lang::En;
+    to_csv(
+        &["minimum_score", "maximum_score", "description"],
+        DynamicGrade::ALL.iter().map(|g| {
+            let (lo, hi) = g.score_range();
+            vec![lo.to_string(), hi.to_string(), format!("{} / {}", zh.dynamic_grade(*g), en.dynamic_grade(*g))]
+        }),
+    )
+}
+
+async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, OpenDataError> {
+    let municipality = state.db.top_jurisdiction_name().await?.unwrap_or_default();
+    // The portal's own address as the client reached it.
+    let url = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
+    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    to_csv(
+        &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],
+        [vec![yyyymmdd(today), "1.0".to_string(), municipality, url, String::new()]],
+    )
+}

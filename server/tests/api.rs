@@ -1,0 +1,134 @@
+//! The open-data JSON API against its own OpenAPI document, on the real server.
+
+mod support;
+
+use serde_json::Value;
+use server::demo;
+use support::schema::Schemas;
+use support::Server;
+
+async fn get(base: &str, path: &str) -> (u16, Value) {
+    let res = reqwest::get(format!("{base}{path}")).await.unwrap();
+    let status = res.status().as_u16();
+    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
+    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
+}
+
+fn assert_valid(schemas: &Schemas, template: &str, status: &str, body: &Value) {
+    let errors = schemas.validate(schemas.response(template, status), body);
+    assert!(errors.is_empty(), "{template} {status}: {errors:#?}");
+}
+
+#[tokio::test]
+async fn api_matches_its_openapi_document_and_filters_work() {
+    let server = Server::start();
+    let base = server.base.as_str();
+    let (status, doc) = get(base, "/api/openapi.json").await;
+    assert_eq!(status, 200);
+    assert_eq!(doc["openapi"], "3.1.0");
+    let schemas = Schemas::new(&doc);
+    let district = demo::generate(demo::SEED);
+    let list = "/api/v1/venues";
+
+    // Every page of the unfiltered list, small pages: each venue exactly once.
+    let mut ids = Vec::new();
+    for page in 1..=7 {
+        let (status, body) = get(base, &format!("{list}?per_page=7&page={page}")).await;
+        assert_eq!(status, 200);
+        assert_valid(&schemas, list, "200", &body);
+        assert_eq!(body["total"], demo::VENUE_COUNT);
+        assert_eq!(body["page_count"], 7);
+        ids.extend(body["venues"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()));
+    }
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), demo::VENUE_COUNT);
+
+    let all = |body: &Value, pred: &dyn Fn(&Value) -> bool| body["venues"].as_array().unwrap().iter().all(pred);
+    let (_, body) = get(base, &format!("{list}?type=school_canteen&per_page=100")).await;
+    assert_valid(&schemas, list, "200", &body);
+    let schools = district.venues.iter().filter(|v| v.kind == app::domain::VenueKind::SchoolCanteen).count();
+    assert_eq!(body["total"], schools);
+    assert!(all(&body, &|v| v["kind"] == "school_canteen"));
+
+    // A street, and its district (which includes every street).
+    let (_, body) = get(base, &format!("{list}?jurisdiction=440310002&per_page=100")).await;
+    let in_street = district.venues.iter().filter(|v| district.streets[v.street].code == "440310002").count();
+    assert_eq!(body["total"], in_street);
+    assert!(all(&body, &|v| v["jurisdiction"].as_str().unwrap().contains("马峦")));
+    let (_, body) = get(base, &format!("{list}?jurisdiction=440310")).await;
+    assert_eq!(body["total"], demo::VENUE_COUNT);
+
+    let (_, body) = get(base, &format!("{list}?grade=excellent&camera=1&per_page=100")).await;
+    assert!(body["total"].as_u64().unwrap() > 0);
+    assert!(all(&body, &|v| v["dynamic_grade"] == "excellent" && v["camera_count"].as_u64().unwrap() >= 1));
+
+    // Near a point: nearest first, with distances.
+    let (_, body) = get(base, &format!("{list}?near=22.70,114.36&per_page=100")).await;
+    assert_valid(&schemas, list, "200", &body);
+    let distances: Vec<u64> = body["venues"].as_array().unwrap().iter().map(|v| v["distance_m"].as_u64().unwrap()).collect();
+    assert_eq!(distances.len(), demo::VENUE_COUNT);
+    assert!(distances.windows(2).all(|w| w[0] <= w[1] + 1), "sorted by distance: {distances:?}");
+
+    // One venue, and its full history.
+    let (status, body) = get(base, "/api/v1/venues/1").await;
+    assert_eq!(status, 200);
+    assert_valid(&schemas, "/api/v1/venues/{id}", "200", &body);
+    assert_eq!(body["licence"]["number"], district.venues[0].licence.number.as_str());
+    let (status, body) = get(base, "/api/v1/venues/1/inspections").await;
+    assert_eq!(status, 200);
+    assert_valid(&schemas, "/api/v1/venues/{id}/inspections", "200", &body);
+    assert_eq!(body["inspections"].as_array().unwrap().len(), district.venues[0].inspections.len());
+
+    // Errors: every bad parameter named, 404s for missing venues, all in the documented shape.
+    let (status, body) = get(base, &format!("{list}?type=bar&page=0&per_page=1000&near=x")).await;
+    assert_eq!(status, 400);
+    assert_valid(&schemas, list, "400", &body);
+    let params: Vec<&str> = body["error"]["problems"].as_array().unwrap().iter().map(|p| p["param"].as_str().unwrap()).collect();
+    assert_eq!(params, ["type", "page", "near", "per_page"]);
+    for path in ["/api/v1/venues/99999", "/api/v1/venues/abc", "/api/v1/venues/99999/inspections"] {
+        let (status, body) = get(base, path).await;
+        assert_eq!(status, 404, "{path}");
+        assert_valid(&schemas, "/api/v1/venues/{id}", "404", &body);
+    }
+}
+
+#[tokio::test]
+async fn lives_feed_has_the_spec_headers_and_every_row() {
+    let server = Server::start();
+    let district = demo::generate(demo::SEED);
+    let inspections: usize = district.venues.iter().map(|v| v.inspections.len()).sum();
+    let findings: usize = district.venues.iter().flat_map(|v| &v.inspections).map(|i| i.findings.len()).sum();
+    let files: [(&str, &[&str], usize); 5] = [
+        (
+            "businesses.csv",
+            &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
+            demo::VENUE_COUNT,
+        ),
+        ("inspections.csv", &["business_id", "score", "date", "description", "type"], inspections),
+        ("violations.csv", &["business_id", "date", "code", "description"], findings),
+        ("legend.csv", &["minimum_score", "maximum_score", "description"], 3),
+        ("feed_info.csv", &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"], 1),
+    ];
+    for (file, header, count) in files {
+        let res = reqwest::get(format!("{}/open-data/lives/{file}", server.base)).await.unwrap();
+        assert_eq!(res.status(), 200, "{file}");
+        assert_eq!(res.headers()["content-type"], "text/csv; charset=utf-8");
+        let body = res.text().await.unwrap();
+        let mut reader = csv::Reader::from_reader(body.as_bytes());
+        assert_eq!(reader.headers().unwrap().iter().collect::<Vec<_>>(), header, "{file}");
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), count, "{file}");
+        if file == "inspections.csv" {
+            for r in &rows {
+                let score: u32 = r[1].parse().unwrap();
+                assert!(score <= 100);
+                assert_eq!(r[2].len(), 8, "YYYYMMDD date");
+                assert!(["routine", "followup", "complaint"].contains(&&r[4]));
+            }
+        }
+        if file == "feed_info.csv" {
+            assert_eq!(&rows[0][2], "深圳市坪山区");
+        }
+    }
+}
