@@ -25,6 +25,8 @@ pub enum Command {
     Migrate,
     /// Fill an empty database with the deterministic demo district, then exit.
     SeedDemo,
+    /// Import venues, licences or inspections from a CSV file (all rows or none).
+    Import { kind: crate::import::ImportKind, file: PathBuf },
 }
 
 #[derive(Debug, Clone, Args)]

@@ -11,6 +11,8 @@ pub enum ServerError {
     Bind { addr: std::net::SocketAddr, source: std::io::Error },
     #[error("cannot create data directory {path}: {source}")]
     DataDir { path: std::path::PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Import(#[from] crate::import::ImportError),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }

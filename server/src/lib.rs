@@ -1,11 +1,13 @@
 //! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
 #![recursion_limit = "256"]
 
+pub mod codes;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod import;
 pub mod state;
 pub mod telemetry;
 
@@ -47,6 +49,18 @@ pub async fn seed_demo(args: &DbArgs) -> Result<(), ServerError> {
         }
     }
     db.close().await;
+    Ok(())
+}
+
+/// `mingchu import KIND FILE`: checks the whole file, then imports all of it or nothing.
+pub async fn import(db_args: &DbArgs, kind: import::ImportKind, path: &std::path::Path) -> Result<(), ServerError> {
+    let file = std::fs::File::open(path)
+        .map_err(|source| import::ImportError::Read { path: path.display().to_string(), source })?;
+    let records = import::parse(kind, std::io::BufReader::new(file))?;
+    let db = open_db(db_args).await?;
+    let report = db.import(&records).await;
+    db.close().await;
+    println!("{}: {}", path.display(), report?);
     Ok(())
 }
 

@@ -10,6 +10,7 @@ async fn main() -> ExitCode {
         Command::Serve(args) => server::serve(&cli.db, args).await,
         Command::Migrate => server::migrate(&cli.db).await,
         Command::SeedDemo => server::seed_demo(&cli.db).await,
+        Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -66,7 +66,8 @@ async fn api_matches_its_openapi_document_and_filters_work() {
     // Near a point: nearest first, with distances.
     let (_, body) = get(base, &format!("{list}?near=22.70,114.36&per_page=100")).await;
     assert_valid(&schemas, list, "200", &body);
-    let distances: Vec<u64> = body["venues"].as_array().unwrap().iter().map(|v| v["distance_m"].as_u64().unwrap()).collect();
+    let distances: Vec<u64> =
+        body["venues"].as_array().unwrap().iter().map(|v| v["distance_m"].as_u64().unwrap()).collect();
     assert_eq!(distances.len(), demo::VENUE_COUNT);
     assert!(distances.windows(2).all(|w| w[0] <= w[1] + 1), "sorted by distance: {distances:?}");
 
@@ -84,7 +85,8 @@ async fn api_matches_its_openapi_document_and_filters_work() {
     let (status, body) = get(base, &format!("{list}?type=bar&page=0&per_page=1000&near=x")).await;
     assert_eq!(status, 400);
     assert_valid(&schemas, list, "400", &body);
-    let params: Vec<&str> = body["error"]["problems"].as_array().unwrap().iter().map(|p| p["param"].as_str().unwrap()).collect();
+    let params: Vec<&str> =
+        body["error"]["problems"].as_array().unwrap().iter().map(|p| p["param"].as_str().unwrap()).collect();
     assert_eq!(params, ["type", "page", "near", "per_page"]);
     for path in ["/api/v1/venues/99999", "/api/v1/venues/abc", "/api/v1/venues/99999/inspections"] {
         let (status, body) = get(base, path).await;
@@ -102,7 +104,17 @@ async fn lives_feed_has_the_spec_headers_and_every_row() {
     let files: [(&str, &[&str], usize); 5] = [
         (
             "businesses.csv",
-            &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
+            &[
+                "business_id",
+                "name",
+                "address",
+                "city",
+                "state",
+                "postal_code",
+                "latitude",
+                "longitude",
+                "phone_number",
+            ],
             demo::VENUE_COUNT,
         ),
         ("inspections.csv", &["business_id", "score", "date", "description", "type"], inspections),

@@ -84,11 +84,17 @@ impl VenueQuery {
                 }
                 "type" => match VenueKind::from_code(value) {
                     Some(k) => query.kind = Some(k),
-                    None => problem("type", format!("unknown venue type {value:?}; use one of {}", codes(VenueKind::ALL, |k| k.code()))),
+                    None => problem(
+                        "type",
+                        format!("unknown venue type {value:?}; use one of {}", codes(VenueKind::ALL, |k| k.code())),
+                    ),
                 },
                 "grade" => match DynamicGrade::from_code(value) {
                     Some(g) => query.grade = Some(g),
-                    None => problem("grade", format!("unknown grade {value:?}; use one of {}", codes(DynamicGrade::ALL, |g| g.code()))),
+                    None => problem(
+                        "grade",
+                        format!("unknown grade {value:?}; use one of {}", codes(DynamicGrade::ALL, |g| g.code())),
+                    ),
                 },
                 "jurisdiction" => {
                     if matches!(value.len(), 6 | 9) && value.bytes().all(|b| b.is_ascii_digit()) {
@@ -102,9 +108,10 @@ impl VenueQuery {
                     "0" | "false" | "off" => query.camera = false,
                     _ => problem("camera", "camera is 1 or 0".into()),
                 },
-                "near" => match value.split_once(',').and_then(|(a, b)| {
-                    GeoPoint::from_degrees(a.trim().parse().ok()?, b.trim().parse().ok()?)
-                }) {
+                "near" => match value
+                    .split_once(',')
+                    .and_then(|(a, b)| GeoPoint::from_degrees(a.trim().parse().ok()?, b.trim().parse().ok()?))
+                {
                     Some(p) => query.near = Some(p),
                     None => problem("near", "near is \"latitude,longitude\" in degrees, e.g. 22.69,114.35".into()),
                 },
@@ -262,7 +269,10 @@ mod tests {
     #[test]
     fn query_urls_leave_out_defaults_and_encode_text() {
         assert_eq!(VenueQuery::default().to_url(), "/");
-        let q = VenueQuery { q: "学校 食堂&".into(), kind: Some(VenueKind::SchoolCanteen), page: 2, ..Default::default() };
+        let q =
+            VenueQuery {
+                q: "学校 食堂&".into(), kind: Some(VenueKind::SchoolCanteen), page: 2, ..Default::default()
+            };
         assert_eq!(q.to_url(), "/?q=%E5%AD%A6%E6%A0%A1+%E9%A3%9F%E5%A0%82%26&type=school_canteen&page=2");
     }
 
@@ -293,8 +303,13 @@ mod tests {
 
     #[test]
     fn bad_values_are_reported_by_name() {
-        let (q, problems) =
-            VenueQuery::from_pairs([("type", "bar"), ("near", "91,0"), ("page", "0"), ("jurisdiction", "44"), ("x", "y")]);
+        let (q, problems) = VenueQuery::from_pairs([
+            ("type", "bar"),
+            ("near", "91,0"),
+            ("page", "0"),
+            ("jurisdiction", "44"),
+            ("x", "y"),
+        ]);
         assert_eq!(q, VenueQuery { page: 1, ..Default::default() });
         let params: Vec<_> = problems.iter().map(|p| p.param).collect();
         assert_eq!(params, ["type", "near", "page", "jurisdiction"]);

@@ -144,9 +144,11 @@ impl Db {
         // order venues within a city; the distance shown is computed exactly afterwards).
         // Otherwise trading venues first, then in the order they joined.
         let order = match query.near {
-            Some(_) => "CASE WHEN v.latitude IS NULL THEN 1 ELSE 0 END,
+            Some(_) => {
+                "CASE WHEN v.latitude IS NULL THEN 1 ELSE 0 END,
                 ((v.latitude - ?8) * (v.latitude - ?8)
-                 + (v.longitude - ?9) * (v.longitude - ?9) * ?10 * ?10), v.id",
+                 + (v.longitude - ?9) * (v.longitude - ?9) * ?10 * ?10), v.id"
+            }
             None => "CASE v.status WHEN 'operating' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, v.id",
         };
         let (lat, lng) = query.near.map(|p| (p.lat(), p.lng())).unwrap_or_default();
@@ -173,7 +175,11 @@ impl Db {
     }
 
     pub async fn venue_exists(&self, id: VenueId) -> Result<bool, DbError> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = ?").bind(id.0).fetch_optional(&self.pool).await?.is_some())
+        Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
     }
 
     pub async fn venue_detail(&self, id: VenueId) -> Result<Option<VenueDetail>, DbError> {

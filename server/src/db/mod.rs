@@ -2,6 +2,7 @@
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
 mod catalog;
+mod import;
 pub mod open_data;
 mod seed;
 

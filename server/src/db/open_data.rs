@@ -50,7 +50,14 @@ impl Db {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, name, address, city, latitude, longitude)| BusinessRow { id, name, address, city, latitude, longitude })
+            .map(|(id, name, address, city, latitude, longitude)| BusinessRow {
+                id,
+                name,
+                address,
+                city,
+                latitude,
+                longitude,
+            })
             .collect())
     }
 

@@ -3,10 +3,10 @@
 //! `generate` is pure: the same seed gives the same district on every machine, so tests can
 //! name venues and numbers. `crate::db::seed` stores it.
 
-mod codes;
 mod names;
 mod rng;
 
+use crate::codes;
 use app::domain::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, Severity, VenueKind, VenueStatus};
 use chrono::{Duration, NaiveDate};
 use rng::Rng;
@@ -147,8 +147,10 @@ fn venue(rng: &mut Rng, index: usize) -> Venue {
     } else {
         "12"
     };
-    let org: String = (0..9).map(|_| char::from(*rng.pick(b"0123456789ABCDEFGHJKLMNPQRTUWXY"))).collect();
-    let credit_code = codes::credit_code(&format!("{entity}440310{org}"));
+    let org: String = (0..9).map(|_| char::from(*rng.pick(codes::CREDIT_CODE_CHARS))).collect();
+    let prefix = format!("{entity}440310{org}");
+    // The prefix is built from CREDIT_CODE_CHARS only, so it always has a check character.
+    let credit_code = format!("{prefix}{}", codes::credit_code_check(&prefix).expect("valid prefix"));
 
     // Most venues are open; a few are suspended or closed, which the portal must show.
     let status = match index {

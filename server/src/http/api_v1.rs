@@ -68,7 +68,12 @@ impl IntoResponse for ApiError {
             }
             ApiError::Db(err) => {
                 tracing::error!(error = %err, "open-data API: database error");
-                (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the service is unavailable, try again later".into(), Vec::new())
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the service is unavailable, try again later".into(),
+                    Vec::new(),
+                )
             }
         };
         (status, Json(ErrorBody { error: ErrorDetail { code, message, problems } })).into_response()

@@ -57,7 +57,17 @@ async fn businesses(State(state): State<AppState>) -> Result<Response, OpenDataE
     to_csv(
         &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
         rows.into_iter().map(|b| {
-            vec![b.id.to_string(), b.name, b.address, b.city, String::new(), String::new(), opt(b.latitude), opt(b.longitude), String::new()]
+            vec![
+                b.id.to_string(),
+                b.name,
+                b.address,
+                b.city,
+                String::new(),
+                String::new(),
+                opt(b.latitude),
+                opt(b.longitude),
+                String::new(),
+            ]
         }),
     )
 }
@@ -114,7 +124,8 @@ async fn legend() -> Result<Response, OpenDataError> {
 async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, OpenDataError> {
     let municipality = state.db.top_jurisdiction_name().await?.unwrap_or_default();
     // The portal's own address as the client reached it.
-    let url = headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
+    let url =
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
     to_csv(
         &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],

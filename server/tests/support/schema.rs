@@ -46,8 +46,20 @@ impl<'a> Schemas<'a> {
             assert!(
                 matches!(
                     key.as_str(),
-                    "type" | "properties" | "required" | "additionalProperties" | "items" | "enum" | "oneOf"
-                        | "minimum" | "maximum" | "pattern" | "format" | "description" | "example" | "default"
+                    "type"
+                        | "properties"
+                        | "required"
+                        | "additionalProperties"
+                        | "items"
+                        | "enum"
+                        | "oneOf"
+                        | "minimum"
+                        | "maximum"
+                        | "pattern"
+                        | "format"
+                        | "description"
+                        | "example"
+                        | "default"
                 ),
                 "schema keyword {key:?} is not supported by this checker"
             );

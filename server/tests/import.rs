@@ -1,0 +1,123 @@
+//! `mingchu import` through the real binary: a good file, the same file again, a file with
+//! errors (all reported, nothing written), and the imported data as the portal serves it.
+
+use app::api::VenueQuery;
+use server::codes::credit_code_check;
+use server::db::Db;
+use std::path::Path;
+use std::process::Command;
+
+fn mingchu(data: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+fn code(prefix: &str) -> String {
+    format!("{prefix}{}", credit_code_check(prefix).unwrap())
+}
+
+#[tokio::test]
+async fn import_is_checked_atomic_and_idempotent() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).0);
+    let (a, b) = (code("92440310MA5FTE001"), code("92440310MA5FTE002"));
+
+    let venues = dir.path().join("venues.csv");
+    std::fs::write(
+        &venues,
+        format!(
+            "\u{feff}credit_code,name,kind,jurisdiction_code,address,latitude,longitude,status,is_key_venue,connected_on\n\
+             {a},新开粤菜馆,餐馆,440310001,深圳市坪山区坪山街道东纵路8号,22.6912,114.3501,正常营业,否,2026-10-01\n\
+             {b},石井小学食堂,school_canteen,440310004,深圳市坪山区石井街道田心路2号,,,operating,是,\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    assert!(out.contains("2 added, 0 updated, 0 unchanged"), "{out}");
+    let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
+    assert!(ok && out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
+
+    let licences = dir.path().join("licences.csv");
+    std::fs::write(
+        &licences,
+        format!(
+            "number,credit_code,holder,legal_representative,premises,business_items,issued_on,valid_until,authority\n\
+             JY24403100099991,{a},深圳市坪山区新开粤菜馆,黄新,深圳市坪山区坪山街道东纵路8号,热食类食品制售,2026-09-20,2031-09-19,深圳市市场监督管理局坪山监管局\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "licences", licences.to_str().unwrap()]);
+    assert!(ok && out.contains("1 added"), "{out}");
+
+    let inspections = dir.path().join("inspections.csv");
+    let header = "inspection_ref,credit_code,inspected_on,kind,office,dynamic_grade,item,severity,points,remark\n";
+    let office = "深圳市市场监督管理局坪山监管局坪山监管所";
+    std::fs::write(
+        &inspections,
+        format!(
+            "{header}\
+             PS-2026-0001,{a},2026-11-02,routine,{office},good,垃圾桶未加盖,general,1,当场整改\n\
+             PS-2026-0001,{a},2026-11-02,routine,{office},good,冷藏设施温度不达标,general,3,\n\
+             PS-2026-0002,{b},2026-11-03,日常检查,{office},excellent,,,,\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "inspections", inspections.to_str().unwrap()]);
+    assert!(ok && out.contains("2 added, 0 updated, 0 unchanged"), "{out}");
+    let (ok, out) = mingchu(&data, &["import", "inspections", inspections.to_str().unwrap()]);
+    assert!(ok && out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
+
+    // A file with several problems: each reported with its row, nothing written.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}\
+             PS-2026-0003,{a},2026-11-05,routine,{office},good,,,,\n\
+             PS-2026-0004,{},2026-11-05,routine,{office},good,,,,\n\
+             PS-2026-0005,{b},2026-02-30,routine,不存在的监管所,great,,,,\n",
+            code("92440310MA5FN0NE1")
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "inspections", bad.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("nothing was imported"), "{out}");
+    assert!(out.contains("row 4, inspected_on") && out.contains("row 4, dynamic_grade"), "{out}");
+    let (ok, out) =
+        mingchu(&data, &["import", "inspections", bad.to_str().unwrap().replace("bad", "missing").as_str()]);
+    assert!(!ok && out.contains("cannot read"), "{out}");
+    // References are checked too once the cells are fine.
+    std::fs::write(
+        &bad,
+        format!(
+            "{header}\
+             PS-2026-0003,{a},2026-11-05,routine,{office},good,,,,\n\
+             PS-2026-0004,{},2026-11-05,routine,{office},good,,,,\n\
+             PS-2026-0005,{b},2026-11-06,routine,不存在的监管所,good,,,,\n",
+            code("92440310MA5FN0NE1")
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "inspections", bad.to_str().unwrap()]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("row 3, credit_code: no venue has credit code"), "{out}");
+    assert!(out.contains("row 4, office: no supervision office"), "{out}");
+
+    // What the portal shows: the new venue with its licence, graded by its inspection; and the
+    // rejected file left no trace.
+    let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let found =
+        db.search_venues(&VenueQuery { q: "新开粤菜馆".into(), page: 1, ..Default::default() }, 20).await.unwrap();
+    assert_eq!(found.total, 1);
+    let detail = db.venue_detail(found.venues[0].id).await.unwrap().unwrap();
+    assert_eq!(detail.licence.unwrap().number, "JY24403100099991");
+    assert_eq!(detail.summary.dynamic_grade, Some(app::domain::DynamicGrade::Good));
+    assert_eq!(detail.inspections.len(), 1);
+    assert_eq!(detail.inspections[0].findings.len(), 2);
+    assert_eq!(db.venue_count().await.unwrap(), server::demo::VENUE_COUNT as i64 + 2);
+    let total = db.search_venues(&VenueQuery { page: 1, ..Default::default() }, 20).await.unwrap().total;
+    assert_eq!(total as usize, server::demo::VENUE_COUNT + 2);
+}
