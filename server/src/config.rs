@@ -24,7 +24,11 @@ pub enum Command {
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate,
     /// Fill an empty database with the deterministic demo district, then exit.
-    SeedDemo,
+    SeedDemo {
+        /// How many venues (the first 48 are the usual demo; more are for load tests).
+        #[arg(long, default_value_t = crate::demo::VENUE_COUNT)]
+        venues: usize,
+    },
     /// Import venues, licences or inspections from a CSV file (all rows or none).
     Import { kind: crate::import::ImportKind, file: PathBuf },
 }

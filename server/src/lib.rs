@@ -40,9 +40,9 @@ pub async fn migrate(args: &DbArgs) -> Result<(), ServerError> {
     Ok(())
 }
 
-pub async fn seed_demo(args: &DbArgs) -> Result<(), ServerError> {
+pub async fn seed_demo(args: &DbArgs, venues: usize) -> Result<(), ServerError> {
     let db = open_db(args).await?;
-    match db.seed(&demo::generate(demo::SEED)).await? {
+    match db.seed(&demo::generate_scaled(demo::SEED, venues)).await? {
         SeedOutcome::Seeded { venues } => println!("seeded the demo district: {venues} venues"),
         SeedOutcome::AlreadyPopulated { venues } => {
             println!("the database already has {venues} venues; nothing was changed")

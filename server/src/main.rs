@@ -9,7 +9,7 @@ async fn main() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::parse_from_env())) {
         Command::Serve(args) => server::serve(&cli.db, args).await,
         Command::Migrate => server::migrate(&cli.db).await,
-        Command::SeedDemo => server::seed_demo(&cli.db).await,
+        Command::SeedDemo { venues } => server::seed_demo(&cli.db, venues).await,
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
     };
     match result {

@@ -37,7 +37,9 @@ impl GeoPoint {
 }
 
 /// A venue search: the home page's query string and the open-data API's parameters.
+/// Fields left out of a request take their defaults.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(default)]
 pub struct VenueQuery {
     /// Matched against name and address.
     pub q: String,

@@ -9,35 +9,72 @@ use app::api::{
 use app::domain::*;
 use app::error::AppError;
 use chrono::{Duration, NaiveDate};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::Arguments as _;
 
 /// Columns shared by search results and the venue page. Current grades come from the newest
 /// inspection and the newest annual rating.
 const SUMMARY_SELECT: &str = "
     SELECT v.id, v.name, v.kind, v.status, v.address, j.name AS jurisdiction, v.is_key_venue, v.connected_on,
         v.latitude, v.longitude,
-        (SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id
-            ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1) AS dynamic_grade,
+        v.current_grade AS dynamic_grade,
         (SELECT r.grade FROM annual_ratings r WHERE r.venue_id = v.id ORDER BY r.year DESC LIMIT 1) AS annual_grade,
-        (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id AND c.is_public) AS camera_count
+        v.public_cameras AS camera_count
     FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id";
 
-/// The current dynamic grade of venue `v`.
-const CURRENT_GRADE: &str = "(SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id
-    ORDER BY i.inspected_on DESC, i.id DESC LIMIT 1)";
+/// A bound value of a dynamically built query.
+enum Arg {
+    Text(String),
+    Int(i64),
+    Real(f64),
+}
 
-/// Search conditions, each off when its parameter is NULL or empty: `?1` text, `?2` kind code,
-/// `?3` jurisdiction code (a district matches its streets), `?4` grade code, `?5` 1 = has a public
-/// camera.
-fn search_where() -> String {
-    format!(
-        "WHERE (?1 = '' OR v.name LIKE ?1 ESCAPE '\\' OR v.address LIKE ?1 ESCAPE '\\')
-           AND (?2 IS NULL OR v.kind = ?2)
-           AND (?3 IS NULL OR v.jurisdiction_id IN (
-                SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
-                WHERE j2.code = ?3 OR p.code = ?3))
-           AND (?4 IS NULL OR {CURRENT_GRADE} = ?4)
-           AND (?5 = 0 OR EXISTS (SELECT 1 FROM cameras c WHERE c.venue_id = v.id AND c.is_public))"
-    )
+fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
+    let mut out = SqliteArguments::default();
+    for a in args {
+        let added = match a {
+            Arg::Text(t) => out.add(t.clone()),
+            Arg::Int(i) => out.add(*i),
+            Arg::Real(r) => out.add(*r),
+        };
+        added.map_err(|e| DbError::Corrupt(format!("cannot bind a search value: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
+/// index for each (a `? IS NULL OR …` condition would defeat every index).
+fn search_filter(query: &VenueQuery) -> (String, Vec<Arg>) {
+    let mut conditions = Vec::new();
+    let mut args = Vec::new();
+    let pattern = contains_pattern(&query.q);
+    if !pattern.is_empty() {
+        conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')");
+        args.push(Arg::Text(pattern.clone()));
+        args.push(Arg::Text(pattern));
+    }
+    if let Some(kind) = query.kind {
+        conditions.push("v.kind = ?");
+        args.push(Arg::Text(kind.code().into()));
+    }
+    if let Some(code) = &query.jurisdiction {
+        // A district includes its streets.
+        conditions.push(
+            "v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
+             WHERE j2.code = ? OR p.code = ?)",
+        );
+        args.push(Arg::Text(code.clone()));
+        args.push(Arg::Text(code.clone()));
+    }
+    if let Some(grade) = query.grade {
+        conditions.push("v.current_grade = ?");
+        args.push(Arg::Text(grade.code().into()));
+    }
+    if query.camera {
+        conditions.push("v.public_cameras > 0");
+    }
+    let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    (clause, args)
 }
 
 #[derive(sqlx::FromRow)]
@@ -126,16 +163,8 @@ pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> Lice
 
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
-        let pattern = contains_pattern(&query.q);
-        let kind = query.kind.map(|k| k.code());
-        let grade = query.grade.map(|g| g.code());
-        let filter = search_where();
-        let total: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM venues v {filter}"))
-            .bind(&pattern)
-            .bind(kind)
-            .bind(&query.jurisdiction)
-            .bind(grade)
-            .bind(query.camera)
+        let (filter, mut args) = search_filter(query);
+        let total: i64 = sqlx::query_scalar_with(&format!("SELECT count(*) FROM venues v {filter}"), arguments(&args)?)
             .fetch_one(&self.pool)
             .await?;
         let page_count = ((total as u32).div_ceil(page_size)).max(1);
@@ -144,26 +173,16 @@ impl Db {
         // order venues within a city; the distance shown is computed exactly afterwards).
         // Otherwise trading venues first, then in the order they joined.
         let order = match query.near {
-            Some(_) => {
-                "CASE WHEN v.latitude IS NULL THEN 1 ELSE 0 END,
-                ((v.latitude - ?8) * (v.latitude - ?8)
-                 + (v.longitude - ?9) * (v.longitude - ?9) * ?10 * ?10), v.id"
+            Some(p) => {
+                args.extend([Arg::Real(p.lat()), Arg::Real(p.lat()), Arg::Real(p.lng()), Arg::Real(p.lng())]);
+                args.extend([Arg::Real(p.lat().to_radians().cos()), Arg::Real(p.lat().to_radians().cos())]);
+                "v.latitude IS NULL, (v.latitude - ?) * (v.latitude - ?) + (v.longitude - ?) * (v.longitude - ?) * ? * ?, v.id"
             }
-            None => "CASE v.status WHEN 'operating' THEN 0 WHEN 'suspended' THEN 1 ELSE 2 END, v.id",
+            None => "v.status_rank, v.id",
         };
-        let (lat, lng) = query.near.map(|p| (p.lat(), p.lng())).unwrap_or_default();
+        args.extend([Arg::Int(page_size.into()), Arg::Int(((page - 1) * page_size).into())]);
         let rows: Vec<SummaryRow> =
-            sqlx::query_as(&format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ?6 OFFSET ?7"))
-                .bind(&pattern)
-                .bind(kind)
-                .bind(&query.jurisdiction)
-                .bind(grade)
-                .bind(query.camera)
-                .bind(page_size)
-                .bind((page - 1) * page_size)
-                .bind(lat)
-                .bind(lng)
-                .bind(lat.to_radians().cos())
+            sqlx::query_as_with(&format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ? OFFSET ?"), arguments(&args)?)
                 .fetch_all(&self.pool)
                 .await?;
         Ok(SearchPage {

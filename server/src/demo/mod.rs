@@ -82,6 +82,11 @@ pub struct Camera {
 }
 
 pub fn generate(seed: u64) -> Dataset {
+    generate_scaled(seed, VENUE_COUNT)
+}
+
+/// The demo district with `venues` venues (for load tests); the first 48 are the usual ones.
+pub fn generate_scaled(seed: u64, venues: usize) -> Dataset {
     let mut rng = Rng::new(seed);
     let streets: Vec<Jurisdiction> = names::STREETS
         .iter()
@@ -89,7 +94,15 @@ pub fn generate(seed: u64) -> Dataset {
         .collect();
     let offices =
         names::STREETS.iter().map(|(_, _, short)| format!("深圳市市场监督管理局坪山监管局{short}监管所")).collect();
-    let venues = (0..VENUE_COUNT).map(|i| venue(&mut rng, i)).collect();
+    let mut ordinals = std::collections::HashMap::new();
+    let venues = (0..venues)
+        .map(|i| {
+            // The how-many-th venue of its kind, which keeps names unique.
+            let ordinal = ordinals.entry(kind_for(i)).or_insert(0usize);
+            *ordinal += 1;
+            venue(&mut rng, i, *ordinal - 1)
+        })
+        .collect();
     Dataset {
         district: Jurisdiction { code: "440310".into(), name: "深圳市坪山区".into() }, streets, offices, venues
     }
@@ -113,10 +126,8 @@ fn person(rng: &mut Rng) -> String {
     format!("{}{}", rng.pick(names::SURNAMES), rng.pick(names::GIVEN_NAMES))
 }
 
-fn venue(rng: &mut Rng, index: usize) -> Venue {
+fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
     let kind = kind_for(index);
-    // The how-many-th venue of its kind, which keeps names unique.
-    let ordinal = (0..index).filter(|&j| kind_for(j) == kind).count();
     let street = (index + index / 30) % names::STREETS.len();
     let (_, street_name, short) = names::STREETS[street];
     let road = rng.pick(names::ROADS);
@@ -168,7 +179,8 @@ fn venue(rng: &mut Rng, index: usize) -> Venue {
     };
     let valid_until = issued_on + Duration::days(5 * 365) - Duration::days(1);
     let type_digit = if kind == VenueKind::SchoolCanteen { '3' } else { '2' };
-    let body = format!("{type_digit}440310{:06}", 100 + index * 37);
+    // 37 is coprime with 10^6, so sequence numbers stay unique up to a million venues.
+    let body = format!("{type_digit}440310{:06}", (100 + index * 37) % 1_000_000);
     let licence_number = format!("JY{body}{}", codes::luhn_digit(&body));
     let business_items = match kind {
         VenueKind::Restaurant if index % 3 == 0 => "热食类食品制售；冷食类食品制售（含生食类）",
