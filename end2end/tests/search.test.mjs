@@ -72,6 +72,9 @@ test('a venue page shows its grade with the findings behind it', async () => {
   assert.equal(await first.locator('.grade').getAttribute('data-grade'), 'fair');
   assert.ok(await first.locator('.finding').count() >= 1);
   assert.match(await first.locator('.finding-points').first().textContent(), /扣\d+分/);
+  // The grade card names the same findings as its reasons.
+  assert.equal(await page.locator('.grade-reasons li').count(), await first.locator('.finding').count());
+  assert.match(await page.locator('.grade-basis').textContent(), /^依据 \d{4}-\d{2}-\d{2}/);
   assert.match((await page.locator('.licence-number').textContent()).trim(), /^JY\d{14}$/);
   await context.close();
 });

@@ -253,14 +253,23 @@ pub struct CameraSummary {
     pub public: bool,
 }
 
+/// An annual grade and the year it is for.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnnualRating {
+    pub year: i32,
+    pub grade: AnnualGrade,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VenueDetail {
     pub summary: VenueSummary,
     pub is_key_venue: bool,
     pub connected_on: Option<String>,
     pub licence: Option<Licence>,
-    /// Newest first.
+    /// Newest first; the first one set the current dynamic grade.
     pub inspections: Vec<Inspection>,
+    /// Newest first.
+    pub annual_ratings: Vec<AnnualRating>,
     pub cameras: Vec<CameraSummary>,
 }
 

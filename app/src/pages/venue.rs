@@ -1,4 +1,4 @@
-use crate::api::{get_venue, CameraSummary, Inspection, Licence, VenueDetail, VenueSummary};
+use crate::api::{get_venue, AnnualRating, CameraSummary, Inspection, Licence, VenueDetail, VenueSummary};
 use crate::components::{AnnualGradeBadge, GradeFace};
 use crate::domain::VenueId;
 use crate::error::AppError;
@@ -38,7 +38,7 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
         <Title text=s.name.clone()/>
         <article class="venue" data-venue-id=id>
             <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue connected_on=detail.connected_on/>
-            <GradesCard summary=s/>
+            <GradesCard summary=s basis=detail.inspections.first().cloned() annual=detail.annual_ratings/>
             <LicenceCard licence=detail.licence/>
             <CamerasCard cameras=detail.cameras/>
             <InspectionsCard inspections=detail.inspections/>
@@ -70,9 +70,44 @@ fn VenueHeader(summary: VenueSummary, is_key_venue: bool, connected_on: Option<S
     .into_any()
 }
 
+/// The grades, the reasons for the current one (the findings of the inspection that set it),
+/// and the annual grades of past years.
 #[component]
-fn GradesCard(summary: VenueSummary) -> impl IntoView {
-    let tr = use_lang().tr();
+fn GradesCard(summary: VenueSummary, basis: Option<Inspection>, annual: Vec<AnnualRating>) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let reasons = basis.filter(|_| summary.dynamic_grade.is_some()).map(|i| {
+        let points: u32 = i.findings.iter().map(|f| f.points).sum();
+        let headline = match lang {
+            crate::i18n::Lang::Zh => format!(
+                "依据 {} {}：{} 项问题，共扣{}分",
+                i.date,
+                lang.inspection_kind(i.kind),
+                i.findings.len(),
+                points
+            ),
+            crate::i18n::Lang::En => format!(
+                "Based on the {} inspection of {}: {} finding(s), {} points deducted",
+                lang.inspection_kind(i.kind).to_lowercase(),
+                i.date,
+                i.findings.len(),
+                points
+            ),
+        };
+        view! {
+            <div class="grade-reasons">
+                <p class="grade-basis">{headline}</p>
+                <ul class="reason-list">
+                    {i.findings.into_iter().map(|f| view! {
+                        <li class=format!("severity-{}", f.severity.code())>
+                            <span class="finding-severity">{lang.severity(f.severity)}</span>
+                            {f.item} " " <span class="finding-points">{points_text(lang, f.points)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </div>
+        }
+    });
     view! {
         <section class="card grades" aria-labelledby="grade-h">
             <h2 id="grade-h">{tr.grade}</h2>
@@ -80,6 +115,15 @@ fn GradesCard(summary: VenueSummary) -> impl IntoView {
                 <div><span class="grade-caption">{tr.dynamic_grade}</span><GradeFace grade=summary.dynamic_grade/></div>
                 <div><span class="grade-caption">{tr.annual_grade}</span><AnnualGradeBadge grade=summary.annual_grade/></div>
             </div>
+            {reasons}
+            {(!annual.is_empty()).then(|| view! {
+                <p class="annual-history">
+                    <span class="grade-caption">{tr.annual_history}</span>
+                    {annual.into_iter().map(|r| view! {
+                        <span class="annual-year" data-year=r.year>{r.year} " " <AnnualGradeBadge grade=Some(r.grade)/></span>
+                    }).collect_view()}
+                </p>
+            })}
         </section>
     }
     .into_any()

@@ -3,8 +3,8 @@
 use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
-    CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, VenueDetail, VenueQuery,
-    VenueSummary, PAGE_SIZE,
+    AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, VenueDetail,
+    VenueQuery, VenueSummary, PAGE_SIZE,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -181,10 +181,12 @@ impl Db {
             None => "v.status_rank, v.id",
         };
         args.extend([Arg::Int(page_size.into()), Arg::Int(((page - 1) * page_size).into())]);
-        let rows: Vec<SummaryRow> =
-            sqlx::query_as_with(&format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ? OFFSET ?"), arguments(&args)?)
-                .fetch_all(&self.pool)
-                .await?;
+        let rows: Vec<SummaryRow> = sqlx::query_as_with(
+            &format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ? OFFSET ?"),
+            arguments(&args)?,
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(SearchPage {
             venues: rows.into_iter().map(|r| r.into_summary(query.near)).collect::<Result<_, _>>()?,
             total: total as u32,
@@ -254,8 +256,22 @@ impl Db {
             connected_on,
             licence,
             inspections: self.inspections(id, Some(10)).await?,
+            annual_ratings: self.annual_ratings(id).await?,
             cameras,
         }))
+    }
+
+    /// The venue's annual grades, newest first.
+    pub async fn annual_ratings(&self, id: VenueId) -> Result<Vec<AnnualRating>, DbError> {
+        sqlx::query_as::<_, (i32, String)>(
+            "SELECT year, grade FROM annual_ratings WHERE venue_id = ? ORDER BY year DESC",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(year, grade)| Ok(AnnualRating { year, grade: decode(AnnualGrade::from_code, &grade, "annual grade")? }))
+        .collect()
     }
 
     /// Districts, each followed by its streets.
