@@ -241,9 +241,18 @@ fn inspections(rng: &mut Rng, office: usize, issued_on: NaiveDate, as_of: NaiveD
         .into_iter()
         .enumerate()
         .map(|(i, date)| {
-            let findings: Vec<Finding> = (0..rng.range(0, 3))
-                .map(|_| {
-                    let (item, critical, points) = *rng.pick(names::FINDINGS);
+            // Up to three different findings (an inspection records each problem once).
+            let mut items: Vec<usize> = Vec::new();
+            for _ in 0..rng.range(0, 3) {
+                let pick = rng.below(names::FINDINGS.len() as u64) as usize;
+                if !items.contains(&pick) {
+                    items.push(pick);
+                }
+            }
+            let findings: Vec<Finding> = items
+                .into_iter()
+                .map(|i| {
+                    let (item, critical, points) = names::FINDINGS[i];
                     Finding {
                         item: item.into(),
                         severity: if critical { Severity::Critical } else { Severity::General },
@@ -334,6 +343,15 @@ mod tests {
             assert!((1..=6).contains(&v.cameras.len()));
             assert!(!v.inspections.is_empty());
             assert!(v.licence.valid_until > v.licence.issued_on);
+        }
+        for i in d.venues.iter().flat_map(|v| &v.inspections) {
+            let items: std::collections::HashSet<_> = i.findings.iter().map(|f| &f.item).collect();
+            assert_eq!(items.len(), i.findings.len(), "each finding once per inspection");
+        }
+        // Every grade is someone's current grade, so the grade filter has something to show.
+        let current: Vec<_> = d.venues.iter().filter_map(|v| v.inspections.iter().max_by_key(|i| i.date)?.grade).collect();
+        for g in DynamicGrade::ALL {
+            assert!(current.contains(g), "{g:?}");
         }
         // Venues licensed under three months ago have no dynamic grade yet.
         assert!(d.venues.iter().any(|v| v.inspections.iter().all(|i| i.grade.is_none())));
