@@ -100,6 +100,7 @@ pub struct Tr {
     pub status: &'static str,
     pub key_venue: &'static str,
     pub connected_on: &'static str,
+    pub status_history: &'static str,
     pub public_camera: &'static str,
     pub private_camera: &'static str,
 }
@@ -153,6 +154,7 @@ pub static ZH: Tr = Tr {
     status: "经营状态",
     key_venue: "重点餐饮单位",
     connected_on: "接入日期",
+    status_history: "状态记录",
     public_camera: "公开",
     private_camera: "仅监管可见",
 };
@@ -206,6 +208,7 @@ pub static EN: Tr = Tr {
     status: "Status",
     key_venue: "Key venue",
     connected_on: "Connected on",
+    status_history: "Status history",
     public_camera: "Public",
     private_camera: "Regulators only",
 };

@@ -81,6 +81,16 @@ async fn api_matches_its_openapi_document_and_filters_work() {
     assert_valid(&schemas, "/api/v1/venues/{id}/inspections", "200", &body);
     assert_eq!(body["inspections"].as_array().unwrap().len(), district.venues[0].inspections.len());
 
+    // A venue that stopped trading shows when: trading first, then suspended.
+    let suspended = district.venues.iter().position(|v| v.status == app::domain::VenueStatus::Suspended).unwrap();
+    let (_, body) = get(base, &format!("/api/v1/venues/{}", suspended + 1)).await;
+    assert_valid(&schemas, "/api/v1/venues/{id}", "200", &body);
+    let history = body["status_history"].as_array().unwrap();
+    assert_eq!(history.len(), 2, "{history:?}");
+    assert_eq!(history[0]["status"], "suspended");
+    assert_eq!(history[1]["status"], "operating");
+    assert_eq!(history[0]["since"], district.venues[suspended].status_since.unwrap().to_string());
+
     // Errors: every bad parameter named, 404s for missing venues, all in the documented shape.
     let (status, body) = get(base, &format!("{list}?type=bar&page=0&per_page=1000&near=x")).await;
     assert_eq!(status, 400);

@@ -39,6 +39,15 @@ async fn import_is_checked_atomic_and_idempotent() {
     let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
     assert!(ok && out.contains("0 added, 0 updated, 2 unchanged"), "{out}");
 
+    // A changed status is an update, and the venue's status history records it.
+    let changed = std::fs::read_to_string(&venues).unwrap().replace(
+        "石井小学食堂,school_canteen,440310004,深圳市坪山区石井街道田心路2号,,,operating",
+        "石井小学食堂,school_canteen,440310004,深圳市坪山区石井街道田心路2号,,,suspended",
+    );
+    std::fs::write(&venues, changed).unwrap();
+    let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
+    assert!(ok && out.contains("0 added, 1 updated, 1 unchanged"), "{out}");
+
     let licences = dir.path().join("licences.csv");
     std::fs::write(
         &licences,
@@ -118,6 +127,11 @@ async fn import_is_checked_atomic_and_idempotent() {
     assert_eq!(detail.inspections.len(), 1);
     assert_eq!(detail.inspections[0].findings.len(), 2);
     assert_eq!(db.venue_count().await.unwrap(), server::demo::VENUE_COUNT as i64 + 2);
+    let school = db.search_venues(&VenueQuery { q: "石井小学食堂".into(), page: 1, ..Default::default() }, 20).await.unwrap();
+    let history = db.status_history(school.venues[0].id).await.unwrap();
+    let statuses: Vec<_> = history.iter().map(|c| c.status).collect();
+    use app::domain::VenueStatus::{Operating, Suspended};
+    assert_eq!(statuses, [Suspended, Operating]);
     let total = db.search_venues(&VenueQuery { page: 1, ..Default::default() }, 20).await.unwrap().total;
     assert_eq!(total as usize, server::demo::VENUE_COUNT + 2);
 }

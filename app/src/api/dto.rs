@@ -253,6 +253,13 @@ pub struct CameraSummary {
     pub public: bool,
 }
 
+/// A venue's trading status from a day on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusChange {
+    pub status: VenueStatus,
+    pub since: String,
+}
+
 /// An annual grade and the year it is for.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AnnualRating {
@@ -270,6 +277,8 @@ pub struct VenueDetail {
     pub inspections: Vec<Inspection>,
     /// Newest first.
     pub annual_ratings: Vec<AnnualRating>,
+    /// Newest first; the first entry is the current status.
+    pub status_history: Vec<StatusChange>,
     pub cameras: Vec<CameraSummary>,
 }
 

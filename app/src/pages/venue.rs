@@ -1,4 +1,6 @@
-use crate::api::{get_venue, AnnualRating, CameraSummary, Inspection, Licence, VenueDetail, VenueSummary};
+use crate::api::{
+    get_venue, AnnualRating, CameraSummary, Inspection, Licence, StatusChange, VenueDetail, VenueSummary,
+};
 use crate::components::{AnnualGradeBadge, GradeFace};
 use crate::domain::VenueId;
 use crate::error::AppError;
@@ -37,7 +39,8 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
     view! {
         <Title text=s.name.clone()/>
         <article class="venue" data-venue-id=id>
-            <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue connected_on=detail.connected_on/>
+            <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue connected_on=detail.connected_on
+                history=detail.status_history/>
             <GradesCard summary=s basis=detail.inspections.first().cloned() annual=detail.annual_ratings/>
             <LicenceCard licence=detail.licence/>
             <CamerasCard cameras=detail.cameras/>
@@ -47,7 +50,12 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
 }
 
 #[component]
-fn VenueHeader(summary: VenueSummary, is_key_venue: bool, connected_on: Option<String>) -> impl IntoView {
+fn VenueHeader(
+    summary: VenueSummary,
+    is_key_venue: bool,
+    connected_on: Option<String>,
+    history: Vec<StatusChange>,
+) -> impl IntoView {
     let lang = use_lang();
     let tr = lang.tr();
     let s = summary;
@@ -64,6 +72,19 @@ fn VenueHeader(summary: VenueSummary, is_key_venue: bool, connected_on: Option<S
                 <dt>{tr.address}</dt><dd>{s.address.clone()}</dd>
                 <dt>{tr.jurisdiction}</dt><dd>{s.jurisdiction.clone()}</dd>
                 {connected_on.map(|d| view! { <dt>{tr.connected_on}</dt><dd>{d}</dd> })}
+                {(history.len() > 1).then(|| view! {
+                    <dt>{tr.status_history}</dt>
+                    <dd>
+                        <ol class="status-history">
+                            {history.into_iter().map(|c| view! {
+                                <li data-status=c.status.code()>
+                                    <time datetime=c.since.clone()>{c.since.clone()}</time> " "
+                                    <span class=format!("status status-{}", c.status.code())>{lang.venue_status(c.status)}</span>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    </dd>
+                })}
             </dl>
         </header>
     }

@@ -3,8 +3,8 @@
 use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
-    AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, VenueDetail,
-    VenueQuery, VenueSummary, PAGE_SIZE,
+    AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, StatusChange,
+    VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -257,8 +257,24 @@ impl Db {
             licence,
             inspections: self.inspections(id, Some(10)).await?,
             annual_ratings: self.annual_ratings(id).await?,
+            status_history: self.status_history(id).await?,
             cameras,
         }))
+    }
+
+    /// The venue's status changes, newest first.
+    pub async fn status_history(&self, id: VenueId) -> Result<Vec<StatusChange>, DbError> {
+        sqlx::query_as::<_, (String, String)>(
+            "SELECT status, since FROM venue_status_changes WHERE venue_id = ? ORDER BY since DESC, id DESC",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|(status, since)| {
+            Ok(StatusChange { status: decode(VenueStatus::from_code, &status, "venue status")?, since })
+        })
+        .collect()
     }
 
     /// The venue's annual grades, newest first.

@@ -2,6 +2,7 @@
 
 use super::{Db, DbError};
 use crate::demo::Dataset;
+use app::domain::VenueStatus;
 
 /// What seeding did.
 #[derive(Debug, PartialEq, Eq)]
@@ -65,6 +66,25 @@ impl Db {
             .bind(v.connected_on)
             .fetch_one(&mut *tx)
             .await?;
+            // The insert trigger recorded the current status as of today; the demo's history is
+            // fixed instead: trading since it joined (or was licensed), then, for a venue that
+            // stopped, its current status since `status_since`.
+            let joined = v.connected_on.unwrap_or(v.licence.issued_on);
+            let first = if v.status_since.is_some() { VenueStatus::Operating } else { v.status };
+            sqlx::query("UPDATE venue_status_changes SET status = ?, since = ? WHERE venue_id = ?")
+                .bind(first.code())
+                .bind(joined)
+                .bind(venue_id)
+                .execute(&mut *tx)
+                .await?;
+            if let Some(since) = v.status_since {
+                sqlx::query("INSERT INTO venue_status_changes (venue_id, status, since) VALUES (?, ?, ?)")
+                    .bind(venue_id)
+                    .bind(v.status.code())
+                    .bind(since.max(joined + chrono::Duration::days(1)))
+                    .execute(&mut *tx)
+                    .await?;
+            }
             let l = &v.licence;
             sqlx::query(
                 "INSERT INTO licences (venue_id, number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)

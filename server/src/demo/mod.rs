@@ -41,6 +41,8 @@ pub struct Venue {
     pub latitude: f64,
     pub longitude: f64,
     pub status: VenueStatus,
+    /// When a suspended or closed venue stopped trading.
+    pub status_since: Option<NaiveDate>,
     pub is_key_venue: bool,
     pub connected_on: Option<NaiveDate>,
     pub licence: Licence,
@@ -212,12 +214,17 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
             || rng.chance(30);
     let connected_on = (status != VenueStatus::Closed || rng.chance(50))
         .then(|| (issued_on + Duration::days(rng.range(10, 90))).min(as_of));
+    // Suspended or closed in the last few months, after its latest inspection.
+    let last_inspection = inspections.iter().map(|i| i.date).max().unwrap_or(issued_on);
+    let status_since =
+        (status != VenueStatus::Operating).then(|| (last_inspection + Duration::days(rng.range(1, 60))).min(as_of));
     Venue {
         name,
         kind,
         credit_code,
         street,
         address,
+        status_since,
         latitude: 22.69 + 0.035 * rng.signed_unit(),
         longitude: 114.35 + 0.045 * rng.signed_unit(),
         status,
@@ -349,7 +356,8 @@ mod tests {
             assert_eq!(items.len(), i.findings.len(), "each finding once per inspection");
         }
         // Every grade is someone's current grade, so the grade filter has something to show.
-        let current: Vec<_> = d.venues.iter().filter_map(|v| v.inspections.iter().max_by_key(|i| i.date)?.grade).collect();
+        let current: Vec<_> =
+            d.venues.iter().filter_map(|v| v.inspections.iter().max_by_key(|i| i.date)?.grade).collect();
         for g in DynamicGrade::ALL {
             assert!(current.contains(g), "{g:?}");
         }
