@@ -45,33 +45,39 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
 /// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
 /// index for each (a `? IS NULL OR …` condition would defeat every index).
 fn search_filter(query: &VenueQuery) -> (String, Vec<Arg>) {
-    let mut conditions = Vec::new();
+    let mut conditions: Vec<String> = Vec::new();
     let mut args = Vec::new();
     let pattern = contains_pattern(&query.q);
     if !pattern.is_empty() {
-        conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')");
+        // Candidates from the bigram index (every pair of the query must occur), confirmed
+        // by LIKE, so results are exactly those of a full scan.
+        let terms = super::search_terms::query_terms(&query.q);
+        if !terms.is_empty() {
+            let lookups = vec!["SELECT venue_id FROM venue_search_terms WHERE term = ?"; terms.len()];
+            conditions.push(format!("v.id IN ({})", lookups.join(" INTERSECT ")));
+            args.extend(terms.into_iter().map(Arg::Text));
+        }
+        conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')".to_string());
         args.push(Arg::Text(pattern.clone()));
         args.push(Arg::Text(pattern));
     }
     if let Some(kind) = query.kind {
-        conditions.push("v.kind = ?");
+        conditions.push("v.kind = ?".to_string());
         args.push(Arg::Text(kind.code().into()));
     }
     if let Some(code) = &query.jurisdiction {
         // A district includes its streets.
-        conditions.push(
-            "v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
-             WHERE j2.code = ? OR p.code = ?)",
-        );
+        conditions.push("v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
+             WHERE j2.code = ? OR p.code = ?)".to_string());
         args.push(Arg::Text(code.clone()));
         args.push(Arg::Text(code.clone()));
     }
     if let Some(grade) = query.grade {
-        conditions.push("v.current_grade = ?");
+        conditions.push("v.current_grade = ?".to_string());
         args.push(Arg::Text(grade.code().into()));
     }
     if query.camera {
-        conditions.push("v.public_cameras > 0");
+        conditions.push("v.public_cameras > 0".to_string());
     }
     let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     (clause, args)

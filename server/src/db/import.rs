@@ -86,7 +86,7 @@ async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<Impor
     let mut report = ImportReport::default();
     for (r, jurisdiction) in records.iter().zip(jurisdictions) {
         let existing = lookup(tx, "SELECT id FROM venues WHERE credit_code = ?", &r.credit_code).await?;
-        let changed = if existing.is_some() {
+        let result = if existing.is_some() {
             sqlx::query(
                 "UPDATE venues SET name = ?2, kind = ?3, jurisdiction_id = ?4, address = ?5, latitude = ?6, longitude = ?7,
                     status = ?8, is_key_venue = ?9, connected_on = ?10
@@ -112,9 +112,12 @@ async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<Impor
         .bind(r.connected_on)
         .execute(&mut **tx)
         .await
-        .map_err(db)?
-        .rows_affected()
-            > 0;
+        .map_err(db)?;
+        let changed = result.rows_affected() > 0;
+        if changed {
+            let id = existing.unwrap_or_else(|| result.last_insert_rowid());
+            super::search_terms::reindex_venue(tx, id).await?;
+        }
         count(&mut report, existing.is_none(), changed);
     }
     Ok(report)

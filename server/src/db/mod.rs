@@ -4,6 +4,7 @@
 mod catalog;
 mod import;
 pub mod open_data;
+mod search_terms;
 mod seed;
 
 pub use seed::SeedOutcome;
@@ -60,6 +61,7 @@ impl Db {
     pub async fn migrate(&self) -> Result<usize, DbError> {
         let before = self.applied_migrations().await.unwrap_or(0);
         MIGRATOR.run(&self.pool).await?;
+        self.backfill_search_terms().await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }
 

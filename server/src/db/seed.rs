@@ -143,6 +143,7 @@ impl Db {
                     .await?;
             }
         }
+        super::search_terms::reindex_all(&mut tx).await?;
         tx.commit().await?;
         Ok(SeedOutcome::Seeded { venues: data.venues.len() })
     }

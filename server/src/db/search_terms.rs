@@ -1,0 +1,68 @@
+//! The bigram index behind text search (see docs/design/search.md).
+
+use super::{Db, DbError};
+use sqlx::SqliteConnection;
+
+/// Rebuilds the terms of the venues matching `?` (one id, or NULL for all). SQLite's `substr`
+/// and `length` count characters, so Chinese text splits into character pairs.
+const INDEX_SQL: &str = "
+    INSERT OR IGNORE INTO venue_search_terms (term, venue_id)
+    WITH RECURSIVE
+        src(venue_id, s) AS (
+            SELECT id, lower(name) FROM venues WHERE ?1 IS NULL OR id = ?1
+            UNION ALL
+            SELECT id, lower(address) FROM venues WHERE ?1 IS NULL OR id = ?1),
+        grams(venue_id, s, i) AS (
+            SELECT venue_id, s, 1 FROM src WHERE length(s) >= 2
+            UNION ALL
+            SELECT venue_id, s, i + 1 FROM grams WHERE i + 2 <= length(s))
+    SELECT substr(s, i, 2), venue_id FROM grams";
+
+/// Re-indexes one venue after its name or address may have changed.
+pub(crate) async fn reindex_venue(conn: &mut SqliteConnection, venue_id: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM venue_search_terms WHERE venue_id = ?").bind(venue_id).execute(&mut *conn).await?;
+    sqlx::query(INDEX_SQL).bind(venue_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Indexes every venue (after a bulk load, inside its transaction).
+pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM venue_search_terms").execute(&mut **tx).await?;
+    sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// The distinct character pairs of a query, as the index stores them; empty for one character.
+pub(crate) fn query_terms(q: &str) -> Vec<String> {
+    let chars: Vec<char> = q.trim().chars().map(|c| c.to_ascii_lowercase()).collect();
+    let mut terms: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+impl Db {
+    /// Indexes every venue when the index is empty (a database from before it existed).
+    pub async fn backfill_search_terms(&self) -> Result<(), DbError> {
+        let indexed: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM venue_search_terms LIMIT 1").fetch_optional(&self.pool).await?;
+        let venues: Option<i64> = sqlx::query_scalar("SELECT 1 FROM venues LIMIT 1").fetch_optional(&self.pool).await?;
+        if indexed.is_none() && venues.is_some() {
+            sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_terms;
+
+    #[test]
+    fn query_terms_are_character_pairs() {
+        assert_eq!(query_terms("食堂"), ["食堂"]);
+        assert_eq!(query_terms(" 坪山大道 "), ["坪山", "大道", "山大"]);
+        assert!(query_terms("湘").is_empty());
+        assert_eq!(query_terms("KFC"), ["fc", "kf"]);
+    }
+}
