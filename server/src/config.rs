@@ -31,6 +31,43 @@ pub enum Command {
     },
     /// Import venues, licences or inspections from a CSV file (all rows or none).
     Import { kind: crate::import::ImportKind, file: PathBuf },
+    /// Add or list cameras.
+    #[command(subcommand)]
+    Camera(CameraCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CameraCommand {
+    /// Add an RTSP camera to a venue; prints the new camera's id.
+    Add {
+        /// The venue's id (see /api/v1/venues).
+        #[arg(long)]
+        venue: i64,
+        #[arg(long)]
+        name: String,
+        /// Kitchen area: special_room, cooking, rough_prep, cutting, dishwashing, serving,
+        /// storage, staple_food (or the Chinese name, e.g. 烹饪区).
+        #[arg(long)]
+        area: String,
+        /// rtsp://[user:password@]host[:port]/path. Credentials are stored, never shown.
+        #[arg(long)]
+        url: String,
+        /// How RTP travels from the camera.
+        #[arg(long, value_enum, default_value = "tcp")]
+        transport: crate::media::source::RtspTransport,
+        /// Keep it connected all the time instead of only while watched.
+        #[arg(long)]
+        always_on: bool,
+        /// Hide it from the public (regulators and the venue still see it).
+        #[arg(long)]
+        private: bool,
+    },
+    /// List cameras with their last recorded state (credentials hidden).
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -60,6 +97,13 @@ pub struct ServeArgs {
     /// Seed the demo district on start when the database is empty.
     #[arg(long, env = "MINGCHU_DEMO")]
     pub demo: bool,
+    /// UDP address of the WebRTC media (one port for every viewer; port 0 picks a free one).
+    #[arg(long, env = "MINGCHU_WEBRTC_BIND", default_value = "127.0.0.1:8189")]
+    pub webrtc_bind: SocketAddr,
+    /// Addresses viewers reach the media port at, when it is bound to 0.0.0.0 (for example the
+    /// server's public IP); by default loopback and the address of the default route.
+    #[arg(long = "webrtc-ip", env = "MINGCHU_WEBRTC_IPS", value_delimiter = ',')]
+    pub webrtc_ips: Vec<std::net::IpAddr>,
 }
 
 impl ServeArgs {

@@ -13,6 +13,10 @@ pub enum ServerError {
     DataDir { path: std::path::PathBuf, source: std::io::Error },
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
+    #[error("{0}")]
+    Media(#[from] crate::media::sfu::driver::DriverError),
+    #[error("{0}")]
+    Usage(String),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }

@@ -11,6 +11,7 @@ async fn main() -> ExitCode {
         Command::Migrate => server::migrate(&cli.db).await,
         Command::SeedDemo { venues } => server::seed_demo(&cli.db, venues).await,
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
+        Command::Camera(command) => server::camera(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

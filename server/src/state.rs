@@ -2,6 +2,7 @@
 
 use crate::db::Db;
 use crate::http::metrics::Metrics;
+use crate::media::Media;
 use app::api::ssr::SharedCatalog;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
@@ -13,11 +14,12 @@ pub struct AppState {
     pub db: Db,
     pub catalog: SharedCatalog,
     pub metrics: Arc<Metrics>,
+    pub media: Media,
 }
 
 impl AppState {
-    pub fn new(leptos: LeptosOptions, db: Db) -> AppState {
-        AppState { leptos, catalog: Arc::new(db.clone()), db, metrics: Arc::new(Metrics::new()) }
+    pub fn new(leptos: LeptosOptions, db: Db, media: Media) -> AppState {
+        AppState { leptos, catalog: Arc::new(db.clone()), db, metrics: Arc::new(Metrics::new()), media }
     }
 }
 

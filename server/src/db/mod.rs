@@ -1,12 +1,14 @@
 //! All SQL lives in this module. SQLite is the embedded default; the migrations in
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
+mod cameras;
 mod catalog;
 mod import;
 pub mod open_data;
 mod search_terms;
 mod seed;
 
+pub use cameras::{CameraListing, CameraRecord, NewCamera};
 pub use seed::SeedOutcome;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

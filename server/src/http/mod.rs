@@ -1,11 +1,14 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, health, metrics.
 
 mod api_v1;
+mod cameras;
 mod health;
 mod lang;
+mod media_error;
 pub mod metrics;
 mod open_data;
 mod server_fn_status;
+mod whep;
 
 use crate::state::AppState;
 use app::api::ssr::SharedCatalog;
@@ -50,6 +53,8 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(lang::switch))
         .merge(api_v1::routes())
         .merge(open_data::routes())
+        .merge(cameras::routes())
+        .merge(whep::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

@@ -1,0 +1,73 @@
+//! Camera endpoints for the player: live state and still pictures.
+
+use super::media_error::MediaError;
+use crate::media::camera::{CameraHub, CameraState};
+use crate::state::AppState;
+use app::domain::CameraId;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/cameras/{id}/status", get(status))
+        .route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
+}
+
+async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, MediaError> {
+    let id: CameraId = raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()))?;
+    match state.media.cameras.get(id).await? {
+        Some((hub, record)) if record.public => Ok(hub),
+        _ => Err(MediaError::UnknownCamera(raw.to_string())),
+    }
+}
+
+#[derive(Serialize)]
+struct Status {
+    state: &'static str,
+    /// Only what the public may know: why a camera cannot be played; not why it is offline.
+    detail: Option<String>,
+    viewers_total: usize,
+}
+
+async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Status>, MediaError> {
+    let hub = public_hub(&state, &id).await?;
+    let current = hub.state();
+    let detail = match &current {
+        CameraState::Unplayable(what) => Some(what.clone()),
+        _ => None,
+    };
+    Ok(Json(Status { state: current.code(), detail, viewers_total: state.media.sfu.viewer_count() }))
+}
+
+/// The latest keyframe as JPEG. Starts an on-demand camera briefly if needed; falls back to
+/// the last picture made when the camera cannot give a new one.
+async fn snapshot(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, MediaError> {
+    let hub = public_hub(&state, &id).await?;
+    let _lease = hub.lease();
+    let ready = hub.ready(Duration::from_secs(5)).await;
+    let jpeg = match (ready, hub.keyframe()) {
+        (CameraState::Online, Some(keyframe)) => match state.media.snapshots.jpeg(hub.id, keyframe).await {
+            Ok(jpeg) => jpeg,
+            Err(e) => {
+                tracing::warn!(camera = %hub.id, error = %e, "snapshot failed");
+                state.media.snapshots.last(hub.id).ok_or(MediaError::Unavailable)?
+            }
+        },
+        (CameraState::Unplayable(what), _) => return Err(MediaError::Unplayable(what)),
+        _ => state.media.snapshots.last(hub.id).ok_or(MediaError::Offline)?,
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        ],
+        jpeg,
+    )
+        .into_response())
+}

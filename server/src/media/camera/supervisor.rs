@@ -1,0 +1,139 @@
+//! The worker behind each camera: connects when someone watches (or always, if so configured),
+//! publishes frames, notices silence, reconnects with backoff, and records every change of
+//! state with its time (the online-rate KPI is computed from those records).
+
+use super::backoff::Backoff;
+use super::hub::{CameraHub, CameraState};
+use crate::db::Db;
+use crate::media::frame::Frame;
+use crate::media::h264::{self, SliceType};
+use crate::media::source::{self, SourceError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tracing::Instrument;
+
+/// No frame for this long and the connection is considered dead.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
+/// An on-demand camera keeps running this long after its last consumer left.
+pub const LINGER: Duration = Duration::from_secs(10);
+
+pub fn spawn(hub: Arc<CameraHub>, db: Db) {
+    let span = tracing::info_span!("ingest", camera = %hub.id);
+    tokio::spawn(run(hub, db).instrument(span));
+}
+
+async fn run(hub: Arc<CameraHub>, db: Db) {
+    let mut leases = hub.leases();
+    let mut backoff = Backoff::default();
+    loop {
+        if !hub.always_on {
+            set_state(&hub, &db, CameraState::Idle).await;
+            // Wait for a consumer. The hub lives as long as the registry: the sender never drops.
+            if leases.wait_for(|n| *n > 0).await.is_err() {
+                return;
+            }
+        }
+        // While retrying, an offline camera keeps showing why it is offline.
+        if hub.state() == CameraState::Idle {
+            set_state(&hub, &db, CameraState::Connecting).await;
+        }
+        let outcome = match source::open(&hub.spec).await {
+            Ok(mut src) => stream(&hub, &db, src.as_mut(), &mut leases, &mut backoff).await,
+            Err(e) => Ended::Failed(e),
+        };
+        let delay = match outcome {
+            Ended::Unwatched => continue,
+            Ended::Failed(SourceError::Unplayable(what)) => {
+                tracing::warn!(codec = %what, "camera codec not playable in browsers");
+                set_state(&hub, &db, CameraState::Unplayable(format!("codec not playable in browsers: {what}"))).await;
+                Duration::from_secs(60)
+            }
+            Ended::Failed(e) => {
+                tracing::warn!(error = %e, "camera offline");
+                set_state(&hub, &db, CameraState::Offline(e.to_string())).await;
+                backoff.next(rand::random())
+            }
+        };
+        hub.restarted();
+        // Sleep before retrying, unless every consumer leaves meanwhile (then go idle).
+        let idle = async {
+            if hub.always_on {
+                std::future::pending::<()>().await
+            }
+            let _ = leases.wait_for(|n| *n == 0).await;
+        };
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = idle => {}
+        }
+    }
+}
+
+enum Ended {
+    /// Nobody watched for [`LINGER`]: stopped on purpose.
+    Unwatched,
+    Failed(SourceError),
+}
+
+async fn stream(
+    hub: &CameraHub,
+    db: &Db,
+    src: &mut dyn source::Source,
+    leases: &mut watch::Receiver<usize>,
+    backoff: &mut Backoff,
+) -> Ended {
+    let mut unwatched_since: Option<Instant> = None;
+    loop {
+        let next = tokio::time::timeout(FRAME_TIMEOUT, src.next_frame());
+        let frame = tokio::select! {
+            r = next => r,
+            _ = tokio::time::sleep(Duration::from_secs(1)), if !hub.always_on => {
+                // Checked once a second while frames flow too (below).
+                if *leases.borrow() == 0 && unwatched_since.is_some_and(|t| t.elapsed() >= LINGER) {
+                    return Ended::Unwatched;
+                }
+                continue;
+            }
+        };
+        let frame = match frame {
+            Ok(Ok(f)) => f,
+            Ok(Err(e)) => return Ended::Failed(e),
+            Err(_) => return Ended::Failed(SourceError::Stream("no picture for 5 s".into())),
+        };
+        if let Some(kind) = unplayable(&frame.annexb) {
+            return Ended::Failed(SourceError::Unplayable(kind.into()));
+        }
+        let frame = Frame::new(frame.annexb, frame.keyframe, frame.rtp_time, Instant::now());
+        if hub.state() != CameraState::Online && frame.keyframe {
+            backoff.reset();
+            set_state(hub, db, CameraState::Online).await;
+        }
+        hub.publish(Arc::new(frame));
+        if hub.always_on || *leases.borrow() > 0 {
+            unwatched_since = None;
+        } else {
+            let since = *unwatched_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= LINGER {
+                return Ended::Unwatched;
+            }
+        }
+    }
+}
+
+/// Browsers' WebRTC H.264 decoders do not take B-frames (they would play out of order).
+fn unplayable(annexb: &[u8]) -> Option<&'static str> {
+    h264::nal_units(annexb).find_map(|unit| (h264::slice_type(unit) == Some(SliceType::B)).then_some("B-frames"))
+}
+
+async fn set_state(hub: &CameraHub, db: &Db, state: CameraState) {
+    if hub.set_state(state.clone()) {
+        tracing::info!(state = state.code(), detail = state.detail(), "camera state");
+        if state == CameraState::Connecting {
+            return; // A passing state: the records hold only where the camera settled.
+        }
+        if let Err(e) = db.record_camera_state(hub.id, state.code(), state.detail()).await {
+            tracing::error!(error = %e, "cannot record the camera state");
+        }
+    }
+}
