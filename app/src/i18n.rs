@@ -103,6 +103,12 @@ pub struct Tr {
     pub status_history: &'static str,
     pub public_camera: &'static str,
     pub private_camera: &'static str,
+    pub live_connecting: &'static str,
+    pub live_playing: &'static str,
+    pub live_offline: &'static str,
+    pub live_reconnecting: &'static str,
+    pub live_unplayable: &'static str,
+    pub live_paused: &'static str,
 }
 
 pub static ZH: Tr = Tr {
@@ -157,6 +163,12 @@ pub static ZH: Tr = Tr {
     status_history: "状态记录",
     public_camera: "公开",
     private_camera: "仅监管可见",
+    live_connecting: "连接中",
+    live_playing: "直播中",
+    live_offline: "摄像头离线",
+    live_reconnecting: "重新连接中",
+    live_unplayable: "浏览器无法播放此编码",
+    live_paused: "已暂停",
 };
 
 pub static EN: Tr = Tr {
@@ -211,6 +223,12 @@ pub static EN: Tr = Tr {
     status_history: "Status history",
     public_camera: "Public",
     private_camera: "Regulators only",
+    live_connecting: "Connecting",
+    live_playing: "Live",
+    live_offline: "Camera offline",
+    live_reconnecting: "Reconnecting",
+    live_unplayable: "Codec not playable in this browser",
+    live_paused: "Paused",
 };
 
 impl Lang {

@@ -2,8 +2,10 @@
 
 mod grade;
 mod layout;
+mod live_player;
 mod venue_card;
 
 pub use grade::{AnnualGradeBadge, GradeFace};
 pub use layout::{SiteFooter, SiteHeader};
+pub use live_player::{LivePlayer, PlayerState};
 pub use venue_card::VenueCard;

@@ -1,7 +1,7 @@
 use crate::api::{
     get_venue, AnnualRating, CameraSummary, Inspection, Licence, StatusChange, VenueDetail, VenueSummary,
 };
-use crate::components::{AnnualGradeBadge, GradeFace};
+use crate::components::{AnnualGradeBadge, GradeFace, LivePlayer};
 use crate::domain::VenueId;
 use crate::error::AppError;
 use crate::i18n::use_lang;
@@ -154,9 +154,21 @@ fn GradesCard(summary: VenueSummary, basis: Option<Inspection>, annual: Vec<Annu
 fn CamerasCard(cameras: Vec<CameraSummary>) -> impl IntoView {
     let lang = use_lang();
     let tr = lang.tr();
+    // Public cameras play live above the list; the others are only named in it.
+    let public: Vec<&CameraSummary> = cameras.iter().filter(|c| c.public).collect();
+    let live = (!public.is_empty()).then(|| {
+        view! {
+            <div class="live-grid">
+                {public.into_iter().map(|c| view! {
+                    <LivePlayer camera=c.id name=c.name.clone() area=lang.kitchen_area(c.area)/>
+                }).collect_view()}
+            </div>
+        }
+    });
     view! {
         <section class="card cameras" aria-labelledby="cam-h">
             <h2 id="cam-h">{tr.cameras} " (" {cameras.len()} ")"</h2>
+            {live}
             <ul class="camera-list">
                 {cameras.into_iter().map(|c| view! {
                     <li class="camera" data-camera-id=c.id.0>
