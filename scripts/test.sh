@@ -4,6 +4,9 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_toolchain
 setup_browser
+setup_rtsp_camera
+# The live-video test must not skip for want of the RTSP camera.
+export MINGCHU_REQUIRE_RTSP=1
 "$ROOT/scripts/build.sh"
 
 log "unit and integration tests"
@@ -11,7 +14,7 @@ log "unit and integration tests"
 
 log "end-to-end tests in Chromium"
 tmp="$(mktemp -d)"
-"$CARGO_TARGET_DIR/debug/mingchu" serve --demo --bind 127.0.0.1:0 --site-root "$SITE_ROOT" \
+"$CARGO_TARGET_DIR/debug/mingchu" serve --demo --bind 127.0.0.1:0 --webrtc-bind 127.0.0.1:0 --site-root "$SITE_ROOT" \
   --data-dir "$tmp/data" 2> "$tmp/server.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT
