@@ -92,3 +92,10 @@ setup_browser() {
     export CHROMIUM=/usr/bin/chromium
   fi
 }
+
+# GStreamer's RTSP server for scripts/rtsp-camera.py, the real camera of the live-video tests;
+# it runs on Debian's /usr/bin/python3 (PyGObject).
+setup_rtsp_camera() {
+  need_apt python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
+    gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+}
