@@ -3,6 +3,8 @@
 
 #[allow(dead_code)]
 pub mod schema;
+#[allow(dead_code)]
+pub mod whep;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -15,6 +17,8 @@ pub struct Server {
     _dir: tempfile::TempDir,
 }
 
+// Tests that launch their own `serve` command (live_rtsp.rs) use neither `start` function.
+#[allow(dead_code)]
 impl Server {
     pub fn start() -> Server {
         Server::start_with_site(|_| {})
@@ -25,19 +29,27 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
         fill(&dir.path().join("site"));
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mingchu"))
-            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--site-root"])
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mingchu"));
+        command
+            .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"])
             .arg(dir.path().join("site"))
             .arg("--data-dir")
-            .arg(dir.path().join("data"))
-            .env("RUST_LOG", "info,tower_http=warn")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start mingchu");
+            .arg(dir.path().join("data"));
+        Server::launch(command, dir)
+    }
+
+    /// Spawns a prepared `mingchu serve` command and waits for the address it announces. It
+    /// must bind port 0 for HTTP and for WebRTC, so that tests run side by side. `dir` (its
+    /// data, its site) lives as long as the server; its log goes to the test's output, which
+    /// the harness shows when the test fails.
+    pub fn launch(mut command: Command, dir: tempfile::TempDir) -> Server {
+        let mut child =
+            command.env("RUST_LOG", "info,tower_http=warn").stderr(Stdio::piped()).spawn().expect("start mingchu");
         let stderr = child.stderr.take().expect("stderr is piped");
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                eprintln!("mingchu: {line}");
                 if let Some(at) = line.find("listening on http://") {
                     let url = line[at + "listening on ".len()..].split_whitespace().next().unwrap_or("").to_string();
                     let _ = tx.send(url);

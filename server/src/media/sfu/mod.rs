@@ -215,4 +215,6 @@ impl Sfu {
 }
 
 #[cfg(test)]
+mod bench;
+#[cfg(test)]
 mod tests;

@@ -1,0 +1,175 @@
+//! Live video end to end: a real RTSP camera (GStreamer, scripts/rtsp-camera.py) registered with
+//! the real `mingchu` command, pulled by the server and watched by a real WebRTC viewer over
+//! WHEP, which decodes what it receives. The camera then dies and comes back, and the same viewer
+//! must see pictures again.
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::whep::{Picture, WhepViewer};
+use support::Server;
+
+const USER: &str = "admin";
+const PASSWORD: &str = "kitchen-secret-42";
+const PYTHON: &str = "/usr/bin/python3";
+const CAMERA_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/rtsp-camera.py");
+/// How soon pictures must arrive after the viewer connects, and after the camera returns.
+const PICTURES_WITHIN: Duration = Duration::from_secs(5);
+/// Pictures to decode each time: more than a keyframe, fewer than the camera sends in 5 s.
+const PICTURES: usize = 10;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
+    if !rtsp_camera_available() {
+        assert!(
+            std::env::var_os("MINGCHU_REQUIRE_RTSP").is_none(),
+            "MINGCHU_REQUIRE_RTSP is set but GStreamer's RTSP server is missing (scripts/lib.sh: setup_rtsp_camera)"
+        );
+        eprintln!("skipped: {PYTHON} cannot load GstRtspServer; install it with scripts/lib.sh's setup_rtsp_camera");
+        return;
+    }
+    let port = free_port();
+    let camera = Camera::start(port);
+
+    // Register the camera with the command line, as an operator would.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    mingchu(&data, &["seed-demo"]);
+    let url = format!("rtsp://{USER}:{PASSWORD}@127.0.0.1:{port}/cam");
+    let added =
+        mingchu(&data, &["camera", "add", "--venue", "1", "--name", "测试摄像头", "--area", "cooking", "--url", &url]);
+    let id: i64 = added.trim().parse().unwrap_or_else(|_| panic!("camera add printed {added:?}, not an id"));
+    let list = mingchu(&data, &["camera", "list", "--json"]);
+    assert!(!list.contains(PASSWORD), "camera list shows the RTSP password: {list}");
+    let cameras: serde_json::Value = serde_json::from_str(&list).expect("camera list --json is JSON");
+    let entry =
+        cameras.as_array().expect("a JSON array").iter().find(|c| c["id"] == id).expect("the new camera is listed");
+    assert_eq!(entry["venue_id"], 1, "{entry}");
+    assert_eq!(entry["name"], "测试摄像头", "{entry}");
+    assert_eq!(entry["area"], "cooking", "{entry}");
+    let source = entry["source"].as_str().expect("source is a string");
+    assert!(source.contains("***") && source.contains(&format!("127.0.0.1:{port}/cam")), "{source}");
+
+    std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_mingchu"));
+    serve.arg("--data-dir").arg(&data);
+    serve.args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"]);
+    serve.arg(dir.path().join("site"));
+    let server = Server::launch(serve, dir);
+
+    // A viewer connects (the server pulls the camera on demand) and decodes 1280x720 pictures.
+    let mut viewer = WhepViewer::connect(&server.base, id).await.expect("WHEP session");
+    assert!(
+        viewer.answer.lines().any(|l| l.starts_with("a=candidate") && l.contains("127.0.0.1")),
+        "no host candidate on 127.0.0.1 in the answer:\n{}",
+        viewer.answer
+    );
+    expect_pictures(&mut viewer, Instant::now(), "after connecting").await;
+
+    // The camera loses power and comes back on the same address: the same session resumes.
+    drop(camera);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let camera = tokio::task::block_in_place(|| Camera::start(port));
+    expect_pictures(&mut viewer, Instant::now(), "after the camera came back").await;
+
+    // Requests the WHEP endpoint must refuse, each with its own status.
+    let http = reqwest::Client::new();
+    let post = |path: String, content_type: &'static str, body: String| {
+        http.post(format!("{}{path}", server.base)).header("content-type", content_type).body(body).send()
+    };
+    let res = post(format!("/whep/{id}"), "application/sdp", "this is not SDP".into()).await.unwrap();
+    assert_eq!(res.status(), 400, "malformed SDP");
+    let res = post("/whep/999999".into(), "application/sdp", viewer.offer.clone()).await.unwrap();
+    assert_eq!(res.status(), 404, "unknown camera");
+    let res = post(format!("/whep/{id}"), "application/json", viewer.offer.clone()).await.unwrap();
+    assert_eq!(res.status(), 415, "wrong content type");
+
+    // Ending the session, twice.
+    let session = viewer.session_url.clone();
+    let status = viewer.close().await.expect("DELETE the session");
+    assert!(status.is_success(), "DELETE {session}: {status}");
+    assert_eq!(http.delete(&session).send().await.unwrap().status(), 404, "second DELETE {session}");
+    drop(camera);
+}
+
+/// Waits for `PICTURES` decoded 1280x720 pictures, all arrived within `PICTURES_WITHIN` of `since`.
+async fn expect_pictures(viewer: &mut WhepViewer, since: Instant, when: &str) {
+    let mut pictures: Vec<Picture> = Vec::new();
+    while pictures.len() < PICTURES {
+        let left = PICTURES_WITHIN.saturating_sub(since.elapsed());
+        match viewer.picture_after(since, left).await {
+            Some(picture) => pictures.push(picture),
+            None => panic!("{when}: {} of {PICTURES} pictures decoded within {PICTURES_WITHIN:?}", pictures.len()),
+        }
+    }
+    for p in &pictures {
+        assert_eq!((p.width, p.height), (1280, 720), "{when}: picture size");
+    }
+}
+
+/// Whether Debian's Python can load GStreamer's RTSP server (scripts/lib.sh installs it).
+fn rtsp_camera_available() -> bool {
+    Command::new(PYTHON)
+        .args(["-c", "import gi; gi.require_version('GstRtspServer', '1.0')"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A port nothing listens on right now (GStreamer's RTSP server cannot report port 0 reliably).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
+}
+
+/// Runs `mingchu --data-dir DATA ARGS…`, which must succeed, and returns its stdout.
+fn mingchu(data: &Path, args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_mingchu"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()
+        .expect("run mingchu");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "mingchu {args:?} failed: {stderr}");
+    String::from_utf8(out.stdout).expect("UTF-8 output")
+}
+
+/// The RTSP camera process, killed (like a power cut) when dropped.
+struct Camera {
+    child: Child,
+}
+
+impl Camera {
+    /// Starts the camera on `port` with the test's credentials and waits until it serves.
+    fn start(port: u16) -> Camera {
+        let mut child = Command::new(PYTHON)
+            .arg(CAMERA_SCRIPT)
+            .args(["--port", &port.to_string(), "--path", "/cam", "--user", USER, "--password", PASSWORD])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start scripts/rtsp-camera.py");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let camera = Camera { child };
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.starts_with("ready ") {
+                    let _ = tx.send(());
+                }
+            }
+        });
+        rx.recv_timeout(Duration::from_secs(30)).expect("the RTSP camera announced it is ready");
+        camera
+    }
+}
+
+impl Drop for Camera {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
