@@ -99,3 +99,21 @@ setup_rtsp_camera() {
   need_apt python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
     gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
 }
+
+# Starts `mingchu serve --demo` (the binary in $1) on free ports with a temporary database, waits
+# until it listens, and stops it when the calling script exits. Sets SERVER_URL.
+start_demo_server() {
+  SERVER_TMP="$(mktemp -d)"
+  "$1" serve --demo --bind 127.0.0.1:0 --webrtc-bind 127.0.0.1:0 --site-root "$SITE_ROOT" \
+    --data-dir "$SERVER_TMP/data" 2> "$SERVER_TMP/server.log" &
+  SERVER_PID=$!
+  trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$SERVER_TMP"' EXIT
+  SERVER_URL=""
+  for _ in $(seq 1 150); do
+    SERVER_URL="$(grep -o 'listening on http://[0-9.:]*' "$SERVER_TMP/server.log" | head -n1 | sed 's/^listening on //')" || true
+    [ -n "$SERVER_URL" ] && break
+    kill -0 "$SERVER_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  [ -n "$SERVER_URL" ] || { cat "$SERVER_TMP/server.log" >&2; die "the server did not start"; }
+}

@@ -13,17 +13,5 @@ log "unit and integration tests"
 (cd "$ROOT" && "$CARGO" test --workspace --no-fail-fast)
 
 log "end-to-end tests in Chromium"
-tmp="$(mktemp -d)"
-"$CARGO_TARGET_DIR/debug/mingchu" serve --demo --bind 127.0.0.1:0 --webrtc-bind 127.0.0.1:0 --site-root "$SITE_ROOT" \
-  --data-dir "$tmp/data" 2> "$tmp/server.log" &
-server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$tmp"' EXIT
-url=""
-for _ in $(seq 1 150); do
-  url="$(grep -o 'listening on http://[0-9.:]*' "$tmp/server.log" | head -n1 | sed 's/^listening on //')" || true
-  [ -n "$url" ] && break
-  kill -0 "$server" 2>/dev/null || break
-  sleep 0.2
-done
-[ -n "$url" ] || { cat "$tmp/server.log" >&2; die "the server did not start"; }
-(cd "$ROOT/end2end" && BASE_URL="$url" node --test --test-concurrency=1 tests/)
+start_demo_server "$CARGO_TARGET_DIR/debug/mingchu"
+(cd "$ROOT/end2end" && BASE_URL="$SERVER_URL" node --test --test-concurrency=1 tests/)
