@@ -70,13 +70,19 @@ pub struct Sfu {
     viewers: HashMap<ViewerId, Viewer>,
     feeds: HashMap<CameraId, Feed>,
     outputs: VecDeque<SfuOutput>,
+    /// Sessions the peer ended itself (closed its connection, vanished): a WHEP DELETE that
+    /// races with that still succeeds, once.
+    ended: VecDeque<ViewerId>,
 }
+
+/// How many peer-ended sessions are remembered for a late DELETE.
+const ENDED_MEMORY: usize = 4096;
 
 impl Sfu {
     /// `local` are the addresses viewers can reach the UDP socket at (one host candidate each).
     pub fn new(local: &[SocketAddr]) -> Sfu {
         let candidates = local.iter().filter_map(|addr| Candidate::host(*addr, "udp").ok()).collect();
-        Sfu { candidates, viewers: HashMap::new(), feeds: HashMap::new(), outputs: VecDeque::new() }
+        Sfu { candidates, viewers: HashMap::new(), feeds: HashMap::new(), outputs: VecDeque::new(), ended: VecDeque::new() }
     }
 
     pub fn viewer_count(&self) -> usize {
@@ -115,7 +121,11 @@ impl Sfu {
     }
 
     pub fn remove_viewer(&mut self, id: ViewerId) -> Result<(), SfuError> {
-        let mut viewer = self.viewers.remove(&id).ok_or(SfuError::UnknownViewer)?;
+        let Some(mut viewer) = self.viewers.remove(&id) else {
+            let position = self.ended.iter().position(|e| *e == id).ok_or(SfuError::UnknownViewer)?;
+            self.ended.remove(position);
+            return Ok(());
+        };
         viewer.rtc.disconnect();
         self.gone(viewer, GoneReason::Closed);
         Ok(())
@@ -209,6 +219,12 @@ impl Sfu {
     }
 
     fn gone(&mut self, viewer: Viewer, reason: GoneReason) {
+        if reason != GoneReason::Closed {
+            if self.ended.len() >= ENDED_MEMORY {
+                self.ended.pop_front();
+            }
+            self.ended.push_back(viewer.id);
+        }
         tracing::info!(peer = %viewer.id, camera = %viewer.camera, ?reason, "viewer left");
         self.outputs.push_back(SfuOutput::ViewerGone { viewer: viewer.id, camera: viewer.camera, reason });
     }
