@@ -56,6 +56,9 @@ setup_toolchain() {
     export PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc
     export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=/usr/lib/llvm-22/bin/wasm-ld
   fi
+  # OpenH264 (the synthetic cameras, snapshots) uses its assembly kernels when nasm is on PATH at
+  # build time, about 1.5x faster than its plain C; without apt it still builds, only slower.
+  if command -v apt-get >/dev/null; then need_apt nasm; fi
   CARGO="$(command -v cargo)"
   if [ "$WASM_ROUTE" = debian ]; then WASM_BUILD_STD=(-Zbuild-std=std,panic_abort); else WASM_BUILD_STD=(); fi
   export WASM_ROUTE CARGO
