@@ -1,6 +1,7 @@
 //! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
 #![recursion_limit = "256"]
 
+pub mod camera_cli;
 pub mod codes;
 pub mod config;
 pub mod db;
@@ -63,76 +64,6 @@ pub async fn import(db_args: &DbArgs, kind: import::ImportKind, path: &std::path
     db.close().await;
     println!("{}: {}", path.display(), report?);
     Ok(())
-}
-
-/// `mingchu camera add|list`.
-pub async fn camera(db_args: &DbArgs, command: config::CameraCommand) -> Result<(), ServerError> {
-    use app::domain::{KitchenArea, VenueId};
-    use app::i18n::Lang;
-    let db = open_db(db_args).await?;
-    let result = match command {
-        config::CameraCommand::Add { venue, name, area, url, transport, always_on, private } => {
-            let area = KitchenArea::ALL
-                .iter()
-                .copied()
-                .find(|a| a.code() == area || Lang::Zh.kitchen_area(*a) == area || Lang::En.kitchen_area(*a).eq_ignore_ascii_case(&area))
-                .ok_or_else(|| {
-                    let all: Vec<String> =
-                        KitchenArea::ALL.iter().map(|a| format!("{} ({})", a.code(), Lang::Zh.kitchen_area(*a))).collect();
-                    ServerError::Usage(format!("unknown kitchen area {area:?}; use one of {}", all.join(", ")))
-                })?;
-            let parsed = url::Url::parse(&url)
-                .map_err(|e| ServerError::Usage(format!("invalid camera URL {}: {e}", media::source::redact(&url))))?;
-            if parsed.scheme() != "rtsp" && parsed.scheme() != "rtsps" {
-                return Err(ServerError::Usage(format!("the camera URL must start with rtsp://, not {}://", parsed.scheme())));
-            }
-            if parsed.host_str().is_none_or(str::is_empty) {
-                return Err(ServerError::Usage("the camera URL has no host".into()));
-            }
-            if name.trim().is_empty() {
-                return Err(ServerError::Usage("the camera needs a name".into()));
-            }
-            if !db.venue_exists(VenueId(venue)).await? {
-                return Err(ServerError::Usage(format!("there is no venue with id {venue}")));
-            }
-            let id = db
-                .add_camera(&db::NewCamera {
-                    venue: VenueId(venue),
-                    name: name.trim(),
-                    area,
-                    url: Some(&url),
-                    public: !private,
-                    transport: transport.code(),
-                    always_on,
-                })
-                .await?;
-            println!("{id}");
-            Ok(())
-        }
-        config::CameraCommand::List { json } => {
-            let cameras = db.list_cameras(media::source::redact).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&cameras).expect("serializable"));
-            } else {
-                println!("{:>5}  {:>5}  {:<12} {:<14} {:<11} {:<8} SOURCE", "ID", "VENUE", "NAME", "AREA", "STATE", "PUBLIC");
-                for c in &cameras {
-                    println!(
-                        "{:>5}  {:>5}  {:<12} {:<14} {:<11} {:<8} {}",
-                        c.id,
-                        c.venue_id,
-                        c.name,
-                        c.area,
-                        c.state,
-                        if c.public { "yes" } else { "no" },
-                        c.source
-                    );
-                }
-            }
-            Ok(())
-        }
-    };
-    db.close().await;
-    result
 }
 
 pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError> {

@@ -11,7 +11,7 @@ async fn main() -> ExitCode {
         Command::Migrate => server::migrate(&cli.db).await,
         Command::SeedDemo { venues } => server::seed_demo(&cli.db, venues).await,
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
-        Command::Camera(command) => server::camera(&cli.db, command).await,
+        Command::Camera(command) => server::camera_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -82,6 +82,8 @@ async fn pages_health_and_metrics() {
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
     let text = res.text().await.unwrap();
     assert!(text.contains("mingchu_build_info{version="), "{text}");
+    assert!(text.lines().any(|l| l == "mingchu_webrtc_viewers 0"), "{text}");
+    assert!(text.contains(r#"mingchu_cameras{state="online"}"#), "{text}");
     assert!(
         text.lines().any(|l| l.starts_with("mingchu_http_requests_total{") && l.contains(r#"route="/healthz""#)),
         "{text}"

@@ -33,7 +33,7 @@ async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
         return;
     }
     let port = free_port();
-    let camera = Camera::start(port);
+    let camera = Camera::start(port, &[]);
 
     // Register the camera with the command line, as an operator would.
     let dir = tempfile::tempdir().expect("temp dir");
@@ -73,7 +73,7 @@ async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
     // The camera loses power and comes back on the same address: the same session resumes.
     drop(camera);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let camera = tokio::task::block_in_place(|| Camera::start(port));
+    let camera = tokio::task::block_in_place(|| Camera::start(port, &[]));
     expect_pictures(&mut viewer, Instant::now(), "after the camera came back").await;
 
     // Requests the WHEP endpoint must refuse, each with its own status.
@@ -94,6 +94,69 @@ async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
     assert!(status.is_success(), "DELETE {session}: {status}");
     assert_eq!(http.delete(&session).send().await.unwrap().status(), 404, "second DELETE {session}");
     drop(camera);
+}
+
+/// Cameras browsers cannot play (H.265, H.264 with B-frames) get a clear status, not a black
+/// screen: WHEP answers 409 with the reason, and the camera's status says `unplayable`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cameras_browsers_cannot_play_are_reported_as_such() {
+    if !rtsp_camera_available() {
+        assert!(
+            std::env::var_os("MINGCHU_REQUIRE_RTSP").is_none(),
+            "MINGCHU_REQUIRE_RTSP is set but GStreamer is missing"
+        );
+        return;
+    }
+    let small = ["--width", "640", "--height", "360", "--fps", "15", "--bitrate", "500"];
+    let h265_port = free_port();
+    let _h265 = Camera::start(h265_port, &[&small[..], &["--codec", "h265"]].concat());
+    let bframes_port = free_port();
+    let _bframes = Camera::start(bframes_port, &[&small[..], &["--bframes", "2"]].concat());
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    mingchu(&data, &["seed-demo"]);
+    let add = |port: u16, name: &str| -> i64 {
+        let url = format!("rtsp://{USER}:{PASSWORD}@127.0.0.1:{port}/cam");
+        let out = mingchu(&data, &["camera", "add", "--venue", "2", "--name", name, "--area", "烹饪区", "--url", &url]);
+        out.trim().parse().expect("camera id")
+    };
+    let h265 = add(h265_port, "H.265 camera");
+    let bframes = add(bframes_port, "B-frame camera");
+
+    std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
+    let mut serve = Command::new(env!("CARGO_BIN_EXE_mingchu"));
+    serve.arg("--data-dir").arg(&data);
+    serve.args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"]);
+    serve.arg(dir.path().join("site"));
+    let server = Server::launch(serve, dir);
+
+    let http = reqwest::Client::new();
+    let offer = support::whep::h264_offer().await;
+    for (id, reason) in [(h265, "H.265"), (bframes, "B-frames")] {
+        // The first POST starts the camera; retry while it is still connecting (503).
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let (status, body) = loop {
+            let res = http
+                .post(format!("{}/whep/{id}", server.base))
+                .header("content-type", "application/sdp")
+                .body(offer.clone())
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            let body = res.text().await.unwrap();
+            if status != 503 || Instant::now() > deadline {
+                break (status, body);
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        assert_eq!(status, 409, "camera {id} ({reason}): {body}");
+        assert!(body.contains("not playable in browsers") && body.contains(reason), "camera {id}: {body}");
+        let status = http.get(format!("{}/api/cameras/{id}/status", server.base)).send().await.unwrap();
+        let status: serde_json::Value = serde_json::from_str(&status.text().await.unwrap()).expect("status JSON");
+        assert_eq!(status["state"], "unplayable", "camera {id}: {status}");
+    }
 }
 
 /// Waits for `PICTURES` decoded 1280x720 pictures, all arrived within `PICTURES_WITHIN` of `since`.
@@ -144,11 +207,13 @@ struct Camera {
 }
 
 impl Camera {
-    /// Starts the camera on `port` with the test's credentials and waits until it serves.
-    fn start(port: u16) -> Camera {
+    /// Starts the camera on `port` with the test's credentials (and `extra` arguments of
+    /// rtsp-camera.py) and waits until it serves.
+    fn start(port: u16, extra: &[&str]) -> Camera {
         let mut child = Command::new(PYTHON)
             .arg(CAMERA_SCRIPT)
             .args(["--port", &port.to_string(), "--path", "/cam", "--user", USER, "--password", PASSWORD])
+            .args(extra)
             .stdout(Stdio::piped())
             .spawn()
             .expect("start scripts/rtsp-camera.py");

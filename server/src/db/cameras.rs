@@ -75,7 +75,8 @@ impl Db {
     }
 
     pub async fn always_on_cameras(&self) -> Result<Vec<CameraId>, DbError> {
-        let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cameras WHERE always_on ORDER BY id").fetch_all(&self.pool).await?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM cameras WHERE always_on ORDER BY id").fetch_all(&self.pool).await?;
         Ok(ids.into_iter().map(CameraId).collect())
     }
 
@@ -98,8 +99,20 @@ impl Db {
 
     /// Every camera with its last recorded state. The source is redacted by `redact`.
     pub async fn list_cameras(&self, redact: impl Fn(&str) -> String) -> Result<Vec<CameraListing>, DbError> {
-        type ListRow =
-            (i64, i64, String, String, String, bool, Option<String>, String, bool, Option<String>, Option<String>, Option<String>);
+        type ListRow = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            bool,
+            Option<String>,
+            String,
+            bool,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
         let rows = sqlx::query_as::<_, ListRow>(
             "SELECT c.id, c.venue_id, v.name, c.name, c.area, c.is_public, c.source_url, c.rtsp_transport, c.always_on,
                     s.state, s.at, s.detail
@@ -112,21 +125,38 @@ impl Db {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(id, venue_id, venue, name, area, public, url, transport, always_on, state, since, detail)| CameraListing {
-                id,
-                venue_id,
-                venue,
-                name,
-                area,
-                public,
-                source: url.as_deref().map_or_else(|| "synthetic".to_string(), &redact),
-                transport,
-                always_on,
-                state: state.unwrap_or_else(|| "unknown".into()),
-                state_since: since,
-                detail,
+            .map(|(id, venue_id, venue, name, area, public, url, transport, always_on, state, since, detail)| {
+                CameraListing {
+                    id,
+                    venue_id,
+                    venue,
+                    name,
+                    area,
+                    public,
+                    source: url.as_deref().map_or_else(|| "synthetic".to_string(), &redact),
+                    transport,
+                    always_on,
+                    state: state.unwrap_or_else(|| "unknown".into()),
+                    state_since: since,
+                    detail,
+                }
             })
             .collect())
+    }
+
+    /// At start-up no camera is being watched: a camera whose last record says otherwise (the
+    /// server stopped while it was online or failing) gets an `idle` record now, so the time the
+    /// server was down is not counted as online or offline.
+    pub async fn mark_cameras_unmonitored(&self) -> Result<u64, DbError> {
+        let done = sqlx::query(
+            "INSERT INTO camera_state_changes (camera_id, state, detail)
+             SELECT c.id, 'idle', 'not monitored: the server restarted' FROM cameras c
+             WHERE (SELECT s.state FROM camera_state_changes s WHERE s.camera_id = c.id
+                    ORDER BY s.at DESC, s.id DESC LIMIT 1) <> 'idle'",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
     }
 
     pub async fn record_camera_state(&self, id: CameraId, state: &str, detail: Option<&str>) -> Result<(), DbError> {

@@ -14,9 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/cameras/{id}/status", get(status))
-        .route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
+    Router::new().route("/api/cameras/{id}/status", get(status)).route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
 }
 
 async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, MediaError> {
@@ -32,7 +30,6 @@ struct Status {
     state: &'static str,
     /// Only what the public may know: why a camera cannot be played; not why it is offline.
     detail: Option<String>,
-    viewers_total: usize,
 }
 
 async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Status>, MediaError> {
@@ -42,7 +39,7 @@ async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result
         CameraState::Unplayable(what) => Some(what.clone()),
         _ => None,
     };
-    Ok(Json(Status { state: current.code(), detail, viewers_total: state.media.sfu.viewer_count() }))
+    Ok(Json(Status { state: current.code(), detail }))
 }
 
 /// The latest keyframe as JPEG. Starts an on-demand camera briefly if needed; falls back to

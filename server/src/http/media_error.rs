@@ -73,8 +73,8 @@ impl IntoResponse for MediaError {
         if let MediaError::Db(e) = &self {
             tracing::error!(error = %e, "database error");
         }
-        let mut response = (self.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{self}\n"))
-            .into_response();
+        let mut response =
+            (self.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{self}\n")).into_response();
         if let Some(seconds) = self.retry_after() {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }

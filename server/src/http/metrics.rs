@@ -31,10 +31,17 @@ struct BuildLabels {
     version: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct StateLabels {
+    state: String,
+}
+
 pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    viewers: Gauge,
+    cameras: Family<StateLabels, Gauge>,
 }
 
 fn latency_histogram() -> Histogram {
@@ -52,7 +59,20 @@ impl Metrics {
         registry.register("http_requests", "HTTP requests answered", requests.clone());
         registry.register("http_request_duration_seconds", "Time to produce response headers", latency.clone());
         registry.register("build_info", "Version of the running server", build);
-        Metrics { registry, requests, latency }
+        let viewers = Gauge::default();
+        registry.register("webrtc_viewers", "Viewers connected to the SFU", viewers.clone());
+        let cameras = Family::<StateLabels, Gauge>::default();
+        registry.register("cameras", "Cameras used since start, by ingest state", cameras.clone());
+        Metrics { registry, requests, latency, viewers, cameras }
+    }
+
+    /// Takes the media figures of the moment (called when scraped).
+    pub fn set_media(&self, viewers: usize, camera_states: &[&'static str]) {
+        self.viewers.set(viewers as i64);
+        for state in ["idle", "connecting", "online", "offline", "unplayable"] {
+            let n = camera_states.iter().filter(|s| **s == state).count();
+            self.cameras.get_or_create(&StateLabels { state: state.into() }).set(n as i64);
+        }
     }
 
     pub fn encode(&self) -> String {
@@ -81,5 +101,6 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
 }
 
 pub async fn scrape(State(state): State<crate::state::AppState>) -> impl IntoResponse {
+    state.metrics.set_media(state.media.sfu.viewer_count(), &state.media.cameras.states());
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
 }

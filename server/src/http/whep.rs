@@ -24,10 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/whep/{camera}", post(offer).options(options_endpoint))
         .route("/whep/{camera}/sessions/{session}", axum::routing::delete(end).patch(trickle).options(options_session))
         // Players on other origins must be able to read the answer's Location.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::ACCESS_CONTROL_ALLOW_ORIGIN,
-            HeaderValue::from_static("*"),
-        ))
+        .layer(SetResponseHeaderLayer::overriding(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")))
         .layer(SetResponseHeaderLayer::overriding(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
             HeaderValue::from_static("Location, ETag, Link, Retry-After"),
@@ -59,7 +56,8 @@ async fn offer(
     if !body.trim_start().starts_with("v=0") {
         return Err(MediaError::BadRequest("the body must be an SDP offer (it starts with \"v=0\")".into()));
     }
-    let (hub, record) = state.media.cameras.get(camera).await?.ok_or_else(|| MediaError::UnknownCamera(camera.to_string()))?;
+    let (hub, record) =
+        state.media.cameras.get(camera).await?.ok_or_else(|| MediaError::UnknownCamera(camera.to_string()))?;
     if !record.public {
         return Err(MediaError::UnknownCamera(camera.to_string()));
     }
@@ -110,7 +108,10 @@ async fn trickle(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn end(State(state): State<AppState>, Path((_camera, session)): Path<(String, String)>) -> Result<StatusCode, MediaError> {
+async fn end(
+    State(state): State<AppState>,
+    Path((_camera, session)): Path<(String, String)>,
+) -> Result<StatusCode, MediaError> {
     let viewer: ViewerId = session.parse().map_err(|_| MediaError::UnknownSession)?;
     state.media.sfu.leave(viewer).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -55,8 +55,11 @@ pub struct ProfileLevel {
 impl ProfileLevel {
     /// Reads the three bytes after the SPS's NAL header.
     pub fn from_sps(sps: &[u8]) -> Option<ProfileLevel> {
-        (sps.len() >= 4 && nal_type(sps) == nal::SPS)
-            .then(|| ProfileLevel { profile_idc: sps[1], constraints: sps[2], level_idc: sps[3] })
+        (sps.len() >= 4 && nal_type(sps) == nal::SPS).then(|| ProfileLevel {
+            profile_idc: sps[1],
+            constraints: sps[2],
+            level_idc: sps[3],
+        })
     }
 
     /// `profile-level-id` as a 24-bit number (`0x42e01f`).

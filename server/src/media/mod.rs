@@ -23,6 +23,11 @@ pub struct Media {
 
 impl Media {
     pub async fn start(db: crate::db::Db, webrtc_bind: SocketAddr, advertise: &[IpAddr]) -> Result<Media, DriverError> {
+        match db.mark_cameras_unmonitored().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(cameras = n, "cameras marked unmonitored until watched again"),
+            Err(e) => tracing::error!(error = %e, "cannot record the cameras' state at start"),
+        }
         let cameras = Cameras::new(db);
         match cameras.start_always_on().await {
             Ok(0) => {}

@@ -99,6 +99,13 @@ impl WhepViewer {
     }
 }
 
+/// A complete offer of a receive-only H.264 viewer, for requests that need a valid one.
+pub async fn h264_offer() -> String {
+    let (pc, _pictures, offer) = offer().await.expect("offer");
+    let _ = pc.close().await;
+    offer
+}
+
 /// A receive-only peer connection, its decoded pictures and its complete offer.
 async fn offer() -> Result<(Arc<RTCPeerConnection>, mpsc::UnboundedReceiver<Picture>, String), Error> {
     let mut media = MediaEngine::default();

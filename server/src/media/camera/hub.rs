@@ -5,7 +5,6 @@
 use crate::media::frame::{Frame, Gop};
 use crate::media::source::SourceSpec;
 use app::domain::CameraId;
-use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{broadcast, watch};
@@ -20,8 +19,7 @@ pub enum MediaEvent {
 }
 
 /// The live state of a camera's ingest.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "state", content = "detail", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CameraState {
     /// On-demand camera that nobody watches: not connected, by design.
     Idle,

@@ -51,6 +51,11 @@ impl Cameras {
         self.hubs.lock().expect("hubs lock").get(&id).cloned()
     }
 
+    /// The state of every camera used since start.
+    pub fn states(&self) -> Vec<&'static str> {
+        self.hubs.lock().expect("hubs lock").values().map(|hub| hub.state().code()).collect()
+    }
+
     /// Starts the supervisors of the cameras configured to run always.
     pub async fn start_always_on(&self) -> Result<usize, DbError> {
         let ids = self.db.always_on_cameras().await?;

@@ -15,6 +15,10 @@ use tracing::Instrument;
 
 /// No frame for this long and the connection is considered dead.
 pub const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long before a camera found unplayable is tried again.
+const UNPLAYABLE_RETRY: Duration = Duration::from_secs(60);
+/// Frames after the first keyframe checked for B slices before a Main/High camera is online.
+const B_FRAME_CHECK: usize = 4;
 /// An on-demand camera keeps running this long after its last consumer left.
 pub const LINGER: Duration = Duration::from_secs(10);
 
@@ -28,7 +32,10 @@ async fn run(hub: Arc<CameraHub>, db: Db) {
     let mut backoff = Backoff::default();
     loop {
         if !hub.always_on {
-            set_state(&hub, &db, CameraState::Idle).await;
+            // Unplayable is a fact about the camera, kept while nobody watches; the rest idles.
+            if !matches!(hub.state(), CameraState::Unplayable(_)) {
+                set_state(&hub, &db, CameraState::Idle).await;
+            }
             // Wait for a consumer. The hub lives as long as the registry: the sender never drops.
             if leases.wait_for(|n| *n > 0).await.is_err() {
                 return;
@@ -46,8 +53,12 @@ async fn run(hub: Arc<CameraHub>, db: Db) {
             Ended::Unwatched => continue,
             Ended::Failed(SourceError::Unplayable(what)) => {
                 tracing::warn!(codec = %what, "camera codec not playable in browsers");
-                set_state(&hub, &db, CameraState::Unplayable(format!("codec not playable in browsers: {what}"))).await;
-                Duration::from_secs(60)
+                set_state(&hub, &db, CameraState::Unplayable(what)).await;
+                hub.restarted();
+                // Its settings will not change within seconds: look again in a minute at most
+                // once, however many viewers try meanwhile.
+                tokio::time::sleep(UNPLAYABLE_RETRY).await;
+                continue;
             }
             Ended::Failed(e) => {
                 tracing::warn!(error = %e, "camera offline");
@@ -84,6 +95,9 @@ async fn stream(
     backoff: &mut Backoff,
 ) -> Ended {
     let mut unwatched_since: Option<Instant> = None;
+    // Frames checked since the first keyframe: Main/High streams may carry B-frames, which show
+    // only after a reference P frame, so they count as playable once a few frames have passed.
+    let mut checked: Option<(bool, usize)> = None;
     loop {
         let next = tokio::time::timeout(FRAME_TIMEOUT, src.next_frame());
         let frame = tokio::select! {
@@ -105,7 +119,13 @@ async fn stream(
             return Ended::Failed(SourceError::Unplayable(kind.into()));
         }
         let frame = Frame::new(frame.annexb, frame.keyframe, frame.rtp_time, Instant::now());
-        if hub.state() != CameraState::Online && frame.keyframe {
+        checked = match checked {
+            None if frame.keyframe => Some((frame.profile.is_some_and(|p| p.may_have_b_frames()), 0)),
+            None => None,
+            Some((may_b, n)) => Some((may_b, n + 1)),
+        };
+        let playable = checked.is_some_and(|(may_b, n)| !may_b || n >= B_FRAME_CHECK);
+        if hub.state() != CameraState::Online && playable {
             backoff.reset();
             set_state(hub, db, CameraState::Online).await;
         }

@@ -16,7 +16,7 @@ const P_FRAME: usize = 8_000;
 const KEY_FRAME: usize = 40_000;
 
 fn frame(n: u32, now: Instant) -> Arc<Frame> {
-    let keyframe = n % FPS == 0;
+    let keyframe = n.is_multiple_of(FPS);
     let mut data = vec![0, 0, 0, 1, 0x67, 0x42, 0xe0, 0x1f, 0x8c, 0, 0, 0, 1, 0x68, 0xce, 0x3c, 0x80, 0, 0, 0, 1];
     data.push(if keyframe { 0x65 } else { 0x41 });
     data.extend(std::iter::repeat_n(0x5a, if keyframe { KEY_FRAME } else { P_FRAME }));
@@ -78,7 +78,10 @@ fn connected_sfu(n: usize) -> (Sfu, Instant) {
             while let Some(o) = sfu.poll_output() {
                 if let SfuOutput::Transmit(t) = o {
                     if let Some((i, p)) = peers.iter_mut().enumerate().find(|(_, p)| p.addr == t.destination) {
-                        let input = Input::Receive(now, Receive::new(Protocol::Udp, t.source, t.destination, &t.contents).unwrap());
+                        let input = Input::Receive(
+                            now,
+                            Receive::new(Protocol::Udp, t.source, t.destination, &t.contents).unwrap(),
+                        );
                         p.rtc.handle_input(input).unwrap();
                         connected[i] |= drain(p, &mut to_sfu);
                     }

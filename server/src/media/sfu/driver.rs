@@ -14,10 +14,25 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
 enum Command {
-    Join { viewer: ViewerId, offer: String, subscription: Subscription, reply: oneshot::Sender<Result<String, SfuError>> },
-    Trickle { viewer: ViewerId, sdpfrag: String, reply: oneshot::Sender<Result<(), SfuError>> },
-    Leave { viewer: ViewerId, reply: oneshot::Sender<Result<(), SfuError>> },
-    Media { camera: CameraId, event: MediaEvent },
+    Join {
+        viewer: ViewerId,
+        offer: String,
+        subscription: Subscription,
+        reply: oneshot::Sender<Result<String, SfuError>>,
+    },
+    Trickle {
+        viewer: ViewerId,
+        sdpfrag: String,
+        reply: oneshot::Sender<Result<(), SfuError>>,
+    },
+    Leave {
+        viewer: ViewerId,
+        reply: oneshot::Sender<Result<(), SfuError>>,
+    },
+    Media {
+        camera: CameraId,
+        event: MediaEvent,
+    },
 }
 
 /// Talks to the SFU task. Cheap to clone.

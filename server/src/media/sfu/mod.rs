@@ -55,7 +55,11 @@ pub enum GoneReason {
 pub enum SfuOutput {
     Transmit(Transmit),
     /// The viewer is gone and its memory released; the caller drops its camera subscription.
-    ViewerGone { viewer: ViewerId, camera: CameraId, reason: GoneReason },
+    ViewerGone {
+        viewer: ViewerId,
+        camera: CameraId,
+        reason: GoneReason,
+    },
 }
 
 /// What the SFU keeps per camera it relays.
@@ -82,7 +86,13 @@ impl Sfu {
     /// `local` are the addresses viewers can reach the UDP socket at (one host candidate each).
     pub fn new(local: &[SocketAddr]) -> Sfu {
         let candidates = local.iter().filter_map(|addr| Candidate::host(*addr, "udp").ok()).collect();
-        Sfu { candidates, viewers: HashMap::new(), feeds: HashMap::new(), outputs: VecDeque::new(), ended: VecDeque::new() }
+        Sfu {
+            candidates,
+            viewers: HashMap::new(),
+            feeds: HashMap::new(),
+            outputs: VecDeque::new(),
+            ended: VecDeque::new(),
+        }
     }
 
     pub fn viewer_count(&self) -> usize {
@@ -95,7 +105,13 @@ impl Sfu {
 
     /// Answers a viewer's SDP offer. The camera must have sent a keyframe already (its profile
     /// decides the payload type).
-    pub fn add_viewer(&mut self, id: ViewerId, camera: CameraId, offer: &str, now: Instant) -> Result<String, SfuError> {
+    pub fn add_viewer(
+        &mut self,
+        id: ViewerId,
+        camera: CameraId,
+        offer: &str,
+        now: Instant,
+    ) -> Result<String, SfuError> {
         let profile = self.feeds.get(&camera).and_then(|f| f.profile).ok_or(SfuError::NoPicture)?;
         let mid = Viewer::video_mid(offer);
         let offer = SdpOffer::from_sdp_string(offer).map_err(|e| SfuError::BadOffer(e.to_string()))?;

@@ -196,11 +196,12 @@ impl Viewer {
                 self.connected = true;
                 self.replay_wanted = true;
             }
-            Event::KeyframeRequest(_) if self.flow != Flow::Joining => {
-                // Served from the cache; cameras never see viewers' requests.
-                if self.last_replay.is_none_or(|t| now.saturating_duration_since(t) >= REPLAY_INTERVAL) {
-                    self.replay_wanted = true;
-                }
+            // Served from the cache (at most every REPLAY_INTERVAL); cameras never see them.
+            Event::KeyframeRequest(_)
+                if self.flow != Flow::Joining
+                    && self.last_replay.is_none_or(|t| now.saturating_duration_since(t) >= REPLAY_INTERVAL) =>
+            {
+                self.replay_wanted = true;
             }
             Event::IceConnectionStateChange(IceConnectionState::Disconnected) => self.rtc.disconnect(),
             _ => {}

@@ -26,7 +26,8 @@ impl Rtsp {
 
     async fn connect_inner(url: &str, transport: RtspTransport) -> Result<Rtsp, SourceError> {
         let (url, creds) = split_credentials(url)?;
-        let options = SessionOptions::default().creds(creds).user_agent(format!("mingchu/{}", env!("CARGO_PKG_VERSION")));
+        let options =
+            SessionOptions::default().creds(creds).user_agent(format!("mingchu/{}", env!("CARGO_PKG_VERSION")));
         let mut session = Session::describe(url, options).await.map_err(|e| SourceError::Connect(e.to_string()))?;
         let streams = session.streams();
         let video = streams
@@ -74,8 +75,10 @@ impl Source for Rtsp {
 fn split_credentials(url: &str) -> Result<(url::Url, Option<Credentials>), SourceError> {
     let mut parsed = url::Url::parse(url).map_err(|e| SourceError::Connect(format!("invalid RTSP URL: {e}")))?;
     let decode = |s: &str| percent_decode(s);
-    let creds = (!parsed.username().is_empty())
-        .then(|| Credentials { username: decode(parsed.username()), password: decode(parsed.password().unwrap_or("")) });
+    let creds = (!parsed.username().is_empty()).then(|| Credentials {
+        username: decode(parsed.username()),
+        password: decode(parsed.password().unwrap_or("")),
+    });
     let _ = parsed.set_username("");
     let _ = parsed.set_password(None);
     Ok((parsed, creds))

@@ -78,7 +78,7 @@ impl Scene {
         if x + 1 < w {
             yuv[y * w + x + 1] = c.0;
         }
-        if y % 2 == 0 {
+        if y.is_multiple_of(2) {
             let plane = w * self.height;
             let i = (y / 2) * (w / 2) + x / 2;
             yuv[plane + i] = c.1;
@@ -162,6 +162,6 @@ mod tests {
         scene.render(1.0, t + chrono::Duration::seconds(1), &mut b);
         let clock_rows = w * 60;
         assert!(a[..clock_rows] != b[..clock_rows], "the burnt-in clock ticks");
-        assert!(a.iter().any(|&p| p == WOK.0), "the wok is drawn");
+        assert!(a.contains(&WOK.0), "the wok is drawn");
     }
 }
