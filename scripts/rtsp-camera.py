@@ -30,6 +30,7 @@ def parse_args():
     p.add_argument("--height", type=int, default=720)
     p.add_argument("--fps", type=int, default=25)
     p.add_argument("--bitrate", type=int, default=2000, help="kbit/s (default 2000)")
+    p.add_argument("--pattern", default="ball", help="videotestsrc pattern (default ball; snow fills any bitrate)")
     p.add_argument("--bframes", type=int, default=0, help="B-frames between references (default 0)")
     p.add_argument("--user", help="require RTSP basic or digest authentication with this user")
     p.add_argument("--password", default="", help="the password for --user")
@@ -45,7 +46,7 @@ def parse_args():
 def launch_line(a):
     """The pipeline each client shares: test picture with a clock, encoded once, packetised."""
     source = (
-        f"videotestsrc is-live=true pattern=ball ! "
+        f"videotestsrc is-live=true pattern={a.pattern} ! "
         f"video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1 ! clockoverlay"
     )
     # A keyframe every second. zerolatency turns B-frames off, so ask for them explicitly after it.
