@@ -20,6 +20,11 @@ pub struct Server {
 // Tests that launch their own `serve` command (live_rtsp.rs) use neither `start` function.
 #[allow(dead_code)]
 impl Server {
+    /// The server's process id (for CPU accounting in benchmarks).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     pub fn start() -> Server {
         Server::start_with_site(|_| {})
     }
@@ -58,13 +63,6 @@ impl Server {
         });
         let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
         Server { child, base, _dir: dir }
-    }
-}
-
-impl Server {
-    /// The server's process id (for CPU accounting in benchmarks).
-    pub fn pid(&self) -> u32 {
-        self.child.id()
     }
 }
 
