@@ -77,11 +77,13 @@ coded_enum!(
 );
 
 coded_enum!(
-    /// Whether a venue is trading. Closed venues must not count as "connected".
+    /// Whether a venue is trading. Closed venues must not count as "connected"; planned ones
+    /// are due to join the programme and are not connected yet.
     VenueStatus {
         Operating => "operating",
         Suspended => "suspended",
         Closed => "closed",
+        Planned => "planned",
     }
 );
 

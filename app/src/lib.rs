@@ -63,6 +63,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::NotFound>
                     <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/venues/:id") view=pages::VenuePage ssr=SsrMode::Async/>
+                    <Route path=path!("/programme") view=pages::ProgrammePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

@@ -34,6 +34,40 @@ pub enum Command {
     /// Add or list cameras.
     #[command(subcommand)]
     Camera(CameraCommand),
+    /// A venue's replies to inspections (right of reply): add, list, publish, reject.
+    #[command(subcommand)]
+    Reply(ReplyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReplyCommand {
+    /// Record a venue's reply to an inspection; it waits for moderation. Prints its id.
+    Add {
+        /// The inspection's id (`id` in /api/v1/venues/{id}/inspections).
+        #[arg(long)]
+        inspection: i64,
+        /// The finding it answers: its position in the inspection's list, from 1.
+        #[arg(long)]
+        finding: Option<u32>,
+        /// The reply, plain text (at most 2,000 characters).
+        #[arg(long)]
+        text: String,
+    },
+    /// List replies, oldest first.
+    List {
+        #[arg(long, value_enum)]
+        status: Option<crate::db::ReplyStatus>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish a pending reply on the venue's public page.
+    Publish { id: i64 },
+    /// Reject a pending reply, with the reason the venue is told.
+    Reject {
+        id: i64,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,6 +138,12 @@ pub struct ServeArgs {
     /// server's public IP); by default loopback and the address of the default route.
     #[arg(long = "webrtc-ip", env = "MINGCHU_WEBRTC_IPS", value_delimiter = ',')]
     pub webrtc_ips: Vec<std::net::IpAddr>,
+    /// Seconds between checks of every camera (whether it shows a playable picture), from
+    /// which "online now" and the online rates are computed; 0 turns checks off. At most 600,
+    /// so "online now" (a check at most 20 minutes old) stays meaningful.
+    #[arg(long, env = "MINGCHU_CHECK_INTERVAL", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(0..=600))]
+    pub check_interval: u64,
 }
 
 impl ServeArgs {

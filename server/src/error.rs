@@ -16,6 +16,8 @@ pub enum ServerError {
     #[error("{0}")]
     Media(#[from] crate::media::sfu::driver::DriverError),
     #[error("{0}")]
+    Reply(#[from] crate::db::ReplyError),
+    #[error("{0}")]
     Usage(String),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),

@@ -10,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod media;
+pub mod reply_cli;
 pub mod state;
 pub mod telemetry;
 
@@ -84,6 +85,10 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
         tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
     }
     let media = media::Media::start(db.clone(), args.webrtc_bind, &args.webrtc_ips).await?;
+    if args.check_interval > 0 {
+        media::camera::Prober::new(media.cameras.clone(), db.clone())
+            .spawn(std::time::Duration::from_secs(args.check_interval));
+    }
     let app = http::router(AppState::new(leptos, db.clone(), media));
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

@@ -12,6 +12,7 @@ async fn main() -> ExitCode {
         Command::SeedDemo { venues } => server::seed_demo(&cli.db, venues).await,
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
         Command::Camera(command) => server::camera_cli::run(&cli.db, command).await,
+        Command::Reply(command) => server::reply_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -20,7 +20,10 @@ fn bad_cameras_are_refused_with_a_reason_and_good_ones_are_kept() {
     let data = dir.path().join("data");
     assert!(mingchu(&data, &["seed-demo"]).status.success());
     let before = cameras(&data);
-    assert!(before.iter().all(|c| c["source"] == "synthetic"), "demo cameras are synthetic");
+    assert!(
+        before.iter().all(|c| c["source"] == "synthetic" || c["source"] == server::demo::DEAD_CAMERA_URL),
+        "demo cameras are synthetic, or broken on purpose"
+    );
 
     let good = ["--venue", "3", "--name", "后厨", "--area", "cooking", "--url", "rtsp://admin:pw-9@10.0.0.9/live"];
     let with = |key: &str, value: &str| -> Vec<String> {

@@ -127,7 +127,8 @@ async fn import_is_checked_atomic_and_idempotent() {
     assert_eq!(detail.inspections.len(), 1);
     assert_eq!(detail.inspections[0].findings.len(), 2);
     assert_eq!(db.venue_count().await.unwrap(), server::demo::VENUE_COUNT as i64 + 2);
-    let school = db.search_venues(&VenueQuery { q: "石井小学食堂".into(), page: 1, ..Default::default() }, 20).await.unwrap();
+    let school =
+        db.search_venues(&VenueQuery { q: "石井小学食堂".into(), page: 1, ..Default::default() }, 20).await.unwrap();
     let history = db.status_history(school.venues[0].id).await.unwrap();
     let statuses: Vec<_> = history.iter().map(|c| c.status).collect();
     use app::domain::VenueStatus::{Operating, Suspended};

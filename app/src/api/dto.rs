@@ -238,11 +238,90 @@ pub struct Finding {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Inspection {
+    pub id: i64,
     pub date: String,
     pub kind: InspectionKind,
     pub office: String,
     pub dynamic_grade: Option<DynamicGrade>,
     pub findings: Vec<Finding>,
+    /// The venue's published replies to this inspection (right of reply), oldest first.
+    pub replies: Vec<VenueReply>,
+}
+
+/// A venue's answer to an inspection, shown once a moderator has published it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VenueReply {
+    /// The finding it answers; `None` for the inspection as a whole.
+    pub finding: Option<String>,
+    pub body: String,
+    /// Day it was published (China time).
+    pub published_on: String,
+}
+
+/// Whether a venue's cameras really show its kitchen: from the checks the server makes of
+/// every camera (a probe every few minutes, and every live session).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StreamHonesty {
+    pub cameras: u32,
+    /// Cameras whose latest check, at most [`ONLINE_NOW_MINUTES`] old, showed a playable picture.
+    pub online_now: u32,
+    /// Checks that found a picture over the last 7 days (China days, today included), as a
+    /// fraction; `None` when there were no checks.
+    pub online_rate_7d: Option<f64>,
+    pub checks_7d: u32,
+    /// When any camera last showed a picture (RFC 3339 in China time, `+08:00`).
+    pub last_seen_live: Option<String>,
+}
+
+/// How fresh a check must be to count for "online now".
+pub const ONLINE_NOW_MINUTES: i64 = 20;
+/// The contract target for the daily online rate.
+pub const ONLINE_RATE_TARGET: f64 = 0.95;
+/// The standard number of cameras per venue.
+pub const CAMERAS_PER_VENUE_STANDARD: u32 = 5;
+
+/// The programme's headline figures, the ones the evaluation reports judge it by.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProgrammeFigures {
+    /// Trading venues (operating or suspended) whose cameras are connected.
+    pub venues_connected: u32,
+    /// Venues in the plan: connected ones plus those still to connect (status planned, or
+    /// trading without a connection date).
+    pub venues_planned: u32,
+    /// Venues per status.
+    pub by_status: Vec<StatusCount>,
+    /// Connected and planned per venue kind.
+    pub by_kind: Vec<KindProgress>,
+    pub cameras: u32,
+    pub cameras_online_now: u32,
+    pub online_rate_7d: Option<f64>,
+    /// Connected venues with at least the standard number of cameras.
+    pub venues_meeting_camera_standard: u32,
+    /// Closed venues whose cameras still showed a picture in the last 7 days: counted as
+    /// connected by other platforms, they are not kitchens anyone can inspect.
+    pub closed_venues_still_streaming: u32,
+    /// Daily online rate of the last 7 days, oldest first.
+    pub daily: Vec<DailyRate>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: VenueStatus,
+    pub venues: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KindProgress {
+    pub kind: VenueKind,
+    pub connected: u32,
+    pub planned: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DailyRate {
+    pub day: String,
+    pub checks: u32,
+    pub online: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -280,6 +359,7 @@ pub struct VenueDetail {
     /// Newest first; the first entry is the current status.
     pub status_history: Vec<StatusChange>,
     pub cameras: Vec<CameraSummary>,
+    pub honesty: StreamHonesty,
 }
 
 #[cfg(test)]

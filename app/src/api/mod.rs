@@ -29,3 +29,9 @@ pub async fn get_venue(id: VenueId) -> Result<VenueDetail, AppError> {
 pub async fn list_jurisdictions() -> Result<Vec<JurisdictionOption>, AppError> {
     ssr::respond(ssr::catalog()?.jurisdictions().await)
 }
+
+/// The programme's headline figures (connected venues, cameras online, online rate).
+#[server(endpoint = "programme", input = Json)]
+pub async fn get_programme() -> Result<ProgrammeFigures, AppError> {
+    ssr::respond(ssr::catalog()?.programme().await)
+}

@@ -1,6 +1,6 @@
 //! The server side of the server functions: the data source the server must provide.
 
-use super::{JurisdictionOption, SearchPage, VenueDetail, VenueQuery};
+use super::{JurisdictionOption, ProgrammeFigures, SearchPage, VenueDetail, VenueQuery};
 use crate::domain::VenueId;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -12,6 +12,7 @@ pub trait Catalog: Send + Sync + 'static {
     async fn search_venues(&self, query: &VenueQuery) -> Result<SearchPage, AppError>;
     async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError>;
     async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError>;
+    async fn programme(&self) -> Result<ProgrammeFigures, AppError>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;

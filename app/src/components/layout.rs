@@ -29,6 +29,9 @@ pub fn SiteHeader() -> impl IntoView {
                 <span class="brand-name">{tr.site_name}</span>
                 <span class="brand-tagline">{tr.tagline}</span>
             </a>
+            <nav class="site-nav" aria-label=tr.programme>
+                <a href="/programme">{tr.programme}</a>
+            </nav>
             <a class="lang-switch" href=switch_href rel="external" hreflang=lang.other().tag() lang=lang.other().tag()>
                 {tr.switch_to}
             </a>

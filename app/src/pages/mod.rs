@@ -2,10 +2,12 @@
 
 mod home;
 mod not_found;
+mod programme;
 mod venue;
 
 pub use home::HomePage;
 pub use not_found::NotFound;
+pub use programme::ProgrammePage;
 pub use venue::VenuePage;
 
 /// Marks the current server response as 404 (the page itself still renders).

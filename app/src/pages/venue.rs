@@ -1,5 +1,6 @@
 use crate::api::{
-    get_venue, AnnualRating, CameraSummary, Inspection, Licence, StatusChange, VenueDetail, VenueSummary,
+    get_venue, AnnualRating, CameraSummary, Inspection, Licence, StatusChange, StreamHonesty, VenueDetail,
+    VenueSummary, ONLINE_RATE_TARGET,
 };
 use crate::components::{AnnualGradeBadge, GradeFace, LivePlayer};
 use crate::domain::VenueId;
@@ -43,7 +44,7 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
                 history=detail.status_history/>
             <GradesCard summary=s basis=detail.inspections.first().cloned() annual=detail.annual_ratings/>
             <LicenceCard licence=detail.licence/>
-            <CamerasCard cameras=detail.cameras/>
+            <CamerasCard cameras=detail.cameras honesty=detail.honesty/>
             <InspectionsCard inspections=detail.inspections/>
         </article>
     }
@@ -150,8 +151,48 @@ fn GradesCard(summary: VenueSummary, basis: Option<Inspection>, annual: Vec<Annu
     .into_any()
 }
 
+/// Whether the venue's cameras really show the kitchen: online now, the 7-day online rate and
+/// when a picture was last seen.
 #[component]
-fn CamerasCard(cameras: Vec<CameraSummary>) -> impl IntoView {
+fn HonestyBadge(honesty: StreamHonesty) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let h = honesty;
+    let level = match h.online_rate_7d {
+        None => "unknown",
+        Some(r) if r >= ONLINE_RATE_TARGET => "good",
+        Some(_) => "poor",
+    };
+    let rate = match h.online_rate_7d {
+        Some(r) => format!("{:.1}%", r * 100.0),
+        None => tr.not_checked.to_string(),
+    };
+    let below = (level == "poor").then(|| view! { <span class="below-target">{tr.below_target}</span> });
+    let last_seen = match h.last_seen_live.clone() {
+        Some(at) => view! { <time datetime=at.clone()>{china_time(&at)}</time> }.into_any(),
+        None => view! { <span>{tr.never_seen_live}</span> }.into_any(),
+    };
+    view! {
+        <div class=format!("honesty honesty-{level}") data-online-now=h.online_now data-cameras=h.cameras
+            data-rate=h.online_rate_7d.map(|r| format!("{r:.4}"))>
+            <h3 class="honesty-title">{tr.honesty_title}</h3>
+            <dl class="honesty-facts">
+                <div><dt>{tr.online_now}</dt><dd class="online-now">{h.online_now} " / " {h.cameras}</dd></div>
+                <div><dt>{tr.online_rate_7d}</dt><dd class="online-rate">{rate} " " {below}</dd></div>
+                <div><dt>{tr.last_seen_live}</dt><dd class="last-seen">{last_seen}</dd></div>
+            </dl>
+            <p class="honesty-note">{tr.honesty_note}</p>
+        </div>
+    }
+}
+
+/// "2026-11-25T11:04:05+08:00" (the API gives China time) shown as "2026-11-25 11:04".
+fn china_time(rfc3339: &str) -> String {
+    rfc3339.get(..16).map(|s| s.replace('T', " ")).unwrap_or_else(|| rfc3339.to_string())
+}
+
+#[component]
+fn CamerasCard(cameras: Vec<CameraSummary>, honesty: StreamHonesty) -> impl IntoView {
     let lang = use_lang();
     let tr = lang.tr();
     // Public cameras play live above the list; the others are only named in it.
@@ -168,6 +209,7 @@ fn CamerasCard(cameras: Vec<CameraSummary>) -> impl IntoView {
     view! {
         <section class="card cameras" aria-labelledby="cam-h">
             <h2 id="cam-h">{tr.cameras} " (" {cameras.len()} ")"</h2>
+            {(!cameras.is_empty()).then(|| view! { <HonestyBadge honesty/> })}
             {live}
             <ul class="camera-list">
                 {cameras.into_iter().map(|c| view! {
@@ -264,6 +306,20 @@ fn InspectionItem(inspection: Inspection) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
+            {(!i.replies.is_empty()).then(|| view! {
+                <div class="replies">
+                    {i.replies.into_iter().map(|r| view! {
+                        <blockquote class="venue-reply">
+                            <p class="reply-head">
+                                <strong>{tr.venue_reply}</strong>
+                                {r.finding.map(|f| view! { " · " <span class="reply-finding">{f}</span> })}
+                                " · " <time datetime=r.published_on.clone()>{r.published_on.clone()}</time>
+                            </p>
+                            <p class="reply-body">{r.body}</p>
+                        </blockquote>
+                    }).collect_view()}
+                </div>
+            })}
         </li>
     }
 }

@@ -3,8 +3,8 @@
 use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
-    AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, SearchPage, StatusChange,
-    VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
+    AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, ProgrammeFigures,
+    SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -67,8 +67,11 @@ fn search_filter(query: &VenueQuery) -> (String, Vec<Arg>) {
     }
     if let Some(code) = &query.jurisdiction {
         // A district includes its streets.
-        conditions.push("v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
-             WHERE j2.code = ? OR p.code = ?)".to_string());
+        conditions.push(
+            "v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
+             WHERE j2.code = ? OR p.code = ?)"
+                .to_string(),
+        );
         args.push(Arg::Text(code.clone()));
         args.push(Arg::Text(code.clone()));
     }
@@ -131,7 +134,7 @@ impl SummaryRow {
     }
 }
 
-fn decode<T>(parse: fn(&str) -> Option<T>, code: &str, what: &str) -> Result<T, DbError> {
+pub(crate) fn decode<T>(parse: fn(&str) -> Option<T>, code: &str, what: &str) -> Result<T, DbError> {
     parse(code).ok_or_else(|| DbError::Corrupt(format!("unknown {what} {code:?}")))
 }
 
@@ -153,7 +156,7 @@ fn contains_pattern(text: &str) -> String {
 }
 
 /// Today in China (UTC+8), which is when licences expire.
-fn today_in_china() -> NaiveDate {
+pub(crate) fn today_in_china() -> NaiveDate {
     (chrono::Utc::now() + Duration::hours(8)).date_naive()
 }
 
@@ -265,6 +268,7 @@ impl Db {
             annual_ratings: self.annual_ratings(id).await?,
             status_history: self.status_history(id).await?,
             cameras,
+            honesty: self.venue_honesty(id).await?,
         }))
     }
 
@@ -340,6 +344,8 @@ impl Db {
             })
             .collect::<Result<Vec<_>, DbError>>()?;
             out.push(Inspection {
+                id: inspection_id,
+                replies: self.published_replies(inspection_id).await?,
                 date,
                 kind: decode(InspectionKind::from_code, &kind, "inspection kind")?,
                 office,
@@ -369,6 +375,10 @@ impl Catalog for Db {
 
     async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError> {
         Ok(self.jurisdiction_options().await?)
+    }
+
+    async fn programme(&self) -> Result<ProgrammeFigures, AppError> {
+        Ok(self.programme_figures().await?)
     }
 }
 

@@ -3,12 +3,16 @@
 
 mod cameras;
 mod catalog;
+mod checks;
 mod import;
 pub mod open_data;
+mod replies;
 mod search_terms;
 mod seed;
 
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
+pub use checks::china_day;
+pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};
 pub use seed::SeedOutcome;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

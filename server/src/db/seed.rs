@@ -24,6 +24,7 @@ impl Db {
         if existing > 0 {
             return Ok(SeedOutcome::AlreadyPopulated { venues: existing });
         }
+        let today = super::catalog::today_in_china();
         let district_id: i64 = sqlx::query_scalar("INSERT INTO jurisdictions (code, name) VALUES (?, ?) RETURNING id")
             .bind(&data.district.code)
             .bind(&data.district.name)
@@ -134,13 +135,26 @@ impl Db {
                     .await?;
             }
             for c in &v.cameras {
-                sqlx::query("INSERT INTO cameras (venue_id, name, area, is_public) VALUES (?, ?, ?, ?)")
-                    .bind(venue_id)
-                    .bind(&c.name)
-                    .bind(c.area.code())
-                    .bind(c.is_public)
-                    .execute(&mut *tx)
-                    .await?;
+                let camera_id: i64 = sqlx::query_scalar(
+                    "INSERT INTO cameras (venue_id, name, area, is_public, source_url) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(venue_id)
+                .bind(&c.name)
+                .bind(c.area.code())
+                .bind(c.is_public)
+                .bind(&c.source_url)
+                .fetch_one(&mut *tx)
+                .await?;
+                // The demo's past week of checks ends yesterday; today's come from real checks.
+                for (days_ago, checks, online) in &c.history {
+                    sqlx::query("INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, ?, ?)")
+                        .bind(camera_id)
+                        .bind((today - chrono::Duration::days(*days_ago)).to_string())
+                        .bind(checks)
+                        .bind(online)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
         }
         super::search_terms::reindex_all(&mut tx).await?;

@@ -81,6 +81,39 @@ pub struct Camera {
     pub name: String,
     pub area: KitchenArea,
     pub is_public: bool,
+    /// `None`: the built-in synthetic camera. Some demo cameras are broken on purpose: their
+    /// address refuses connections, so the portal shows them offline, as it would a real one.
+    pub source_url: Option<String>,
+    /// Checks of the 30 days before seeding: (days ago, checks, online).
+    pub history: Vec<(i64, u32, u32)>,
+}
+
+/// Where a demo camera that has gone dark points: a local port nothing listens on.
+pub const DEAD_CAMERA_URL: &str = "rtsp://127.0.0.1:9/stream1";
+/// Checks per day at the default interval (every 5 minutes).
+const CHECKS_PER_DAY: u32 = 288;
+
+/// The last 30 days of checks of a demo camera, from its own generator (so the rest of the
+/// district does not depend on it). Most cameras are online nearly all day; some venues have a
+/// flaky camera below the 95 % target; in others one camera went dark two days ago.
+fn check_history(index: usize, camera: usize, cameras: usize, status: VenueStatus, dead: bool) -> Vec<(i64, u32, u32)> {
+    if status == VenueStatus::Planned || (status == VenueStatus::Closed && index % 4 == 0) {
+        return Vec::new();
+    }
+    let mut rng = Rng::new(SEED ^ ((index as u64) << 8 | camera as u64));
+    let flaky = index % 7 == 3 && camera + 1 == cameras;
+    (1..=30)
+        .map(|days_ago| {
+            let online = if dead && days_ago <= 2 {
+                0
+            } else if flaky {
+                CHECKS_PER_DAY * rng.range(78, 94) as u32 / 100
+            } else {
+                CHECKS_PER_DAY - rng.range(0, 4) as u32
+            };
+            (days_ago, CHECKS_PER_DAY, online)
+        })
+        .collect()
 }
 
 pub fn generate(seed: u64) -> Dataset {
@@ -169,6 +202,8 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
     let status = match index {
         13 | 31 => VenueStatus::Suspended,
         22 | 40 => VenueStatus::Closed,
+        // Licensed and due to join the programme; no cameras connected yet.
+        44 | 47 => VenueStatus::Planned,
         _ => VenueStatus::Operating,
     };
     let as_of = as_of();
@@ -208,16 +243,28 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
         VenueKind::SchoolCanteen | VenueKind::CentralKitchen => rng.range(4, 6),
         _ => rng.range(1, 5),
     } as usize;
-    let cameras = cameras(rng, camera_count);
+    let mut cameras = cameras(rng, camera_count);
+    if status == VenueStatus::Planned {
+        cameras.clear();
+    }
+    let count = cameras.len();
+    for (i, camera) in cameras.iter_mut().enumerate() {
+        let dead = index % 10 == 6 && i + 1 == count;
+        if dead {
+            camera.source_url = Some(DEAD_CAMERA_URL.to_string());
+        }
+        camera.history = check_history(index, i, count, status, dead);
+    }
     let is_key_venue =
         matches!(kind, VenueKind::SchoolCanteen | VenueKind::CentralKitchen | VenueKind::ElderlyMealPoint)
             || rng.chance(30);
     let connected_on = (status != VenueStatus::Closed || rng.chance(50))
-        .then(|| (issued_on + Duration::days(rng.range(10, 90))).min(as_of));
+        .then(|| (issued_on + Duration::days(rng.range(10, 90))).min(as_of))
+        .filter(|_| status != VenueStatus::Planned);
     // Suspended or closed in the last few months, after its latest inspection.
     let last_inspection = inspections.iter().map(|i| i.date).max().unwrap_or(issued_on);
-    let status_since =
-        (status != VenueStatus::Operating).then(|| (last_inspection + Duration::days(rng.range(1, 60))).min(as_of));
+    let status_since = matches!(status, VenueStatus::Suspended | VenueStatus::Closed)
+        .then(|| (last_inspection + Duration::days(rng.range(1, 60))).min(as_of));
     Venue {
         name,
         kind,
@@ -322,6 +369,8 @@ fn cameras(rng: &mut Rng, count: usize) -> Vec<Camera> {
             area: ORDER[i],
             // Storage cameras are often kept for regulators only.
             is_public: ORDER[i] != KitchenArea::Storage || rng.chance(30),
+            source_url: None,
+            history: Vec::new(),
         })
         .collect()
 }
@@ -341,13 +390,17 @@ mod tests {
         {
             assert!(d.venues.iter().filter(|v| v.kind == kind).count() >= 3, "{kind:?}");
         }
-        for status in [VenueStatus::Operating, VenueStatus::Suspended, VenueStatus::Closed] {
-            assert!(d.venues.iter().any(|v| v.status == status), "{status:?}");
+        for status in VenueStatus::ALL {
+            assert!(d.venues.iter().any(|v| v.status == *status), "{status:?}");
         }
         for v in &d.venues {
             LicenceNumber::parse(&v.licence.number).unwrap();
             assert_eq!(v.credit_code.len(), 18);
-            assert!((1..=6).contains(&v.cameras.len()));
+            if v.status == VenueStatus::Planned {
+                assert!(v.cameras.is_empty() && v.connected_on.is_none(), "planned venues are not connected yet");
+            } else {
+                assert!((1..=6).contains(&v.cameras.len()));
+            }
             assert!(!v.inspections.is_empty());
             assert!(v.licence.valid_until > v.licence.issued_on);
         }
@@ -363,6 +416,21 @@ mod tests {
         }
         // Venues licensed under three months ago have no dynamic grade yet.
         assert!(d.venues.iter().any(|v| v.inspections.iter().all(|i| i.grade.is_none())));
+    }
+
+    #[test]
+    fn check_history_has_good_flaky_and_dark_cameras() {
+        let d = generate(SEED);
+        let rate = |h: &[(i64, u32, u32)]| {
+            let (c, o) = h.iter().fold((0, 0), |(c, o), (_, dc, d_o)| (c + dc, o + d_o));
+            o as f64 / c as f64
+        };
+        let cams: Vec<&Camera> = d.venues.iter().flat_map(|v| &v.cameras).filter(|c| !c.history.is_empty()).collect();
+        assert!(cams.iter().filter(|c| rate(&c.history) >= 0.98).count() > cams.len() * 3 / 4);
+        assert!(cams.iter().any(|c| (0.5..0.95).contains(&rate(&c.history))), "a flaky camera");
+        let dark: Vec<_> = cams.iter().filter(|c| c.source_url.is_some()).collect();
+        assert!(!dark.is_empty());
+        assert!(dark.iter().all(|c| c.history.iter().all(|(ago, _, online)| *ago > 2 || *online == 0)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::db::DbError;
 use crate::state::AppState;
-use app::api::{Inspection, QueryProblem, SearchPage, VenueDetail, VenueQuery};
+use app::api::{Inspection, ProgrammeFigures, QueryProblem, SearchPage, VenueDetail, VenueQuery};
 use app::domain::VenueId;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{header, StatusCode};
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/venues", get(list_venues))
         .route("/api/v1/venues/{id}", get(venue))
         .route("/api/v1/venues/{id}/inspections", get(venue_inspections))
+        .route("/api/v1/programme", get(programme))
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,4 +140,8 @@ async fn venue_inspections(
         return Err(ApiError::VenueNotFound(id.to_string()));
     }
     Ok(Json(InspectionList { venue_id: id, inspections: state.db.inspections(id, None).await? }))
+}
+
+async fn programme(State(state): State<AppState>) -> Result<Json<ProgrammeFigures>, ApiError> {
+    Ok(Json(state.db.programme_figures().await?))
 }

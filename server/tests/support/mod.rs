@@ -25,12 +25,18 @@ impl Server {
         self.child.id()
     }
 
+    /// The demo district, without camera checks (so figures are exactly the seeded ones).
     pub fn start() -> Server {
-        Server::start_with_site(|_| {})
+        Server::start_with(&["--check-interval", "0"], |_| {})
     }
 
     /// Starts with a site folder that `fill` populates first (for static-file tests).
     pub fn start_with_site(fill: impl FnOnce(&std::path::Path)) -> Server {
+        Server::start_with(&["--check-interval", "0"], fill)
+    }
+
+    /// Starts `serve --demo` with extra arguments and a site folder `fill` populates first.
+    pub fn start_with(args: &[&str], fill: impl FnOnce(&std::path::Path)) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
         fill(&dir.path().join("site"));
@@ -39,7 +45,8 @@ impl Server {
             .args(["serve", "--demo", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"])
             .arg(dir.path().join("site"))
             .arg("--data-dir")
-            .arg(dir.path().join("data"));
+            .arg(dir.path().join("data"))
+            .args(args);
         Server::launch(command, dir)
     }
 

@@ -3,9 +3,11 @@
 
 mod backoff;
 mod hub;
+mod probe;
 mod supervisor;
 
 pub use hub::{CameraHub, CameraState, Lease, MediaEvent, Subscription};
+pub use probe::Prober;
 
 use crate::db::{CameraRecord, Db, DbError};
 use crate::media::source::{RtspTransport, SourceSpec};
@@ -31,14 +33,7 @@ impl Cameras {
         let hub = hubs
             .entry(id)
             .or_insert_with(|| {
-                let spec = match &record.source_url {
-                    None => SourceSpec::Synthetic { camera: id },
-                    Some(url) => SourceSpec::Rtsp {
-                        url: url.clone(),
-                        transport: RtspTransport::from_code(&record.rtsp_transport).unwrap_or(RtspTransport::Tcp),
-                    },
-                };
-                let hub = CameraHub::new(id, spec, record.always_on);
+                let hub = CameraHub::new(id, spec_for(&record), record.always_on);
                 supervisor::spawn(hub.clone(), self.db.clone());
                 hub
             })
@@ -63,5 +58,16 @@ impl Cameras {
             self.get(*id).await?;
         }
         Ok(ids.len())
+    }
+}
+
+/// How to reach a camera.
+pub fn spec_for(record: &CameraRecord) -> SourceSpec {
+    match &record.source_url {
+        None => SourceSpec::Synthetic { camera: record.id },
+        Some(url) => SourceSpec::Rtsp {
+            url: url.clone(),
+            transport: RtspTransport::from_code(&record.rtsp_transport).unwrap_or(RtspTransport::Tcp),
+        },
     }
 }

@@ -18,7 +18,7 @@ pub const FRAME_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long before a camera found unplayable is tried again.
 const UNPLAYABLE_RETRY: Duration = Duration::from_secs(60);
 /// Frames after the first keyframe checked for B slices before a Main/High camera is online.
-const B_FRAME_CHECK: usize = 4;
+pub(super) const B_FRAME_CHECK: usize = 4;
 /// An on-demand camera keeps running this long after its last consumer left.
 pub const LINGER: Duration = Duration::from_secs(10);
 
@@ -142,7 +142,7 @@ async fn stream(
 }
 
 /// Browsers' WebRTC H.264 decoders do not take B-frames (they would play out of order).
-fn unplayable(annexb: &[u8]) -> Option<&'static str> {
+pub(super) fn unplayable(annexb: &[u8]) -> Option<&'static str> {
     h264::nal_units(annexb).find_map(|unit| (h264::slice_type(unit) == Some(SliceType::B)).then_some("B-frames"))
 }
 
