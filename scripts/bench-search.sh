@@ -13,7 +13,7 @@ if [ ! -f "$DATA/mingchu.db" ]; then
   "$BIN" --data-dir "$DATA" seed-demo --venues "$VENUES"
 fi
 PORT="${PORT:-3997}"
-taskset -c 0 "$BIN" --data-dir "$DATA" serve --bind "127.0.0.1:$PORT" --site-root "$SITE_ROOT" 2>"$DATA/server.log" &
+taskset -c 0 "$BIN" --data-dir "$DATA" serve --bind "127.0.0.1:$PORT" --site-root "$SITE_ROOT" --check-interval 0 2>"$DATA/server.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

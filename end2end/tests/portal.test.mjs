@@ -44,9 +44,30 @@ test('a venue page shows its licence number, grade and inspections', async () =>
   await page.locator('h1', { hasText: name }).waitFor();
   assert.match((await page.locator('.licence-number').textContent()).trim(), /^JY\d{14}$/);
   assert.ok(await page.locator('.grades .grade').count() >= 1, 'grade face shown');
+  assert.ok(await page.locator('.grade-reasons .grade-basis').count() === 1, 'the reasons for the grade');
   assert.ok(await page.locator('.inspection').count() >= 1, 'inspections listed');
+  // The stream honesty badge: cameras online now, the 7-day rate, last seen live.
+  const badge = page.locator('.honesty');
+  await badge.waitFor();
+  assert.match(await badge.locator('.online-now').textContent(), /^\d+ \/ \d+$/);
+  assert.match(await badge.locator('.online-rate').textContent(), /\d+\.\d%|尚未检测/);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('the programme page shows its headline figures, with and without JavaScript', async () => {
+  for (const javaScriptEnabled of [true, false]) {
+    const { context, page, errors } = await phone(browser, { javaScriptEnabled });
+    await page.goto(`${BASE_URL}/`);
+    await Promise.all([page.waitForURL(/\/programme$/), page.locator('.site-nav a[href="/programme"]').click()]);
+    const connected = await page.locator('[data-figure="venues-connected"] dd').textContent();
+    const [done, planned] = connected.match(/\d+/g).map(Number);
+    assert.ok(done > 0 && done <= planned, connected);
+    assert.match(await page.locator('[data-figure="online-rate"] dd').textContent(), /\d+\.\d%/);
+    assert.ok(await page.locator('.daily-rates tbody tr').count() >= 6, 'a row per day');
+    assert.deepEqual(errors, []);
+    await context.close();
+  }
 });
 
 test('search works as a plain form without JavaScript', async () => {

@@ -154,3 +154,58 @@ async fn lives_feed_has_the_spec_headers_and_every_row() {
         }
     }
 }
+
+/// A district larger than the count cap: totals stop at 1,000 and say so, pages go on past
+/// them, and "near me" (searched box by box) gives the same order as sorting every venue.
+#[tokio::test]
+async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_mingchu"))
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["seed-demo", "--venues", "1500"])
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mingchu"));
+    command
+        .args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--check-interval", "0"])
+        .arg("--site-root")
+        .arg(dir.path())
+        .arg("--data-dir")
+        .arg(&data);
+    let server = Server::launch(command, tempfile::tempdir().unwrap());
+    let base = server.base.as_str();
+
+    let (_, body) = get(base, "/api/v1/venues?per_page=100").await;
+    assert_eq!(body["total"], 1000);
+    assert_eq!(body["total_capped"], true);
+    assert_eq!(body["page_count"], 10);
+    let (status, body) = get(base, "/api/v1/venues?per_page=100&page=15").await;
+    assert_eq!(status, 200);
+    assert_eq!(body["page"], 15);
+    assert_eq!(body["venues"].as_array().unwrap().len(), 100, "pages go on past the count");
+    let (_, body) = get(base, "/api/v1/venues?per_page=100&page=16").await;
+    assert!(body["venues"].as_array().unwrap().is_empty(), "and end where the venues do");
+    let (_, body) = get(base, "/api/v1/venues?type=central_kitchen").await;
+    assert_eq!(body["total_capped"], false, "a narrower search is counted exactly");
+
+    // Near a point: pages 1–3 against every venue sorted by distance.
+    let district = demo::generate_scaled(demo::SEED, 1500);
+    let here = app::api::GeoPoint::from_degrees(22.70, 114.36).unwrap();
+    let mut expected: Vec<(f64, i64)> = district
+        .venues
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (here.distance_m(app::api::GeoPoint::from_degrees(v.latitude, v.longitude).unwrap()), i as i64 + 1))
+        .collect();
+    expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut got = Vec::new();
+    for page in 1..=3 {
+        let (_, body) = get(base, &format!("/api/v1/venues?near=22.70,114.36&per_page=50&page={page}")).await;
+        got.extend(body["venues"].as_array().unwrap().iter().map(|v| v["id"].as_i64().unwrap()));
+    }
+    let want: Vec<i64> = expected.iter().take(150).map(|(_, id)| *id).collect();
+    assert_eq!(got, want);
+}

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// How many venues a search page shows.
 pub const PAGE_SIZE: u32 = 20;
+/// Searches count matches up to this many ("1000+"): an exact count of a broad search reads
+/// every match, which at city scale costs more than the page itself.
+pub const TOTAL_CAP: u32 = 1000;
 
 /// A point in WGS84, in millionths of a degree (about 0.1 m), so queries stay hashable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -209,8 +212,11 @@ pub struct JurisdictionOption {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SearchPage {
     pub venues: Vec<VenueSummary>,
-    /// All matches, not only this page's.
+    /// All matches, not only this page's; counted up to [`TOTAL_CAP`] (see `total_capped`).
     pub total: u32,
+    /// True when there are more than [`TOTAL_CAP`] matches: `total` is then a lower bound and
+    /// pages go on past `page_count`.
+    pub total_capped: bool,
     pub page: u32,
     pub page_count: u32,
 }

@@ -207,13 +207,17 @@ fn Results(page: SearchPage, query: VenueQuery) -> impl IntoView {
         return view! { <p class="no-results" role="status">{tr.no_results}</p> }.into_any();
     }
     let prev = (page.page > 1).then(|| VenueQuery { page: page.page - 1, ..query.clone() }.to_url());
-    let next = (page.page < page.page_count).then(|| VenueQuery { page: page.page + 1, ..query.clone() }.to_url());
+    let next = (page.page < page.page_count
+        || (page.total_capped && page.venues.len() as u32 == crate::api::PAGE_SIZE))
+        .then(|| VenueQuery { page: page.page + 1, ..query.clone() }.to_url());
     let (prev_label, next_label, page_label) = match lang {
+        crate::i18n::Lang::Zh if page.total_capped => ("上一页", "下一页", format!("第 {} 页", page.page)),
+        crate::i18n::Lang::En if page.total_capped => ("Previous", "Next", format!("Page {}", page.page)),
         crate::i18n::Lang::Zh => ("上一页", "下一页", format!("第 {} / {} 页", page.page, page.page_count)),
         crate::i18n::Lang::En => ("Previous", "Next", format!("Page {} of {}", page.page, page.page_count)),
     };
     view! {
-        <p class="result-count" role="status" data-total=page.total>{page.total} " " {tr.results_count}</p>
+        <p class="result-count" role="status" data-total=page.total>{page.total} {page.total_capped.then_some("+")} " " {tr.results_count}</p>
         <ul class="venue-list">
             {page.venues.into_iter().map(|venue| view! { <VenueCard venue/> }).collect_view()}
         </ul>

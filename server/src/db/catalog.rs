@@ -4,7 +4,7 @@ use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
     AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, ProgrammeFigures,
-    SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE,
+    SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE, TOTAL_CAP,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -23,6 +23,7 @@ const SUMMARY_SELECT: &str = "
     FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id";
 
 /// A bound value of a dynamically built query.
+#[derive(Clone)]
 enum Arg {
     Text(String),
     Int(i64),
@@ -172,36 +173,123 @@ pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> Lice
 
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
-        let (filter, mut args) = search_filter(query);
-        let total: i64 = sqlx::query_scalar_with(&format!("SELECT count(*) FROM venues v {filter}"), arguments(&args)?)
-            .fetch_one(&self.pool)
-            .await?;
-        let page_count = ((total as u32).div_ceil(page_size)).max(1);
-        let page = query.page.clamp(1, page_count);
-        // Near a point: nearest first, by the equirectangular approximation (exact enough to
-        // order venues within a city; the distance shown is computed exactly afterwards).
-        // Otherwise trading venues first, then in the order they joined.
-        let order = match query.near {
-            Some(p) => {
-                args.extend([Arg::Real(p.lat()), Arg::Real(p.lat()), Arg::Real(p.lng()), Arg::Real(p.lng())]);
-                args.extend([Arg::Real(p.lat().to_radians().cos()), Arg::Real(p.lat().to_radians().cos())]);
-                "v.latitude IS NULL, (v.latitude - ?) * (v.latitude - ?) + (v.longitude - ?) * (v.longitude - ?) * ? * ?, v.id"
-            }
-            None => "v.status_rank, v.id",
-        };
-        args.extend([Arg::Int(page_size.into()), Arg::Int(((page - 1) * page_size).into())]);
-        let rows: Vec<SummaryRow> = sqlx::query_as_with(
-            &format!("{SUMMARY_SELECT} {filter} ORDER BY {order} LIMIT ? OFFSET ?"),
-            arguments(&args)?,
+        let (filter, args) = search_filter(query);
+        // Counted up to the cap: reading every match of a broad search would cost more than
+        // the page itself (docs/design/search.md).
+        let mut count_args = arguments(&args)?;
+        count_args
+            .add(i64::from(TOTAL_CAP) + 1)
+            .map_err(|e| DbError::Corrupt(format!("cannot bind a search value: {e}")))?;
+        let counted: i64 = sqlx::query_scalar_with(
+            &format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?)"),
+            count_args,
         )
-        .fetch_all(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
+        let total_capped = counted > i64::from(TOTAL_CAP);
+        let total = (counted as u32).min(TOTAL_CAP);
+        let page_count = total.div_ceil(page_size).max(1);
+        // Past the counted matches the pages go on (they end when one comes back short).
+        let page = if total_capped { query.page.max(1) } else { query.page.clamp(1, page_count) };
+        let offset = (page - 1) * page_size;
+        let rows: Vec<SummaryRow> = match query.near {
+            Some(p) => {
+                self.nearest(&filter, &args, p, offset + page_size).await?.into_iter().skip(offset as usize).collect()
+            }
+            None => {
+                // Trading venues first, then in the order they joined.
+                let mut args = args;
+                args.extend([Arg::Int(page_size.into()), Arg::Int(offset.into())]);
+                sqlx::query_as_with(
+                    &format!("{SUMMARY_SELECT} {filter} ORDER BY v.status_rank, v.id LIMIT ? OFFSET ?"),
+                    arguments(&args)?,
+                )
+                .fetch_all(&self.pool)
+                .await?
+            }
+        };
         Ok(SearchPage {
             venues: rows.into_iter().map(|r| r.into_summary(query.near)).collect::<Result<_, _>>()?,
-            total: total as u32,
+            total,
+            total_capped,
             page,
             page_count,
         })
+    }
+
+    /// The `n` matching venues nearest to `p`, nearest first. Searches a box around `p` that
+    /// doubles until the circle inside it holds `n` matches (or it covers the globe), so only
+    /// venues near the point are read (through the latitude index).
+    async fn nearest(&self, filter: &str, args: &[Arg], p: GeoPoint, n: u32) -> Result<Vec<SummaryRow>, DbError> {
+        let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
+        let cos_lat = p.lat().to_radians().cos().max(0.01);
+        let mut radius_deg = 0.005; // about 550 m
+        loop {
+            let covers_all = radius_deg >= 180.0;
+            let (lat_lo, lat_hi) = (p.lat() - radius_deg, p.lat() + radius_deg);
+            let lng_half = radius_deg / cos_lat;
+            let (lng_lo, lng_hi) = (p.lng() - lng_half, p.lng() + lng_half);
+            let mut box_args: Vec<Arg> = args.to_vec();
+            let sql = if covers_all {
+                format!("SELECT v.id, v.latitude, v.longitude FROM venues v {filter} {joiner} v.latitude IS NOT NULL")
+            } else {
+                box_args.extend([lat_lo, lat_hi, lng_lo, lng_hi].map(Arg::Real));
+                format!(
+                    "SELECT v.id, v.latitude, v.longitude FROM venues v {filter} {joiner}
+                     v.latitude BETWEEN ? AND ? AND v.longitude BETWEEN ? AND ?"
+                )
+            };
+            let candidates: Vec<(i64, f64, f64)> =
+                sqlx::query_as_with(&sql, arguments(&box_args)?).fetch_all(&self.pool).await?;
+            // Only venues inside the inscribed circle are surely nearer than any outside the box.
+            let radius_m = radius_deg * 111_195.0;
+            let mut ranked: Vec<(f64, i64)> = candidates
+                .into_iter()
+                .filter_map(|(id, lat, lng)| Some((p.distance_m(GeoPoint::from_degrees(lat, lng)?), id)))
+                .collect();
+            let inside = ranked.iter().filter(|(d, _)| *d <= radius_m).count();
+            if covers_all || inside >= n as usize {
+                ranked.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                ranked.truncate(n as usize);
+                let ids: Vec<i64> = ranked.iter().map(|(_, id)| *id).collect();
+                let mut rows = self.summaries(&ids).await?;
+                if covers_all {
+                    // Venues without coordinates come last, as before.
+                    let rest = n as usize - rows.len().min(n as usize);
+                    if rest > 0 {
+                        let mut no_coords: Vec<Arg> = args.to_vec();
+                        no_coords.push(Arg::Int(rest as i64));
+                        rows.extend(
+                            sqlx::query_as_with::<_, SummaryRow, _>(
+                                &format!("{SUMMARY_SELECT} {filter} {joiner} v.latitude IS NULL ORDER BY v.id LIMIT ?"),
+                                arguments(&no_coords)?,
+                            )
+                            .fetch_all(&self.pool)
+                            .await?,
+                        );
+                    }
+                }
+                return Ok(rows);
+            }
+            radius_deg *= 4.0;
+        }
+    }
+
+    /// Summaries of the given venues, in the order given.
+    async fn summaries(&self, ids: &[i64]) -> Result<Vec<SummaryRow>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let marks = vec!["?"; ids.len()].join(", ");
+        let mut args = SqliteArguments::default();
+        for id in ids {
+            args.add(*id).map_err(|e| DbError::Corrupt(format!("cannot bind a venue id: {e}")))?;
+        }
+        let mut rows: Vec<SummaryRow> = sqlx::query_as_with(&format!("{SUMMARY_SELECT} WHERE v.id IN ({marks})"), args)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+        Ok(rows)
     }
 
     pub async fn venue_exists(&self, id: VenueId) -> Result<bool, DbError> {

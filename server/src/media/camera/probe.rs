@@ -17,8 +17,8 @@ use futures::StreamExt;
 use std::time::{Duration, Instant};
 use tracing::Instrument;
 
-/// Cameras checked at the same time.
-const CONCURRENCY: usize = 4;
+/// Cameras checked at the same time (a check mostly waits on the network).
+const CONCURRENCY: usize = 16;
 /// The longest a check waits for a playable picture (one long keyframe interval plus setup).
 const CHECK_LIMIT: Duration = Duration::from_secs(15);
 
