@@ -45,7 +45,20 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
 
 /// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
 /// index for each (a `? IS NULL OR …` condition would defeat every index).
-fn search_filter(query: &VenueQuery) -> (String, Vec<Arg>) {
+/// How the text condition finds its venues.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum TextPlan {
+    /// Rare terms: collect the venues that have all of them, then order those.
+    Candidates,
+    /// Common terms (a fifth of all venues have "食堂"): walk venues in listing order and probe
+    /// the index per venue, stopping once the page (and the capped count) is full.
+    Probe,
+}
+
+/// A term with more postings than this is "common" (see [`TextPlan`]).
+const COMMON_TERM_POSTINGS: i64 = 2000;
+
+fn search_filter(query: &VenueQuery, plan: TextPlan) -> (String, Vec<Arg>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut args = Vec::new();
     let pattern = contains_pattern(&query.q);
@@ -54,8 +67,15 @@ fn search_filter(query: &VenueQuery) -> (String, Vec<Arg>) {
         // by LIKE, so results are exactly those of a full scan.
         let terms = super::search_terms::query_terms(&query.q);
         if !terms.is_empty() {
-            let lookups = vec!["SELECT venue_id FROM venue_search_terms WHERE term = ?"; terms.len()];
-            conditions.push(format!("v.id IN ({})", lookups.join(" INTERSECT ")));
+            match plan {
+                TextPlan::Candidates => {
+                    let lookups = vec!["SELECT venue_id FROM venue_search_terms WHERE term = ?"; terms.len()];
+                    conditions.push(format!("v.id IN ({})", lookups.join(" INTERSECT ")));
+                }
+                TextPlan::Probe => conditions.extend(terms.iter().map(|_| {
+                    "EXISTS (SELECT 1 FROM venue_search_terms t WHERE t.term = ? AND t.venue_id = v.id)".to_string()
+                })),
+            }
             args.extend(terms.into_iter().map(Arg::Text));
         }
         conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')".to_string());
@@ -173,7 +193,7 @@ pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> Lice
 
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
-        let (filter, args) = search_filter(query);
+        let (filter, args) = search_filter(query, self.text_plan(&query.q).await?);
         // Counted up to the cap: reading every match of a broad search would cost more than
         // the page itself (docs/design/search.md).
         let mut count_args = arguments(&args)?;
@@ -215,6 +235,23 @@ impl Db {
             page,
             page_count,
         })
+    }
+
+    /// Candidates first when any of the query's terms is rare; otherwise probe in listing order.
+    async fn text_plan(&self, q: &str) -> Result<TextPlan, DbError> {
+        for term in super::search_terms::query_terms(q) {
+            let postings: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = ? LIMIT ?)",
+            )
+            .bind(term)
+            .bind(COMMON_TERM_POSTINGS + 1)
+            .fetch_one(&self.pool)
+            .await?;
+            if postings <= COMMON_TERM_POSTINGS {
+                return Ok(TextPlan::Candidates);
+            }
+        }
+        Ok(TextPlan::Probe)
     }
 
     /// The `n` matching venues nearest to `p`, nearest first. Searches a box around `p` that
