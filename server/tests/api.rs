@@ -191,14 +191,25 @@ async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
     let (_, body) = get(base, "/api/v1/venues?type=central_kitchen").await;
     assert_eq!(body["total_capped"], false, "a narrower search is counted exactly");
 
-    // Near a point: pages 1–3 against every venue sorted by distance.
+    // One-character and two-character text searches find exactly what a full scan finds.
     let district = demo::generate_scaled(demo::SEED, 1500);
+    for q in ["湘", "面", "食堂"] {
+        let expected = district.venues.iter().filter(|v| v.name.contains(q) || v.address.contains(q)).count();
+        assert!(expected > 0, "{q}");
+        let (_, body) = get(base, &format!("/api/v1/venues?q={}&per_page=100", app::api::encode_query_value(q))).await;
+        assert_eq!(body["total"], expected.min(1000), "{q}");
+        assert!(all_contain(&body, q), "{q}");
+    }
+
+    // Near a point: pages 1–3 against every venue sorted by distance.
     let here = app::api::GeoPoint::from_degrees(22.70, 114.36).unwrap();
     let mut expected: Vec<(f64, i64)> = district
         .venues
         .iter()
         .enumerate()
-        .map(|(i, v)| (here.distance_m(app::api::GeoPoint::from_degrees(v.latitude, v.longitude).unwrap()), i as i64 + 1))
+        .map(|(i, v)| {
+            (here.distance_m(app::api::GeoPoint::from_degrees(v.latitude, v.longitude).unwrap()), i as i64 + 1)
+        })
         .collect();
     expected.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     let mut got = Vec::new();
@@ -208,4 +219,10 @@ async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
     }
     let want: Vec<i64> = expected.iter().take(150).map(|(_, id)| *id).collect();
     assert_eq!(got, want);
+}
+
+fn all_contain(body: &Value, q: &str) -> bool {
+    body["venues"].as_array().unwrap().iter().all(|v| {
+        v["name"].as_str().unwrap().contains(q) || v["address"].as_str().unwrap().contains(q)
+    })
 }

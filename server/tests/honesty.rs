@@ -95,6 +95,12 @@ async fn the_server_checks_every_camera_and_finds_the_dark_one() {
     let dark = district.venues.iter().position(|v| v.cameras.iter().any(|c| c.source_url.is_some())).unwrap();
     let cameras = district.venues[dark].cameras.len() as u64;
     let healthy = district.venues.iter().position(|v| v.status == VenueStatus::Operating).unwrap();
+    // Closed, but its cameras still stream: checked all the same.
+    let closed = district
+        .venues
+        .iter()
+        .position(|v| v.status == VenueStatus::Closed && v.cameras.iter().all(|c| c.source_url.is_none()))
+        .unwrap();
 
     // The first round starts with the server; wait until both venues are checked.
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -105,10 +111,12 @@ async fn the_server_checks_every_camera_and_finds_the_dark_one() {
             let seeded = history_totals(&district.venues[n].cameras).0 as u64;
             v["honesty"]["checks_7d"].as_u64().unwrap() >= seeded + v["honesty"]["cameras"].as_u64().unwrap()
         };
-        if today(&d, dark) && today(&h, healthy) {
+        let (_, c) = get(base, &format!("/api/v1/venues/{}", closed + 1)).await;
+        if today(&d, dark) && today(&h, healthy) && today(&c, closed) {
+            assert_eq!(c["honesty"]["online_now"], c["honesty"]["cameras"], "{c}");
             break (d["honesty"].clone(), h["honesty"].clone());
         }
-        assert!(Instant::now() < deadline, "cameras not checked within 2 minutes: {d} {h}");
+        assert!(Instant::now() < deadline, "cameras not checked within 2 minutes: {d} {h} {c}");
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
     // Synthetic cameras show a picture; the one whose address refuses connections does not.

@@ -264,8 +264,8 @@ pub struct VenueReply {
     pub published_on: String,
 }
 
-/// Whether a venue's cameras really show its kitchen: from the checks the server makes of
-/// every camera (a probe every few minutes, and every live session).
+/// Whether a venue's cameras really show its kitchen, from the checks the server makes of
+/// every camera every few minutes (watched or not; see docs/design/honesty.md).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StreamHonesty {
     pub cameras: u32,

@@ -43,8 +43,6 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
     Ok(out)
 }
 
-/// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
-/// index for each (a `? IS NULL OR …` condition would defeat every index).
 /// How the text condition finds its venues.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TextPlan {
@@ -58,12 +56,14 @@ enum TextPlan {
 /// A term with more postings than this is "common" (see [`TextPlan`]).
 const COMMON_TERM_POSTINGS: i64 = 2000;
 
+/// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
+/// index for each (a `? IS NULL OR …` condition would defeat every index).
 fn search_filter(query: &VenueQuery, plan: TextPlan) -> (String, Vec<Arg>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut args = Vec::new();
     let pattern = contains_pattern(&query.q);
     if !pattern.is_empty() {
-        // Candidates from the bigram index (every pair of the query must occur), confirmed
+        // Venues with every term of the query in the index (see TextPlan), confirmed
         // by LIKE, so results are exactly those of a full scan.
         let terms = super::search_terms::query_terms(&query.q);
         if !terms.is_empty() {
@@ -240,13 +240,12 @@ impl Db {
     /// Candidates first when any of the query's terms is rare; otherwise probe in listing order.
     async fn text_plan(&self, q: &str) -> Result<TextPlan, DbError> {
         for term in super::search_terms::query_terms(q) {
-            let postings: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = ? LIMIT ?)",
-            )
-            .bind(term)
-            .bind(COMMON_TERM_POSTINGS + 1)
-            .fetch_one(&self.pool)
-            .await?;
+            let postings: i64 =
+                sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = ? LIMIT ?)")
+                    .bind(term)
+                    .bind(COMMON_TERM_POSTINGS + 1)
+                    .fetch_one(&self.pool)
+                    .await?;
             if postings <= COMMON_TERM_POSTINGS {
                 return Ok(TextPlan::Candidates);
             }

@@ -58,11 +58,13 @@ impl Db {
         Ok(())
     }
 
-    /// Cameras of venues that are expected to show their kitchen (not closed, not planned).
+    /// Every camera of a venue that has joined the programme. Closed venues' cameras are
+    /// checked too: one that still streams is what the programme page reports (their checks
+    /// never count toward the online rate, which is of trading venues only).
     pub async fn cameras_to_check(&self) -> Result<Vec<CameraId>, DbError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "SELECT c.id FROM cameras c JOIN venues v ON v.id = c.venue_id
-             WHERE v.status IN ('operating', 'suspended') ORDER BY c.id",
+             WHERE v.status != 'planned' ORDER BY c.id",
         )
         .fetch_all(&self.pool)
         .await?;

@@ -1,10 +1,11 @@
-//! The bigram index behind text search (see docs/design/search.md).
+//! The character and character-pair index behind text search (see docs/design/search.md).
 
 use super::{Db, DbError};
 use sqlx::SqliteConnection;
 
-/// Rebuilds the terms of the venues matching `?` (one id, or NULL for all). SQLite's `substr`
-/// and `length` count characters, so Chinese text splits into character pairs.
+/// Rebuilds the terms of the venues matching `?` (one id, or NULL for all): every character
+/// and every pair of adjacent characters of the name and the address. SQLite's `substr` and
+/// `length` count characters, so Chinese text splits into characters and character pairs.
 const INDEX_SQL: &str = "
     INSERT OR IGNORE INTO venue_search_terms (term, venue_id)
     WITH RECURSIVE
@@ -12,11 +13,13 @@ const INDEX_SQL: &str = "
             SELECT id, lower(name) FROM venues WHERE ?1 IS NULL OR id = ?1
             UNION ALL
             SELECT id, lower(address) FROM venues WHERE ?1 IS NULL OR id = ?1),
-        grams(venue_id, s, i) AS (
-            SELECT venue_id, s, 1 FROM src WHERE length(s) >= 2
+        positions(venue_id, s, i) AS (
+            SELECT venue_id, s, 1 FROM src WHERE length(s) >= 1
             UNION ALL
-            SELECT venue_id, s, i + 1 FROM grams WHERE i + 2 <= length(s))
-    SELECT substr(s, i, 2), venue_id FROM grams";
+            SELECT venue_id, s, i + 1 FROM positions WHERE i + 1 <= length(s))
+    SELECT substr(s, i, 1), venue_id FROM positions
+    UNION ALL
+    SELECT substr(s, i, 2), venue_id FROM positions WHERE i < length(s)";
 
 /// Re-indexes one venue after its name or address may have changed.
 pub(crate) async fn reindex_venue(conn: &mut SqliteConnection, venue_id: i64) -> Result<(), DbError> {
@@ -32,9 +35,13 @@ pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) ->
     Ok(())
 }
 
-/// The distinct character pairs of a query, as the index stores them; empty for one character.
+/// The index terms a query must all match: its distinct character pairs, or the character
+/// itself for a one-character query.
 pub(crate) fn query_terms(q: &str) -> Vec<String> {
     let chars: Vec<char> = q.trim().chars().map(|c| c.to_ascii_lowercase()).collect();
+    if chars.len() == 1 {
+        return vec![chars[0].to_string()];
+    }
     let mut terms: Vec<String> = chars.windows(2).map(|w| w.iter().collect()).collect();
     terms.sort();
     terms.dedup();
@@ -59,10 +66,11 @@ mod tests {
     use super::query_terms;
 
     #[test]
-    fn query_terms_are_character_pairs() {
+    fn query_terms_are_character_pairs_or_one_character() {
         assert_eq!(query_terms("食堂"), ["食堂"]);
         assert_eq!(query_terms(" 坪山大道 "), ["坪山", "大道", "山大"]);
-        assert!(query_terms("湘").is_empty());
+        assert_eq!(query_terms(" 湘 "), ["湘"]);
+        assert!(query_terms("  ").is_empty());
         assert_eq!(query_terms("KFC"), ["fc", "kf"]);
     }
 }

@@ -250,7 +250,9 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
     }
     let count = cameras.len();
     for (i, camera) in cameras.iter_mut().enumerate() {
-        let dead = index % 10 == 6 && i + 1 == count;
+        // A closed venue whose cameras went with it (the other closed one still streams).
+        let disconnected = status == VenueStatus::Closed && index % 4 == 0;
+        let dead = disconnected || (index % 10 == 6 && i + 1 == count);
         if dead {
             camera.source_url = Some(DEAD_CAMERA_URL.to_string());
         }

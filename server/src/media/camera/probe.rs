@@ -1,4 +1,4 @@
-//! Checks every camera of a trading venue at a fixed interval, whether or not anyone watches:
+//! Checks every camera of a connected venue at a fixed interval, whether or not anyone watches:
 //! the online rate the programme is judged on (daily, target ≥ 95 %) must not depend on
 //! viewers. A check counts as online only when the camera delivered a picture a browser can
 //! play (a keyframe, and no B-frames in the frames after it).
