@@ -200,6 +200,18 @@ async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
         assert_eq!(body["total"], expected.min(1000), "{q}");
         assert!(all_contain(&body, q), "{q}");
     }
+    // Text with another filter, and a query whose pairs are each common.
+    for (q, kind) in [("食堂", "school_canteen"), ("湘", "restaurant"), ("坪山区", "central_kitchen")] {
+        let expected = district
+            .venues
+            .iter()
+            .filter(|v| v.kind.code() == kind && (v.name.contains(q) || v.address.contains(q)))
+            .count();
+        let url = format!("/api/v1/venues?q={}&type={kind}&per_page=100", app::api::encode_query_value(q));
+        let (_, body) = get(base, &url).await;
+        assert_eq!(body["total"], expected.min(1000), "{q} {kind}");
+        assert!(all_contain(&body, q), "{q}");
+    }
 
     // Near a point: pages 1–3 against every venue sorted by distance.
     let here = app::api::GeoPoint::from_degrees(22.70, 114.36).unwrap();
@@ -222,7 +234,9 @@ async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
 }
 
 fn all_contain(body: &Value, q: &str) -> bool {
-    body["venues"].as_array().unwrap().iter().all(|v| {
-        v["name"].as_str().unwrap().contains(q) || v["address"].as_str().unwrap().contains(q)
-    })
+    body["venues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|v| v["name"].as_str().unwrap().contains(q) || v["address"].as_str().unwrap().contains(q))
 }

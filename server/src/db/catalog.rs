@@ -43,44 +43,76 @@ fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
     Ok(out)
 }
 
-/// How the text condition finds its venues.
+/// How the text condition finds its venues (see docs/design/search.md).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum TextPlan {
-    /// Rare terms: collect the venues that have all of them, then order those.
+    /// Collect the venues that have the rarest term, then check and order those.
     Candidates,
-    /// Common terms (a fifth of all venues have "食堂"): walk venues in listing order and probe
-    /// the index per venue, stopping once the page (and the capped count) is full.
+    /// Walk venues in listing order (or through another index) and probe the text index per
+    /// venue: best when matches are dense enough to fill a page early.
     Probe,
+    /// Walk the rarest term's postings, joined to venues: the caller's query starts
+    /// `FROM venue_search_terms t CROSS JOIN venues v` with `t.term = ?` bound first. Best for
+    /// counting up to the cap.
+    Driven,
 }
 
-/// A term with more postings than this is "common" (see [`TextPlan`]).
-const COMMON_TERM_POSTINGS: i64 = 2000;
+/// The query's index terms, rarest first, each with its number of venues (counted up to
+/// [`POSTINGS_CAP`]).
+struct TermStats {
+    terms: Vec<(String, i64)>,
+}
+
+/// Postings are counted up to this many; beyond it a term is simply common.
+const POSTINGS_CAP: i64 = 20_000;
+/// Probing in listing order is chosen for a page when it should take at most this many probes.
+const PROBE_BUDGET: f64 = 20_000.0;
+
+impl TermStats {
+    /// The plan for fetching rows up to `needed` (offset + page size) among `venues` venues.
+    fn page_plan(&self, needed: u32, venues: i64) -> TextPlan {
+        match self.terms.first() {
+            Some((_, postings)) if *postings > 0 => {
+                let density = *postings as f64 / venues.max(1) as f64;
+                if f64::from(needed) / density <= PROBE_BUDGET {
+                    TextPlan::Probe
+                } else {
+                    TextPlan::Candidates
+                }
+            }
+            _ => TextPlan::Candidates,
+        }
+    }
+}
 
 /// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
 /// index for each (a `? IS NULL OR …` condition would defeat every index).
-fn search_filter(query: &VenueQuery, plan: TextPlan) -> (String, Vec<Arg>) {
+/// `terms` are the query's index terms, rarest first.
+fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan) -> (String, Vec<Arg>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut args = Vec::new();
     let pattern = contains_pattern(&query.q);
     if !pattern.is_empty() {
-        // Venues with every term of the query in the index (see TextPlan), confirmed
-        // by LIKE, so results are exactly those of a full scan.
-        let terms = super::search_terms::query_terms(&query.q);
-        if !terms.is_empty() {
-            match plan {
-                TextPlan::Candidates => {
-                    let lookups = vec!["SELECT venue_id FROM venue_search_terms WHERE term = ?"; terms.len()];
-                    conditions.push(format!("v.id IN ({})", lookups.join(" INTERSECT ")));
-                }
-                TextPlan::Probe => conditions.extend(terms.iter().map(|_| {
-                    "EXISTS (SELECT 1 FROM venue_search_terms t WHERE t.term = ? AND t.venue_id = v.id)".to_string()
-                })),
-            }
-            args.extend(terms.into_iter().map(Arg::Text));
+        // Venues with every term of the query in the index (see TextPlan), confirmed by LIKE,
+        // so results are exactly those of a full scan. A query that is itself its only term
+        // (one or two characters) needs no confirmation: the index holds exactly that text.
+        let whole_query_is_term = terms.len() == 1 && terms[0] == super::search_terms::normalize(&query.q);
+        const PROBE: &str = "EXISTS (SELECT 1 FROM venue_search_terms t2 WHERE t2.term = ? AND t2.venue_id = v.id)";
+        for (i, term) in terms.iter().enumerate() {
+            let condition = match (plan, i) {
+                (TextPlan::Candidates, 0) => "v.id IN (SELECT venue_id FROM venue_search_terms WHERE term = ?)",
+                // Bound by the caller's join.
+                (TextPlan::Driven, 0) => continue,
+                _ => PROBE,
+            };
+            conditions.push(condition.to_string());
+            args.push(Arg::Text(term.clone()));
         }
-        conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')".to_string());
-        args.push(Arg::Text(pattern.clone()));
-        args.push(Arg::Text(pattern));
+        if !whole_query_is_term {
+            conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')".to_string());
+            args.push(Arg::Text(pattern.clone()));
+            args.push(Arg::Text(pattern));
+        }
     }
     if let Some(kind) = query.kind {
         conditions.push("v.kind = ?".to_string());
@@ -193,19 +225,30 @@ pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> Lice
 
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
-        let (filter, args) = search_filter(query, self.text_plan(&query.q).await?);
+        let stats = self.term_stats(&query.q).await?;
+        let terms: Vec<String> = stats.terms.iter().map(|(t, _)| t.clone()).collect();
         // Counted up to the cap: reading every match of a broad search would cost more than
-        // the page itself (docs/design/search.md).
-        let mut count_args = arguments(&args)?;
-        count_args
-            .add(i64::from(TOTAL_CAP) + 1)
-            .map_err(|e| DbError::Corrupt(format!("cannot bind a search value: {e}")))?;
-        let counted: i64 = sqlx::query_scalar_with(
-            &format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?)"),
-            count_args,
-        )
-        .fetch_one(&self.pool)
-        .await?;
+        // the page itself. With text, the rarest term's postings drive the count.
+        let (count_sql, mut count_args) = match terms.first() {
+            Some(rarest) => {
+                let (filter, mut args) = search_filter(query, &terms, TextPlan::Driven);
+                let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
+                args.push(Arg::Text(rarest.clone()));
+                (
+                    format!(
+                        "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms t CROSS JOIN venues v ON v.id = t.venue_id
+                         {filter} {joiner} t.term = ? LIMIT ?)"
+                    ),
+                    args,
+                )
+            }
+            None => {
+                let (filter, args) = search_filter(query, &terms, TextPlan::Probe);
+                (format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?)"), args)
+            }
+        };
+        count_args.push(Arg::Int(i64::from(TOTAL_CAP) + 1));
+        let counted: i64 = sqlx::query_scalar_with(&count_sql, arguments(&count_args)?).fetch_one(&self.pool).await?;
         let total_capped = counted > i64::from(TOTAL_CAP);
         let total = (counted as u32).min(TOTAL_CAP);
         let page_count = total.div_ceil(page_size).max(1);
@@ -213,12 +256,17 @@ impl Db {
         let page = if total_capped { query.page.max(1) } else { query.page.clamp(1, page_count) };
         let offset = (page - 1) * page_size;
         let rows: Vec<SummaryRow> = match query.near {
+            // The box around the point is small: probe the text index within it.
             Some(p) => {
+                let (filter, args) = search_filter(query, &terms, TextPlan::Probe);
                 self.nearest(&filter, &args, p, offset + page_size).await?.into_iter().skip(offset as usize).collect()
             }
             None => {
                 // Trading venues first, then in the order they joined.
-                let mut args = args;
+                let venues: Option<i64> =
+                    sqlx::query_scalar("SELECT max(id) FROM venues").fetch_one(&self.pool).await?;
+                let plan = stats.page_plan(offset + page_size, venues.unwrap_or(0));
+                let (filter, mut args) = search_filter(query, &terms, plan);
                 args.extend([Arg::Int(page_size.into()), Arg::Int(offset.into())]);
                 sqlx::query_as_with(
                     &format!("{SUMMARY_SELECT} {filter} ORDER BY v.status_rank, v.id LIMIT ? OFFSET ?"),
@@ -237,20 +285,23 @@ impl Db {
         })
     }
 
-    /// Candidates first when any of the query's terms is rare; otherwise probe in listing order.
-    async fn text_plan(&self, q: &str) -> Result<TextPlan, DbError> {
+    /// The query's index terms with their postings, rarest first; none without text.
+    async fn term_stats(&self, q: &str) -> Result<TermStats, DbError> {
+        let mut terms = Vec::new();
+        if contains_pattern(q).is_empty() {
+            return Ok(TermStats { terms });
+        }
         for term in super::search_terms::query_terms(q) {
             let postings: i64 =
                 sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = ? LIMIT ?)")
-                    .bind(term)
-                    .bind(COMMON_TERM_POSTINGS + 1)
+                    .bind(&term)
+                    .bind(POSTINGS_CAP)
                     .fetch_one(&self.pool)
                     .await?;
-            if postings <= COMMON_TERM_POSTINGS {
-                return Ok(TextPlan::Candidates);
-            }
+            terms.push((term, postings));
         }
-        Ok(TextPlan::Probe)
+        terms.sort_by_key(|(_, postings)| *postings);
+        Ok(TermStats { terms })
     }
 
     /// The `n` matching venues nearest to `p`, nearest first. Searches a box around `p` that
@@ -514,6 +565,19 @@ mod tests {
     fn like_wildcards_are_escaped() {
         assert_eq!(contains_pattern(" 50%_off\\ "), "%50\\%\\_off\\\\%");
         assert_eq!(contains_pattern("  "), "");
+    }
+
+    #[test]
+    fn dense_terms_are_probed_in_listing_order_and_rare_ones_collected() {
+        let stats = |postings| TermStats { terms: vec![("食堂".into(), postings)] };
+        // A fifth of 100,000 venues: the first page is found within about 100 probes.
+        assert_eq!(stats(20_000).page_plan(20, 100_000), TextPlan::Probe);
+        // 2 % of them: 1,000 probes for the first page, 50,000 for page 50.
+        assert_eq!(stats(2_000).page_plan(20, 100_000), TextPlan::Probe);
+        assert_eq!(stats(2_000).page_plan(1_000, 100_000), TextPlan::Candidates);
+        // A rare term: collect its venues.
+        assert_eq!(stats(30).page_plan(20, 100_000), TextPlan::Candidates);
+        assert_eq!(stats(0).page_plan(20, 100_000), TextPlan::Candidates);
     }
 
     #[test]

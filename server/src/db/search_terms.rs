@@ -35,10 +35,15 @@ pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) ->
     Ok(())
 }
 
+/// A query as the index stores text: trimmed, ASCII lower-cased (as SQLite's `lower`).
+pub(crate) fn normalize(q: &str) -> String {
+    q.trim().to_ascii_lowercase()
+}
+
 /// The index terms a query must all match: its distinct character pairs, or the character
 /// itself for a one-character query.
 pub(crate) fn query_terms(q: &str) -> Vec<String> {
-    let chars: Vec<char> = q.trim().chars().map(|c| c.to_ascii_lowercase()).collect();
+    let chars: Vec<char> = normalize(q).chars().collect();
     if chars.len() == 1 {
         return vec![chars[0].to_string()];
     }

@@ -93,12 +93,18 @@ pub const DEAD_CAMERA_URL: &str = "rtsp://127.0.0.1:9/stream1";
 /// Checks per day at the default interval (every 5 minutes).
 const CHECKS_PER_DAY: u32 = 288;
 
+/// One of the demo's two closed venues took its cameras with it (they no longer answer); the
+/// other's cameras still stream, the "closed but still connected" failure.
+fn closed_and_disconnected(index: usize, status: VenueStatus) -> bool {
+    status == VenueStatus::Closed && index.is_multiple_of(4)
+}
+
 /// The last 30 days of checks of a demo camera, from its own generator (so the rest of the
 /// district does not depend on it). Most cameras are online nearly all day; some venues have a
 /// flaky camera below the 95 % target; in others one camera went dark two days ago.
 fn check_history(index: usize, camera: usize, cameras: usize, status: VenueStatus, dead: bool) -> Vec<(i64, u32, u32)> {
     // Load-test venues beyond the usual district have no history (it would be millions of rows).
-    if index >= VENUE_COUNT || status == VenueStatus::Planned || (status == VenueStatus::Closed && index % 4 == 0) {
+    if index >= VENUE_COUNT || status == VenueStatus::Planned || closed_and_disconnected(index, status) {
         return Vec::new();
     }
     let mut rng = Rng::new(SEED ^ ((index as u64) << 8 | camera as u64));
@@ -221,7 +227,7 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
     let body = format!("{type_digit}440310{:06}", (100 + index * 37) % 1_000_000);
     let licence_number = format!("JY{body}{}", codes::luhn_digit(&body));
     let business_items = match kind {
-        VenueKind::Restaurant if index % 3 == 0 => "热食类食品制售；冷食类食品制售（含生食类）",
+        VenueKind::Restaurant if index.is_multiple_of(3) => "热食类食品制售；冷食类食品制售（含生食类）",
         VenueKind::Restaurant => "热食类食品制售",
         VenueKind::SchoolCanteen => "热食类食品制售（学校食堂）",
         VenueKind::ElderlyMealPoint => "热食类食品制售（老年助餐）",
@@ -250,9 +256,7 @@ fn venue(rng: &mut Rng, index: usize, ordinal: usize) -> Venue {
     }
     let count = cameras.len();
     for (i, camera) in cameras.iter_mut().enumerate() {
-        // A closed venue whose cameras went with it (the other closed one still streams).
-        let disconnected = status == VenueStatus::Closed && index % 4 == 0;
-        let dead = disconnected || (index % 10 == 6 && i + 1 == count);
+        let dead = closed_and_disconnected(index, status) || (index % 10 == 6 && i + 1 == count);
         if dead {
             camera.source_url = Some(DEAD_CAMERA_URL.to_string());
         }
