@@ -5,14 +5,7 @@ mod support;
 use serde_json::Value;
 use server::demo;
 use support::schema::Schemas;
-use support::Server;
-
-async fn get(base: &str, path: &str) -> (u16, Value) {
-    let res = reqwest::get(format!("{base}{path}")).await.unwrap();
-    let status = res.status().as_u16();
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("application/json"), "{path}");
-    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
-}
+use support::{get_json as get, Server};
 
 fn assert_valid(schemas: &Schemas, template: &str, status: &str, body: &Value) {
     let errors = schemas.validate(schemas.response(template, status), body);
@@ -168,14 +161,7 @@ async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
         .output()
         .unwrap();
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mingchu"));
-    command
-        .args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--check-interval", "0"])
-        .arg("--site-root")
-        .arg(dir.path())
-        .arg("--data-dir")
-        .arg(&data);
-    let server = Server::launch(command, tempfile::tempdir().unwrap());
+    let server = Server::start_on(&data);
     let base = server.base.as_str();
 
     let (_, body) = get(base, "/api/v1/venues?per_page=100").await;

@@ -8,13 +8,7 @@ use serde_json::Value;
 use server::demo::{self, Camera};
 use std::time::{Duration, Instant};
 use support::schema::Schemas;
-use support::Server;
-
-async fn get(base: &str, path: &str) -> (u16, Value) {
-    let res = reqwest::get(format!("{base}{path}")).await.unwrap();
-    let status = res.status().as_u16();
-    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap())
-}
+use support::{get_json as get, Server};
 
 /// Seeded checks and online checks within the 7-day window (today and the 6 days before).
 fn history_totals<'a>(cameras: impl IntoIterator<Item = &'a Camera>) -> (u32, u32) {

@@ -5,11 +5,7 @@ mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
-use support::Server;
-
-async fn get_json(url: String) -> serde_json::Value {
-    serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap()
-}
+use support::{get_json, Server};
 
 fn mingchu(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().expect("run mingchu")
@@ -52,9 +48,9 @@ async fn only_published_replies_are_public() {
     assert_eq!(ok(mingchu(&data, &["reply", "list", "--json"])), "[]");
 
     // The inspection's id as the API gives it.
-    let api_server = launch_on(&data);
+    let api_server = Server::start_on(&data);
     let inspections: serde_json::Value =
-        get_json(format!("{}/api/v1/venues/{venue}/inspections", api_server.base)).await;
+        get_json(&api_server.base, &format!("/api/v1/venues/{venue}/inspections")).await.1;
     let id = inspections["inspections"][0]["id"].as_i64().unwrap().to_string();
     drop(api_server);
 
@@ -75,8 +71,8 @@ async fn only_published_replies_are_public() {
     assert_eq!(listed.as_array().unwrap().len(), 1);
     assert_eq!(listed[0]["id"].to_string(), pending);
 
-    let server = launch_on(&data);
-    let body: serde_json::Value = get_json(format!("{}/api/v1/venues/{venue}/inspections", server.base)).await;
+    let server = Server::start_on(&data);
+    let body: serde_json::Value = get_json(&server.base, &format!("/api/v1/venues/{venue}/inspections")).await.1;
     let replies = body["inspections"][0]["replies"].as_array().unwrap();
     assert_eq!(replies.len(), 1, "only the published reply: {replies:?}");
     assert_eq!(replies[0]["body"], text);
@@ -84,17 +80,4 @@ async fn only_published_replies_are_public() {
     let html = reqwest::get(format!("{}/venues/{venue}", server.base)).await.unwrap().text().await.unwrap();
     assert!(html.contains("&lt;b&gt;新购&lt;/b&gt;"), "reply shown as text, not HTML");
     assert!(!html.contains("检查人员态度恶劣") && !html.contains("尚待审核的回复"));
-}
-
-/// `serve` on an existing data folder.
-fn launch_on(data: &Path) -> Server {
-    let site = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mingchu"));
-    command
-        .args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--check-interval", "0"])
-        .arg("--site-root")
-        .arg(site.path())
-        .arg("--data-dir")
-        .arg(data);
-    Server::launch(command, site)
 }

@@ -50,6 +50,20 @@ impl Server {
         Server::launch(command, dir)
     }
 
+    /// `serve` (no demo, no camera checks) on an existing data folder, e.g. one filled by
+    /// `mingchu seed-demo` or other CLI commands first.
+    pub fn start_on(data: &std::path::Path) -> Server {
+        let site = tempfile::tempdir().expect("temp dir");
+        let mut command = Command::new(env!("CARGO_BIN_EXE_mingchu"));
+        command
+            .args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--check-interval", "0"])
+            .arg("--site-root")
+            .arg(site.path())
+            .arg("--data-dir")
+            .arg(data);
+        Server::launch(command, site)
+    }
+
     /// Spawns a prepared `mingchu serve` command and waits for the address it announces. It
     /// must bind port 0 for HTTP and for WebRTC, so that tests run side by side. `dir` (its
     /// data, its site) lives as long as the server; its log goes to the test's output, which
@@ -71,6 +85,16 @@ impl Server {
         let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
         Server { child, base, _dir: dir }
     }
+}
+
+/// GETs `path` from a JSON endpoint: the status and the parsed body.
+#[allow(dead_code)]
+pub async fn get_json(base: &str, path: &str) -> (u16, serde_json::Value) {
+    let res = reqwest::get(format!("{base}{path}")).await.expect("request");
+    let status = res.status().as_u16();
+    let json = res.headers()["content-type"].to_str().unwrap_or("").starts_with("application/json");
+    assert!(json, "{path} did not answer JSON");
+    (status, serde_json::from_str(&res.text().await.expect("body")).expect("valid JSON"))
 }
 
 impl Drop for Server {
