@@ -134,6 +134,12 @@ pub struct Tr {
     pub connected: &'static str,
     pub by_status: &'static str,
     pub venues: &'static str,
+    pub live_offline_card: &'static str,
+    pub screens_installed: &'static str,
+    pub screens_online: &'static str,
+    pub display_scan: &'static str,
+    pub display_not_found: &'static str,
+    pub display_no_cameras: &'static str,
 }
 
 pub static ZH: Tr = Tr {
@@ -219,6 +225,12 @@ pub static ZH: Tr = Tr {
     connected: "已接入",
     by_status: "按经营状态",
     venues: "单位数",
+    live_offline_card: "摄像头暂时离线，正在自动重新连接",
+    screens_installed: "已安装公示屏的接入单位",
+    screens_online: "公示屏当前在线",
+    display_scan: "扫码查看评级、检查记录，或投诉",
+    display_not_found: "此公示屏地址无效或已停用，请联系监管部门获取新地址。",
+    display_no_cameras: "本单位暂无公开摄像头",
 };
 
 pub static EN: Tr = Tr {
@@ -304,6 +316,12 @@ pub static EN: Tr = Tr {
     connected: "Connected",
     by_status: "By trading status",
     venues: "Venues",
+    live_offline_card: "Camera offline for now; reconnecting automatically",
+    screens_installed: "Connected venues with a display screen",
+    screens_online: "Display screens online now",
+    display_scan: "Scan for grades, inspections, or to complain",
+    display_not_found: "This screen's address is not valid or was revoked; ask the regulator for a new one.",
+    display_no_cameras: "This venue has no public cameras yet",
 };
 
 impl Lang {

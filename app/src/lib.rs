@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=pages::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/venues/:id") view=pages::VenuePage ssr=SsrMode::Async/>
                     <Route path=path!("/programme") view=pages::ProgrammePage ssr=SsrMode::Async/>
+                    <Route path=path!("/display/:token") view=pages::DisplayPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

@@ -37,6 +37,53 @@ pub enum Command {
     /// A venue's replies to inspections (right of reply): add, list, publish, reject.
     #[command(subcommand)]
     Reply(ReplyCommand),
+    /// Display screens in dining rooms: add (prints the screen's secret URL), list, rotate, revoke.
+    #[command(subcommand)]
+    Screen(ScreenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ScreenCommand {
+    /// Register a screen for a venue; prints the URL to open in the screen's browser.
+    Add {
+        /// The venue's id (see /api/v1/venues).
+        #[arg(long)]
+        venue: i64,
+        /// A name to tell the venue's screens apart (default "screen N").
+        #[arg(long)]
+        name: Option<String>,
+        /// Show snapshots every few seconds instead of live video (for poor uplinks).
+        #[arg(long)]
+        low_bandwidth: bool,
+        /// Seconds each camera is shown large in turn; 0 keeps an even grid.
+        #[arg(long, default_value_t = 20)]
+        promote_seconds: u32,
+        #[command(flatten)]
+        url: PublicUrl,
+    },
+    /// List screens with their last heartbeat and online history.
+    List {
+        /// Only this venue's screens.
+        #[arg(long)]
+        venue: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Give a screen a new secret URL (the old one stops working at once); prints it.
+    Rotate {
+        id: i64,
+        #[command(flatten)]
+        url: PublicUrl,
+    },
+    /// Revoke a screen: its URL stops working and it no longer counts as installed.
+    Revoke { id: i64 },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublicUrl {
+    /// The portal's address as the public reaches it (printed URLs and QR codes use it).
+    #[arg(long = "public-url", env = "MINGCHU_PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: url::Url,
 }
 
 #[derive(Debug, Subcommand)]
@@ -144,6 +191,10 @@ pub struct ServeArgs {
     #[arg(long, env = "MINGCHU_CHECK_INTERVAL", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(0..=600))]
     pub check_interval: u64,
+    /// The portal's address as the public reaches it, for the QR codes on display screens;
+    /// by default taken from each request's Host header.
+    #[arg(long, env = "MINGCHU_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
 }
 
 impl ServeArgs {

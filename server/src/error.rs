@@ -18,6 +18,8 @@ pub enum ServerError {
     #[error("{0}")]
     Reply(#[from] crate::db::ReplyError),
     #[error("{0}")]
+    Screen(#[from] crate::db::ScreenError),
+    #[error("{0}")]
     Usage(String),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),

@@ -11,6 +11,7 @@ pub mod http;
 pub mod import;
 pub mod media;
 pub mod reply_cli;
+pub mod screen_cli;
 pub mod state;
 pub mod telemetry;
 
@@ -89,7 +90,8 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
         media::camera::Prober::new(media.cameras.clone(), db.clone())
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
-    let app = http::router(AppState::new(leptos, db.clone(), media));
+    spawn_screen_sweeper(db.clone());
+    let app = http::router(AppState::new(leptos, db.clone(), media, args.public_url.clone()));
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
@@ -99,6 +101,21 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Marks display screens offline once their heartbeats stop.
+fn spawn_screen_sweeper(db: db::Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(15));
+        loop {
+            every.tick().await;
+            match db.sweep_screens(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(screens = n, "display screens went offline"),
+                Err(e) => tracing::warn!(error = %e, "could not sweep display screens"),
+            }
+        }
+    });
 }
 
 async fn shutdown_signal() {

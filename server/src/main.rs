@@ -13,6 +13,7 @@ async fn main() -> ExitCode {
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,
         Command::Camera(command) => server::camera_cli::run(&cli.db, command).await,
         Command::Reply(command) => server::reply_cli::run(&cli.db, command).await,
+        Command::Screen(command) => server::screen_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

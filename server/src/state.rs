@@ -15,12 +15,39 @@ pub struct AppState {
     pub catalog: SharedCatalog,
     pub metrics: Arc<Metrics>,
     pub media: Media,
+    /// The portal's public address, for QR codes; `None`: from each request's Host header.
+    pub public_url: Option<url::Url>,
+    /// Identifies the web bundle served (see [`build_id`]).
+    pub build: Arc<str>,
 }
 
 impl AppState {
-    pub fn new(leptos: LeptosOptions, db: Db, media: Media) -> AppState {
-        AppState { leptos, catalog: Arc::new(db.clone()), db, metrics: Arc::new(Metrics::new()), media }
+    pub fn new(leptos: LeptosOptions, db: Db, media: Media, public_url: Option<url::Url>) -> AppState {
+        let build = build_id(std::path::Path::new(&*leptos.site_root)).into();
+        AppState {
+            leptos,
+            catalog: Arc::new(db.clone()),
+            db,
+            metrics: Arc::new(Metrics::new()),
+            media,
+            public_url,
+            build,
+        }
     }
+}
+
+/// A short fingerprint of the WebAssembly bundle (its size and modification time) with the
+/// server's version: display screens reload when it changes, so a deployment reaches
+/// unattended screens without anyone touching them.
+pub fn build_id(site_root: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    env!("CARGO_PKG_VERSION").hash(&mut hasher);
+    if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join("mingchu.wasm")) {
+        meta.len().hash(&mut hasher);
+        meta.modified().ok().hash(&mut hasher);
+    }
+    format!("{:016x}", hasher.finish())
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -308,6 +308,8 @@ pub struct ProgrammeFigures {
     pub closed_venues_still_streaming: u32,
     /// Daily online rate of the last 7 days, oldest first.
     pub daily: Vec<DailyRate>,
+    /// Display screens in dining rooms.
+    pub screens: super::ScreenFigures,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -2,10 +2,12 @@
 //! server provides through context; this crate never talks to a database itself.
 
 mod dto;
+mod screens;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
 pub use dto::*;
+pub use screens::*;
 
 use crate::domain::VenueId;
 use crate::error::AppError;
@@ -34,4 +36,10 @@ pub async fn list_jurisdictions() -> Result<Vec<JurisdictionOption>, AppError> {
 #[server(endpoint = "programme", input = Json)]
 pub async fn get_programme() -> Result<ProgrammeFigures, AppError> {
     ssr::respond(ssr::catalog()?.programme().await)
+}
+
+/// What a display screen shows, by the secret token in its URL.
+#[server(endpoint = "display", input = Json)]
+pub async fn get_display(token: String) -> Result<DisplayView, AppError> {
+    ssr::respond(ssr::catalog()?.display(&token).await.and_then(|v| v.ok_or(AppError::NotFound)))
 }

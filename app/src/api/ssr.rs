@@ -1,6 +1,6 @@
 //! The server side of the server functions: the data source the server must provide.
 
-use super::{JurisdictionOption, ProgrammeFigures, SearchPage, VenueDetail, VenueQuery};
+use super::{DisplayView, JurisdictionOption, ProgrammeFigures, SearchPage, VenueDetail, VenueQuery};
 use crate::domain::VenueId;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -13,6 +13,8 @@ pub trait Catalog: Send + Sync + 'static {
     async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError>;
     async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError>;
     async fn programme(&self) -> Result<ProgrammeFigures, AppError>;
+    /// The screen with this URL secret and what it shows; `None` when unknown or revoked.
+    async fn display(&self, token: &str) -> Result<Option<DisplayView>, AppError>;
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;

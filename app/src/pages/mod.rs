@@ -1,10 +1,12 @@
 //! One module per route.
 
+mod display;
 mod home;
 mod not_found;
 mod programme;
 mod venue;
 
+pub use display::DisplayPage;
 pub use home::HomePage;
 pub use not_found::NotFound;
 pub use programme::ProgrammePage;

@@ -35,6 +35,7 @@ fn ProgrammeView(figures: ProgrammeFigures) -> impl IntoView {
         _ => "figure",
     };
     let closed_class = if f.closed_venues_still_streaming > 0 { "figure poor" } else { "figure" };
+    let screens_class = if f.screens.online_now < f.screens.installed { "figure poor" } else { "figure" };
     view! {
         <article class="programme">
             <h1>{tr.programme_title}</h1>
@@ -64,6 +65,14 @@ fn ProgrammeView(figures: ProgrammeFigures) -> impl IntoView {
                 <div class=closed_class data-figure="closed-streaming">
                     <dt>{tr.closed_streaming}</dt>
                     <dd><strong>{f.closed_venues_still_streaming}</strong></dd>
+                </div>
+                <div class="figure" data-figure="screens-installed">
+                    <dt>{tr.screens_installed}</dt>
+                    <dd><strong>{f.screens.venues_with_screen}</strong> " / " {f.venues_connected}</dd>
+                </div>
+                <div class=screens_class data-figure="screens-online">
+                    <dt>{tr.screens_online}</dt>
+                    <dd><strong>{f.screens.online_now}</strong> " / " {f.screens.installed}</dd>
                 </div>
             </dl>
 

@@ -555,6 +555,19 @@ impl Catalog for Db {
     async fn programme(&self) -> Result<ProgrammeFigures, AppError> {
         Ok(self.programme_figures().await?)
     }
+
+    async fn display(&self, token: &str) -> Result<Option<app::api::DisplayView>, AppError> {
+        let Some(screen) = self.screen_for_token(token).await? else { return Ok(None) };
+        let Some(detail) = self.venue_detail(screen.venue).await? else { return Ok(None) };
+        Ok(Some(app::api::DisplayView {
+            screen: screen.id,
+            low_bandwidth: screen.low_bandwidth,
+            promote_seconds: screen.promote_seconds,
+            venue: detail.summary,
+            licence: detail.licence,
+            cameras: detail.cameras.into_iter().filter(|c| c.public).collect(),
+        }))
+    }
 }
 
 #[cfg(test)]

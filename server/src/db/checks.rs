@@ -161,6 +161,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         let (checks, online) = daily.iter().fold((0i64, 0i64), |(c, o), (_, dc, do_)| (c + dc, o + do_));
+        let screens = self.screen_figures(Utc::now()).await?;
         Ok(ProgrammeFigures {
             venues_connected,
             venues_planned,
@@ -175,6 +176,7 @@ impl Db {
                 .into_iter()
                 .map(|(day, checks, online)| DailyRate { day, checks: checks as u32, online: online as u32 })
                 .collect(),
+            screens,
         })
     }
 }

@@ -7,12 +7,14 @@ mod checks;
 mod import;
 pub mod open_data;
 mod replies;
+mod screens;
 mod search_terms;
 mod seed;
 
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
 pub use checks::china_day;
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};
+pub use screens::{IssuedScreen, NewScreen, ScreenError, ScreenListing, ScreenSettings};
 pub use seed::SeedOutcome;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

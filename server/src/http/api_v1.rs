@@ -32,6 +32,10 @@ pub enum ApiError {
     InvalidParameters(Vec<QueryProblem>),
     #[error("no venue with id {0}")]
     VenueNotFound(String),
+    #[error("no active screen at this address")]
+    ScreenNotFound,
+    #[error("{0}")]
+    BadBody(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -67,6 +71,14 @@ impl IntoResponse for ApiError {
             ApiError::VenueNotFound(id) => {
                 (StatusCode::NOT_FOUND, "not_found", format!("no venue with id {id:?}"), Vec::new())
             }
+            ApiError::ScreenNotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "no active screen at this address: it was revoked or given a new address, or the link is mistyped"
+                    .into(),
+                Vec::new(),
+            ),
+            ApiError::BadBody(message) => (StatusCode::BAD_REQUEST, "invalid_body", message, Vec::new()),
             ApiError::Db(err) => {
                 tracing::error!(error = %err, "open-data API: database error");
                 (

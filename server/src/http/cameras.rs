@@ -4,12 +4,12 @@ use super::media_error::MediaError;
 use crate::media::camera::{CameraHub, CameraState};
 use crate::state::AppState;
 use app::domain::CameraId;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -42,9 +42,22 @@ async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result
     Ok(Json(Status { state: current.code(), detail }))
 }
 
+#[derive(Deserialize)]
+struct SnapshotParams {
+    /// `fresh=1`: a picture from now or an error, never an older one (display screens must not
+    /// show a stale picture as if the camera were live).
+    #[serde(default)]
+    fresh: Option<u8>,
+}
+
 /// The latest keyframe as JPEG. Starts an on-demand camera briefly if needed; falls back to
-/// the last picture made when the camera cannot give a new one.
-async fn snapshot(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, MediaError> {
+/// the last picture made when the camera cannot give a new one, unless `fresh=1`.
+async fn snapshot(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(params): Query<SnapshotParams>,
+) -> Result<Response, MediaError> {
+    let stale_ok = params.fresh != Some(1);
     let hub = public_hub(&state, &id).await?;
     let _lease = hub.lease();
     let ready = hub.ready(Duration::from_secs(5)).await;
@@ -53,11 +66,11 @@ async fn snapshot(State(state): State<AppState>, Path(id): Path<String>) -> Resu
             Ok(jpeg) => jpeg,
             Err(e) => {
                 tracing::warn!(camera = %hub.id, error = %e, "snapshot failed");
-                state.media.snapshots.last(hub.id).ok_or(MediaError::Unavailable)?
+                state.media.snapshots.last(hub.id).filter(|_| stale_ok).ok_or(MediaError::Unavailable)?
             }
         },
         (CameraState::Unplayable(what), _) => return Err(MediaError::Unplayable(what)),
-        _ => state.media.snapshots.last(hub.id).ok_or(MediaError::Offline)?,
+        _ => state.media.snapshots.last(hub.id).filter(|_| stale_ok).ok_or(MediaError::Offline)?,
     };
     Ok((
         [

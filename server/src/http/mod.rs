@@ -2,6 +2,7 @@
 
 mod api_v1;
 mod cameras;
+mod display;
 mod health;
 mod lang;
 mod media_error;
@@ -54,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_v1::routes())
         .merge(open_data::routes())
         .merge(cameras::routes())
+        .merge(display::routes())
         .merge(whep::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let leptos = leptos.clone();

@@ -77,6 +77,8 @@ pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] ar
                 <span class=move || format!("live-badge live-badge-{}", state.get().code()) role="status">
                     {move || state.get().label(tr)}
                 </span>
+                // Shown by the stylesheet while the camera is offline or being reconnected.
+                <div class="live-card" aria-hidden="true">{tr.live_offline_card}</div>
             </div>
             <figcaption>
                 <span class="live-name">{name}</span>
