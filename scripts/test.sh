@@ -14,4 +14,6 @@ log "unit and integration tests"
 
 log "end-to-end tests in Chromium"
 start_demo_server "$CARGO_TARGET_DIR/debug/mingchu"
+# The display-screen spec runs servers of its own (it restarts one), from the same binary and site.
+export MINGCHU_BIN="$CARGO_TARGET_DIR/debug/mingchu" MINGCHU_SITE_ROOT="$SITE_ROOT"
 (cd "$ROOT/end2end" && BASE_URL="$SERVER_URL" node --test --test-concurrency=1 tests/)
