@@ -40,6 +40,23 @@ pub enum Command {
     /// Display screens in dining rooms: add (prints the screen's secret URL), list, rotate, revoke.
     #[command(subcommand)]
     Screen(ScreenCommand),
+    /// Capture events found by frame analysis, waiting for an inspector's review.
+    #[command(subcommand)]
+    Events(EventsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EventsCommand {
+    /// List capture events, newest first.
+    List {
+        /// Only this camera's events.
+        #[arg(long)]
+        camera: Option<i64>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +212,32 @@ pub struct ServeArgs {
     /// by default taken from each request's Host header.
     #[arg(long, env = "MINGCHU_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+    /// Which cameras frame analysis (health checks, detector) looks at: `all` keeps every RTSP
+    /// camera connected for it (demo cameras are analysed while they run), `running` only
+    /// cameras running anyway (watched or always-on), `off`.
+    #[arg(long, env = "MINGCHU_ANALYSE", value_enum, default_value = "all")]
+    pub analyse: crate::analysis::AnalyseMode,
+    /// Seconds between analysed samples of a camera.
+    #[arg(long, env = "MINGCHU_ANALYSIS_INTERVAL", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub analysis_interval: u64,
+    /// Worker threads for frame analysis (each takes one core while busy).
+    #[arg(long, env = "MINGCHU_ANALYSIS_WORKERS", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..=64))]
+    pub analysis_workers: u64,
+    /// Health checks only: do not run the detector.
+    #[arg(long, env = "MINGCHU_NO_DETECTOR")]
+    pub no_detector: bool,
+    /// Where the detector models are (default `./models`, else the source tree's `models/`).
+    #[arg(long, env = "MINGCHU_MODELS_DIR")]
+    pub models_dir: Option<PathBuf>,
+    /// Capture rules as a JSON list (default: the rules shipped for the COCO detector); see
+    /// docs/design/analysis.md.
+    #[arg(long, env = "MINGCHU_RULES")]
+    pub rules: Option<PathBuf>,
+    /// Bearer token for the admin API (`/api/v1/events`); without it those endpoints refuse.
+    #[arg(long, env = "MINGCHU_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
 }
 
 impl ServeArgs {

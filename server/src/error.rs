@@ -19,6 +19,8 @@ pub enum ServerError {
     Reply(#[from] crate::db::ReplyError),
     #[error("{0}")]
     Screen(#[from] crate::db::ScreenError),
+    #[error("frame analysis: {0}")]
+    Analysis(#[from] crate::analysis::AnalysisError),
     #[error("{0}")]
     Usage(String),
     #[error("server stopped: {0}")]

@@ -1,12 +1,14 @@
 //! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
 #![recursion_limit = "256"]
 
+pub mod analysis;
 pub mod camera_cli;
 pub mod codes;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod events_cli;
 pub mod http;
 pub mod import;
 pub mod media;
@@ -91,7 +93,11 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
-    let app = http::router(AppState::new(leptos, db.clone(), media, args.public_url.clone()));
+    let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(&args))?;
+    let mut state = AppState::new(leptos, db.clone(), media, args.public_url.clone());
+    state.analysis = analysis;
+    state.admin_token = args.admin_token.as_deref().filter(|t| !t.is_empty()).map(Into::into);
+    let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
@@ -101,6 +107,26 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+fn analysis_config(args: &ServeArgs) -> analysis::AnalysisConfig {
+    let models_dir = (!args.no_detector).then(|| {
+        args.models_dir.clone().unwrap_or_else(|| {
+            let here = std::path::PathBuf::from("models");
+            if here.is_dir() {
+                here
+            } else {
+                std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
+            }
+        })
+    });
+    analysis::AnalysisConfig {
+        mode: args.analyse,
+        interval: std::time::Duration::from_secs(args.analysis_interval),
+        workers: args.analysis_workers as usize,
+        models_dir,
+        rules_file: args.rules.clone(),
+    }
 }
 
 /// Marks display screens offline once their heartbeats stop.

@@ -14,6 +14,7 @@ async fn main() -> ExitCode {
         Command::Camera(command) => server::camera_cli::run(&cli.db, command).await,
         Command::Reply(command) => server::reply_cli::run(&cli.db, command).await,
         Command::Screen(command) => server::screen_cli::run(&cli.db, command).await,
+        Command::Events(command) => server::events_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

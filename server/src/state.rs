@@ -19,6 +19,10 @@ pub struct AppState {
     pub public_url: Option<url::Url>,
     /// Identifies the web bundle served (see [`build_id`]).
     pub build: Arc<str>,
+    /// Frame analysis, when running (for `/metrics`).
+    pub analysis: Option<crate::analysis::Analysis>,
+    /// The bearer token of the admin API; `None`: the admin API refuses every request.
+    pub admin_token: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -32,6 +36,8 @@ impl AppState {
             media,
             public_url,
             build,
+            analysis: None,
+            admin_token: None,
         }
     }
 }

@@ -33,8 +33,18 @@ fn window_start() -> NaiveDate {
 
 impl Db {
     /// Records one check of a camera at `at`.
+    /// A camera whose analysed picture is dark, covered, frozen or looped is not online,
+    /// whatever the stream does.
     pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
+        let unfit: bool = sqlx::query_scalar(
+            "SELECT coalesce(health_state IN ('dark', 'covered', 'frozen', 'looped'), 0) FROM cameras WHERE id = ?",
+        )
+        .bind(camera.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or(false);
+        let online = online && !unfit;
         sqlx::query(
             "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, 1, ?)
              ON CONFLICT (camera_id, day) DO UPDATE SET checks = checks + 1, online = online + excluded.online",

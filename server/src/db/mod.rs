@@ -1,6 +1,7 @@
 //! All SQL lives in this module. SQLite is the embedded default; the migrations in
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
+mod analysis;
 mod cameras;
 mod catalog;
 mod checks;
@@ -11,6 +12,7 @@ mod screens;
 mod search_terms;
 mod seed;
 
+pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
 pub use checks::china_day;
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};

@@ -34,6 +34,14 @@ pub enum ApiError {
     VenueNotFound(String),
     #[error("no active screen at this address")]
     ScreenNotFound,
+    #[error("no public camera with id {0}")]
+    CameraNotFound(String),
+    #[error("no capture event with id {0}")]
+    EventNotFound(String),
+    #[error("this endpoint needs the admin token")]
+    Unauthorized,
+    #[error("the admin API is switched off")]
+    AdminOff,
     #[error("{0}")]
     BadBody(String),
     #[error(transparent)]
@@ -79,6 +87,28 @@ impl IntoResponse for ApiError {
                 Vec::new(),
             ),
             ApiError::BadBody(message) => (StatusCode::BAD_REQUEST, "invalid_body", message, Vec::new()),
+            ApiError::CameraNotFound(id) => {
+                (StatusCode::NOT_FOUND, "not_found", format!("no public camera with id {id:?}"), Vec::new())
+            }
+            ApiError::EventNotFound(id) => {
+                (StatusCode::NOT_FOUND, "not_found", format!("no capture event with id {id:?}"), Vec::new())
+            }
+            ApiError::Unauthorized => {
+                let body = ErrorBody {
+                    error: ErrorDetail {
+                        code: "unauthorized",
+                        message: "send the admin token as `Authorization: Bearer <token>`".into(),
+                        problems: Vec::new(),
+                    },
+                };
+                return (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")], Json(body)).into_response();
+            }
+            ApiError::AdminOff => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "the admin API is off: start the server with --admin-token (MINGCHU_ADMIN_TOKEN)".into(),
+                Vec::new(),
+            ),
             ApiError::Db(err) => {
                 tracing::error!(error = %err, "open-data API: database error");
                 (

@@ -42,6 +42,7 @@ pub struct Metrics {
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     viewers: Gauge,
     cameras: Family<StateLabels, Gauge>,
+    analysis: [Gauge; 5],
 }
 
 fn latency_histogram() -> Histogram {
@@ -63,7 +64,18 @@ impl Metrics {
         registry.register("webrtc_viewers", "Viewers connected to the SFU", viewers.clone());
         let cameras = Family::<StateLabels, Gauge>::default();
         registry.register("cameras", "Cameras used since start, by ingest state", cameras.clone());
-        Metrics { registry, requests, latency, viewers, cameras }
+        let analysis: [Gauge; 5] = Default::default();
+        let names = [
+            ("analysis_queue_depth", "Samples waiting for an analysis worker (at most one per camera)"),
+            ("analysis_samples_dropped", "Samples replaced by newer ones before a worker got to them"),
+            ("analysis_samples", "Samples analysed since start"),
+            ("analysis_decode_errors", "Samples that could not be decoded"),
+            ("analysis_captures", "Capture events raised since start"),
+        ];
+        for ((name, help), gauge) in names.into_iter().zip(&analysis) {
+            registry.register(name, help, gauge.clone());
+        }
+        Metrics { registry, requests, latency, viewers, cameras, analysis }
     }
 
     /// Takes the media figures of the moment (called when scraped).
@@ -72,6 +84,15 @@ impl Metrics {
         for state in ["idle", "connecting", "online", "offline", "unplayable"] {
             let n = camera_states.iter().filter(|s| **s == state).count();
             self.cameras.get_or_create(&StateLabels { state: state.into() }).set(n as i64);
+        }
+    }
+
+    /// Takes the frame-analysis figures of the moment (called when scraped).
+    pub fn set_analysis(&self, f: &crate::analysis::AnalysisFigures) {
+        let values =
+            [f.queue_depth as i64, f.dropped as i64, f.samples as i64, f.decode_errors as i64, f.captures as i64];
+        for (gauge, value) in self.analysis.iter().zip(values) {
+            gauge.set(value);
         }
     }
 
@@ -102,5 +123,8 @@ pub async fn track(State(metrics): State<Arc<Metrics>>, req: Request, next: Next
 
 pub async fn scrape(State(state): State<crate::state::AppState>) -> impl IntoResponse {
     state.metrics.set_media(state.media.sfu.viewer_count(), &state.media.cameras.states());
+    if let Some(analysis) = &state.analysis {
+        state.metrics.set_analysis(&analysis.figures());
+    }
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
 }

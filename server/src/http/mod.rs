@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, health, metrics.
 
+mod analysis;
 mod api_v1;
 mod cameras;
 mod display;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .merge(open_data::routes())
         .merge(cameras::routes())
         .merge(display::routes())
+        .merge(analysis::routes())
         .merge(whep::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let leptos = leptos.clone();

@@ -115,6 +115,12 @@ impl CameraHub {
         Subscription { lease, cached: gop.frames().to_vec(), events }
     }
 
+    /// The live events without a lease: for a consumer (analysis) that looks at a camera while
+    /// it runs but must not keep it running.
+    pub fn watch(&self) -> broadcast::Receiver<MediaEvent> {
+        self.events.subscribe()
+    }
+
     pub fn publish(&self, frame: Arc<Frame>) {
         let mut gop = self.gop.lock().expect("gop lock");
         gop.push(frame.clone());

@@ -46,6 +46,11 @@ impl Cameras {
         self.hubs.lock().expect("hubs lock").get(&id).cloned()
     }
 
+    /// Every camera used since start.
+    pub fn hubs(&self) -> Vec<Arc<CameraHub>> {
+        self.hubs.lock().expect("hubs lock").values().cloned().collect()
+    }
+
     /// The state of every camera used since start.
     pub fn states(&self) -> Vec<&'static str> {
         self.hubs.lock().expect("hubs lock").values().map(|hub| hub.state().code()).collect()

@@ -1,0 +1,256 @@
+//! The analysis service: finds the cameras to analyse, taps their frames (never delaying the
+//! relay: a tap only samples and queues), runs the pipeline on a bounded pool of worker
+//! threads, and stores what it finds.
+
+use super::detect::{DetectError, Detector};
+use super::health::HealthConfig;
+use super::pipeline::{Job, Outcome, Pipeline};
+use super::queue::JobQueue;
+use super::rules::{default_rules, Rule, RuleEngine, RuleError};
+use super::sampler::Sampler;
+use crate::db::{Db, NewCapture};
+use crate::media::camera::{CameraHub, CameraState, Cameras, Lease, MediaEvent};
+use app::domain::CameraId;
+use chrono::{TimeDelta, Utc};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc};
+
+/// Which cameras are analysed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum AnalyseMode {
+    /// Every RTSP camera all the time (kept connected for it), and demo cameras while they run.
+    All,
+    /// Only cameras running anyway (watched, always-on, being checked).
+    Running,
+    Off,
+}
+
+#[derive(Debug, Clone)]
+pub struct AnalysisConfig {
+    pub mode: AnalyseMode,
+    /// One sample per camera this often.
+    pub interval: Duration,
+    pub workers: usize,
+    /// Where the `.onnx` models are; `None` turns the detector off (health checks only).
+    pub models_dir: Option<PathBuf>,
+    /// Rules as JSON (a list of rules); the shipped defaults when `None`.
+    pub rules_file: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error("detector: {0}")]
+    Detector(#[from] DetectError),
+    #[error("cannot read the rules file {path}: {reason}")]
+    RulesFile { path: String, reason: String },
+    #[error("rules: {0}")]
+    Rules(#[from] RuleError),
+    #[error("cannot start an analysis worker: {0}")]
+    Worker(std::io::Error),
+}
+
+/// A handle for the metrics endpoint.
+#[derive(Clone)]
+pub struct Analysis {
+    pipeline: Arc<Pipeline>,
+    queue: Arc<JobQueue<Job>>,
+}
+
+/// Figures of the moment, for `/metrics`.
+pub struct AnalysisFigures {
+    pub queue_depth: usize,
+    pub dropped: u64,
+    pub samples: u64,
+    pub decode_errors: u64,
+    pub captures: u64,
+}
+
+impl Analysis {
+    pub fn figures(&self) -> AnalysisFigures {
+        let stats = &self.pipeline.stats;
+        AnalysisFigures {
+            queue_depth: self.queue.depth(),
+            dropped: self.queue.dropped(),
+            samples: stats.samples.load(Ordering::Relaxed),
+            decode_errors: stats.decode_errors.load(Ordering::Relaxed),
+            captures: stats.captures.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Loads the detector and rules, starts the workers and the camera taps. `None` when the
+    /// mode is off.
+    pub fn start(cameras: Cameras, db: Db, config: AnalysisConfig) -> Result<Option<Analysis>, AnalysisError> {
+        if config.mode == AnalyseMode::Off {
+            return Ok(None);
+        }
+        let detector = match &config.models_dir {
+            Some(dir) => Some(Detector::nanodet_default(dir)?),
+            None => None,
+        };
+        let rules = match &config.rules_file {
+            Some(path) => read_rules(path)?,
+            None => default_rules(),
+        };
+        let health = HealthConfig {
+            // Several missed samples, and never under a minute.
+            offline_after: TimeDelta::from_std(config.interval * 3)
+                .unwrap_or(TimeDelta::MAX)
+                .max(TimeDelta::seconds(60)),
+            ..HealthConfig::default()
+        };
+        let pipeline = Arc::new(Pipeline::new(health, RuleEngine::new(rules)?, detector));
+        let queue = Arc::new(JobQueue::default());
+        let (results, outcomes) = mpsc::unbounded_channel();
+        for n in 0..config.workers.max(1) {
+            let (pipeline, queue, results) = (pipeline.clone(), queue.clone(), results.clone());
+            std::thread::Builder::new()
+                .name(format!("analysis-{n}"))
+                .spawn(move || work(&pipeline, &queue, &results))
+                .map_err(AnalysisError::Worker)?;
+        }
+        tokio::spawn(store(db.clone(), outcomes));
+        let analysis = Analysis { pipeline, queue };
+        tokio::spawn(manage(cameras, db, config, analysis.clone(), results));
+        tracing::info!("frame analysis started");
+        Ok(Some(analysis))
+    }
+}
+
+fn read_rules(path: &Path) -> Result<Vec<Rule>, AnalysisError> {
+    let failed = |reason: String| AnalysisError::RulesFile { path: path.display().to_string(), reason };
+    let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+    let rules: Vec<Rule> = serde_json::from_str(&text).map_err(|e| failed(e.to_string()))?;
+    for rule in &rules {
+        rule.validate()?;
+    }
+    Ok(rules)
+}
+
+fn work(pipeline: &Pipeline, queue: &JobQueue<Job>, results: &mpsc::UnboundedSender<Outcome>) {
+    while let Some((camera, job)) = queue.pop() {
+        for outcome in pipeline.process(camera, job) {
+            let _ = results.send(outcome);
+        }
+        queue.done(camera);
+    }
+}
+
+/// Stores health changes and capture events as they come.
+async fn store(db: Db, mut outcomes: mpsc::UnboundedReceiver<Outcome>) {
+    while let Some(outcome) = outcomes.recv().await {
+        match outcome {
+            Outcome::Health { camera, transition } => {
+                tracing::info!(camera = %camera, from = transition.from.code(), to = transition.to.code(),
+                    detail = %transition.detail, "camera health changed");
+                if let Err(e) = db.record_health(camera, transition.to.code(), transition.at, &transition.detail).await
+                {
+                    tracing::error!(camera = %camera, error = %e, "cannot store a health change");
+                }
+            }
+            Outcome::Capture { camera, capture, jpeg } => {
+                let boxes = serde_json::json!(capture
+                    .boxes
+                    .iter()
+                    .map(|(label, score, bbox)| serde_json::json!({"label": label, "score": score, "bbox": bbox}))
+                    .collect::<Vec<_>>());
+                let new = NewCapture {
+                    camera,
+                    at: capture.at,
+                    category: &capture.category,
+                    confidence: capture.confidence,
+                    boxes: &boxes,
+                    snapshot: &jpeg,
+                };
+                match db.add_capture(&new).await {
+                    Ok(id) => tracing::info!(camera = %camera, event = id, category = %capture.category,
+                        confidence = capture.confidence, "capture event"),
+                    Err(e) => tracing::error!(camera = %camera, error = %e, "cannot store a capture event"),
+                }
+            }
+        }
+    }
+}
+
+/// A camera being tapped; `lease` keeps an on-demand camera connected for analysis.
+struct Tap {
+    hub: Arc<CameraHub>,
+    lease: Option<Lease>,
+}
+
+/// Every few seconds: taps new cameras and moves the offline clocks.
+async fn manage(
+    cameras: Cameras,
+    db: Db,
+    config: AnalysisConfig,
+    analysis: Analysis,
+    results: mpsc::UnboundedSender<Outcome>,
+) {
+    let taps: Arc<Mutex<Vec<Tap>>> = Arc::default();
+    let mut tapped: HashSet<CameraId> = HashSet::new();
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    loop {
+        every.tick().await;
+        if config.mode == AnalyseMode::All {
+            match db.cameras_to_analyse().await {
+                Ok(ids) => {
+                    for id in ids {
+                        if tapped.contains(&id) {
+                            continue;
+                        }
+                        if let Ok(Some((hub, _))) = cameras.get(id).await {
+                            tapped.insert(id);
+                            let lease = hub.lease();
+                            spawn_tap(&hub, config.interval, analysis.queue.clone());
+                            taps.lock().expect("taps lock").push(Tap { hub, lease: Some(lease) });
+                        }
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot list the cameras to analyse"),
+            }
+        }
+        for hub in cameras.hubs() {
+            if !tapped.contains(&hub.id) && hub.state() == CameraState::Online {
+                tapped.insert(hub.id);
+                spawn_tap(&hub, config.interval, analysis.queue.clone());
+                taps.lock().expect("taps lock").push(Tap { hub, lease: None });
+            }
+        }
+        // Only a camera that should be sending frames can be offline: a held one, or one
+        // whose ingest failed. An on-demand camera nobody watches is idle, not offline.
+        let now = Utc::now();
+        for tap in taps.lock().expect("taps lock").iter() {
+            let expected = tap.lease.is_some() || matches!(tap.hub.state(), CameraState::Offline(_));
+            if expected {
+                if let Some(outcome) = analysis.pipeline.tick(tap.hub.id, now) {
+                    let _ = results.send(outcome);
+                }
+            }
+        }
+    }
+}
+
+/// Samples a camera's frames into the queue; costs the relay nothing but a broadcast receiver.
+fn spawn_tap(hub: &Arc<CameraHub>, interval: Duration, queue: Arc<JobQueue<Job>>) {
+    let camera = hub.id;
+    let mut events = hub.watch();
+    tokio::spawn(async move {
+        let mut sampler = Sampler::new(interval);
+        loop {
+            match events.recv().await {
+                Ok(MediaEvent::Frame(frame)) => {
+                    if let Some(run) = sampler.frame(frame.clone(), frame.keyframe, Instant::now()) {
+                        let units = run.iter().map(|f| f.annexb.clone()).collect();
+                        queue.push(camera, Job { units, at: Utc::now() });
+                    }
+                }
+                Ok(MediaEvent::Restarted) | Err(broadcast::error::RecvError::Lagged(_)) => sampler.restart(),
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+        tracing::debug!(camera = %camera, "analysis tap ended");
+    });
+}

@@ -1,0 +1,179 @@
+//! Frame analysis results: each camera's health history and the capture events waiting for
+//! review.
+
+use super::{Db, DbError};
+use app::domain::CameraId;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+/// A stored capture event, without its snapshot.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaptureEvent {
+    pub id: i64,
+    pub camera_id: i64,
+    pub venue_id: i64,
+    pub venue: String,
+    pub camera: String,
+    pub at: String,
+    pub category: String,
+    pub confidence: f64,
+    pub boxes: serde_json::Value,
+    pub review: String,
+    /// Where an admin fetches the picture with the boxes drawn.
+    pub snapshot_url: String,
+}
+
+/// One change of a camera's picture health.
+#[derive(Debug, Clone, Serialize)]
+pub struct HealthChange {
+    pub at: String,
+    pub state: String,
+    pub detail: String,
+}
+
+/// A camera's current health and its latest changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct CameraHealth {
+    pub camera: i64,
+    /// `None` until the camera's picture has been analysed.
+    pub state: Option<String>,
+    pub since: Option<String>,
+    /// Newest first, at most 20.
+    pub transitions: Vec<HealthChange>,
+}
+
+/// A capture about to be stored.
+pub struct NewCapture<'a> {
+    pub camera: CameraId,
+    pub at: DateTime<Utc>,
+    pub category: &'a str,
+    pub confidence: f32,
+    pub boxes: &'a serde_json::Value,
+    pub snapshot: &'a [u8],
+}
+
+fn stamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+impl Db {
+    /// Records a change of a camera's picture health.
+    pub async fn record_health(
+        &self,
+        camera: CameraId,
+        state: &str,
+        at: DateTime<Utc>,
+        detail: &str,
+    ) -> Result<(), DbError> {
+        let at = stamp(at);
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("INSERT INTO camera_health_changes (camera_id, at, state, detail) VALUES (?, ?, ?, ?)")
+            .bind(camera.0)
+            .bind(&at)
+            .bind(state)
+            .bind(detail)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE cameras SET health_state = ?, health_since = ? WHERE id = ?")
+            .bind(state)
+            .bind(&at)
+            .bind(camera.0)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A public camera's health; `None` when there is no such public camera.
+    pub async fn camera_health(&self, camera: CameraId) -> Result<Option<CameraHealth>, DbError> {
+        let row: Option<(Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT health_state, health_since FROM cameras WHERE id = ? AND is_public = 1")
+                .bind(camera.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some((state, since)) = row else { return Ok(None) };
+        let transitions: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT at, state, detail FROM camera_health_changes WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT 20",
+        )
+        .bind(camera.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Some(CameraHealth {
+            camera: camera.0,
+            state,
+            since,
+            transitions: transitions
+                .into_iter()
+                .map(|(at, state, detail)| HealthChange { at, state, detail })
+                .collect(),
+        }))
+    }
+
+    /// Stores a capture event with its snapshot; returns its id.
+    pub async fn add_capture(&self, capture: &NewCapture<'_>) -> Result<i64, DbError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(capture.camera.0)
+        .bind(stamp(capture.at))
+        .bind(capture.category)
+        .bind(f64::from(capture.confidence.clamp(0.0, 1.0)))
+        .bind(capture.boxes.to_string())
+        .bind(capture.snapshot)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// Capture events, newest first, optionally of one camera.
+    pub async fn list_captures(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<CaptureEvent>, DbError> {
+        type Row = (i64, i64, i64, String, String, String, String, f64, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT e.id, e.camera_id, c.venue_id, v.name, c.name, e.at, e.category, e.confidence, e.boxes, e.review
+             FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
+             WHERE ?1 IS NULL OR e.camera_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT ?2",
+        )
+        .bind(camera.map(|c| c.0))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, camera_id, venue_id, venue, camera, at, category, confidence, boxes, review)| {
+                Ok(CaptureEvent {
+                    id,
+                    camera_id,
+                    venue_id,
+                    venue,
+                    camera,
+                    at,
+                    category,
+                    confidence,
+                    boxes: serde_json::from_str(&boxes).map_err(|e| DbError::Corrupt(format!("event {id}: {e}")))?,
+                    review,
+                    snapshot_url: format!("/api/v1/events/{id}/snapshot.jpg"),
+                })
+            })
+            .collect()
+    }
+
+    /// The JPEG of a capture event.
+    pub async fn capture_snapshot(&self, id: i64) -> Result<Option<Vec<u8>>, DbError> {
+        Ok(sqlx::query_scalar("SELECT snapshot FROM capture_events WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// Cameras that should be analysed all the time: RTSP cameras of trading or closed venues
+    /// (a closed venue still streaming is worth seeing); demo cameras only while they run.
+    pub async fn cameras_to_analyse(&self) -> Result<Vec<CameraId>, DbError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT c.id FROM cameras c JOIN venues v ON v.id = c.venue_id
+             WHERE c.source_url IS NOT NULL AND v.status != 'planned' ORDER BY c.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(CameraId).collect())
+    }
+}
