@@ -32,6 +32,10 @@ def parse_args():
     p.add_argument("--bitrate", type=int, default=2000, help="kbit/s (default 2000)")
     p.add_argument("--pattern", default="ball", help="videotestsrc pattern (default ball; snow fills any bitrate)")
     p.add_argument("--bframes", type=int, default=0, help="B-frames between references (default 0)")
+    p.add_argument("--image", help="show this still photo (JPEG or PNG) instead of a test pattern")
+    p.add_argument("--no-clock", action="store_true", help="leave out the running clock (a static picture stays static)")
+    p.add_argument("--quantizer", type=int, help="H.264 at this constant quantizer instead of --bitrate "
+                   "(identical pictures then encode identically)")
     p.add_argument("--user", help="require RTSP basic or digest authentication with this user")
     p.add_argument("--password", default="", help="the password for --user")
     p.add_argument("--auth", choices=["digest", "basic"], default="digest", help="scheme for --user (default digest)")
@@ -45,14 +49,22 @@ def parse_args():
 
 def launch_line(a):
     """The pipeline each client shares: test picture with a clock, encoded once, packetised."""
-    source = (
-        f"videotestsrc is-live=true pattern={a.pattern} ! "
-        f"video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1 ! clockoverlay"
-    )
+    caps = f"video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1"
+    if a.image:
+        source = (
+            f"filesrc location={a.image} ! decodebin ! videoconvert ! videoscale ! "
+            f"video/x-raw,width={a.width},height={a.height} ! imagefreeze is-live=true ! videorate ! {caps}"
+        )
+    else:
+        source = f"videotestsrc is-live=true pattern={a.pattern} ! {caps}"
+    if not a.no_clock:
+        source += " ! clockoverlay"
+    source += " ! videoconvert"
     # A keyframe every second. zerolatency turns B-frames off, so ask for them explicitly after it.
     if a.codec == "h264":
+        rate = f"pass=quant quantizer={a.quantizer}" if a.quantizer else f"bitrate={a.bitrate}"
         encode = (
-            f"x264enc tune=zerolatency key-int-max={a.fps} bframes={a.bframes} bitrate={a.bitrate} "
+            f"x264enc tune=zerolatency key-int-max={a.fps} bframes={a.bframes} {rate} "
             f"option-string=bframes={a.bframes} ! video/x-h264,profile=high ! "
             f"rtph264pay name=pay0 pt=96 config-interval=1"
         )

@@ -1,12 +1,10 @@
 //! `mingchu camera add|list` with the real binary and a real SQLite file: bad arguments are
 //! refused with a sentence that says what to fix, and refused cameras leave nothing behind.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
-fn mingchu(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().expect("run mingchu")
-}
+use std::path::Path;
+use support::cli::mingchu;
 
 fn cameras(data: &Path) -> Vec<serde_json::Value> {
     let out = mingchu(data, &["camera", "list", "--json"]);

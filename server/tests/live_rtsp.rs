@@ -5,18 +5,22 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use support::cli::{mingchu, ok};
+use support::rtsp::{free_port, rtsp_camera_available, Camera};
 use support::whep::{Picture, WhepViewer};
 use support::Server;
 
 const USER: &str = "admin";
 const PASSWORD: &str = "kitchen-secret-42";
-const PYTHON: &str = "/usr/bin/python3";
-const CAMERA_SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../scripts/rtsp-camera.py");
+
+/// The camera's arguments for the test's credentials.
+fn auth() -> Vec<&'static str> {
+    vec!["--user", USER, "--password", PASSWORD]
+}
 /// How soon pictures must arrive after the viewer connects, and after the camera returns.
 const PICTURES_WITHIN: Duration = Duration::from_secs(5);
 /// Pictures to decode each time: more than a keyframe, fewer than the camera sends in 5 s.
@@ -28,17 +32,19 @@ async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
         return;
     }
     let port = free_port();
-    let camera = Camera::start(port, &[]);
+    let camera = Camera::start(port, &auth());
 
     // Register the camera with the command line, as an operator would.
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    mingchu(&data, &["seed-demo"]);
+    ok(mingchu(&data, &["seed-demo"]));
     let url = format!("rtsp://{USER}:{PASSWORD}@127.0.0.1:{port}/cam");
-    let added =
-        mingchu(&data, &["camera", "add", "--venue", "1", "--name", "测试摄像头", "--area", "cooking", "--url", &url]);
+    let added = ok(mingchu(
+        &data,
+        &["camera", "add", "--venue", "1", "--name", "测试摄像头", "--area", "cooking", "--url", &url],
+    ));
     let id: i64 = added.trim().parse().unwrap_or_else(|_| panic!("camera add printed {added:?}, not an id"));
-    let list = mingchu(&data, &["camera", "list", "--json"]);
+    let list = ok(mingchu(&data, &["camera", "list", "--json"]));
     assert!(!list.contains(PASSWORD), "camera list shows the RTSP password: {list}");
     let cameras: serde_json::Value = serde_json::from_str(&list).expect("camera list --json is JSON");
     let entry =
@@ -63,7 +69,7 @@ async fn rtsp_camera_plays_over_whep_and_survives_a_camera_restart() {
     // The camera loses power and comes back on the same address: the same session resumes.
     drop(camera);
     tokio::time::sleep(Duration::from_secs(2)).await;
-    let camera = tokio::task::block_in_place(|| Camera::start(port, &[]));
+    let camera = tokio::task::block_in_place(|| Camera::start(port, &auth()));
     expect_pictures(&mut viewer, Instant::now(), "after the camera came back").await;
 
     // Requests the WHEP endpoint must refuse, each with its own status.
@@ -95,16 +101,17 @@ async fn cameras_browsers_cannot_play_are_reported_as_such() {
     }
     let small = ["--width", "640", "--height", "360", "--fps", "15", "--bitrate", "500"];
     let h265_port = free_port();
-    let _h265 = Camera::start(h265_port, &[&small[..], &["--codec", "h265"]].concat());
+    let _h265 = Camera::start(h265_port, &[&auth(), &small[..], &["--codec", "h265"]].concat());
     let bframes_port = free_port();
-    let _bframes = Camera::start(bframes_port, &[&small[..], &["--bframes", "2"]].concat());
+    let _bframes = Camera::start(bframes_port, &[&auth(), &small[..], &["--bframes", "2"]].concat());
 
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
-    mingchu(&data, &["seed-demo"]);
+    ok(mingchu(&data, &["seed-demo"]));
     let add = |port: u16, name: &str| -> i64 {
         let url = format!("rtsp://{USER}:{PASSWORD}@127.0.0.1:{port}/cam");
-        let out = mingchu(&data, &["camera", "add", "--venue", "2", "--name", name, "--area", "烹饪区", "--url", &url]);
+        let out =
+            ok(mingchu(&data, &["camera", "add", "--venue", "2", "--name", name, "--area", "烹饪区", "--url", &url]));
         out.trim().parse().expect("camera id")
     };
     let h265 = add(h265_port, "H.265 camera");
@@ -155,24 +162,6 @@ async fn expect_pictures(viewer: &mut WhepViewer, since: Instant, when: &str) {
     }
 }
 
-/// Whether Debian's Python can load GStreamer's RTSP server (scripts/lib.sh installs it). Without
-/// it the tests skip, unless `MINGCHU_REQUIRE_RTSP` is set (as scripts/test.sh does): then they fail.
-fn rtsp_camera_available() -> bool {
-    let available = Command::new(PYTHON)
-        .args(["-c", "import gi; gi.require_version('GstRtspServer', '1.0')"])
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !available {
-        assert!(
-            std::env::var_os("MINGCHU_REQUIRE_RTSP").is_none(),
-            "MINGCHU_REQUIRE_RTSP is set but GStreamer's RTSP server is missing (scripts/lib.sh: setup_rtsp_camera)"
-        );
-        eprintln!("skipped: {PYTHON} cannot load GstRtspServer; install it with scripts/lib.sh's setup_rtsp_camera");
-    }
-    available
-}
-
 /// `mingchu serve` on free ports over `data`, with an empty site; `dir` lives as long as it.
 fn serve(data: &Path, dir: tempfile::TempDir) -> Server {
     std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
@@ -181,60 +170,4 @@ fn serve(data: &Path, dir: tempfile::TempDir) -> Server {
     serve.args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"]);
     serve.arg(dir.path().join("site"));
     Server::launch(serve, dir)
-}
-
-/// A port nothing listens on right now (GStreamer's RTSP server cannot report port 0 reliably).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port()
-}
-
-/// Runs `mingchu --data-dir DATA ARGS…`, which must succeed, and returns its stdout.
-fn mingchu(data: &Path, args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_mingchu"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()
-        .expect("run mingchu");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "mingchu {args:?} failed: {stderr}");
-    String::from_utf8(out.stdout).expect("UTF-8 output")
-}
-
-/// The RTSP camera process, killed (like a power cut) when dropped.
-struct Camera {
-    child: Child,
-}
-
-impl Camera {
-    /// Starts the camera on `port` with the test's credentials (and `extra` arguments of
-    /// rtsp-camera.py) and waits until it serves.
-    fn start(port: u16, extra: &[&str]) -> Camera {
-        let mut child = Command::new(PYTHON)
-            .arg(CAMERA_SCRIPT)
-            .args(["--port", &port.to_string(), "--path", "/cam", "--user", USER, "--password", PASSWORD])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start scripts/rtsp-camera.py");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let camera = Camera { child };
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if line.starts_with("ready ") {
-                    let _ = tx.send(());
-                }
-            }
-        });
-        rx.recv_timeout(Duration::from_secs(30)).expect("the RTSP camera announced it is ready");
-        camera
-    }
-}
-
-impl Drop for Camera {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

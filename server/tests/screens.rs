@@ -7,24 +7,8 @@ use app::api::ScreenReport;
 use app::domain::{ScreenId, VenueId};
 use chrono::{Duration, Utc};
 use server::db::{Db, NewScreen};
-use std::path::Path;
-use std::process::{Command, Output};
+use support::cli::{mingchu, ok, refused};
 use support::{get_json, Server};
-
-fn mingchu(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().expect("run mingchu")
-}
-
-fn ok(out: Output) -> String {
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap().trim().to_string()
-}
-
-fn refused(out: Output, expected: &str) {
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains(expected), "expected {expected:?} in {stderr}");
-}
 
 /// The secret from `screen N of venue V: http://…/display/<secret>`.
 fn token(printed: &str) -> String {

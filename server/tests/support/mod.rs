@@ -2,6 +2,10 @@
 //! district. Shared by the integration tests and the benchmark harness.
 
 #[allow(dead_code)]
+pub mod cli;
+#[allow(dead_code)]
+pub mod rtsp;
+#[allow(dead_code)]
 pub mod schema;
 #[allow(dead_code)]
 pub mod whep;
@@ -10,6 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+#[allow(dead_code)]
 pub struct Server {
     child: Child,
     /// `http://127.0.0.1:PORT`
