@@ -228,9 +228,13 @@ pub struct ServeArgs {
     /// Health checks only: do not run the detector.
     #[arg(long, env = "MINGCHU_NO_DETECTOR")]
     pub no_detector: bool,
-    /// Where the detector models are (default `./models`, else the source tree's `models/`).
+    /// Where the shipped detector models are (default `./models`, else the source tree's).
     #[arg(long, env = "MINGCHU_MODELS_DIR")]
     pub models_dir: Option<PathBuf>,
+    /// Another detector instead of the shipped one: a JSON file naming its ONNX model, format
+    /// (nanodet, blazeface, yolo), label file and thresholds; see docs/design/analysis.md.
+    #[arg(long, env = "MINGCHU_DETECTOR", conflicts_with = "no_detector")]
+    pub detector: Option<PathBuf>,
     /// Capture rules as a JSON list (default: the rules shipped for the COCO detector); see
     /// docs/design/analysis.md.
     #[arg(long, env = "MINGCHU_RULES")]

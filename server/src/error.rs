@@ -19,7 +19,7 @@ pub enum ServerError {
     Reply(#[from] crate::db::ReplyError),
     #[error("{0}")]
     Screen(#[from] crate::db::ScreenError),
-    #[error("frame analysis: {0}")]
+    #[error("frame analysis: {0} (point --models-dir at the models, or run with --no-detector or --analyse off)")]
     Analysis(#[from] crate::analysis::AnalysisError),
     #[error("{0}")]
     Usage(String),

@@ -110,21 +110,25 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
 }
 
 fn analysis_config(args: &ServeArgs) -> analysis::AnalysisConfig {
-    let models_dir = (!args.no_detector).then(|| {
-        args.models_dir.clone().unwrap_or_else(|| {
-            let here = std::path::PathBuf::from("models");
-            if here.is_dir() {
-                here
-            } else {
-                std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
-            }
-        })
-    });
+    let detector = match (&args.detector, args.no_detector) {
+        (_, true) => None,
+        (Some(file), false) => Some(analysis::DetectorChoice::File(file.clone())),
+        (None, false) => Some(analysis::DetectorChoice::Shipped {
+            models_dir: args.models_dir.clone().unwrap_or_else(|| {
+                let here = std::path::PathBuf::from("models");
+                if here.is_dir() {
+                    here
+                } else {
+                    std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../models"))
+                }
+            }),
+        }),
+    };
     analysis::AnalysisConfig {
         mode: args.analyse,
         interval: std::time::Duration::from_secs(args.analysis_interval),
         workers: args.analysis_workers as usize,
-        models_dir,
+        detector,
         rules_file: args.rules.clone(),
     }
 }

@@ -11,6 +11,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 use support::cli::{mingchu, ok};
 use support::rtsp::{free_port, rtsp_camera_available, Camera};
+use support::schema::Schemas;
 use support::{get_json, Server};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
@@ -84,6 +85,9 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
     assert_eq!(changes.first().map(String::as_str), Some("dark"));
     assert_eq!(changes.last().map(String::as_str), Some("frozen"));
     let (_, health) = get_json(base, &format!("/api/v1/cameras/{camera}/health")).await;
+    let doc = get_json(base, "/api/openapi.json").await.1;
+    let schemas = Schemas::new(&doc);
+    assert_eq!(schemas.validate(schemas.response("/api/v1/cameras/{id}/health", "200"), &health), Vec::<String>::new());
     assert!(health["since"].as_str().is_some_and(|s| s.ends_with('Z')));
     assert!(health["transitions"][0]["detail"].as_str().is_some_and(|d| !d.is_empty()));
 
@@ -133,6 +137,10 @@ async fn a_cat_in_the_kitchen_raises_an_animal_event_with_a_snapshot() {
         assert!(start.elapsed() < Duration::from_secs(90), "no capture event for the cat");
         tokio::time::sleep(Duration::from_millis(500)).await;
     };
+    let doc = get_json(base, "/api/openapi.json").await.1;
+    let schemas = Schemas::new(&doc);
+    let listed = serde_json::json!([event.clone()]);
+    assert_eq!(schemas.validate(schemas.response("/api/v1/events", "200"), &listed), Vec::<String>::new());
     assert_eq!(event["category"], "animal");
     assert_eq!(event["review"], "pending");
     assert!(event["confidence"].as_f64().unwrap() >= 0.45, "{event}");

@@ -24,6 +24,7 @@ pub enum DecodeError {
 /// The analysed picture.
 pub struct Picture {
     pub luma: Luma,
+    /// Empty unless asked for.
     pub rgb: Vec<u8>,
     pub rgb_width: usize,
     pub rgb_height: usize,
@@ -33,8 +34,8 @@ pub struct Picture {
 }
 
 /// Decodes `units` (Annex B access units, the first a keyframe with its SPS and PPS) and
-/// returns the last picture.
-pub fn decode_last<U: AsRef<[u8]>>(units: &[U]) -> Result<Picture, DecodeError> {
+/// returns the last picture; its RGB frame only when `rgb` is asked for (the detector's).
+pub fn decode_last<U: AsRef<[u8]>>(units: &[U], rgb: bool) -> Result<Picture, DecodeError> {
     let mut decoder = Decoder::new().map_err(|e| DecodeError::Decoder(e.to_string()))?;
     let last = units.len().saturating_sub(1);
     for unit in &units[..last] {
@@ -43,17 +44,17 @@ pub fn decode_last<U: AsRef<[u8]>>(units: &[U]) -> Result<Picture, DecodeError> 
     }
     let unit = units.get(last).ok_or(DecodeError::NoPicture)?;
     if let Some(picture) = decoder.decode(unit.as_ref()).map_err(|e| DecodeError::Decoder(e.to_string()))? {
-        return picture_of(&picture);
+        return picture_of(&picture, rgb);
     }
     let rest = decoder.flush_remaining().map_err(|e| DecodeError::Decoder(e.to_string()))?;
-    picture_of(rest.last().ok_or(DecodeError::NoPicture)?)
+    picture_of(rest.last().ok_or(DecodeError::NoPicture)?, rgb)
 }
 
-fn picture_of(yuv: &DecodedYUV<'_>) -> Result<Picture, DecodeError> {
+fn picture_of(yuv: &DecodedYUV<'_>, with_rgb: bool) -> Result<Picture, DecodeError> {
     let (width, height) = yuv.dimensions();
     let (y_stride, _, _) = yuv.strides();
     let luma = Luma::from_yuv_y(yuv.y(), y_stride, width as u32, height as u32, LUMA_WIDTH)?;
-    let (rgb, rgb_width, rgb_height) = reduced_rgb(yuv, RGB_MAX_SIDE);
+    let (rgb, rgb_width, rgb_height) = if with_rgb { reduced_rgb(yuv, RGB_MAX_SIDE) } else { (Vec::new(), 0, 0) };
     Ok(Picture { luma, rgb, rgb_width, rgb_height, width, height })
 }
 
@@ -110,7 +111,8 @@ mod tests {
     #[test]
     fn decodes_the_last_picture_of_a_run() {
         let units = encode(3);
-        let picture = decode_last(&units).unwrap();
+        let picture = decode_last(&units, true).unwrap();
+        assert!(decode_last(&units, false).unwrap().rgb.is_empty());
         assert_eq!((picture.width, picture.height), (320, 180));
         assert_eq!((picture.rgb_width, picture.rgb_height), (320, 180));
         assert_eq!(picture.luma.width, LUMA_WIDTH);
@@ -130,7 +132,7 @@ mod tests {
 
     #[test]
     fn nothing_to_decode_is_an_error() {
-        assert!(matches!(decode_last::<Vec<u8>>(&[]), Err(DecodeError::NoPicture)));
-        assert!(decode_last(&[vec![0u8, 0, 0, 1, 0x65, 1, 2, 3]]).is_err());
+        assert!(matches!(decode_last::<Vec<u8>>(&[], true), Err(DecodeError::NoPicture)));
+        assert!(decode_last(&[vec![0u8, 0, 0, 1, 0x65, 1, 2, 3]], true).is_err());
     }
 }

@@ -15,4 +15,4 @@ pub mod sampler;
 mod service;
 pub mod snapshot;
 
-pub use service::{AnalyseMode, Analysis, AnalysisConfig, AnalysisError, AnalysisFigures};
+pub use service::{AnalyseMode, Analysis, AnalysisConfig, AnalysisError, AnalysisFigures, DetectorChoice};

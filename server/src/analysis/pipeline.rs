@@ -60,7 +60,7 @@ impl Pipeline {
     /// Analyses one sample; returns what changed.
     pub fn process(&self, camera: CameraId, job: Job) -> Vec<Outcome> {
         self.stats.samples.fetch_add(1, Ordering::Relaxed);
-        let picture = match decode_last(&job.units) {
+        let picture = match decode_last(&job.units, self.detector.is_some()) {
             Ok(picture) => picture,
             Err(e) => {
                 self.stats.decode_errors.fetch_add(1, Ordering::Relaxed);

@@ -2,7 +2,7 @@
 //! relay: a tap only samples and queues), runs the pipeline on a bounded pool of worker
 //! threads, and stores what it finds.
 
-use super::detect::{DetectError, Detector};
+use super::detect::{read_labels, DetectError, Detector, DetectorSpec, Format};
 use super::health::HealthConfig;
 use super::pipeline::{Job, Outcome, Pipeline};
 use super::queue::JobQueue;
@@ -35,14 +35,58 @@ pub struct AnalysisConfig {
     /// One sample per camera this often.
     pub interval: Duration,
     pub workers: usize,
-    /// Where the `.onnx` models are; `None` turns the detector off (health checks only).
-    pub models_dir: Option<PathBuf>,
+    /// Which detector runs; `None` turns it off (health checks only).
+    pub detector: Option<DetectorChoice>,
     /// Rules as JSON (a list of rules); the shipped defaults when `None`.
     pub rules_file: Option<PathBuf>,
 }
 
+/// The shipped NanoDet-g from a models folder, or any supported detector described by a file.
+#[derive(Debug, Clone)]
+pub enum DetectorChoice {
+    Shipped { models_dir: PathBuf },
+    File(PathBuf),
+}
+
+/// A detector described in JSON (`--detector FILE`); paths are relative to the file.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DetectorFile {
+    model: PathBuf,
+    format: Format,
+    labels_file: PathBuf,
+    score_threshold: f32,
+    nms_iou: f32,
+    #[serde(default)]
+    input_size: Option<(usize, usize)>,
+}
+
+impl DetectorChoice {
+    fn load(&self) -> Result<Detector, AnalysisError> {
+        match self {
+            DetectorChoice::Shipped { models_dir } => Ok(Detector::nanodet_default(models_dir)?),
+            DetectorChoice::File(path) => {
+                let failed = |reason: String| AnalysisError::DetectorFile { path: path.display().to_string(), reason };
+                let text = std::fs::read_to_string(path).map_err(|e| failed(e.to_string()))?;
+                let file: DetectorFile = serde_json::from_str(&text).map_err(|e| failed(e.to_string()))?;
+                let dir = path.parent().unwrap_or(Path::new("."));
+                Ok(Detector::load(DetectorSpec {
+                    path: dir.join(file.model),
+                    format: file.format,
+                    labels: read_labels(&dir.join(file.labels_file))?,
+                    score_threshold: file.score_threshold,
+                    nms_iou: file.nms_iou,
+                    input_size: file.input_size,
+                })?)
+            }
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AnalysisError {
+    #[error("cannot read the detector file {path}: {reason}")]
+    DetectorFile { path: String, reason: String },
     #[error("detector: {0}")]
     Detector(#[from] DetectError),
     #[error("cannot read the rules file {path}: {reason}")]
@@ -87,10 +131,7 @@ impl Analysis {
         if config.mode == AnalyseMode::Off {
             return Ok(None);
         }
-        let detector = match &config.models_dir {
-            Some(dir) => Some(Detector::nanodet_default(dir)?),
-            None => None,
-        };
+        let detector = config.detector.as_ref().map(DetectorChoice::load).transpose()?;
         let rules = match &config.rules_file {
             Some(path) => read_rules(path)?,
             None => default_rules(),
@@ -253,4 +294,64 @@ fn spawn_tap(hub: &Arc<CameraHub>, interval: Duration, queue: Arc<JobQueue<Job>>
         }
         tracing::debug!(camera = %camera, "analysis tap ended");
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
+
+    fn detector_file(json: &str) -> Result<Detector, AnalysisError> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("detector.json");
+        std::fs::write(&path, json).unwrap();
+        DetectorChoice::File(path).load()
+    }
+
+    #[test]
+    fn a_detector_file_loads_a_model_with_its_labels() {
+        let json = format!(
+            r#"{{"model": "{MODELS}/nanodet-g.onnx", "format": "nanodet", "labels_file": "{MODELS}/labels-coco.txt",
+                "score_threshold": 0.5, "nms_iou": 0.5}}"#
+        );
+        let detector = detector_file(&json).unwrap();
+        assert_eq!(detector.labels().len(), 80);
+    }
+
+    #[test]
+    fn bad_detector_files_say_what_is_wrong() {
+        let err = detector_file(r#"{"model": "x.onnx", "format": "ssd"}"#).unwrap_err().to_string();
+        assert!(err.contains("unknown variant `ssd`"), "{err}");
+        let err = detector_file(
+            r#"{"model": "x.onnx", "format": "yolo", "labels_file": "l.txt",
+            "score_threshold": 0.5, "nms_iou": 0.5, "colour": "red"}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("unknown field `colour`"), "{err}");
+        let err = detector_file(&format!(
+            r#"{{"model": "missing.onnx", "format": "yolo", "labels_file": "{MODELS}/labels-coco.txt",
+                "score_threshold": 0.5, "nms_iou": 0.5}}"#
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("missing.onnx") && err.contains("does not exist"), "{err}");
+    }
+
+    #[test]
+    fn rule_files_are_validated() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rules.json");
+        std::fs::write(
+            &path,
+            r#"[{"category": "rodent", "labels": [], "min_confidence": 0.5, "min_persistence": 1,
+            "cooldown_s": 60, "condition": "present"}]"#,
+        )
+        .unwrap();
+        let err = read_rules(&path).unwrap_err().to_string();
+        assert!(err.contains("rodent"), "{err}");
+        std::fs::write(&path, "not json").unwrap();
+        assert!(matches!(read_rules(&path), Err(AnalysisError::RulesFile { .. })));
+    }
 }

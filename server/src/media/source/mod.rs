@@ -2,7 +2,7 @@
 //! embedded demo uses. Both yield H.264 access units in Annex B form on a 90 kHz clock.
 
 mod rtsp;
-mod scene;
+pub mod scene;
 mod synthetic;
 
 use app::domain::CameraId;
