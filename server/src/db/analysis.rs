@@ -66,7 +66,7 @@ impl Db {
         detail: &str,
     ) -> Result<(), DbError> {
         let at = stamp(at);
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         sqlx::query("INSERT INTO camera_health_changes (camera_id, at, state, detail) VALUES (?, ?, ?, ?)")
             .bind(camera.0)
             .bind(&at)

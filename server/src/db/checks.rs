@@ -36,7 +36,7 @@ impl Db {
     /// A camera whose analysed picture is dark, covered, frozen or looped is not online,
     /// whatever the stream does.
     pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let unfit: bool = sqlx::query_scalar(
             "SELECT coalesce(health_state IN ('dark', 'covered', 'frozen', 'looped'), 0) FROM cameras WHERE id = ?",
         )

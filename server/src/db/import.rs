@@ -11,7 +11,7 @@ type Tx<'a> = Transaction<'a, Sqlite>;
 
 impl Db {
     pub async fn import(&self, records: &Records) -> Result<ImportReport, ImportError> {
-        let mut tx = self.pool.begin().await.map_err(super::DbError::from)?;
+        let mut tx = self.write_tx().await.map_err(super::DbError::from)?;
         let report = match records {
             Records::Venues(v) => import_venues(&mut tx, v).await?,
             Records::Licences(l) => import_licences(&mut tx, l).await?,

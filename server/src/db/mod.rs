@@ -49,6 +49,13 @@ pub struct Db {
 }
 
 impl Db {
+    /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock at the start, so a
+    /// transaction that reads before it writes waits its turn (busy timeout) instead of failing
+    /// with "database is locked" when another writer committed in between.
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// Opens (creating the file if needed) the database at `url`.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
         if !url.starts_with("sqlite:") {

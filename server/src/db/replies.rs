@@ -84,7 +84,7 @@ impl Db {
         if chars > MAX_REPLY_CHARS {
             return Err(ReplyError::TooLong(chars));
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inspections WHERE id = ?")
             .bind(reply.inspection_id)
             .fetch_optional(&mut *tx)
@@ -129,7 +129,7 @@ impl Db {
         if !publish && note.is_none() {
             return Err(ReplyError::NoReason);
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let status: Option<String> = sqlx::query_scalar("SELECT status FROM venue_replies WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *tx)

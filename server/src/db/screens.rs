@@ -130,7 +130,7 @@ impl Db {
             }
             other => other.map(str::to_string),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let screens: Option<i64> = sqlx::query_scalar(
             "SELECT (SELECT count(*) FROM screens WHERE venue_id = v.id) FROM venues v WHERE v.id = ?",
         )
@@ -171,7 +171,7 @@ impl Db {
     pub async fn revoke_screen(&self, id: ScreenId) -> Result<(), ScreenError> {
         self.active_screen_venue(id).await?;
         let now = stamp(Utc::now());
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let was_online: bool =
             sqlx::query_scalar("SELECT online FROM screens WHERE id = ?").bind(id.0).fetch_one(&mut *tx).await?;
         sqlx::query("UPDATE screens SET revoked_at = ?, online = 0 WHERE id = ?")
@@ -227,7 +227,7 @@ impl Db {
         let Some(screen) = self.screen_for_token(token).await? else { return Ok(None) };
         let now = stamp(now);
         let report = serde_json::to_string(report).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let was_online: bool =
             sqlx::query_scalar("SELECT online FROM screens WHERE id = ?").bind(screen.id.0).fetch_one(&mut *tx).await?;
         sqlx::query("UPDATE screens SET online = 1, last_heartbeat_at = ?, last_report = ? WHERE id = ?")
@@ -251,7 +251,7 @@ impl Db {
     /// that last heartbeat; returns how many changed.
     pub async fn sweep_screens(&self, now: DateTime<Utc>) -> Result<u64, DbError> {
         let limit = stamp(now - Duration::seconds(SCREEN_OFFLINE_AFTER_SECONDS.into()));
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let stale: Vec<(i64, String)> = sqlx::query_as(
             "UPDATE screens SET online = 0 WHERE online = 1 AND last_heartbeat_at < ? RETURNING id, last_heartbeat_at",
         )

@@ -19,7 +19,7 @@ pub enum SeedOutcome {
 impl Db {
     /// Writes `data` if the database has no venues yet. All or nothing.
     pub async fn seed(&self, data: &Dataset) -> Result<SeedOutcome, DbError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write_tx().await?;
         let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM venues").fetch_one(&mut *tx).await?;
         if existing > 0 {
             return Ok(SeedOutcome::AlreadyPopulated { venues: existing });
