@@ -42,6 +42,14 @@ fn add_camera(data: &Path, port: u16) -> i64 {
         .unwrap()
 }
 
+/// A data folder with the demo district, and a free port for the RTSP camera.
+fn seeded() -> (tempfile::TempDir, std::path::PathBuf, u16) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(mingchu(&data, &["seed-demo"]));
+    (dir, data, free_port())
+}
+
 /// Polls the camera's health until it is `state`; returns the transitions then.
 async fn health_becomes(base: &str, camera: i64, state: &str, within: Duration) -> Vec<String> {
     let start = Instant::now();
@@ -62,10 +70,7 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
     if !rtsp_camera_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    ok(mingchu(&data, &["seed-demo"]));
-    let port = free_port();
+    let (_dir, data, port) = seeded();
     let black = Camera::start(port, &still(&["--pattern", "black", "--width", "320", "--height", "180"]));
     let camera = add_camera(&data, port);
     let server = serve(&data, &["--no-detector"]);
@@ -108,10 +113,7 @@ async fn a_cat_in_the_kitchen_raises_an_animal_event_with_a_snapshot() {
     if !rtsp_camera_available() {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    ok(mingchu(&data, &["seed-demo"]));
-    let port = free_port();
+    let (_dir, data, port) = seeded();
     let chelsea: &'static str = Box::leak(format!("{MODELS}/testdata/chelsea.jpg").into_boxed_str());
     let _cat = Camera::start(port, &still(&["--image", chelsea, "--width", "452", "--height", "300"]));
     let camera = add_camera(&data, port);

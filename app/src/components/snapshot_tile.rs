@@ -2,16 +2,15 @@
 //! of live video. It reports its state the way [`super::LivePlayer`] does (`data-state`), so
 //! a display screen watches both kinds alike.
 
+use super::live_player::{TileCaption, TileOverlay};
 use super::PlayerState;
 use crate::domain::CameraId;
-use crate::i18n::use_lang;
 use leptos::prelude::*;
 
 /// The camera's latest picture, refreshed every [`crate::api::SNAPSHOT_SECONDS`]. A camera
 /// that cannot give a new picture shows the offline card rather than an old picture.
 #[component]
 pub fn SnapshotTile(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
-    let tr = use_lang().tr();
     let state = RwSignal::new(PlayerState::Connecting);
     let src = RwSignal::new(format!("/api/cameras/{camera}/snapshot.jpg?fresh=1"));
     #[cfg(feature = "hydrate")]
@@ -29,15 +28,9 @@ pub fn SnapshotTile(camera: CameraId, #[prop(into)] name: String, #[prop(into)] 
                 <img src=move || src.get() alt=name.clone()
                     on:load=move |_| state.set(PlayerState::Live)
                     on:error=move |_| state.set(PlayerState::Offline)/>
-                <span class=move || format!("live-badge live-badge-{}", state.get().code()) role="status">
-                    {move || state.get().label(tr)}
-                </span>
-                <div class="live-card" aria-hidden="true">{tr.live_offline_card}</div>
+                <TileOverlay state/>
             </div>
-            <figcaption>
-                <span class="live-name">{name}</span>
-                <span class="live-area">{area}</span>
-            </figcaption>
+            <TileCaption name area/>
         </figure>
     }
 }

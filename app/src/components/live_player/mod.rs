@@ -62,7 +62,6 @@ impl PlayerState {
 /// One camera's live picture with its name, kitchen area and a state badge.
 #[component]
 pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
-    let tr = use_lang().tr();
     let state = RwSignal::new(PlayerState::Connecting);
     let tile = NodeRef::<leptos::html::Figure>::new();
     let video = NodeRef::<leptos::html::Video>::new();
@@ -74,17 +73,34 @@ pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] ar
             <div class="live-frame">
                 <video node_ref=video autoplay=true muted=true playsinline=true aria-label=name.clone()
                     poster=format!("/api/cameras/{camera}/snapshot.jpg")></video>
-                <span class=move || format!("live-badge live-badge-{}", state.get().code()) role="status">
-                    {move || state.get().label(tr)}
-                </span>
-                // Shown by the stylesheet while the camera is offline or being reconnected.
-                <div class="live-card" aria-hidden="true">{tr.live_offline_card}</div>
+                <TileOverlay state/>
             </div>
-            <figcaption>
-                <span class="live-name">{name}</span>
-                <span class="live-area">{area}</span>
-            </figcaption>
+            <TileCaption name area/>
         </figure>
+    }
+}
+
+/// A tile's state badge, and the card the stylesheet shows over the picture while the camera
+/// is offline or being reconnected.
+#[component]
+pub(crate) fn TileOverlay(state: RwSignal<PlayerState>) -> impl IntoView {
+    let tr = use_lang().tr();
+    view! {
+        <span class=move || format!("live-badge live-badge-{}", state.get().code()) role="status">
+            {move || state.get().label(tr)}
+        </span>
+        <div class="live-card" aria-hidden="true">{tr.live_offline_card}</div>
+    }
+}
+
+/// A tile's camera name and kitchen area.
+#[component]
+pub(crate) fn TileCaption(name: String, area: String) -> impl IntoView {
+    view! {
+        <figcaption>
+            <span class="live-name">{name}</span>
+            <span class="live-area">{area}</span>
+        </figcaption>
     }
 }
 
