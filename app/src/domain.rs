@@ -119,6 +119,27 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// What frame analysis last found in a camera's picture.
+    PictureHealth {
+        Ok => "ok",
+        Offline => "offline",
+        Dark => "dark",
+        Covered => "covered",
+        Frozen => "frozen",
+        Looped => "looped",
+        Blurred => "blurred",
+        Moved => "moved",
+    }
+);
+
+impl PictureHealth {
+    /// Whether a citizen should be told: the picture does not show the kitchen as it is now.
+    pub fn is_problem(self) -> bool {
+        self != PictureHealth::Ok
+    }
+}
+
+coded_enum!(
     /// Where in the kitchen a camera looks.
     KitchenArea {
         SpecialRoom => "special_room",

@@ -5,7 +5,8 @@
 //! both sides always agree.
 
 use crate::domain::{
-    AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, LicenceValidity, Severity, VenueKind, VenueStatus,
+    AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, LicenceValidity, PictureHealth, Severity, VenueKind,
+    VenueStatus,
 };
 use leptos::prelude::*;
 
@@ -380,6 +381,27 @@ impl Lang {
             (Lang::Zh, Severity::General) => "一般项",
             (Lang::En, Severity::Critical) => "Critical",
             (Lang::En, Severity::General) => "General",
+        }
+    }
+
+    pub fn picture_health(self, h: PictureHealth) -> &'static str {
+        match (self, h) {
+            (Lang::Zh, PictureHealth::Ok) => "画面正常",
+            (Lang::Zh, PictureHealth::Offline) => "无画面",
+            (Lang::Zh, PictureHealth::Dark) => "画面漆黑",
+            (Lang::Zh, PictureHealth::Covered) => "镜头被遮挡",
+            (Lang::Zh, PictureHealth::Frozen) => "画面冻结",
+            (Lang::Zh, PictureHealth::Looped) => "疑似循环播放录像",
+            (Lang::Zh, PictureHealth::Blurred) => "画面模糊",
+            (Lang::Zh, PictureHealth::Moved) => "拍摄角度已改变",
+            (Lang::En, PictureHealth::Ok) => "Picture normal",
+            (Lang::En, PictureHealth::Offline) => "No picture",
+            (Lang::En, PictureHealth::Dark) => "Picture dark",
+            (Lang::En, PictureHealth::Covered) => "Lens covered",
+            (Lang::En, PictureHealth::Frozen) => "Picture frozen",
+            (Lang::En, PictureHealth::Looped) => "Looks like a replayed recording",
+            (Lang::En, PictureHealth::Blurred) => "Picture blurred",
+            (Lang::En, PictureHealth::Moved) => "Camera turned away",
         }
     }
 

@@ -96,6 +96,13 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
     assert!(health["since"].as_str().is_some_and(|s| s.ends_with('Z')));
     assert!(health["transitions"][0]["detail"].as_str().is_some_and(|d| !d.is_empty()));
 
+    // Citizens see it on the venue page and in the open data.
+    let venue = get_json(base, "/api/v1/venues/1").await.1;
+    let listed = venue["cameras"].as_array().unwrap().iter().find(|c| c["id"] == camera).unwrap().clone();
+    assert_eq!(listed["health"], "frozen", "{listed}");
+    let html = reqwest::get(format!("{base}/venues/1")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("camera-health-frozen") && html.contains("画面冻结"));
+
     // A check that finds the stream playable still does not count a frozen picture as online.
     let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
     db.record_check(CameraId(camera), true, chrono::Utc::now()).await.unwrap();

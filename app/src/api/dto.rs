@@ -338,6 +338,8 @@ pub struct CameraSummary {
     pub name: String,
     pub area: KitchenArea,
     pub public: bool,
+    /// What frame analysis last found in the picture; `None` before it has looked.
+    pub health: Option<PictureHealth>,
 }
 
 /// A venue's trading status from a day on.

@@ -217,6 +217,9 @@ fn CamerasCard(cameras: Vec<CameraSummary>, honesty: StreamHonesty) -> impl Into
                         <span class="camera-name">{c.name}</span>
                         <span class="camera-area">{lang.kitchen_area(c.area)}</span>
                         <span class="camera-visibility">{if c.public { tr.public_camera } else { tr.private_camera }}</span>
+                        {c.health.filter(|h| h.is_problem()).map(|h| view! {
+                            <span class=format!("camera-health camera-health-{}", h.code())>{lang.picture_health(h)}</span>
+                        })}
                     </li>
                 }).collect_view()}
             </ul>

@@ -422,15 +422,21 @@ impl Db {
             },
         );
 
-        let cameras = sqlx::query_as::<_, (i64, String, String, bool)>(
-            "SELECT id, name, area, is_public FROM cameras WHERE venue_id = ? ORDER BY id",
+        let cameras = sqlx::query_as::<_, (i64, String, String, bool, Option<String>)>(
+            "SELECT id, name, area, is_public, health_state FROM cameras WHERE venue_id = ? ORDER BY id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
         .await?
         .into_iter()
-        .map(|(cid, name, area, public)| {
-            Ok(CameraSummary { id: CameraId(cid), name, area: decode(KitchenArea::from_code, &area, "area")?, public })
+        .map(|(cid, name, area, public, health)| {
+            Ok(CameraSummary {
+                id: CameraId(cid),
+                name,
+                area: decode(KitchenArea::from_code, &area, "area")?,
+                public,
+                health: health.as_deref().map(|h| decode(PictureHealth::from_code, h, "picture health")).transpose()?,
+            })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
 
