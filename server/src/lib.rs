@@ -1,4 +1,4 @@
-//! The Mingchu server: HTTP portal, database and (in later modules) media and analysis.
+//! The Mingchu server: HTTP portal, database, live media and frame analysis.
 #![recursion_limit = "256"]
 
 pub mod analysis;

@@ -119,6 +119,9 @@ async fn a_screen_shows_its_venue_sends_heartbeats_and_counts_in_the_kpis() {
     let (status, kind, svg) = get(base, "/api/venues/3/qr.svg").await;
     assert_eq!((status, kind.as_str()), (200, "image/svg+xml"));
     assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    let (status, _, text) = get(base, "/api/cameras/1/snapshot.jpg?fresh=yes").await;
+    assert_eq!(status, 400, "{text}");
+    assert!(text.contains("fresh=1"), "{text}");
     let (status, kind, _) = get(base, "/api/venues/999999/qr.svg").await;
     assert_eq!((status, kind.as_str()), (404, "application/json"));
 

@@ -4,6 +4,7 @@ use super::media_error::MediaError;
 use crate::media::camera::{CameraHub, CameraState};
 use crate::state::AppState;
 use app::domain::CameraId;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -55,8 +56,10 @@ struct SnapshotParams {
 async fn snapshot(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(params): Query<SnapshotParams>,
+    params: Result<Query<SnapshotParams>, QueryRejection>,
 ) -> Result<Response, MediaError> {
+    let Query(params) = params
+        .map_err(|_| MediaError::BadRequest("the only parameter is fresh=1 (a picture from now or none)".into()))?;
     let stale_ok = params.fresh != Some(1);
     let hub = public_hub(&state, &id).await?;
     let _lease = hub.lease();

@@ -1,6 +1,6 @@
 //! One camera's meeting point: its ingest publishes frames here once, and every consumer (the
-//! SFU, snapshots, later the analysis pipeline) subscribes. Consumers hold leases; an
-//! on-demand camera runs only while someone holds one.
+//! SFU, snapshots, frame analysis) subscribes. Consumers hold leases (analysis may watch without
+//! one); an on-demand camera runs only while someone holds one.
 
 use crate::media::frame::{Frame, Gop};
 use crate::media::source::SourceSpec;
