@@ -183,6 +183,53 @@ impl DynamicGrade {
     }
 }
 
+coded_enum!(
+    /// What a citizen's complaint is about.
+    ComplaintCategory {
+        Hygiene => "hygiene",
+        ForeignMatter => "foreign_matter",
+        Illness => "illness",
+        StaffBehaviour => "staff_behaviour",
+        LicenceProblem => "licence_problem",
+        CameraProblem => "camera_problem",
+        Other => "other",
+    }
+);
+
+coded_enum!(
+    /// Where a complaint stands. Every change is a public update with a timestamp.
+    ComplaintStatus {
+        Submitted => "submitted",
+        Accepted => "accepted",
+        Rejected => "rejected",
+        Investigating => "investigating",
+        ActionScheduled => "action_scheduled",
+        Resolved => "resolved",
+        Closed => "closed",
+        Duplicate => "duplicate",
+    }
+);
+
+impl ComplaintStatus {
+    /// Open311's two states: a request is `closed` once nothing more will be done.
+    pub fn is_closed(self) -> bool {
+        matches!(self, Self::Rejected | Self::Resolved | Self::Closed | Self::Duplicate)
+    }
+
+    /// The statuses a complaint may move to from this one.
+    pub fn next(self) -> &'static [ComplaintStatus] {
+        use ComplaintStatus::*;
+        match self {
+            Submitted => &[Accepted, Rejected, Duplicate],
+            Accepted => &[Investigating, ActionScheduled, Resolved, Closed],
+            Investigating => &[ActionScheduled, Resolved, Closed],
+            ActionScheduled => &[Investigating, Resolved, Closed],
+            Resolved => &[Closed, Investigating],
+            Rejected | Duplicate | Closed => &[],
+        }
+    }
+}
+
 /// Whether a licence is still valid on a given day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -65,6 +65,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/venues/:id") view=pages::VenuePage ssr=SsrMode::Async/>
                     <Route path=path!("/programme") view=pages::ProgrammePage ssr=SsrMode::Async/>
                     <Route path=path!("/display/:token") view=pages::DisplayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints") view=pages::ComplaintsHome ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints/new") view=pages::NewComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints/submit") view=pages::NewComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/complaints/:reference") view=pages::ComplaintPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

@@ -43,6 +43,49 @@ pub enum Command {
     /// Capture events found by frame analysis, waiting for an inspector's review.
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Open311 API keys for partner systems: create (prints the key once), list, revoke.
+    #[command(subcommand)]
+    Apikey(ApikeyCommand),
+    /// Citizens' complaints: list, show (with private contact details), update the status.
+    #[command(subcommand)]
+    Complaint(ComplaintCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApikeyCommand {
+    /// Issue a key named NAME for Open311 POST requests; the key is printed once.
+    Create { name: String },
+    /// List keys (names and dates; keys themselves are never stored).
+    List,
+    /// Revoke the key named NAME.
+    Revoke { name: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ComplaintCommand {
+    /// List complaints, newest first.
+    List {
+        /// Only complaints with this status (submitted, accepted, …).
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// One complaint with its updates and private contact details.
+    Show { reference: String },
+    /// Move a complaint to a new status with a public note (a rejection needs the reason).
+    Update {
+        reference: String,
+        /// accepted, rejected, investigating, action_scheduled, resolved, closed or duplicate.
+        #[arg(long)]
+        status: String,
+        /// Shown publicly on the complaint's page.
+        #[arg(long, default_value = "")]
+        note: String,
+        /// For a duplicate: the reference of the original complaint.
+        #[arg(long)]
+        duplicate_of: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,6 +285,14 @@ pub struct ServeArgs {
     /// Bearer token for the admin API (`/api/v1/events`); without it those endpoints refuse.
     #[arg(long, env = "MINGCHU_ADMIN_TOKEN")]
     pub admin_token: Option<String>,
+    /// Complaint submissions allowed per client address per hour (also the burst); 0 turns
+    /// the limit off.
+    #[arg(long, env = "MINGCHU_COMPLAINTS_PER_HOUR", default_value_t = 20)]
+    pub complaints_per_hour: u32,
+    /// Behind a reverse proxy: the request header carrying the client's address (for example
+    /// X-Real-IP). Without it, the connection's address is the client's.
+    #[arg(long, env = "MINGCHU_CLIENT_IP_HEADER")]
+    pub client_ip_header: Option<String>,
 }
 
 impl ServeArgs {

@@ -21,6 +21,8 @@ pub enum ServerError {
     Screen(#[from] crate::db::ScreenError),
     #[error("frame analysis: {0} (point --models-dir at the models, or run with --no-detector or --analyse off)")]
     Analysis(#[from] crate::analysis::AnalysisError),
+    #[error("complaints: {0}")]
+    Complaints(#[from] crate::complaints::ComplaintError),
     #[error("{0}")]
     Usage(String),
     #[error("server stopped: {0}")]

@@ -4,6 +4,8 @@
 pub mod analysis;
 pub mod camera_cli;
 pub mod codes;
+pub mod complaint_cli;
+pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -94,7 +96,11 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
     }
     spawn_screen_sweeper(db.clone());
     let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(&args))?;
-    let mut state = AppState::new(leptos, db.clone(), media, args.public_url.clone());
+    let complaints =
+        complaints::Complaints::open(db.clone(), db_args.data_dir.join("complaint-photos"), args.complaints_per_hour)
+            .await?;
+    let mut state = AppState::new(leptos, db.clone(), media, complaints, args.public_url.clone());
+    state.client_ip_header = args.client_ip_header.as_deref().filter(|h| !h.is_empty()).map(Into::into);
     state.analysis = analysis;
     state.admin_token = args.admin_token.as_deref().filter(|t| !t.is_empty()).map(Into::into);
     let app = http::router(state);
@@ -103,7 +109,10 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
         .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.map_err(ServerError::Serve)?;
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(ServerError::Serve)?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -15,6 +15,8 @@ async fn main() -> ExitCode {
         Command::Reply(command) => server::reply_cli::run(&cli.db, command).await,
         Command::Screen(command) => server::screen_cli::run(&cli.db, command).await,
         Command::Events(command) => server::events_cli::run(&cli.db, command).await,
+        Command::Apikey(command) => server::complaint_cli::apikey(&cli.db, command).await,
+        Command::Complaint(command) => server::complaint_cli::complaint(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -23,10 +23,20 @@ pub struct AppState {
     pub analysis: Option<crate::analysis::Analysis>,
     /// The bearer token of the admin API; `None`: the admin API refuses every request.
     pub admin_token: Option<Arc<str>>,
+    /// The complaint desk (form tokens, submissions, photos).
+    pub complaints: crate::complaints::Complaints,
+    /// The header naming the client's address behind a proxy; `None`: the peer address.
+    pub client_ip_header: Option<Arc<str>>,
 }
 
 impl AppState {
-    pub fn new(leptos: LeptosOptions, db: Db, media: Media, public_url: Option<url::Url>) -> AppState {
+    pub fn new(
+        leptos: LeptosOptions,
+        db: Db,
+        media: Media,
+        complaints: crate::complaints::Complaints,
+        public_url: Option<url::Url>,
+    ) -> AppState {
         let build = build_id(std::path::Path::new(&*leptos.site_root)).into();
         AppState {
             leptos,
@@ -38,6 +48,8 @@ impl AppState {
             build,
             analysis: None,
             admin_token: None,
+            complaints,
+            client_ip_header: None,
         }
     }
 }

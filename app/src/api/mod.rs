@@ -1,11 +1,13 @@
 //! Server functions and the data they return. The data source is the [`ssr::Catalog`] the
 //! server provides through context; this crate never talks to a database itself.
 
+mod complaints;
 mod dto;
 mod screens;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+pub use complaints::*;
 pub use dto::*;
 pub use screens::*;
 
@@ -42,4 +44,27 @@ pub async fn get_programme() -> Result<ProgrammeFigures, AppError> {
 #[server(endpoint = "display", input = Json)]
 pub async fn get_display(token: String) -> Result<DisplayView, AppError> {
     ssr::respond(ssr::catalog()?.display(&token).await.and_then(|v| v.ok_or(AppError::NotFound)))
+}
+
+/// The complaint form: a fresh signed token, the venue (when chosen) and, when the server is
+/// rendering a refused submission again, what was typed and what was wrong.
+#[server(endpoint = "complaint_form", input = Json)]
+pub async fn get_complaint_form(venue: Option<VenueId>) -> Result<ComplaintForm, AppError> {
+    let desk = ssr::desk()?;
+    let echo = use_context::<ComplaintEcho>();
+    let (token, draft, problems) = match echo {
+        Some(echo) => (echo.token.unwrap_or_else(|| desk.issue_token()), echo.draft, echo.problems),
+        None => (desk.issue_token(), ComplaintDraft { venue, ..Default::default() }, Vec::new()),
+    };
+    let venue = match draft.venue {
+        Some(id) => desk.form_venue(id).await?,
+        None => None,
+    };
+    Ok(ComplaintForm { token, venue, draft, problems })
+}
+
+/// A complaint's public page, by its reference.
+#[server(endpoint = "get_complaint", input = Json)]
+pub async fn get_complaint(reference: String) -> Result<PublicComplaint, AppError> {
+    ssr::respond(ssr::desk()?.public_complaint(&reference).await.and_then(|c| c.ok_or(AppError::NotFound)))
 }

@@ -1,6 +1,8 @@
 //! The server side of the server functions: the data source the server must provide.
 
-use super::{DisplayView, JurisdictionOption, ProgrammeFigures, SearchPage, VenueDetail, VenueQuery};
+use super::{
+    DisplayView, FormVenue, JurisdictionOption, ProgrammeFigures, PublicComplaint, SearchPage, VenueDetail, VenueQuery,
+};
 use crate::domain::VenueId;
 use crate::error::AppError;
 use std::sync::Arc;
@@ -18,6 +20,28 @@ pub trait Catalog: Send + Sync + 'static {
 }
 
 pub type SharedCatalog = Arc<dyn Catalog>;
+
+/// The complaint desk: form tokens and public complaint pages. The server implements it and
+/// provides a [`SharedDesk`] through Leptos context.
+#[async_trait::async_trait]
+pub trait ComplaintDesk: Send + Sync + 'static {
+    /// A fresh signed form token.
+    fn issue_token(&self) -> String;
+    /// The venue a complaint may be made about; `None` when unknown or closed to complaints.
+    async fn form_venue(&self, id: VenueId) -> Result<Option<FormVenue>, AppError>;
+    /// A complaint's public view; `None` for an unknown reference.
+    async fn public_complaint(&self, reference: &str) -> Result<Option<PublicComplaint>, AppError>;
+}
+
+pub type SharedDesk = Arc<dyn ComplaintDesk>;
+
+/// The complaint desk from context.
+pub fn desk() -> Result<SharedDesk, AppError> {
+    leptos::prelude::use_context::<SharedDesk>().ok_or_else(|| {
+        leptos::logging::error!("no ComplaintDesk in context: the server must provide one");
+        AppError::Unavailable
+    })
+}
 
 /// The catalogue from context; missing context is a wiring bug reported as unavailable.
 pub fn catalog() -> Result<SharedCatalog, AppError> {

@@ -40,6 +40,7 @@ pub fn SiteHeader() -> impl IntoView {
                 </a>
                 <nav class="site-nav" aria-label=tr.programme>
                     <a href="/programme">{tr.programme}</a>
+                    <a href="/complaints">{match lang { crate::i18n::Lang::Zh => "投诉", crate::i18n::Lang::En => "Complaints" }}</a>
                 </nav>
                 <a class="lang-switch" href=switch_href rel="external" hreflang=lang.other().tag() lang=lang.other().tag()>
                     {tr.switch_to}

@@ -1,11 +1,13 @@
 //! One module per route.
 
+mod complaints;
 mod display;
 mod home;
 mod not_found;
 mod programme;
 mod venue;
 
+pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use display::DisplayPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

@@ -37,6 +37,7 @@ pub fn VenuePage() -> impl IntoView {
 fn VenueView(detail: VenueDetail) -> impl IntoView {
     let s = detail.summary;
     let id = s.id.0;
+    let s_id = s.id;
     view! {
         <Title text=s.name.clone()/>
         <article class="venue" data-venue-id=id>
@@ -46,6 +47,7 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
             <LicenceCard licence=detail.licence/>
             <CamerasCard cameras=detail.cameras honesty=detail.honesty/>
             <InspectionsCard inspections=detail.inspections/>
+            <ComplaintCard venue=s_id/>
         </article>
     }
 }
@@ -332,5 +334,27 @@ fn points_text(lang: crate::i18n::Lang, points: u32) -> String {
     match lang {
         crate::i18n::Lang::Zh => format!("扣{points}分"),
         crate::i18n::Lang::En => format!("−{points} points"),
+    }
+}
+
+/// Complaining about the venue: the form, folded away until opened (a native `<details>`,
+/// so it opens without JavaScript too).
+#[component]
+fn ComplaintCard(venue: VenueId) -> impl IntoView {
+    let lang = use_lang();
+    let (title, lead) = match lang {
+        crate::i18n::Lang::Zh => ("投诉这家单位", "发现食品安全问题？在这里投诉，凭编号查询处理进度。"),
+        crate::i18n::Lang::En => {
+            ("Complain about this venue", "Seen a food-safety problem? Complain here and follow it by its reference.")
+        }
+    };
+    view! {
+        <section class="card complaint-card" id="complain" aria-labelledby="complain-h">
+            <details>
+                <summary><h2 id="complain-h">{title}</h2></summary>
+                <p>{lead}</p>
+                <crate::pages::VenueComplaintForm venue/>
+            </details>
+        </section>
     }
 }

@@ -29,7 +29,7 @@ async fn health(State(state): State<AppState>, Path(id): Path<String>) -> Result
 
 /// Checks `Authorization: Bearer <token>` against the configured admin token (comparing
 /// digests, so the comparison's time says nothing about the token).
-fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+pub(super) fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
     let expected = state.admin_token.as_deref().ok_or(ApiError::AdminOff)?;
     let given = headers
         .get(header::AUTHORIZATION)

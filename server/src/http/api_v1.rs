@@ -44,6 +44,10 @@ pub enum ApiError {
     AdminOff,
     #[error("{0}")]
     BadBody(String),
+    #[error("no complaint with reference {0}")]
+    ComplaintNotFound(String),
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -87,6 +91,10 @@ impl IntoResponse for ApiError {
                 Vec::new(),
             ),
             ApiError::BadBody(message) => (StatusCode::BAD_REQUEST, "invalid_body", message, Vec::new()),
+            ApiError::ComplaintNotFound(r) => {
+                (StatusCode::NOT_FOUND, "not_found", format!("no complaint with reference {r:?}"), Vec::new())
+            }
+            ApiError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message, Vec::new()),
             ApiError::CameraNotFound(id) => {
                 (StatusCode::NOT_FOUND, "not_found", format!("no public camera with id {id:?}"), Vec::new())
             }

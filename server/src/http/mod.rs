@@ -3,17 +3,19 @@
 mod analysis;
 mod api_v1;
 mod cameras;
+mod complaints;
 mod display;
 mod health;
 mod lang;
 mod media_error;
 pub mod metrics;
+mod open311;
 mod open_data;
 mod server_fn_status;
 mod whep;
 
 use crate::state::AppState;
-use app::api::ssr::SharedCatalog;
+use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::{shell, App};
 use axum::http::{header, HeaderValue};
 use axum::routing::get;
@@ -30,7 +32,11 @@ use tower_http::trace::TraceLayer;
 /// The whole application. Tests call this with their own state and serve it on port 0.
 pub fn router(state: AppState) -> Router {
     let catalog: SharedCatalog = state.catalog.clone();
-    let context = move || provide_context(catalog.clone());
+    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
+    let context = move || {
+        provide_context(catalog.clone());
+        provide_context(desk.clone());
+    };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
 
@@ -59,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .merge(display::routes())
         .merge(analysis::routes())
         .merge(whep::routes())
+        .merge(complaints::routes())
+        .merge(open311::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

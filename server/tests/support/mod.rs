@@ -4,6 +4,8 @@
 #[allow(dead_code)]
 pub mod cli;
 #[allow(dead_code)]
+pub mod complaints;
+#[allow(dead_code)]
 pub mod rtsp;
 #[allow(dead_code)]
 pub mod schema;
@@ -58,6 +60,11 @@ impl Server {
     /// `serve` (no demo, no camera checks) on an existing data folder, e.g. one filled by
     /// `mingchu seed-demo` or other CLI commands first.
     pub fn start_on(data: &std::path::Path) -> Server {
+        Server::start_on_with(data, &[])
+    }
+
+    /// `start_on` with extra `serve` arguments.
+    pub fn start_on_with(data: &std::path::Path, args: &[&str]) -> Server {
         let site = tempfile::tempdir().expect("temp dir");
         let mut command = Command::new(env!("CARGO_BIN_EXE_mingchu"));
         command
@@ -65,7 +72,8 @@ impl Server {
             .arg("--site-root")
             .arg(site.path())
             .arg("--data-dir")
-            .arg(data);
+            .arg(data)
+            .args(args);
         Server::launch(command, site)
     }
 
@@ -89,6 +97,15 @@ impl Server {
         });
         let base = rx.recv_timeout(Duration::from_secs(60)).expect("server announced its address");
         Server { child, base, _dir: dir }
+    }
+}
+
+#[allow(dead_code)]
+impl Server {
+    /// Kills the server with SIGKILL (no shutdown of any kind) and waits for it to die.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

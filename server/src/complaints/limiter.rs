@@ -1,0 +1,85 @@
+//! Submission rate limits per client address: a token bucket per address, fed the time by
+//! its caller (sans-IO), with a bounded table so a flood of addresses cannot grow it forever.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+
+#[derive(Debug)]
+pub struct Limiter {
+    /// Submissions allowed per hour (and the burst size); 0 turns the limit off.
+    per_hour: u32,
+    buckets: HashMap<IpAddr, Bucket>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bucket {
+    tokens: f64,
+    at: f64,
+}
+
+const MAX_ADDRESSES: usize = 100_000;
+
+impl Limiter {
+    pub fn new(per_hour: u32) -> Limiter {
+        Limiter { per_hour, buckets: HashMap::new() }
+    }
+
+    fn rate(&self) -> f64 {
+        self.per_hour as f64 / 3600.0
+    }
+
+    fn refill(&self, bucket: Bucket, now: f64) -> Bucket {
+        let tokens = (bucket.tokens + (now - bucket.at).max(0.0) * self.rate()).min(self.per_hour as f64);
+        Bucket { tokens, at: now }
+    }
+
+    /// Takes one submission from `addr`'s allowance at `now` (seconds on any monotonic
+    /// clock): `Ok` or `Err(seconds until the next one is allowed)`.
+    pub fn take(&mut self, addr: IpAddr, now: f64) -> Result<(), u64> {
+        if self.per_hour == 0 {
+            return Ok(());
+        }
+        if self.buckets.len() >= MAX_ADDRESSES && !self.buckets.contains_key(&addr) {
+            let full = self.per_hour as f64;
+            let rate = self.rate();
+            self.buckets.retain(|_, b| b.tokens + (now - b.at) * rate < full);
+        }
+        let fresh = Bucket { tokens: self.per_hour as f64, at: now };
+        let bucket = self.refill(*self.buckets.get(&addr).unwrap_or(&fresh), now);
+        if bucket.tokens >= 1.0 {
+            self.buckets.insert(addr, Bucket { tokens: bucket.tokens - 1.0, ..bucket });
+            Ok(())
+        } else {
+            self.buckets.insert(addr, bucket);
+            Err(((1.0 - bucket.tokens) / self.rate()).ceil() as u64)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_then_one_per_interval() {
+        let a: IpAddr = "10.0.0.1".parse().unwrap();
+        let b: IpAddr = "10.0.0.2".parse().unwrap();
+        let mut l = Limiter::new(6);
+        for _ in 0..6 {
+            assert!(l.take(a, 0.0).is_ok());
+        }
+        let wait = l.take(a, 0.0).unwrap_err();
+        assert_eq!(wait, 600);
+        assert!(l.take(b, 0.0).is_ok(), "other addresses are not affected");
+        assert!(l.take(a, 599.0).is_err());
+        assert!(l.take(a, 601.0).is_ok());
+    }
+
+    #[test]
+    fn zero_means_no_limit() {
+        let mut l = Limiter::new(0);
+        for _ in 0..1000 {
+            assert!(l.take("::1".parse().unwrap(), 0.0).is_ok());
+        }
+    }
+}

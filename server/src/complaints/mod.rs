@@ -1,0 +1,254 @@
+//! Citizens' complaints: checking a submission, cleaning its photos, storing it durably and
+//! exactly once, and the public views. HTTP lives in `http::complaints` and `http::open311`.
+
+pub mod calendar;
+pub mod intake;
+pub mod limiter;
+pub mod photo;
+pub mod reference;
+pub mod store;
+pub mod token;
+
+use crate::db::{Db, DbError, NewComplaint, Stored, StoredPhoto};
+use app::api::ssr::ComplaintDesk;
+use app::api::{ComplaintDraft, FormVenue, PhotoFault, Problem, PublicComplaint, MAX_PHOTOS};
+use app::domain::VenueId;
+use app::error::AppError;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+use store::PhotoStore;
+use token::{TokenCheck, TokenKey};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ComplaintError {
+    #[error("cannot write complaint photos: {0}")]
+    Photos(#[from] std::io::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// One uploaded file, as received. `bytes` is `None` when it was over the size limit (the
+/// upload was not kept).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Option<Vec<u8>>,
+}
+
+/// A submission from the web form.
+#[derive(Debug, Clone, Default)]
+pub struct Submission {
+    pub token: String,
+    pub honeypot: String,
+    pub draft: ComplaintDraft,
+    pub photos: Vec<Upload>,
+}
+
+/// The outcome the citizen sees.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Stored (or stored earlier under the same form token, when `replayed`).
+    Stored { reference: String, replayed: bool },
+    /// Nothing stored; every problem, and the token the form should carry next time.
+    Refused { problems: Vec<Problem>, token: Option<String> },
+}
+
+/// The complaint desk: shared by the HTTP handlers and provided to the pages.
+#[derive(Clone)]
+pub struct Complaints {
+    db: Db,
+    photos: PhotoStore,
+    key: TokenKey,
+    limiter: Arc<Mutex<Limiter>>,
+    epoch: Instant,
+}
+
+use limiter::Limiter;
+
+impl Complaints {
+    /// Opens the photo folder (sweeping what a crash left) and loads the token key.
+    pub async fn open(db: Db, photo_root: std::path::PathBuf, per_hour: u32) -> Result<Complaints, ComplaintError> {
+        let photos = PhotoStore::open(photo_root)?;
+        let known = db.complaint_photo_files().await?.into_iter().collect();
+        let swept = photos.sweep(&known, std::time::Duration::from_secs(600))?;
+        if swept > 0 {
+            tracing::info!(files = swept, "removed complaint photos that no complaint refers to");
+        }
+        let key = db.server_secret("complaint_form_key", || TokenKey::random().bytes().to_vec()).await?;
+        let key = TokenKey::from_bytes(&key).ok_or_else(|| DbError::Corrupt("complaint form key".into()))?;
+        Ok(Complaints { db, photos, key, limiter: Arc::new(Mutex::new(Limiter::new(per_hour))), epoch: Instant::now() })
+    }
+
+    pub fn photos(&self) -> &PhotoStore {
+        &self.photos
+    }
+
+    pub fn issue(&self) -> String {
+        self.key.issue(chrono::Utc::now().timestamp())
+    }
+
+    /// Takes one submission from `addr`'s allowance: `Err(minutes to wait)` when spent.
+    pub fn admit(&self, addr: IpAddr) -> Result<(), u64> {
+        let now = self.epoch.elapsed().as_secs_f64();
+        let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        limiter.take(addr, now).map_err(|secs| secs.div_ceil(60).max(1))
+    }
+
+    /// Checks and stores a web-form submission. Nothing is stored unless everything is right.
+    pub async fn submit(&self, sub: Submission) -> Result<Outcome, ComplaintError> {
+        let now = chrono::Utc::now();
+        let refuse = |problems: Vec<Problem>, token: Option<String>| Ok(Outcome::Refused { problems, token });
+        let key = match self.key.check(&sub.token, now.timestamp()) {
+            TokenCheck::Valid { nonce } => nonce,
+            TokenCheck::Expired { .. } => return refuse(vec![Problem::FormExpired], Some(self.issue())),
+            TokenCheck::Invalid => return refuse(vec![Problem::FormInvalid], Some(self.issue())),
+        };
+        if !sub.honeypot.trim().is_empty() {
+            return refuse(vec![Problem::Automated], None);
+        }
+        if let Some(reference) = self.db.complaint_by_key(&key).await? {
+            return Ok(Outcome::Stored { reference, replayed: true });
+        }
+        let mut problems = match intake::check(&sub.draft, now) {
+            Ok(_) => Vec::new(),
+            Err(p) => p,
+        };
+        if let Some(venue) = sub.draft.venue {
+            match self.db.complaint_venue(venue).await? {
+                None => problems.push(Problem::UnknownVenue),
+                Some(v) => {
+                    let camera = sub.draft.camera.trim().parse::<i64>().ok();
+                    if camera.is_some_and(|c| !v.cameras.iter().any(|(id, _)| *id == c)) {
+                        problems.push(Problem::UnknownCamera);
+                    }
+                }
+            }
+        }
+        if sub.photos.len() > MAX_PHOTOS {
+            problems.push(Problem::TooManyPhotos);
+        }
+        let cleaned = if sub.photos.len() > MAX_PHOTOS { Vec::new() } else { clean_photos(sub.photos.clone()).await };
+        let mut good = Vec::new();
+        for (name, result) in cleaned {
+            match result {
+                Ok(photo) => good.push((name, photo)),
+                Err(fault) => problems.push(Problem::Photo { file: name, fault }),
+            }
+        }
+        if !problems.is_empty() {
+            problems.dedup();
+            return refuse(problems, None);
+        }
+        let checked = intake::check(&sub.draft, now).expect("checked above");
+        let new = NewComplaint {
+            idempotency_key: key,
+            venue: checked.venue,
+            category: checked.category,
+            description: checked.description,
+            occurred_at: checked.occurred_at,
+            camera: checked.camera,
+            camera_time: checked.camera_time,
+            contact: checked.contact,
+            name: checked.name,
+            show_name: checked.show_name,
+            source: "web".into(),
+            lat: None,
+            long: None,
+            media_url: None,
+        };
+        self.store(&new, good).await
+    }
+
+    /// Writes the photos durably, then commits the row; an idempotent replay that raced us
+    /// gets the earlier complaint and our files are removed.
+    pub async fn store(
+        &self,
+        new: &NewComplaint,
+        photos: Vec<(String, photo::CleanPhoto)>,
+    ) -> Result<Outcome, ComplaintError> {
+        let store = self.photos.clone();
+        let saved = tokio::task::spawn_blocking(move || {
+            let mut saved = Vec::new();
+            for (name, p) in photos {
+                match store.save(&p.jpeg) {
+                    Ok(file) => saved.push(StoredPhoto {
+                        file,
+                        original_name: name,
+                        width: p.width,
+                        height: p.height,
+                        bytes: p.jpeg.len(),
+                        sha256: p.sha256,
+                    }),
+                    Err(e) => {
+                        for s in &saved {
+                            store.remove(&s.file);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(saved)
+        })
+        .await
+        .map_err(|e| std::io::Error::other(e.to_string()))??;
+        let stored = self.db.store_complaint(new, &saved, chrono::Utc::now()).await;
+        match stored {
+            Ok(Stored::New(reference)) => {
+                tracing::info!(venue = new.venue.0, %reference, photos = saved.len(), "complaint stored");
+                Ok(Outcome::Stored { reference, replayed: false })
+            }
+            Ok(Stored::Existing(reference)) => {
+                saved.iter().for_each(|s| self.photos.remove(&s.file));
+                Ok(Outcome::Stored { reference, replayed: true })
+            }
+            Err(e) => {
+                saved.iter().for_each(|s| self.photos.remove(&s.file));
+                Err(e.into())
+            }
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+}
+
+/// Decodes and re-encodes the uploads on the blocking pool (it is CPU work).
+async fn clean_photos(uploads: Vec<Upload>) -> Vec<(String, Result<photo::CleanPhoto, PhotoFault>)> {
+    tokio::task::spawn_blocking(move || {
+        uploads
+            .into_iter()
+            .map(|u| {
+                let result = match &u.bytes {
+                    None => Err(PhotoFault::TooBig),
+                    Some(bytes) => photo::clean(bytes),
+                };
+                (u.name, result)
+            })
+            .collect()
+    })
+    .await
+    .unwrap_or_default()
+}
+
+#[async_trait::async_trait]
+impl ComplaintDesk for Complaints {
+    fn issue_token(&self) -> String {
+        self.issue()
+    }
+
+    async fn form_venue(&self, id: VenueId) -> Result<Option<FormVenue>, AppError> {
+        self.db.complaint_venue(id).await.map_err(unavailable)
+    }
+
+    async fn public_complaint(&self, reference: &str) -> Result<Option<PublicComplaint>, AppError> {
+        let Some(reference) = reference::normalize(reference) else { return Ok(None) };
+        self.db.public_complaint(&reference).await.map_err(unavailable)
+    }
+}
+
+fn unavailable(e: DbError) -> AppError {
+    tracing::error!(error = %e, "complaint query failed");
+    AppError::Unavailable
+}

@@ -1,0 +1,519 @@
+//! Complaints: durable submission (one row per idempotency key), public views, status updates,
+//! the Open311 listing, API keys and the form-token signing key.
+
+use super::{china_day, Db, DbError};
+use crate::complaints::calendar::add_working_days;
+use crate::complaints::reference;
+use app::api::{ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS, MEDIATION_WORKING_DAYS};
+use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
+use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+/// A validated complaint ready to store.
+#[derive(Debug, Clone)]
+pub struct NewComplaint {
+    pub idempotency_key: String,
+    pub venue: VenueId,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub occurred_at: Option<String>,
+    pub camera: Option<i64>,
+    pub camera_time: Option<String>,
+    pub contact: Option<String>,
+    pub name: Option<String>,
+    pub show_name: bool,
+    pub source: String,
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+    pub media_url: Option<String>,
+}
+
+/// A photo already written to disk (synced), to be recorded with its complaint.
+#[derive(Debug, Clone)]
+pub struct StoredPhoto {
+    pub file: String,
+    pub original_name: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: usize,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stored {
+    /// Stored now, under this reference.
+    New(String),
+    /// A complaint with the same idempotency key was already stored.
+    Existing(String),
+}
+
+/// Why a status update was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    #[error("no complaint with reference {0}")]
+    NotFound(String),
+    #[error("a complaint that is {from} cannot become {to}; it can become: {allowed}")]
+    Transition { from: &'static str, to: &'static str, allowed: String },
+    #[error("a rejection needs a reason (--note)")]
+    ReasonRequired,
+    #[error("a duplicate must name the complaint it duplicates, which must exist")]
+    DuplicateOf,
+    #[error("the note can be at most 2000 characters")]
+    NoteTooLong,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A complaint as Open311 lists it (no private fields).
+#[derive(Debug, Clone)]
+pub struct ComplaintRecord {
+    pub reference: String,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub status: ComplaintStatus,
+    pub status_notes: String,
+    pub submitted_at: String,
+    pub updated_at: String,
+    pub expected: Option<String>,
+    pub venue: i64,
+    pub venue_name: String,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub long: Option<f64>,
+    pub first_photo: Option<i64>,
+}
+
+/// Filters of Open311 `GET requests`.
+#[derive(Debug, Clone, Default)]
+pub struct ComplaintFilter {
+    pub references: Vec<String>,
+    pub category: Option<ComplaintCategory>,
+    /// RFC 3339 UTC bounds on the submission time.
+    pub start: Option<String>,
+    pub end: Option<String>,
+    /// `Some(true)`: closed only; `Some(false)`: open only.
+    pub closed: Option<bool>,
+    pub limit: u32,
+}
+
+fn utc(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn china(utc: &str) -> String {
+    DateTime::parse_from_rfc3339(utc)
+        .map(|t| {
+            t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
+                .to_rfc3339_opts(SecondsFormat::Secs, false)
+        })
+        .unwrap_or_else(|_| utc.to_string())
+}
+
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl Db {
+    /// The complaint stored under an idempotency key, if any.
+    pub async fn complaint_by_key(&self, key: &str) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT reference FROM complaints WHERE idempotency_key = ?1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The venue and its public cameras, for the form.
+    pub async fn complaint_venue(&self, id: VenueId) -> Result<Option<FormVenue>, DbError> {
+        let Some(row) =
+            sqlx::query("SELECT name, address FROM venues WHERE id = ?1").bind(id.0).fetch_optional(&self.pool).await?
+        else {
+            return Ok(None);
+        };
+        let cameras: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = ?1 AND is_public = 1 ORDER BY id")
+                .bind(id.0)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(Some(FormVenue { id, name: row.get(0), address: row.get(1), cameras }))
+    }
+
+    /// Stores a complaint and its (already synced) photos in one transaction, committed with
+    /// `synchronous = FULL` so that once this returns the complaint survives power loss too.
+    pub async fn store_complaint(
+        &self,
+        new: &NewComplaint,
+        photos: &[StoredPhoto],
+        now: DateTime<Utc>,
+    ) -> Result<Stored, DbError> {
+        assert!(photos.len() <= MAX_PHOTOS);
+        let mut conn = self.pool.acquire().await?;
+        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+        let result = store_in(&mut conn, new, photos, now).await;
+        // Put the pooled connection back to the default, even after a failure.
+        let _ = sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await;
+        result
+    }
+
+    pub async fn public_complaint(&self, reference: &str) -> Result<Option<PublicComplaint>, DbError> {
+        let Some(row) = sqlx::query(
+            "SELECT c.id, c.reference, c.venue_id, v.name, c.category, c.description, c.occurred_at,
+                    cam.name, c.camera_time, CASE WHEN c.show_name = 1 THEN c.name END, c.submitted_at,
+                    c.status, c.accept_due, c.mediation_due
+             FROM complaints c JOIN venues v ON v.id = c.venue_id
+             LEFT JOIN cameras cam ON cam.id = c.camera_id
+             WHERE c.reference = ?1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?
+        else {
+            return Ok(None);
+        };
+        let id: i64 = row.get(0);
+        let reference: String = row.get(1);
+        let positions: Vec<i64> =
+            sqlx::query_scalar("SELECT position FROM complaint_photos WHERE complaint_id = ?1 ORDER BY position")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+        let updates = sqlx::query(
+            "SELECT at, status, note, duplicate_of FROM complaint_updates WHERE complaint_id = ?1 ORDER BY at, id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(|u| {
+            Ok(ComplaintUpdate {
+                at: china(u.get::<String, _>(0).as_str()),
+                status: status(&u.get::<String, _>(1))?,
+                note: u.get(2),
+                duplicate_of: u.get(3),
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+        Ok(Some(PublicComplaint {
+            photos: positions.iter().map(|p| format!("/complaints/{reference}/photos/{p}.jpg")).collect(),
+            reference,
+            venue: VenueId(row.get(2)),
+            venue_name: row.get(3),
+            category: category(&row.get::<String, _>(4))?,
+            description: row.get(5),
+            occurred_at: row.get(6),
+            camera_name: row.get(7),
+            camera_time: row.get(8),
+            shown_name: row.get(9),
+            submitted_at: china(row.get::<String, _>(10).as_str()),
+            status: status(&row.get::<String, _>(11))?,
+            accept_due: row.get(12),
+            mediation_due: row.get(13),
+            updates,
+        }))
+    }
+
+    /// The private fields (contact, name), for regulators only.
+    pub async fn complaint_private(
+        &self,
+        reference: &str,
+    ) -> Result<Option<(Option<String>, Option<String>)>, DbError> {
+        Ok(sqlx::query_as("SELECT contact, name FROM complaints WHERE reference = ?1")
+            .bind(reference)
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// The stored file of a complaint's photo (1-based position).
+    pub async fn complaint_photo(&self, reference: &str, position: i64) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar(
+            "SELECT p.file FROM complaint_photos p JOIN complaints c ON c.id = p.complaint_id
+             WHERE c.reference = ?1 AND p.position = ?2",
+        )
+        .bind(reference)
+        .bind(position)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    /// Every stored photo file (for sweeping files left by a crash before their row).
+    pub async fn complaint_photo_files(&self) -> Result<Vec<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT file FROM complaint_photos").fetch_all(&self.pool).await?)
+    }
+
+    /// Moves a complaint to `to`, with a public note; checks the transition.
+    pub async fn update_complaint(
+        &self,
+        reference: &str,
+        to: ComplaintStatus,
+        note: &str,
+        duplicate_of: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<(), UpdateError> {
+        let note = note.trim();
+        if note.chars().count() > 2000 {
+            return Err(UpdateError::NoteTooLong);
+        }
+        if to == ComplaintStatus::Rejected && note.is_empty() {
+            return Err(UpdateError::ReasonRequired);
+        }
+        let mut tx = self.write_tx().await.map_err(DbError::from)?;
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM complaints WHERE reference = ?1")
+            .bind(reference)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(DbError::from)?;
+        let Some((id, from)) = row else { return Err(UpdateError::NotFound(reference.to_string())) };
+        let from = status(&from)?;
+        if !from.next().contains(&to) {
+            let allowed = from.next().iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
+            return Err(UpdateError::Transition {
+                from: from.code(),
+                to: to.code(),
+                allowed: if allowed.is_empty() { "nothing (final)".into() } else { allowed },
+            });
+        }
+        let duplicate_of = match (to, duplicate_of) {
+            (ComplaintStatus::Duplicate, Some(original)) if original != reference => {
+                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
+                    .bind(original)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(DbError::from)?;
+                exists.ok_or(UpdateError::DuplicateOf)?;
+                Some(original)
+            }
+            (ComplaintStatus::Duplicate, _) => return Err(UpdateError::DuplicateOf),
+            _ => None,
+        };
+        let at = utc(now);
+        let mediation_due = (to == ComplaintStatus::Accepted)
+            .then(|| add_working_days(china_day(now), MEDIATION_WORKING_DAYS).to_string());
+        sqlx::query(
+            "UPDATE complaints SET status = ?2, updated_at = ?3, mediation_due = coalesce(?4, mediation_due)
+             WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(to.code())
+        .bind(&at)
+        .bind(mediation_due)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+        sqlx::query(
+            "INSERT INTO complaint_updates (complaint_id, at, status, note, duplicate_of) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(id)
+        .bind(&at)
+        .bind(to.code())
+        .bind(note)
+        .bind(duplicate_of)
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(())
+    }
+
+    /// Complaints for Open311 `GET requests`, newest first.
+    pub async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRecord>, DbError> {
+        let mut sql = String::from(
+            "SELECT c.reference, c.category, c.description, c.status,
+                    (SELECT note FROM complaint_updates u WHERE u.complaint_id = c.id ORDER BY u.at DESC, u.id DESC LIMIT 1),
+                    c.submitted_at, c.updated_at,
+                    CASE WHEN c.status = 'submitted' THEN c.accept_due
+                         WHEN c.status IN ('rejected', 'resolved', 'closed', 'duplicate') THEN NULL
+                         ELSE c.mediation_due END,
+                    c.venue_id, v.name, v.address, coalesce(v.latitude, c.lat), coalesce(v.longitude, c.long),
+                    (SELECT min(position) FROM complaint_photos p WHERE p.complaint_id = c.id)
+             FROM complaints c JOIN venues v ON v.id = c.venue_id WHERE 1 = 1",
+        );
+        let mut binds: Vec<String> = Vec::new();
+        if !filter.references.is_empty() {
+            sql.push_str(&format!(" AND c.reference IN ({})", vec!["?"; filter.references.len()].join(", ")));
+            binds.extend(filter.references.iter().cloned());
+        }
+        if let Some(c) = filter.category {
+            sql.push_str(" AND c.category = ?");
+            binds.push(c.code().to_string());
+        }
+        if let Some(s) = &filter.start {
+            sql.push_str(" AND c.submitted_at >= ?");
+            binds.push(s.clone());
+        }
+        if let Some(e) = &filter.end {
+            sql.push_str(" AND c.submitted_at <= ?");
+            binds.push(e.clone());
+        }
+        match filter.closed {
+            Some(true) => sql.push_str(" AND c.status IN ('rejected', 'resolved', 'closed', 'duplicate')"),
+            Some(false) => sql.push_str(" AND c.status NOT IN ('rejected', 'resolved', 'closed', 'duplicate')"),
+            None => {}
+        }
+        sql.push_str(&format!(" ORDER BY c.submitted_at DESC, c.id DESC LIMIT {}", filter.limit.max(1)));
+        let mut query = sqlx::query(&sql);
+        for b in &binds {
+            query = query.bind(b);
+        }
+        query
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(|r| {
+                Ok(ComplaintRecord {
+                    reference: r.get(0),
+                    category: category(&r.get::<String, _>(1))?,
+                    description: r.get(2),
+                    status: status(&r.get::<String, _>(3))?,
+                    status_notes: r.get::<Option<String>, _>(4).unwrap_or_default(),
+                    submitted_at: r.get(5),
+                    updated_at: r.get(6),
+                    expected: r.get(7),
+                    venue: r.get(8),
+                    venue_name: r.get(9),
+                    address: r.get(10),
+                    lat: r.get(11),
+                    long: r.get(12),
+                    first_photo: r.get(13),
+                })
+            })
+            .collect()
+    }
+
+    /// Issues an Open311 API key named `name`; returns the key (shown once, stored hashed).
+    pub async fn create_api_key(&self, name: &str, now: DateTime<Utc>) -> Result<String, DbError> {
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        let key = format!("mck_{}", hex::encode(bytes));
+        sqlx::query("INSERT INTO api_keys (name, key_hash, created_at) VALUES (?1, ?2, ?3)")
+            .bind(name)
+            .bind(hash(&key))
+            .bind(utc(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(key)
+    }
+
+    /// The name of the live API key `key`, if it is one.
+    pub async fn api_key_name(&self, key: &str) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT name FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL")
+            .bind(hash(key.trim()))
+            .fetch_optional(&self.pool)
+            .await?)
+    }
+
+    /// `(name, created_at, revoked_at)` of every key.
+    pub async fn api_keys(&self) -> Result<Vec<(String, String, Option<String>)>, DbError> {
+        Ok(sqlx::query_as("SELECT name, created_at, revoked_at FROM api_keys ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Revokes the key named `name`; false when there is no live key of that name.
+    pub async fn revoke_api_key(&self, name: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL")
+            .bind(name)
+            .bind(utc(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The server secret `name`, created from `make` on first use.
+    pub async fn server_secret(&self, name: &str, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, DbError> {
+        sqlx::query("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)")
+            .bind(name)
+            .bind(make())
+            .execute(&self.pool)
+            .await?;
+        Ok(sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?1")
+            .bind(name)
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}
+
+async fn store_in(
+    conn: &mut sqlx::SqliteConnection,
+    new: &NewComplaint,
+    photos: &[StoredPhoto],
+    now: DateTime<Utc>,
+) -> Result<Stored, DbError> {
+    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT reference FROM complaints WHERE idempotency_key = ?1")
+        .bind(&new.idempotency_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if let Some(reference) = existing {
+        return Ok(Stored::Existing(reference));
+    }
+    let reference = loop {
+        let candidate = reference::generate();
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
+            .bind(&candidate)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if taken.is_none() {
+            break candidate;
+        }
+    };
+    let at = utc(now);
+    let accept_due = add_working_days(china_day(now), ACCEPT_WORKING_DAYS).to_string();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,
+             camera_id, camera_time, contact, name, show_name, status, submitted_at, updated_at, accept_due,
+             source, lat, long, media_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'submitted', ?12, ?12, ?13, ?14, ?15, ?16, ?17)
+         RETURNING id",
+    )
+    .bind(&reference)
+    .bind(&new.idempotency_key)
+    .bind(new.venue.0)
+    .bind(new.category.code())
+    .bind(&new.description)
+    .bind(&new.occurred_at)
+    .bind(new.camera)
+    .bind(&new.camera_time)
+    .bind(&new.contact)
+    .bind(&new.name)
+    .bind(new.show_name)
+    .bind(&at)
+    .bind(&accept_due)
+    .bind(&new.source)
+    .bind(new.lat)
+    .bind(new.long)
+    .bind(&new.media_url)
+    .fetch_one(&mut *tx)
+    .await?;
+    for (i, p) in photos.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO complaint_photos (complaint_id, position, file, original_name, width, height, bytes, sha256)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )
+        .bind(id)
+        .bind(i as i64 + 1)
+        .bind(&p.file)
+        .bind(&p.original_name)
+        .bind(p.width as i64)
+        .bind(p.height as i64)
+        .bind(p.bytes as i64)
+        .bind(&p.sha256)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO complaint_updates (complaint_id, at, status, note) VALUES (?1, ?2, 'submitted', '')")
+        .bind(id)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Stored::New(reference))
+}
+
+fn status(code: &str) -> Result<ComplaintStatus, DbError> {
+    ComplaintStatus::from_code(code).ok_or_else(|| DbError::Corrupt(format!("complaint status {code:?}")))
+}
+
+fn category(code: &str) -> Result<ComplaintCategory, DbError> {
+    ComplaintCategory::from_code(code).ok_or_else(|| DbError::Corrupt(format!("complaint category {code:?}")))
+}

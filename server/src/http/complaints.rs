@@ -1,0 +1,367 @@
+//! Complaint submission (`POST /complaints/submit`, multipart, works without JavaScript),
+//! complaint photos, the reference lookup, and the regulators' status updates.
+//!
+//! A browser without JavaScript gets `303 See Other` to the tracking page once the complaint
+//! is stored, or the form rendered again with every problem and what was typed (4xx). With
+//! `Accept: application/json` (the hydrated form) the same outcomes come as JSON.
+
+use super::api_v1::ApiError;
+use crate::complaints::{reference, Outcome, Submission, Upload};
+use crate::db::UpdateError;
+use crate::state::AppState;
+use app::api::ssr::{SharedCatalog, SharedDesk};
+use app::api::{
+    ComplaintEcho, PhotoFault, Problem, PublicComplaint, RenderedProblem, SubmitReceipt, SubmitRefusal, HONEYPOT_FIELD,
+    MAX_PHOTOS, MAX_PHOTO_BYTES, SUBMIT_PATH,
+};
+use app::domain::{ComplaintStatus, VenueId};
+use app::i18n::Lang;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+
+/// Five photos of at most 10 MB, the text fields and multipart framing.
+const BODY_LIMIT: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
+/// Bytes of any one text field (the description's 4,000 characters are at most 16,000).
+const TEXT_FIELD_LIMIT: usize = 64 * 1024;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(SUBMIT_PATH, post(submit).layer(DefaultBodyLimit::max(BODY_LIMIT)))
+        .route("/complaints/lookup", get(lookup))
+        .route("/complaints/{reference}/photos/{file}", get(photo))
+        .route("/api/v1/complaints/{reference}", get(public_json))
+        .route("/api/v1/complaints/{reference}/updates", post(update))
+}
+
+/// The reader's language: the `lang` cookie, else Chinese (as the pages decide it).
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .find_map(|v| {
+            v.to_str().ok()?.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == "lang").then(|| Lang::from_tag(v))
+            })
+        })
+        .unwrap_or_default()
+}
+
+fn wants_json(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
+}
+
+/// The client's address: the configured proxy header, else the connection's peer.
+pub fn client_ip(state: &AppState, request: &Request) -> Option<IpAddr> {
+    if let Some(name) = state.client_ip_header.as_deref() {
+        if let Some(ip) = request
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.trim().parse().ok())
+        {
+            return Some(ip);
+        }
+    }
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// Refuses posts made by another site's page (the other half of the CSRF defence, with the
+/// signed form token): `Sec-Fetch-Site`, else `Origin` against `Host`.
+fn cross_site(headers: &HeaderMap) -> bool {
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    if fetch_site == Some("cross-site") {
+        return true;
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
+    match url::Url::parse(origin) {
+        Ok(url) => {
+            let origin_host = match url.port() {
+                Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+                None => url.host_str().unwrap_or("").to_string(),
+            };
+            !origin_host.eq_ignore_ascii_case(host)
+        }
+        // `Origin: null` (sandboxed frames, local files) is never our form.
+        Err(_) => true,
+    }
+}
+
+/// The one mapping from refusal problems to an HTTP status: the most fundamental wins.
+pub fn status_for(problems: &[Problem]) -> StatusCode {
+    let rank = |p: &Problem| match p {
+        Problem::FormInvalid | Problem::CrossSite => (6, StatusCode::FORBIDDEN),
+        Problem::RateLimited { .. } => (5, StatusCode::TOO_MANY_REQUESTS),
+        Problem::BodyTooLarge | Problem::Photo { fault: PhotoFault::TooBig, .. } => (4, StatusCode::PAYLOAD_TOO_LARGE),
+        Problem::Photo { fault: PhotoFault::NotAnImage | PhotoFault::Unsupported { .. }, .. } => {
+            (3, StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        }
+        Problem::Malformed | Problem::Automated => (2, StatusCode::BAD_REQUEST),
+        _ => (1, StatusCode::UNPROCESSABLE_ENTITY),
+    };
+    problems.iter().map(rank).max_by_key(|(r, _)| *r).map(|(_, s)| s).unwrap_or(StatusCode::BAD_REQUEST)
+}
+
+/// Reads the multipart body. Stops at the first framing error, keeping what was read, so the
+/// form can come back with the text typed so far.
+async fn read_form(mut multipart: Multipart, sub: &mut Submission) -> Result<(), Problem> {
+    loop {
+        let mut field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok(()),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(Problem::BodyTooLarge),
+            Err(_) => return Err(Problem::Malformed),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let limit = if name == "photos" { MAX_PHOTO_BYTES } else { TEXT_FIELD_LIMIT };
+        let file_name = field.file_name().map(|f| f.chars().filter(|c| !c.is_control()).take(120).collect::<String>());
+        let mut bytes = Vec::new();
+        let mut over = false;
+        loop {
+            match field.chunk().await {
+                Ok(Some(chunk)) => {
+                    if over || bytes.len() + chunk.len() > limit {
+                        over = true;
+                        bytes = Vec::new();
+                    } else {
+                        bytes.extend_from_slice(&chunk);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(Problem::BodyTooLarge),
+                Err(_) => return Err(Problem::Malformed),
+            }
+        }
+        if name == "photos" {
+            let file_name = file_name.unwrap_or_default();
+            // An empty file input still sends a part, with no name and no bytes.
+            if file_name.is_empty() && bytes.is_empty() && !over {
+                continue;
+            }
+            let label = if file_name.is_empty() { format!("#{}", sub.photos.len() + 1) } else { file_name };
+            sub.photos.push(Upload { name: label, bytes: (!over).then_some(bytes) });
+            continue;
+        }
+        let text = if over { None } else { String::from_utf8(bytes).ok() };
+        let Some(text) = text else {
+            return Err(if over { Problem::BodyTooLarge } else { Problem::Malformed });
+        };
+        let d = &mut sub.draft;
+        match name.as_str() {
+            "token" => sub.token = text,
+            HONEYPOT_FIELD => sub.honeypot = text,
+            "venue" => d.venue = text.trim().parse().ok().map(VenueId),
+            "category" => d.category = text,
+            "description" => d.description = text,
+            "occurred_at" => d.occurred_at = text,
+            "camera" => d.camera = text,
+            "camera_time" => d.camera_time = text,
+            "contact" => d.contact = text,
+            "name" => d.name = text,
+            "show_name" => d.show_name = matches!(text.as_str(), "on" | "1" | "true" | "yes"),
+            _ => {}
+        }
+    }
+}
+
+async fn submit(State(state): State<AppState>, request: Request) -> Response {
+    let headers = request.headers().clone();
+    let lang = lang_of(&headers);
+    let json = wants_json(&headers);
+    let ip = client_ip(&state, &request);
+    let mut sub = Submission::default();
+    let mut early = Vec::new();
+    // The form is read even when the submission will be refused, so that what was typed
+    // comes back in the page.
+    let cross = cross_site(&headers);
+    match <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state).await {
+        Ok(multipart) => {
+            if let Err(problem) = read_form(multipart, &mut sub).await {
+                early.push(problem);
+            }
+        }
+        Err(_) => early.push(Problem::Malformed),
+    }
+    if cross {
+        early.push(Problem::CrossSite);
+    } else if let Some(Err(minutes)) = ip.map(|ip| state.complaints.admit(ip)) {
+        early.push(Problem::RateLimited { retry_after_minutes: minutes });
+    }
+    let outcome = if early.is_empty() {
+        match state.complaints.submit(sub.clone()).await {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(error = %e, "could not store a complaint");
+                let message = if lang == Lang::Zh {
+                    "系统暂时无法保存投诉，您的投诉没有提交。请稍后重试（不会重复提交）。"
+                } else {
+                    "We could not store your complaint just now; it was not submitted. Please try again shortly (it will not be submitted twice)."
+                };
+                return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "30")], message).into_response();
+            }
+        }
+    } else {
+        Outcome::Refused { problems: early, token: None }
+    };
+    match outcome {
+        Outcome::Stored { reference, replayed } => {
+            let url = format!("/complaints/{reference}");
+            if json {
+                let status = if replayed { StatusCode::OK } else { StatusCode::CREATED };
+                (status, [(header::LOCATION, url.clone())], Json(SubmitReceipt { reference, url, replayed }))
+                    .into_response()
+            } else {
+                (StatusCode::SEE_OTHER, [(header::LOCATION, format!("{url}?new=1"))]).into_response()
+            }
+        }
+        Outcome::Refused { problems, token } => {
+            let status = status_for(&problems);
+            let retry_after = problems.iter().find_map(|p| match p {
+                Problem::RateLimited { retry_after_minutes } => Some(retry_after_minutes * 60),
+                _ => None,
+            });
+            let mut response = if json {
+                let message = problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join(" ");
+                let problems = problems.into_iter().map(|p| RenderedProblem::new(p, lang)).collect();
+                (status, Json(SubmitRefusal { message, problems, token })).into_response()
+            } else {
+                let keep = token.or_else(|| (!sub.token.is_empty()).then(|| sub.token.clone()));
+                let echo = ComplaintEcho { token: keep, draft: sub.draft, problems };
+                render_form(&state, &headers, echo, status).await
+            };
+            if let Some(secs) = retry_after {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
+            }
+            response
+        }
+    }
+}
+
+/// Renders the complaint form page again, with the echo, at `status`.
+async fn render_form(state: &AppState, headers: &HeaderMap, echo: ComplaintEcho, status: StatusCode) -> Response {
+    let catalog: SharedCatalog = state.catalog.clone();
+    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
+    let leptos = state.leptos.clone();
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(catalog.clone());
+            provide_context(desk.clone());
+            provide_context(echo.clone());
+        },
+        move || app::shell(leptos.clone()),
+    );
+    let mut request = Request::builder().uri(SUBMIT_PATH);
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {
+        for value in headers.get_all(&name) {
+            request = request.header(&name, value);
+        }
+    }
+    let request = request.body(Body::empty()).expect("a valid request");
+    let mut response = render(request).await.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+#[derive(Deserialize)]
+struct Lookup {
+    #[serde(rename = "ref")]
+    reference: Option<String>,
+}
+
+/// `GET /complaints/lookup?ref=…`: the reference as typed, to its tracking page.
+async fn lookup(Query(q): Query<Lookup>) -> Response {
+    let typed = q.reference.unwrap_or_default();
+    let target = match reference::normalize(&typed) {
+        Some(r) => format!("/complaints/{r}"),
+        None => {
+            let encoded: String = form_urlencoded::byte_serialize(typed.trim().as_bytes()).collect();
+            format!("/complaints?ref={encoded}&invalid=1")
+        }
+    };
+    (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response()
+}
+
+/// A complaint photo: `/complaints/MC-…/photos/1.jpg`.
+async fn photo(State(state): State<AppState>, Path((reference, file)): Path<(String, String)>) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, "no such photo").into_response();
+    let (Some(reference), Some(position)) =
+        (reference::normalize(&reference), file.strip_suffix(".jpg").and_then(|p| p.parse::<i64>().ok()))
+    else {
+        return not_found();
+    };
+    let stored = match state.db.complaint_photo(&reference, position).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, "complaint photo lookup failed");
+            return (StatusCode::SERVICE_UNAVAILABLE, "unavailable, try again later").into_response();
+        }
+    };
+    let Some(path) = state.complaints.photos().path(&stored) else { return not_found() };
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/jpeg"),
+                (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, file = %stored, "complaint photo missing on disk");
+            (StatusCode::INTERNAL_SERVER_ERROR, "the photo cannot be read").into_response()
+        }
+    }
+}
+
+async fn public_json(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+) -> Result<Json<PublicComplaint>, ApiError> {
+    let normalized = reference::normalize(&reference).ok_or_else(|| ApiError::ComplaintNotFound(reference.clone()))?;
+    state.db.public_complaint(&normalized).await?.map(Json).ok_or(ApiError::ComplaintNotFound(reference))
+}
+
+#[derive(Deserialize)]
+struct UpdateBody {
+    status: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    duplicate_of: Option<String>,
+}
+
+/// `POST /api/v1/complaints/{reference}/updates` (admin token): a status change with a public note.
+async fn update(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+    body: Result<Json<UpdateBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<PublicComplaint>, ApiError> {
+    super::analysis::authorise(&state, &headers)?;
+    let Json(body) = body.map_err(|e| ApiError::BadBody(e.body_text()))?;
+    let to = ComplaintStatus::from_code(&body.status).ok_or_else(|| {
+        let all = ComplaintStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
+        ApiError::BadBody(format!("unknown status {:?}; use one of: {all}", body.status))
+    })?;
+    let normalized = reference::normalize(&reference).ok_or_else(|| ApiError::ComplaintNotFound(reference.clone()))?;
+    let duplicate_of = body.duplicate_of.as_deref().and_then(reference::normalize);
+    match state.db.update_complaint(&normalized, to, &body.note, duplicate_of.as_deref(), chrono::Utc::now()).await {
+        Ok(()) => {}
+        Err(UpdateError::NotFound(_)) => return Err(ApiError::ComplaintNotFound(reference)),
+        Err(UpdateError::Db(e)) => return Err(ApiError::Db(e)),
+        Err(e @ UpdateError::Transition { .. }) => return Err(ApiError::Conflict(e.to_string())),
+        Err(e) => return Err(ApiError::BadBody(e.to_string())),
+    }
+    state.db.public_complaint(&normalized).await?.map(Json).ok_or(ApiError::ComplaintNotFound(reference))
+}

@@ -1,0 +1,286 @@
+//! Complaints through the real server: submission with photos (metadata removed), retries that
+//! store one complaint, every kind of bad input refused clearly with nothing stored, HTML shown
+//! as text, and status updates.
+
+mod support;
+
+use support::complaints::{contains, fields, form_token, jpeg_with_exif, multipart, post_form, post_json, token_in};
+use support::{get_json, Server};
+
+const VENUE: i64 = 3;
+
+async fn open311_count(base: &str) -> usize {
+    let (status, list) = get_json(base, "/open311/v2/requests.json").await;
+    assert_eq!(status, 200);
+    list.as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn a_complaint_with_photos_is_stored_once_without_metadata() {
+    let server = Server::start();
+    let base = &server.base;
+    let token = form_token(base, VENUE).await;
+    let photo = jpeg_with_exif(64, 48);
+    assert!(contains(&photo, b"Exif") && contains(&photo, b"GPS 22.7N"));
+    let text = fields(&token, VENUE, "汤里有一根头发，店员拒绝更换。");
+
+    // A browser without JavaScript: 303 to the tracking page once stored.
+    let (status, location, _) = post_form(base, multipart(&text, &[("IMG_0001.jpg", photo.clone())])).await;
+    assert_eq!(status, 303);
+    let location = location.expect("a Location");
+    assert!(location.starts_with("/complaints/MC-") && location.ends_with("?new=1"), "{location}");
+    let reference = location.trim_start_matches("/complaints/").trim_end_matches("?new=1").to_string();
+
+    // The same form sent again (a retry after a dropped connection): the same complaint.
+    let (status, again, _) = post_form(base, multipart(&text, &[("IMG_0001.jpg", photo.clone())])).await;
+    assert_eq!((status, again.as_deref()), (303, Some(location.as_str())));
+    let (status, json) = post_json(base, multipart(&text, &[("IMG_0001.jpg", photo.clone())])).await;
+    assert_eq!(status, 200);
+    assert_eq!(json["reference"], reference.as_str());
+    assert_eq!(json["replayed"], true);
+    assert_eq!(open311_count(base).await, 1);
+
+    // The public view: status, the 7-working-day deadline, one photo, no contact details.
+    let (status, c) = get_json(base, &format!("/api/v1/complaints/{reference}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(c["status"], "submitted");
+    assert_eq!(c["photos"].as_array().unwrap().len(), 1);
+    assert_eq!(c["shown_name"], serde_json::Value::Null, "the name is hidden by default");
+    assert!(c["accept_due"].as_str().unwrap().len() == 10);
+    let body = c.to_string();
+    assert!(!body.contains("13812345678") && !body.contains("张三"));
+
+    // The stored photo: a fresh JPEG, no EXIF, no GPS, same picture.
+    let url = format!("{base}{}", c["photos"][0].as_str().unwrap());
+    let res = reqwest::get(&url).await.unwrap();
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let stored = res.bytes().await.unwrap();
+    assert!(!contains(&stored, b"Exif"), "EXIF removed");
+    assert!(!contains(&stored, b"GPS 22.7N"), "GPS text removed");
+    let decoded = image::load_from_memory(&stored).unwrap().into_rgb8();
+    assert_eq!(decoded.dimensions(), (64, 48));
+    let left = decoded.get_pixel(4, 24);
+    assert!(left[0] > 150 && left[2] < 100, "{left:?}");
+
+    // The tracking page, server-rendered.
+    let html = reqwest::get(format!("{base}/complaints/{}", reference.to_lowercase())).await.unwrap();
+    assert_eq!(html.status(), 200);
+    let html = html.text().await.unwrap();
+    assert!(html.contains(&reference) && html.contains("汤里有一根头发"));
+    assert!(!html.contains("13812345678"));
+
+    // A new form is a new complaint.
+    let token2 = form_token(base, VENUE).await;
+    let (status, json) = post_json(base, multipart(&fields(&token2, VENUE, "第二次投诉：后厨地面很脏。"), &[])).await;
+    assert_eq!(status, 201, "{json}");
+    assert_ne!(json["reference"], reference.as_str());
+    assert_eq!(open311_count(base).await, 2);
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_clear_error_and_nothing_is_stored() {
+    let server = Server::start_with(&["--check-interval", "0", "--complaints-per-hour", "100"], |_| {});
+    let base = &server.base;
+    let token = form_token(base, VENUE).await;
+    let ok = "食物里有异物，请核查。".to_string();
+
+    // A photo over 10 MB: 413, naming the file; what was typed comes back in the form.
+    let mut big = jpeg_with_exif(16, 16);
+    big.resize(10 * 1024 * 1024 + 1, 0);
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &ok), &[("huge.jpg", big.clone())])).await;
+    assert_eq!(status, 413, "{json}");
+    assert!(json["message"].as_str().unwrap().contains("huge.jpg"), "{json}");
+    let (status, _, html) = post_form(base, multipart(&fields(&token, VENUE, &ok), &[("huge.jpg", big)])).await;
+    assert_eq!(status, 413);
+    assert!(html.contains("huge.jpg") && html.contains("超过 10 MB"), "the problem is in the page");
+    assert!(html.contains(&ok), "the description is kept");
+    assert_eq!(token_in(&html).as_deref(), Some(token.as_str()), "the same token, for a safe retry");
+
+    // Not a picture, whatever its name; a format we cannot read.
+    let (status, json) =
+        post_json(base, multipart(&fields(&token, VENUE, &ok), &[("menu.jpg", b"plain text".to_vec())])).await;
+    assert_eq!(status, 415);
+    assert!(json["message"].as_str().unwrap().contains("menu.jpg"));
+    let mut heic = vec![0, 0, 0, 24];
+    heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &ok), &[("IMG_1.HEIC", heic)])).await;
+    assert_eq!(status, 415);
+    assert_eq!(json["problems"][0]["problem"]["fault"]["format"], "HEIC");
+
+    // Six photos.
+    let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("p.jpg", jpeg_with_exif(8, 8))).collect();
+    let (status, _) = post_json(base, multipart(&fields(&token, VENUE, &ok), &six)).await;
+    assert_eq!(status, 422);
+
+    // Field problems, all reported at once, each naming its field.
+    let mut bad = fields(&token, VENUE, &"长".repeat(4001));
+    bad.retain(|(k, _)| *k != "category");
+    bad.push(("contact", "call me maybe".into()));
+    bad.push(("occurred_at", "2099-01-01T00:00".into()));
+    let (status, json) = post_json(base, multipart(&bad, &[])).await;
+    assert_eq!(status, 422);
+    let named: Vec<&str> = json["problems"].as_array().unwrap().iter().map(|p| p["field"].as_str().unwrap()).collect();
+    for field in ["category", "description", "contact", "occurred_at"] {
+        assert!(named.contains(&field), "{field} in {named:?}");
+    }
+    assert!(json["message"].as_str().unwrap().contains("4000"));
+    let (status, json) = post_json(base, multipart(&fields(&token, 999_999, &ok), &[])).await;
+    assert_eq!(status, 422);
+    assert_eq!(json["problems"][0]["problem"]["kind"], "unknown_venue");
+
+    // Safety: no token, a forged token, the honeypot, another site's page.
+    let mut no_token = fields(&token, VENUE, &ok);
+    no_token.retain(|(k, _)| *k != "token");
+    assert_eq!(post_json(base, multipart(&no_token, &[])).await.0, 403);
+    let last = if token.ends_with('0') { "1" } else { "0" };
+    let forged = format!("{}{last}", &token[..token.len() - 1]);
+    assert_eq!(post_json(base, multipart(&fields(&forged, VENUE, &ok), &[])).await.0, 403);
+    let mut bot = fields(&token, VENUE, &ok);
+    bot.push(("website", "http://spam.example".into()));
+    bot.retain(|(k, v)| !(*k == "website" && v.is_empty()));
+    assert_eq!(post_json(base, multipart(&bot, &[])).await.0, 400);
+    let res = support::complaints::client()
+        .post(format!("{base}/complaints/submit"))
+        .header("origin", "https://evil.example")
+        .header("accept", "application/json")
+        .multipart(multipart(&fields(&token, VENUE, &ok), &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    // Malformed bodies.
+    let res = support::complaints::client()
+        .post(format!("{base}/complaints/submit"))
+        .header("content-type", "multipart/form-data; boundary=XYZ")
+        .body("--XYZ\r\nContent-Disposition: form-data; name=\"description\"\r\n\r\nunterminated")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("提交的数据不完整"));
+    let res = support::complaints::client()
+        .post(format!("{base}/complaints/submit"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+
+    assert_eq!(open311_count(base).await, 0, "nothing was stored");
+
+    // The same token, now with everything right, is accepted.
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &ok), &[])).await;
+    assert_eq!(status, 201, "{json}");
+}
+
+#[tokio::test]
+async fn submissions_are_rate_limited_per_address() {
+    let server = Server::start_with(&["--check-interval", "0", "--complaints-per-hour", "2"], |_| {});
+    let base = &server.base;
+    for i in 0..2 {
+        let token = form_token(base, VENUE).await;
+        let (status, _) =
+            post_json(base, multipart(&fields(&token, VENUE, &format!("第{i}次：卫生很差，有老鼠。")), &[])).await;
+        assert_eq!(status, 201);
+    }
+    let token = form_token(base, VENUE).await;
+    let res = support::complaints::client()
+        .post(format!("{base}/complaints/submit"))
+        .multipart(multipart(&fields(&token, VENUE, "第三次：卫生很差，有老鼠。"), &[]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert_eq!(res.headers()["retry-after"], "1800");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("30 分钟后再试") && html.contains("第三次：卫生很差"), "message and text kept");
+}
+
+#[tokio::test]
+async fn html_in_a_description_is_shown_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    support::cli::ok(support::cli::mingchu(&data, &["seed-demo"]));
+    let server = Server::start_on(&data);
+    let base = &server.base;
+    let token = form_token(base, VENUE).await;
+    let evil = "<script>alert('x')</script><b>粗体</b> & <img src=x onerror=alert(1)>";
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, evil), &[])).await;
+    assert_eq!(status, 201, "{json}");
+    let reference = json["reference"].as_str().unwrap().to_string();
+
+    let html = reqwest::get(format!("{base}/complaints/{reference}")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("&lt;script&gt;alert("), "escaped in the page");
+    assert!(!html.contains("<script>alert(") && !html.contains("<img src=x"));
+    let xml = reqwest::get(format!("{base}/open311/v2/requests/{reference}.xml")).await.unwrap().text().await.unwrap();
+    assert!(xml.contains("&lt;script&gt;alert(") && !xml.contains("<script>"));
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    let description = doc.descendants().find(|n| n.has_tag_name("description")).unwrap().text().unwrap();
+    assert_eq!(description, evil);
+    let (_, list) = get_json(base, "/open311/v2/requests.json").await;
+    assert_eq!(list[0]["description"], evil, "JSON carries it as data");
+    let out = support::cli::ok(support::cli::mingchu(&data, &["complaint", "list"]));
+    assert!(out.contains(&reference));
+}
+
+#[tokio::test]
+async fn regulators_move_a_complaint_through_its_statuses() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    support::cli::ok(support::cli::mingchu(&data, &["seed-demo"]));
+    let server = Server::start_on_with(&data, &["--admin-token", "s3cret"]);
+    let base = &server.base;
+    let token = form_token(base, VENUE).await;
+    let (_, json) = post_json(base, multipart(&fields(&token, VENUE, "凉菜间无人时仍在操作，未戴口罩。"), &[])).await;
+    let reference = json["reference"].as_str().unwrap().to_string();
+    let update = |body: serde_json::Value, auth: Option<&'static str>| {
+        let url = format!("{base}/api/v1/complaints/{reference}/updates");
+        async move {
+            let mut req =
+                reqwest::Client::new().post(url).header("content-type", "application/json").body(body.to_string());
+            if let Some(a) = auth {
+                req = req.bearer_auth(a);
+            }
+            let res = req.send().await.unwrap();
+            let status = res.status().as_u16();
+            (status, serde_json::from_str::<serde_json::Value>(&res.text().await.unwrap()).unwrap())
+        }
+    };
+    assert_eq!(update(serde_json::json!({"status": "accepted"}), None).await.0, 401);
+    assert_eq!(update(serde_json::json!({"status": "rejected"}), Some("s3cret")).await.0, 400, "a reason is needed");
+    let (status, c) = update(serde_json::json!({"status": "resolved"}), Some("s3cret")).await;
+    assert_eq!(status, 409, "submitted cannot jump to resolved: {c}");
+    let (status, c) =
+        update(serde_json::json!({"status": "accepted", "note": "已受理，转属地所处理"}), Some("s3cret")).await;
+    assert_eq!(status, 200, "{c}");
+    assert_eq!(c["status"], "accepted");
+    assert!(c["mediation_due"].is_string());
+
+    // The CLI does the same for regulators on the server.
+    let out = support::cli::ok(support::cli::mingchu(
+        &data,
+        &["complaint", "update", &reference, "--status", "investigating", "--note", "执法人员已到场检查"],
+    ));
+    assert!(out.ends_with("is now investigating"));
+    support::cli::refused(
+        support::cli::mingchu(&data, &["complaint", "update", &reference, "--status", "submitted"]),
+        "cannot become submitted",
+    );
+    let (_, c) = get_json(base, &format!("/api/v1/complaints/{reference}")).await;
+    let statuses: Vec<&str> = c["updates"].as_array().unwrap().iter().map(|u| u["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["submitted", "accepted", "investigating"]);
+    let html = reqwest::get(format!("{base}/complaints/{reference}")).await.unwrap().text().await.unwrap();
+    assert!(html.contains("执法人员已到场检查") && html.contains("调查处理中"));
+    let shown = support::cli::ok(support::cli::mingchu(&data, &["complaint", "show", &reference]));
+    assert!(shown.contains("13812345678"), "regulators see the contact");
+
+    let res = reqwest::get(format!("{base}/complaints/MC-0000-0000")).await.unwrap();
+    assert_eq!(res.status(), 404);
+    let res =
+        support::complaints::client().get(format!("{base}/complaints/lookup?ref=mc%207k3m9qxd")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/complaints/MC-7K3M-9QXD");
+    let res = support::complaints::client().get(format!("{base}/complaints/lookup?ref=hello")).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/complaints?ref=hello&invalid=1");
+}
