@@ -269,6 +269,10 @@ async fn regulators_move_a_complaint_through_its_statuses() {
         "cannot become submitted",
     );
     let (_, c) = get_json(base, &format!("/api/v1/complaints/{reference}")).await;
+    let (_, doc) = get_json(base, "/api/openapi.json").await;
+    let schemas = support::schema::Schemas::new(&doc);
+    let schema = schemas.response("/api/v1/complaints/{reference}", "200");
+    assert_eq!(schemas.validate(schema, &c), Vec::<String>::new());
     let statuses: Vec<&str> = c["updates"].as_array().unwrap().iter().map(|u| u["status"].as_str().unwrap()).collect();
     assert_eq!(statuses, ["submitted", "accepted", "investigating"]);
     let html = reqwest::get(format!("{base}/complaints/{reference}")).await.unwrap().text().await.unwrap();

@@ -101,7 +101,11 @@ impl Complaints {
         let refuse = |problems: Vec<Problem>, token: Option<String>| Ok(Outcome::Refused { problems, token });
         let key = match self.key.check(&sub.token, now.timestamp()) {
             TokenCheck::Valid { nonce } => nonce,
-            TokenCheck::Expired { .. } => return refuse(vec![Problem::FormExpired], Some(self.issue())),
+            // A retry of a stored complaint is answered with it, however old its form.
+            TokenCheck::Expired { nonce } => match self.db.complaint_by_key(&nonce).await? {
+                Some(reference) => return Ok(Outcome::Stored { reference, replayed: true }),
+                None => return refuse(vec![Problem::FormExpired], Some(self.issue())),
+            },
             TokenCheck::Invalid => return refuse(vec![Problem::FormInvalid], Some(self.issue())),
         };
         if !sub.honeypot.trim().is_empty() {
