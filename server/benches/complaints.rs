@@ -7,7 +7,7 @@
 mod support;
 
 use std::time::{Duration, Instant};
-use support::complaints::{client, fields, multipart, token_in};
+use support::complaints::{client, fields, multipart, post_json_with, token_in};
 
 const RUNS: usize = 3;
 
@@ -62,15 +62,8 @@ async fn run(base: &str, n: usize, concurrency: usize, photo: Option<&[u8]>) -> 
                     let photos: Vec<(&str, Vec<u8>)> = photo.iter().map(|p| ("photo.jpg", p.clone())).collect();
                     let form = multipart(&fields(token, venue, "基准测试：后厨卫生状况很差，请核查。"), &photos);
                     let t = Instant::now();
-                    let res = c
-                        .post(format!("{base}/complaints/submit"))
-                        .header("accept", "application/json")
-                        .multipart(form)
-                        .send()
-                        .await
-                        .unwrap();
-                    assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap());
-                    res.bytes().await.unwrap();
+                    let (status, json) = post_json_with(&c, &base, form).await;
+                    assert_eq!(status, 201, "{json}");
                     latencies.push(t.elapsed());
                 }
                 latencies

@@ -144,18 +144,9 @@ impl Complaints {
             problems.dedup();
             return refuse(problems, None);
         }
-        let checked = intake::check(&sub.draft, now).expect("checked above");
         let new = NewComplaint {
             idempotency_key: key,
-            venue: checked.venue,
-            category: checked.category,
-            description: checked.description,
-            occurred_at: checked.occurred_at,
-            camera: checked.camera,
-            camera_time: checked.camera_time,
-            contact: checked.contact,
-            name: checked.name,
-            show_name: checked.show_name,
+            fields: intake::check(&sub.draft, now).expect("checked above"),
             source: "web".into(),
             lat: None,
             long: None,
@@ -199,7 +190,7 @@ impl Complaints {
         let stored = self.db.store_complaint(new, &saved, chrono::Utc::now()).await;
         match stored {
             Ok(Stored::New(reference)) => {
-                tracing::info!(venue = new.venue.0, %reference, photos = saved.len(), "complaint stored");
+                tracing::info!(venue = new.fields.venue.0, %reference, photos = saved.len(), "complaint stored");
                 Ok(Outcome::Stored { reference, replayed: false })
             }
             Ok(Stored::Existing(reference)) => {

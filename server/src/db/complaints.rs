@@ -3,6 +3,7 @@
 
 use super::{china_day, Db, DbError};
 use crate::complaints::calendar::add_working_days;
+use crate::complaints::intake::Checked;
 use crate::complaints::reference;
 use app::api::{ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS, MEDIATION_WORKING_DAYS};
 use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
@@ -15,16 +16,10 @@ use sqlx::Row;
 #[derive(Debug, Clone)]
 pub struct NewComplaint {
     pub idempotency_key: String,
-    pub venue: VenueId,
-    pub category: ComplaintCategory,
-    pub description: String,
-    pub occurred_at: Option<String>,
-    pub camera: Option<i64>,
-    pub camera_time: Option<String>,
-    pub contact: Option<String>,
-    pub name: Option<String>,
-    pub show_name: bool,
+    pub fields: Checked,
+    /// 'web' or 'open311:<api key name>'.
     pub source: String,
+    /// Open311 extras: a location, and a client's media link (kept private).
     pub lat: Option<f64>,
     pub long: Option<f64>,
     pub media_url: Option<String>,
@@ -457,6 +452,7 @@ async fn store_in(
             break candidate;
         }
     };
+    let f = &new.fields;
     let at = utc(now);
     let accept_due = add_working_days(china_day(now), ACCEPT_WORKING_DAYS).to_string();
     let id: i64 = sqlx::query_scalar(
@@ -468,15 +464,15 @@ async fn store_in(
     )
     .bind(&reference)
     .bind(&new.idempotency_key)
-    .bind(new.venue.0)
-    .bind(new.category.code())
-    .bind(&new.description)
-    .bind(&new.occurred_at)
-    .bind(new.camera)
-    .bind(&new.camera_time)
-    .bind(&new.contact)
-    .bind(&new.name)
-    .bind(new.show_name)
+    .bind(f.venue.0)
+    .bind(f.category.code())
+    .bind(&f.description)
+    .bind(&f.occurred_at)
+    .bind(f.camera)
+    .bind(&f.camera_time)
+    .bind(&f.contact)
+    .bind(&f.name)
+    .bind(f.show_name)
     .bind(&at)
     .bind(&accept_due)
     .bind(&new.source)

@@ -90,7 +90,12 @@ pub async fn post_form(base: &str, form: Form) -> (u16, Option<String>, String) 
 
 /// Posts like the hydrated form: `Accept: application/json`.
 pub async fn post_json(base: &str, form: Form) -> (u16, serde_json::Value) {
-    let res = client()
+    post_json_with(&client(), base, form).await
+}
+
+/// `post_json` on a given client (to reuse its connections).
+pub async fn post_json_with(client: &reqwest::Client, base: &str, form: Form) -> (u16, serde_json::Value) {
+    let res = client
         .post(format!("{base}/complaints/submit"))
         .header("accept", "application/json")
         .multipart(form)

@@ -429,15 +429,7 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         .unwrap_or_else(|| hex::encode(rand::random::<[u8; 16]>()));
     let new = NewComplaint {
         idempotency_key: format!("open311:{token}"),
-        venue: checked.venue,
-        category: checked.category,
-        description: checked.description,
-        occurred_at: checked.occurred_at,
-        camera: checked.camera,
-        camera_time: checked.camera_time,
-        contact: checked.contact,
-        name: checked.name,
-        show_name: false,
+        fields: checked,
         source: format!("open311:{client}"),
         lat: params.get("lat").and_then(|v| v.parse().ok()),
         long: params.get("long").and_then(|v| v.parse().ok()),
