@@ -165,45 +165,59 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let id2 = texts(&doc, "service_request_id")[0].to_string();
     assert_ne!(id2, id);
 
-    // GET requests with filters.
-    let all = get(base, "/open311/v2/requests.json").await.json();
-    assert_eq!(all.as_array().unwrap().len(), 2);
-    let first = &all.as_array().unwrap().iter().find(|r| r["service_request_id"] == id.as_str()).unwrap();
+    // GET requests: by id, whatever the status; the open list only once accepted.
+    let both = get(base, &format!("/open311/v2/requests.json?service_request_id={id},{id2}")).await.json();
+    assert_eq!(both.as_array().unwrap().len(), 2);
+    let first = both.as_array().unwrap().iter().find(|r| r["service_request_id"] == id.as_str()).unwrap();
     assert_eq!(first["status"], "open");
     assert_eq!(first["detailed_status"], "submitted");
     assert_eq!(first["address_id"], "3");
     assert!(first["requested_datetime"].as_str().unwrap().ends_with("+08:00"));
     assert!(first["expected_datetime"].as_str().unwrap().ends_with("T23:59:59+08:00"));
     assert!(!first.to_string().contains("citizen@example.cn"), "contact details never appear");
-    let one = get(base, &format!("/open311/v2/requests.json?service_request_id={id}")).await.json();
-    assert_eq!(one.as_array().unwrap().len(), 1);
+    let listed = get(base, "/open311/v2/requests.json").await.json();
+    assert_eq!(listed.as_array().unwrap().len(), 0, "nothing is listed before a regulator accepts it");
+
+    let update = |reference: String, body: serde_json::Value| {
+        let url = format!("{base}/api/v1/complaints/{reference}/updates");
+        async move {
+            let res = reqwest::Client::new()
+                .post(url)
+                .bearer_auth("s3cret")
+                .header("content-type", "application/json")
+                .body(body.to_string())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        }
+    };
+    update(id.clone(), serde_json::json!({"status": "accepted"})).await;
+    update(id2.clone(), serde_json::json!({"status": "accepted"})).await;
+    update(id2.clone(), serde_json::json!({"status": "resolved", "note": "已责令整改，复查合格"})).await;
+
+    let all = get(base, "/open311/v2/requests.json").await.json();
+    assert_eq!(all.as_array().unwrap().len(), 2);
     let none = get(base, "/open311/v2/requests.json?service_code=illness").await.json();
     assert_eq!(none.as_array().unwrap().len(), 0);
     let future = get(base, "/open311/v2/requests.xml?start_date=2099-01-01T00:00:00Z").await;
     assert_eq!(texts(&future.xml(), "request").len(), 0);
+    let today = get(base, "/open311/v2/requests.json?start_date=2026-01-01&end_date=2099-01-01T00:00:00Z").await;
+    assert_eq!(today.json().as_array().unwrap().len(), 2);
     let bad_date = get(base, "/open311/v2/requests.json?start_date=yesterday").await;
     assert_eq!(bad_date.status, 400);
     assert!(error_description(&bad_date).contains("start_date"));
     let bad_status = get(base, "/open311/v2/requests.xml?status=maybe").await;
     assert_eq!(bad_status.status, 400);
     error_description(&bad_status);
-    let listx = get(base, "/open311/v2/requests.xml?status=open").await;
-    assert_eq!(texts(&listx.xml(), "service_request_id").len(), 2);
-
-    // Closing one moves it to the closed filter.
-    let res = reqwest::Client::new()
-        .post(format!("{base}/api/v1/complaints/{id2}/updates"))
-        .bearer_auth("s3cret")
-        .header("content-type", "application/json")
-        .body(serde_json::json!({"status": "duplicate", "duplicate_of": id}).to_string())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let open = get(base, "/open311/v2/requests.xml?status=open").await;
+    assert_eq!(texts(&open.xml(), "service_request_id"), [id.as_str()]);
     let closed = get(base, "/open311/v2/requests.json?status=closed").await.json();
     assert_eq!(closed.as_array().unwrap().len(), 1);
     assert_eq!(closed[0]["service_request_id"], id2.as_str());
-    assert_eq!(closed[0]["detailed_status"], "duplicate");
+    assert_eq!(closed[0]["detailed_status"], "resolved");
+    assert_eq!(closed[0]["status_notes"], "已责令整改，复查合格");
+    assert_eq!(closed[0]["expected_datetime"], serde_json::Value::Null);
 
     // One request, and the token lookup, in both formats.
     let r = get(base, &format!("/open311/v2/requests/{id}.json")).await.json();

@@ -90,6 +90,9 @@ pub struct ComplaintFilter {
     pub end: Option<String>,
     /// `Some(true)`: closed only; `Some(false)`: open only.
     pub closed: Option<bool>,
+    /// Only complaints a regulator has accepted (the public list): not those waiting for a
+    /// decision, rejected or duplicates.
+    pub accepted_only: bool,
     pub limit: u32,
 }
 
@@ -339,6 +342,9 @@ impl Db {
         if let Some(e) = &filter.end {
             sql.push_str(" AND c.submitted_at <= ?");
             binds.push(e.clone());
+        }
+        if filter.accepted_only {
+            sql.push_str(" AND c.status NOT IN ('submitted', 'rejected', 'duplicate')");
         }
         match filter.closed {
             Some(true) => sql.push_str(" AND c.status IN ('rejected', 'resolved', 'closed', 'duplicate')"),

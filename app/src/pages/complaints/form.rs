@@ -169,8 +169,8 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
             <p class="hint privacy">
                 {t(
                     lang,
-                    "提交后您会得到投诉编号，可凭编号查询处理进度。监管部门应在7个工作日内决定是否受理。",
-                    "You will get a reference to follow your complaint. The regulator must decide within 7 working days whether to accept it.",
+                    "提交后您会得到投诉编号，可凭编号查询处理进度。监管部门应在7个工作日内决定是否受理。持有编号的人可以看到描述和照片；受理后，投诉会列入公开数据。联系方式始终不公开。",
+                    "You will get a reference to follow your complaint. The regulator must decide within 7 working days whether to accept it. Anyone with the reference can see the description and photos; once accepted, the complaint is listed in the open data. Contact details are never published.",
                 )}
             </p>
         </form>

@@ -4,6 +4,8 @@
 //! Mapping: a service request is a complaint; `service_request_id` is its public reference;
 //! `address_id` is the venue's id (a complaint is always about a venue); `status` is `open` or
 //! `closed` and `detailed_status` carries the 12315 status, as FixMyStreet extends the spec.
+//! The list (`GET requests` without ids) shows only complaints a regulator has accepted; any
+//! request is readable by its id.
 
 mod xml;
 
@@ -252,6 +254,10 @@ async fn list_requests(
             }
         }
     }
+    // Requests asked for by id are shown whatever their status (the id is the key to them);
+    // the open list holds only what a regulator has accepted, so an unreviewed accusation
+    // against a venue is not broadcast.
+    filter.accepted_only = filter.references.is_empty();
     if let Some(code) = params.get("service_code").filter(|v| !v.is_empty()) {
         match ComplaintCategory::from_code(code) {
             Some(c) => filter.category = Some(c),
