@@ -63,10 +63,10 @@ async fn a_complaint_with_photos_is_stored_once_without_metadata() {
     let url = format!("{base}{}", c["photos"][0].as_str().unwrap());
     let res = reqwest::get(&url).await.unwrap();
     assert_eq!(res.headers()["content-type"], "image/jpeg");
-    let stored = res.bytes().await.unwrap();
-    assert!(!contains(&stored, b"Exif"), "EXIF removed");
-    assert!(!contains(&stored, b"GPS 22.7N"), "GPS text removed");
-    let decoded = image::load_from_memory(&stored).unwrap().into_rgb8();
+    let saved = res.bytes().await.unwrap();
+    assert!(!contains(&saved, b"Exif"), "EXIF removed");
+    assert!(!contains(&saved, b"GPS 22.7N"), "GPS text removed");
+    let decoded = image::load_from_memory(&saved).unwrap().into_rgb8();
     assert_eq!(decoded.dimensions(), (64, 48));
     let left = decoded.get_pixel(4, 24);
     assert!(left[0] > 150 && left[2] < 100, "{left:?}");
@@ -115,7 +115,8 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_stored() {
     heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
     let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &ok), &[("IMG_1.HEIC", heic)])).await;
     assert_eq!(status, 415);
-    assert_eq!(json["problems"][0]["problem"]["fault"]["format"], "HEIC");
+    assert_eq!(json["problems"][0]["kind"], "photo_unsupported_format");
+    assert!(json["message"].as_str().unwrap().contains("HEIC"));
 
     // Six photos.
     let six: Vec<(&str, Vec<u8>)> = (0..6).map(|_| ("p.jpg", jpeg_with_exif(8, 8))).collect();
@@ -136,7 +137,7 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_stored() {
     assert!(json["message"].as_str().unwrap().contains("4000"));
     let (status, json) = post_json(base, multipart(&fields(&token, 999_999, &ok), &[])).await;
     assert_eq!(status, 422);
-    assert_eq!(json["problems"][0]["problem"]["kind"], "unknown_venue");
+    assert_eq!(json["problems"][0]["kind"], "unknown_venue");
 
     // Safety: no token, a forged token, the honeypot, another site's page.
     let mut no_token = fields(&token, VENUE, &ok);
@@ -286,6 +287,14 @@ async fn regulators_move_a_complaint_through_its_statuses() {
     let shown = support::cli::ok(support::cli::mingchu(&data, &["complaint", "show", &reference]));
     assert!(shown.contains("13812345678"), "regulators see the contact");
 
+    // The programme KPIs: received, decided within the deadline.
+    let (_, p) = get_json(base, "/api/v1/programme").await;
+    assert_eq!(p["complaints"]["received_30d"], 1);
+    assert_eq!(p["complaints"]["awaiting_decision"], 0);
+    assert_eq!(p["complaints"]["decided_on_time_90d"], 1.0);
+    let page = reqwest::get(format!("{base}/programme")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("近90天按期决定受理的比例") && page.contains("100.0%"));
+
     let res = reqwest::get(format!("{base}/complaints/MC-0000-0000")).await.unwrap();
     assert_eq!(res.status(), 404);
     let res =
@@ -293,4 +302,60 @@ async fn regulators_move_a_complaint_through_its_statuses() {
     assert_eq!(res.headers()["location"], "/complaints/MC-7K3M-9QXD");
     let res = support::complaints::client().get(format!("{base}/complaints/lookup?ref=hello")).send().await.unwrap();
     assert_eq!(res.headers()["location"], "/complaints?ref=hello&invalid=1");
+}
+
+/// The programme's complaint figures against the 12315 deadline, at chosen times.
+#[tokio::test]
+async fn the_kpis_count_decisions_made_on_time_and_overdue() {
+    use chrono::{Duration, TimeZone, Utc};
+    use server::complaints::intake::Checked;
+    use server::db::{Db, NewComplaint, Stored};
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::connect(&format!("sqlite://{}", dir.path().join("m.db").display())).await.unwrap();
+    db.migrate().await.unwrap();
+    db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
+    let new = |key: &str| NewComplaint {
+        idempotency_key: key.into(),
+        fields: Checked {
+            venue: app::domain::VenueId(VENUE),
+            category: app::domain::ComplaintCategory::Hygiene,
+            description: "后厨有老鼠出没，请检查。".into(),
+            occurred_at: None,
+            camera: None,
+            camera_time: None,
+            contact: None,
+            name: None,
+            show_name: false,
+        },
+        source: "web".into(),
+        lat: None,
+        long: None,
+        media_url: None,
+    };
+    let reference = |s: Stored| match s {
+        Stored::New(r) => r,
+        Stored::Existing(r) => panic!("{r} already existed"),
+    };
+    // Received on Monday 2 November 2026: the decision is due by Wednesday 11 November.
+    let monday = Utc.with_ymd_and_hms(2026, 11, 2, 2, 0, 0).unwrap();
+    let on_time = reference(db.store_complaint(&new("a"), &[], monday).await.unwrap());
+    let late = reference(db.store_complaint(&new("b"), &[], monday).await.unwrap());
+    let _waiting = reference(db.store_complaint(&new("c"), &[], monday).await.unwrap());
+    let fresh = reference(db.store_complaint(&new("d"), &[], monday + Duration::days(20)).await.unwrap());
+    assert_eq!(db.store_complaint(&new("a"), &[], monday).await.unwrap(), Stored::Existing(on_time.clone()));
+    assert_eq!(db.public_complaint(&on_time).await.unwrap().unwrap().accept_due, "2026-11-11");
+
+    db.update_complaint(&on_time, app::domain::ComplaintStatus::Accepted, "", None, monday + Duration::days(3))
+        .await
+        .unwrap();
+    db.update_complaint(&late, app::domain::ComplaintStatus::Rejected, "不属于本部门管辖", None, monday + Duration::days(12))
+        .await
+        .unwrap();
+    let figures = db.complaint_figures(monday + Duration::days(23)).await.unwrap();
+    assert_eq!(figures.received_30d, 4);
+    // Waiting: the one from 2 November (overdue) and the one from 22 November (not yet due).
+    assert_eq!((figures.awaiting_decision, figures.overdue), (2, 1));
+    // Due or decided: on time, late, overdue (the fresh one is not yet due): 1 of 3.
+    assert!((figures.decided_on_time_90d.unwrap() - 1.0 / 3.0).abs() < 1e-9, "{figures:?}");
+    assert_eq!(db.public_complaint(&fresh).await.unwrap().unwrap().accept_due, "2026-12-01");
 }

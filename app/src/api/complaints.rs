@@ -75,8 +75,7 @@ impl Field {
 }
 
 /// Why a photo was refused.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PhotoFault {
     TooBig,
     Empty,
@@ -92,9 +91,10 @@ pub enum PhotoFault {
     TooManyPixels,
 }
 
-/// One reason a submission was refused. Rendered in the reader's language by [`Problem::message`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "kind")]
+/// One reason a submission was refused. The server renders it in the reader's language
+/// ([`FormProblem`]); it never travels as itself, which keeps its text out of the browser's
+/// bundle except where the browser finds a problem on its own.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Problem {
     Required {
         field: Field,
@@ -137,6 +137,34 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// A stable code for API clients.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::Required { .. } => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::TooShort { .. } => "too_short",
+            Problem::Invalid { .. } => "invalid",
+            Problem::InFuture { .. } => "in_future",
+            Problem::UnknownVenue => "unknown_venue",
+            Problem::UnknownCamera => "unknown_camera",
+            Problem::BadContact => "bad_contact",
+            Problem::Photo { fault: PhotoFault::TooBig, .. } => "photo_too_big",
+            Problem::Photo { fault: PhotoFault::Empty, .. } => "photo_empty",
+            Problem::Photo { fault: PhotoFault::NotAnImage, .. } => "photo_not_an_image",
+            Problem::Photo { fault: PhotoFault::Unsupported { .. }, .. } => "photo_unsupported_format",
+            Problem::Photo { fault: PhotoFault::Damaged, .. } => "photo_damaged",
+            Problem::Photo { fault: PhotoFault::TooManyPixels, .. } => "photo_too_many_pixels",
+            Problem::TooManyPhotos => "too_many_photos",
+            Problem::FormExpired => "form_expired",
+            Problem::FormInvalid => "form_invalid",
+            Problem::Automated => "automated",
+            Problem::CrossSite => "cross_site",
+            Problem::RateLimited { .. } => "rate_limited",
+            Problem::BodyTooLarge => "body_too_large",
+            Problem::Malformed => "malformed",
+        }
+    }
+
     /// The field the problem belongs to (for `aria-invalid`).
     pub fn field(&self) -> Field {
         match self {
@@ -322,7 +350,7 @@ pub struct ComplaintForm {
     pub venue: Option<FormVenue>,
     /// What was typed, when the form comes back with problems.
     pub draft: ComplaintDraft,
-    pub problems: Vec<Problem>,
+    pub problems: Vec<FormProblem>,
 }
 
 /// A rejected submission, provided as context when the server renders the form again.
@@ -380,6 +408,20 @@ impl PublicComplaint {
     }
 }
 
+/// Complaint handling in the programme KPIs: regulators are judged on the 12315 deadline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintFigures {
+    /// Complaints received in the last 30 days.
+    pub received_30d: u32,
+    /// Waiting for the acceptance decision now.
+    pub awaiting_decision: u32,
+    /// Of those, past their 7-working-day deadline.
+    pub overdue: u32,
+    /// Of the complaints received in the last 90 days whose decision is made or due, the share
+    /// decided within the deadline; `None` when there are none.
+    pub decided_on_time_90d: Option<f64>,
+}
+
 /// The answer to a successful submission made with `Accept: application/json`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubmitReceipt {
@@ -393,21 +435,23 @@ pub struct SubmitReceipt {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SubmitRefusal {
     pub message: String,
-    pub problems: Vec<RenderedProblem>,
+    pub problems: Vec<FormProblem>,
     /// A fresh form token when the old one has expired.
     pub token: Option<String>,
 }
 
+/// A problem as the form shows it: the field, a stable code and the sentence.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RenderedProblem {
+pub struct FormProblem {
     pub field: Field,
+    /// [`Problem::kind`].
+    pub kind: String,
     pub message: String,
-    pub problem: Problem,
 }
 
-impl RenderedProblem {
-    pub fn new(problem: Problem, lang: Lang) -> RenderedProblem {
-        RenderedProblem { field: problem.field(), message: problem.message(lang), problem }
+impl FormProblem {
+    pub fn new(problem: &Problem, lang: Lang) -> FormProblem {
+        FormProblem { field: problem.field(), kind: problem.kind().to_string(), message: problem.message(lang) }
     }
 }
 

@@ -310,6 +310,8 @@ pub struct ProgrammeFigures {
     pub daily: Vec<DailyRate>,
     /// Display screens in dining rooms.
     pub screens: super::ScreenFigures,
+    /// Complaint handling against the 12315 deadline.
+    pub complaints: super::ComplaintFigures,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -52,8 +52,13 @@ pub async fn get_display(token: String) -> Result<DisplayView, AppError> {
 pub async fn get_complaint_form(venue: Option<VenueId>) -> Result<ComplaintForm, AppError> {
     let desk = ssr::desk()?;
     let echo = use_context::<ComplaintEcho>();
+    let lang = crate::i18n::request_lang();
     let (token, draft, problems) = match echo {
-        Some(echo) => (echo.token.unwrap_or_else(|| desk.issue_token()), echo.draft, echo.problems),
+        Some(echo) => (
+            echo.token.unwrap_or_else(|| desk.issue_token()),
+            echo.draft,
+            echo.problems.iter().map(|p| FormProblem::new(p, lang)).collect(),
+        ),
         None => (desk.issue_token(), ComplaintDraft { venue, ..Default::default() }, Vec::new()),
     };
     let venue = match draft.venue {

@@ -36,6 +36,20 @@ fn ProgrammeView(figures: ProgrammeFigures) -> impl IntoView {
     };
     let closed_class = if f.closed_venues_still_streaming > 0 { "figure poor" } else { "figure" };
     let screens_class = if f.screens.online_now < f.screens.installed { "figure poor" } else { "figure" };
+    let c = f.complaints.clone();
+    let overdue_class = if c.overdue > 0 { "figure poor" } else { "figure" };
+    let (received, awaiting, overdue, on_time, none_due) = match lang {
+        crate::i18n::Lang::Zh => {
+            ("近30天收到投诉", "待决定是否受理", "其中已超过7个工作日", "近90天按期决定受理的比例", "暂无到期")
+        }
+        crate::i18n::Lang::En => (
+            "Complaints received, last 30 days",
+            "Awaiting the acceptance decision",
+            "Of those, past 7 working days",
+            "Decided within 7 working days, last 90 days",
+            "none due yet",
+        ),
+    };
     view! {
         <article class="programme">
             <h1>{tr.programme_title}</h1>
@@ -73,6 +87,22 @@ fn ProgrammeView(figures: ProgrammeFigures) -> impl IntoView {
                 <div class=screens_class data-figure="screens-online">
                     <dt>{tr.screens_online}</dt>
                     <dd><strong>{f.screens.online_now}</strong> " / " {f.screens.installed}</dd>
+                </div>
+                <div class="figure" data-figure="complaints-received">
+                    <dt>{received}</dt>
+                    <dd><strong>{c.received_30d}</strong></dd>
+                </div>
+                <div class="figure" data-figure="complaints-awaiting">
+                    <dt>{awaiting}</dt>
+                    <dd><strong>{c.awaiting_decision}</strong></dd>
+                </div>
+                <div class=overdue_class data-figure="complaints-overdue">
+                    <dt>{overdue}</dt>
+                    <dd><strong>{c.overdue}</strong></dd>
+                </div>
+                <div class="figure" data-figure="complaints-on-time">
+                    <dt>{on_time}</dt>
+                    <dd><strong>{percent(c.decided_on_time_90d, none_due)}</strong></dd>
                 </div>
             </dl>
 

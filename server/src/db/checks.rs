@@ -172,6 +172,7 @@ impl Db {
         .await?;
         let (checks, online) = daily.iter().fold((0i64, 0i64), |(c, o), (_, dc, do_)| (c + dc, o + do_));
         let screens = self.screen_figures(Utc::now()).await?;
+        let complaints = self.complaint_figures(Utc::now()).await?;
         Ok(ProgrammeFigures {
             venues_connected,
             venues_planned,
@@ -187,6 +188,7 @@ impl Db {
                 .map(|(day, checks, online)| DailyRate { day, checks: checks as u32, online: online as u32 })
                 .collect(),
             screens,
+            complaints,
         })
     }
 }

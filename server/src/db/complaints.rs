@@ -5,7 +5,10 @@ use super::{china_day, Db, DbError};
 use crate::complaints::calendar::add_working_days;
 use crate::complaints::intake::Checked;
 use crate::complaints::reference;
-use app::api::{ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS, MEDIATION_WORKING_DAYS};
+use app::api::{
+    ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS,
+    MEDIATION_WORKING_DAYS,
+};
 use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
 use rand::RngCore;
@@ -379,6 +382,46 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// Complaint handling figures for the programme KPIs, as of `now`.
+    pub async fn complaint_figures(&self, now: DateTime<Utc>) -> Result<ComplaintFigures, DbError> {
+        let today = china_day(now).to_string();
+        let (received, awaiting, overdue): (i64, i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(submitted_at >= ?1), 0), coalesce(sum(status = 'submitted'), 0),
+                    coalesce(sum(status = 'submitted' AND accept_due < ?2), 0)
+             FROM complaints",
+        )
+        .bind(utc(now - chrono::Duration::days(30)))
+        .bind(&today)
+        .fetch_one(&self.pool)
+        .await?;
+        // Each recent complaint's deadline and the time of its first decision, if any.
+        let recent: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT c.accept_due,
+                    (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = c.id AND u.status <> 'submitted')
+             FROM complaints c WHERE c.submitted_at >= ?1",
+        )
+        .bind(utc(now - chrono::Duration::days(90)))
+        .fetch_all(&self.pool)
+        .await?;
+        let (mut on_time, mut counted) = (0u32, 0u32);
+        for (due, decided) in recent {
+            match decided.and_then(|at| DateTime::parse_from_rfc3339(&at).ok()) {
+                Some(at) => {
+                    counted += 1;
+                    on_time += u32::from(china_day(at.with_timezone(&Utc)).to_string() <= due);
+                }
+                None if due < today => counted += 1,
+                None => {}
+            }
+        }
+        Ok(ComplaintFigures {
+            received_30d: received as u32,
+            awaiting_decision: awaiting as u32,
+            overdue: overdue as u32,
+            decided_on_time_90d: (counted > 0).then(|| on_time as f64 / counted as f64),
+        })
     }
 
     /// Issues an Open311 API key named `name`; returns the key (shown once, stored hashed).

@@ -11,7 +11,7 @@ use crate::db::UpdateError;
 use crate::state::AppState;
 use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::api::{
-    ComplaintEcho, PhotoFault, Problem, PublicComplaint, RenderedProblem, SubmitReceipt, SubmitRefusal, HONEYPOT_FIELD,
+    ComplaintEcho, FormProblem, PhotoFault, Problem, PublicComplaint, SubmitReceipt, SubmitRefusal, HONEYPOT_FIELD,
     MAX_PHOTOS, MAX_PHOTO_BYTES, SUBMIT_PATH,
 };
 use app::domain::{ComplaintStatus, VenueId};
@@ -231,7 +231,7 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             });
             let mut response = if json {
                 let message = problems.iter().map(|p| p.message(lang)).collect::<Vec<_>>().join(" ");
-                let problems = problems.into_iter().map(|p| RenderedProblem::new(p, lang)).collect();
+                let problems = problems.iter().map(|p| FormProblem::new(p, lang)).collect();
                 (status, Json(SubmitRefusal { message, problems, token })).into_response()
             } else {
                 let keep = token.or_else(|| (!sub.token.is_empty()).then(|| sub.token.clone()));

@@ -5,8 +5,8 @@
 
 use super::t;
 use crate::api::{
-    category_description, category_name, field_label, ComplaintForm, Field, Problem, HONEYPOT_FIELD, MAX_CONTACT_CHARS,
-    MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_PHOTOS, MIN_DESCRIPTION_CHARS, SUBMIT_PATH,
+    category_description, category_name, field_label, ComplaintForm, Field, FormProblem, Problem, HONEYPOT_FIELD,
+    MAX_CONTACT_CHARS, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MAX_PHOTOS, MIN_DESCRIPTION_CHARS, SUBMIT_PATH,
 };
 use crate::domain::ComplaintCategory;
 use crate::i18n::use_lang;
@@ -33,7 +33,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     let description_len = RwSignal::new(form.draft.description.chars().count());
     let d = form.draft.clone();
     let venue = form.venue.clone();
-    let invalid = move |f: Field| move || problems.with(|p| p.iter().any(|p| p.field() == f)).then_some("true");
+    let invalid = move |f: Field| move || problems.with(|p| p.iter().any(|p| p.field == f)).then_some("true");
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
@@ -43,7 +43,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     };
     let on_photos = move |ev: leptos::ev::Event| {
         #[cfg(feature = "hydrate")]
-        super::submit::check_photos(ev, problems);
+        super::submit::check_photos(ev, problems, lang);
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
@@ -56,7 +56,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
                     <p>{t(lang, "投诉尚未提交，请修改以下问题：", "Your complaint was not submitted yet. Please fix:")}</p>
                     <ul>
                         {list.into_iter().map(|p| view! {
-                            <li data-field=p.field().name()>{p.message(lang)}</li>
+                            <li data-field=p.field.name() data-kind=p.kind>{p.message}</li>
                         }).collect_view()}
                     </ul>
                 </div>
@@ -179,7 +179,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
 
 /// Problems found in the browser before sending (photo count and sizes).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-pub fn photo_problems(files: &[(String, f64)]) -> Vec<Problem> {
+pub fn photo_problems(files: &[(String, f64)], lang: crate::i18n::Lang) -> Vec<FormProblem> {
     let mut problems = Vec::new();
     if files.len() > MAX_PHOTOS {
         problems.push(Problem::TooManyPhotos);
@@ -189,5 +189,5 @@ pub fn photo_problems(files: &[(String, f64)]) -> Vec<Problem> {
             problems.push(Problem::Photo { file: name.clone(), fault: crate::api::PhotoFault::TooBig });
         }
     }
-    problems
+    problems.iter().map(|p| FormProblem::new(p, lang)).collect()
 }

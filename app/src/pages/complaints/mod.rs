@@ -73,7 +73,7 @@ pub fn NewComplaintPage() -> impl IntoView {
                         view! {
                             {(!problems.is_empty()).then(|| view! {
                                 <div class="form-problems" role="alert">
-                                    <ul>{problems.into_iter().map(|p| view! { <li>{p.message(lang)}</li> }).collect_view()}</ul>
+                                    <ul>{problems.into_iter().map(|p| view! { <li>{p.message}</li> }).collect_view()}</ul>
                                 </div>
                             })}
                             <VenuePicker search=search()/>

@@ -3,7 +3,8 @@
 //! with the same form token, which the server turns into one stored complaint.
 
 use super::form::{photo_problems, Sending};
-use crate::api::{Field, Problem, SubmitReceipt, SubmitRefusal, SUBMIT_PATH};
+use crate::api::{Field, FormProblem, SubmitReceipt, SubmitRefusal, SUBMIT_PATH};
+use crate::i18n::Lang;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -14,7 +15,7 @@ const RETRIES: u32 = 3;
 
 pub fn enhanced_submit(
     ev: leptos::ev::SubmitEvent,
-    problems: RwSignal<Vec<Problem>>,
+    problems: RwSignal<Vec<FormProblem>>,
     token: RwSignal<String>,
     sending: RwSignal<Sending>,
 ) {
@@ -24,7 +25,7 @@ pub fn enhanced_submit(
         return;
     }
     // Photos the browser already knows are too big are refused before uploading anything.
-    if problems.with_untracked(|p| p.iter().any(|p| matches!(p, Problem::Photo { .. } | Problem::TooManyPhotos))) {
+    if problems.with_untracked(|p| p.iter().any(|p| p.field == Field::Photos)) {
         focus_problems();
         return;
     }
@@ -46,7 +47,7 @@ pub fn enhanced_submit(
                     if let Some(fresh) = refusal.token {
                         token.set(fresh);
                     }
-                    problems.set(refusal.problems.into_iter().map(|p| p.problem).collect());
+                    problems.set(refusal.problems);
                     sending.set(Sending::Idle);
                     focus_problems();
                     return;
@@ -109,14 +110,14 @@ fn focus_problems() {
 }
 
 /// Checks the chosen photos' count and sizes as soon as they are picked.
-pub fn check_photos(ev: leptos::ev::Event, problems: RwSignal<Vec<Problem>>) {
+pub fn check_photos(ev: leptos::ev::Event, problems: RwSignal<Vec<FormProblem>>, lang: Lang) {
     let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
     let files: Vec<(String, f64)> = input
         .files()
         .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size())).collect())
         .unwrap_or_default();
     problems.update(|p| {
-        p.retain(|p| p.field() != Field::Photos);
-        p.extend(photo_problems(&files));
+        p.retain(|p| p.field != Field::Photos);
+        p.extend(photo_problems(&files, lang));
     });
 }
