@@ -4,9 +4,14 @@ CREATE TABLE complaints (
     id               INTEGER PRIMARY KEY,
     -- Public, short and random (e.g. MC-7K3M-9QXD): never in sequence.
     reference        TEXT    NOT NULL UNIQUE,
-    -- The form token's nonce (or an Open311 client's key): a retried submission finds its
-    -- complaint here instead of storing a second one.
+    -- The form token's nonce, or `open311:<api key name>:<Idempotency-Key>`: a retried
+    -- submission finds its complaint here instead of storing a second one.
     idempotency_key  TEXT    NOT NULL UNIQUE,
+    -- SHA-256 of what was submitted (venue, category, description): a form reused for a
+    -- different complaint (the Back button) is told so instead of being taken for a retry.
+    content_hash     TEXT    NOT NULL,
+    -- Open311 `token` of a request created through the API (random, unguessable).
+    open311_token    TEXT    UNIQUE,
     venue_id         INTEGER NOT NULL REFERENCES venues (id),
     category         TEXT    NOT NULL CHECK (category IN ('hygiene', 'foreign_matter', 'illness', 'staff_behaviour', 'licence_problem', 'camera_problem', 'other')),
     description      TEXT    NOT NULL CHECK (length(description) BETWEEN 1 AND 4000),

@@ -20,7 +20,7 @@ fn photo(w: u16, h: u16) -> Vec<u8> {
             seed ^= seed << 13;
             seed ^= seed >> 17;
             seed ^= seed << 5;
-            let n = (seed & 31) as u32;
+            let n = seed & 31;
             rgb.extend_from_slice(&[
                 ((x * 255 / w as u32) + n) as u8,
                 ((y * 255 / h as u32) + n) as u8,

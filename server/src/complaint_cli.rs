@@ -67,8 +67,8 @@ async fn run_complaint(db: &Db, command: ComplaintCommand) -> Result<(), ServerE
                     })?),
                     None => None,
                 };
-            let rows = db.list_complaints(&ComplaintFilter { limit: limit.max(1), ..Default::default() }).await?;
-            for r in rows.iter().filter(|r| wanted.is_none_or(|w| w == r.status)) {
+            let filter = ComplaintFilter { limit: limit.max(1), status: wanted, ..Default::default() };
+            for r in db.list_complaints(&filter).await? {
                 let first_line = r.description.lines().next().unwrap_or("");
                 println!(
                     "{}\t{}\t{}\t{}\tdue {}\t{}: {}",

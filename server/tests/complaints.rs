@@ -78,12 +78,22 @@ async fn a_complaint_with_photos_is_stored_once_without_metadata() {
     assert!(html.contains(&reference) && html.contains("汤里有一根头发"));
     assert!(!html.contains("13812345678"));
 
+    // The same form reused for another complaint (the Back button): refused with a fresh form.
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, "另一件事：服务员没有戴口罩。"), &[])).await;
+    assert_eq!(status, 409, "{json}");
+    assert_eq!(json["problems"][0]["kind"], "already_submitted");
+    assert!(json["message"].as_str().unwrap().contains(&reference));
+    let fresh = json["token"].as_str().expect("a fresh token").to_string();
+    let (status, json) = post_json(base, multipart(&fields(&fresh, VENUE, "另一件事：服务员没有戴口罩。"), &[])).await;
+    assert_eq!(status, 201, "{json}");
+    assert_eq!(stored(&data), 2);
+
     // A new form is a new complaint.
     let token2 = form_token(base, VENUE).await;
     let (status, json) = post_json(base, multipart(&fields(&token2, VENUE, "第二次投诉：后厨地面很脏。"), &[])).await;
     assert_eq!(status, 201, "{json}");
     assert_ne!(json["reference"], reference.as_str());
-    assert_eq!(stored(&data), 2);
+    assert_eq!(stored(&data), 3);
 }
 
 #[tokio::test]
@@ -184,6 +194,43 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_stored() {
     // The same token, now with everything right, is accepted.
     let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &ok), &[])).await;
     assert_eq!(status, 201, "{json}");
+}
+
+#[tokio::test]
+async fn same_site_posts_are_accepted_behind_a_proxy() {
+    let (_dir, data) = seeded();
+    let server = Server::start_on_with(&data, &["--public-url", "https://portal.example/"]);
+    let base = &server.base;
+    let post = |origin: &'static str, extra: Option<(&'static str, &'static str)>, description: &'static str| async move {
+        let token = form_token(base, VENUE).await;
+        let mut req = support::complaints::client()
+            .post(format!("{base}/complaints/submit"))
+            .header("accept", "application/json")
+            .header("origin", origin)
+            .multipart(multipart(&fields(&token, VENUE, description), &[]));
+        if let Some((k, v)) = extra {
+            req = req.header(k, v);
+        }
+        req.send().await.unwrap().status().as_u16()
+    };
+    // The public address, a proxy's forwarded host, and a browser's own word for it.
+    assert_eq!(post("https://portal.example", None, "公开地址：后厨很脏，有油污。").await, 201);
+    assert_eq!(
+        post(
+            "http://kitchen.example:8080",
+            Some(("x-forwarded-host", "kitchen.example:8080")),
+            "代理转发：后厨很脏，有油污。"
+        )
+        .await,
+        201
+    );
+    assert_eq!(post("null", Some(("sec-fetch-site", "same-origin")), "同源：后厨很脏，有油污。").await, 201);
+    assert_eq!(post("https://evil.example", None, "跨站：后厨很脏，有油污。").await, 403);
+    assert_eq!(
+        post("https://portal.example", Some(("sec-fetch-site", "cross-site")), "跨站：后厨很脏，有油污。").await,
+        403
+    );
+    assert_eq!(stored(&data), 3);
 }
 
 #[tokio::test]
@@ -328,6 +375,7 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
             show_name: false,
         },
         source: "web".into(),
+        open311_token: None,
         lat: None,
         long: None,
         media_url: None,
@@ -348,9 +396,15 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
     db.update_complaint(&on_time, app::domain::ComplaintStatus::Accepted, "", None, monday + Duration::days(3))
         .await
         .unwrap();
-    db.update_complaint(&late, app::domain::ComplaintStatus::Rejected, "不属于本部门管辖", None, monday + Duration::days(12))
-        .await
-        .unwrap();
+    db.update_complaint(
+        &late,
+        app::domain::ComplaintStatus::Rejected,
+        "不属于本部门管辖",
+        None,
+        monday + Duration::days(12),
+    )
+    .await
+    .unwrap();
     let figures = db.complaint_figures(monday + Duration::days(23)).await.unwrap();
     assert_eq!(figures.received_30d, 4);
     // Waiting: the one from 2 November (overdue) and the one from 22 November (not yet due).

@@ -70,6 +70,7 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let key = ok(mingchu(&data, &["apikey", "create", "12345-hotline"]));
     assert!(key.starts_with("mck_"), "{key}");
     refused(mingchu(&data, &["apikey", "create", "12345-hotline"]), "already exists");
+    let partner = ok(mingchu(&data, &["apikey", "create", "partner-b"]));
     let other = ok(mingchu(&data, &["apikey", "create", "retired"]));
     ok(mingchu(&data, &["apikey", "revoke", "retired"]));
     assert!(ok(mingchu(&data, &["apikey", "list"])).contains("retired\tcreated"));
@@ -144,7 +145,8 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let params: Vec<(&str, &str)> = short.iter().map(|(a, b)| (*a, b.as_str())).collect();
     let a = post(base, "json", &params, None).await;
     assert_eq!(a.status, 400);
-    assert!(error_description(&a).contains("至少"));
+    let described = error_description(&a);
+    assert!(described.starts_with("description: ") && described.contains("至少"), "{described}");
 
     // POST: created, in JSON and in XML; a retry with the same Idempotency-Key is the same.
     let params_owned = with(&key);
@@ -154,10 +156,19 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let created = created.json();
     let id = created[0]["service_request_id"].as_str().unwrap().to_string();
     assert!(id.starts_with("MC-"));
-    assert_eq!(created[0]["token"], "hotline-20260105-001");
+    let token = created[0]["token"].as_str().unwrap().to_string();
+    assert_eq!(token.len(), 32, "a token of the server's, not the client's key");
     let again = post(base, "json", &params, Some("hotline-20260105-001")).await;
     assert_eq!(again.status, 200);
     assert_eq!(again.json()[0]["service_request_id"], id.as_str());
+    assert_eq!(again.json()[0]["token"], token.as_str());
+    // Another client's identical key is its own request.
+    let theirs = with(&partner);
+    let params_b: Vec<(&str, &str)> = theirs.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let other_client = post(base, "json", &params_b, Some("hotline-20260105-001")).await;
+    assert_eq!(other_client.status, 201);
+    let id3 = other_client.json()[0]["service_request_id"].as_str().unwrap().to_string();
+    assert_ne!(id3, id);
     let createdx = post(base, "xml", &params, None).await;
     assert_eq!(createdx.status, 201);
     let doc = createdx.xml();
@@ -168,6 +179,13 @@ async fn every_open311_endpoint_in_json_and_xml() {
     // GET requests: by id, whatever the status; the open list only once accepted.
     let both = get(base, &format!("/open311/v2/requests.json?service_request_id={id},{id2}")).await.json();
     assert_eq!(both.as_array().unwrap().len(), 2);
+    // service_request_id overrides every other parameter; bulk guessing is capped.
+    let by_id = get(base, &format!("/open311/v2/requests.json?service_request_id={id}&service_code=illness")).await;
+    assert_eq!(by_id.json().as_array().unwrap().len(), 1);
+    let many = vec!["MC-0000-0000"; 51].join(",");
+    let too_many = get(base, &format!("/open311/v2/requests.json?service_request_id={many}")).await;
+    assert_eq!(too_many.status, 400);
+    assert!(error_description(&too_many).contains("at most 50"));
     let first = both.as_array().unwrap().iter().find(|r| r["service_request_id"] == id.as_str()).unwrap();
     assert_eq!(first["status"], "open");
     assert_eq!(first["detailed_status"], "submitted");
@@ -197,9 +215,11 @@ async fn every_open311_endpoint_in_json_and_xml() {
     update(id2.clone(), serde_json::json!({"status": "resolved", "note": "已责令整改，复查合格"})).await;
 
     let all = get(base, "/open311/v2/requests.json").await.json();
-    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all.as_array().unwrap().len(), 2, "the third is not accepted");
     let none = get(base, "/open311/v2/requests.json?service_code=illness").await.json();
     assert_eq!(none.as_array().unwrap().len(), 0);
+    let either = get(base, "/open311/v2/requests.json?service_code=illness,foreign_matter").await.json();
+    assert_eq!(either.as_array().unwrap().len(), 2);
     let future = get(base, "/open311/v2/requests.xml?start_date=2099-01-01T00:00:00Z").await;
     assert_eq!(texts(&future.xml(), "request").len(), 0);
     let today = get(base, "/open311/v2/requests.json?start_date=2026-01-01&end_date=2099-01-01T00:00:00Z").await;
@@ -227,10 +247,12 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let gone = get(base, "/open311/v2/requests/MC-0000-0000.xml").await;
     assert_eq!(gone.status, 404);
     error_description(&gone);
-    let t = get(base, "/open311/v2/tokens/hotline-20260105-001.json").await.json();
+    let t = get(base, &format!("/open311/v2/tokens/{token}.json")).await.json();
     assert_eq!(t[0]["service_request_id"], id.as_str());
-    let tx = get(base, "/open311/v2/tokens/hotline-20260105-001.xml").await;
-    assert_eq!(texts(&tx.xml(), "token"), ["hotline-20260105-001"]);
+    let tx = get(base, &format!("/open311/v2/tokens/{token}.xml")).await;
+    assert_eq!(texts(&tx.xml(), "token"), [token.as_str()]);
+    let by_key = get(base, "/open311/v2/tokens/hotline-20260105-001.json").await;
+    assert_eq!(by_key.status, 404, "the client's own key is not a public token");
     let unknown = get(base, "/open311/v2/tokens/nothing.json").await;
     assert_eq!(unknown.status, 404);
     error_description(&unknown);

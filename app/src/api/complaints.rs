@@ -125,6 +125,11 @@ pub enum Problem {
     FormExpired,
     /// The form token is missing or was not issued by this portal.
     FormInvalid,
+    /// This form was already used for another complaint (the Back button); a fresh form is in
+    /// the page.
+    AlreadySubmitted {
+        reference: String,
+    },
     /// The hidden honeypot field was filled.
     Automated,
     /// Posted from another site.
@@ -157,6 +162,7 @@ impl Problem {
             Problem::TooManyPhotos => "too_many_photos",
             Problem::FormExpired => "form_expired",
             Problem::FormInvalid => "form_invalid",
+            Problem::AlreadySubmitted { .. } => "already_submitted",
             Problem::Automated => "automated",
             Problem::CrossSite => "cross_site",
             Problem::RateLimited { .. } => "rate_limited",
@@ -211,11 +217,21 @@ impl Problem {
             Problem::FormExpired => {
                 "This form has expired. What you typed is kept; attach any photos again and submit.".into()
             }
-            Problem::FormInvalid if zh => "表单无效，请刷新页面后重新提交。".into(),
-            Problem::FormInvalid => "This form is not valid; reload the page and submit again.".into(),
-            Problem::Automated if zh => "提交被拒绝：一个隐藏字段被填写了。如果您不是程序，请刷新页面后重试。".into(),
+            Problem::FormInvalid if zh => "表单已失效，页面已换上新的表单，您填写的内容已保留，请再次提交。".into(),
+            Problem::FormInvalid => {
+                "This form was not valid. The page now has a fresh one with what you typed; please submit again.".into()
+            }
+            Problem::AlreadySubmitted { reference } if zh => format!(
+                "这张表单已经提交过（投诉编号 {reference}）。如要再投诉一件事，页面已换上新的表单，您填写的内容已保留，请再次提交。"
+            ),
+            Problem::AlreadySubmitted { reference } => format!(
+                "This form was already used for complaint {reference}. To make another complaint, submit again: the page now has a fresh form with what you typed."
+            ),
+            Problem::Automated if zh => {
+                "提交被拒绝：一个隐藏字段被填写了（可能是浏览器自动填写）。该字段已清空，请再次提交。".into()
+            }
             Problem::Automated => {
-                "Refused: a hidden field was filled in. If you are a person, reload the page and try again.".into()
+                "Refused: a hidden field was filled in (perhaps by autofill). It has been cleared; please submit again.".into()
             }
             Problem::CrossSite if zh => "只能从本网站提交投诉。".into(),
             Problem::CrossSite => "Complaints can only be submitted from this site.".into(),

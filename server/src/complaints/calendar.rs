@@ -7,8 +7,11 @@
 
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+/// A calendar date as (year, month, day).
+type Ymd = (i32, u32, u32);
+
 /// (first day, last day) of each official holiday, inclusive.
-const HOLIDAYS: &[((i32, u32, u32), (i32, u32, u32))] = &[
+const HOLIDAYS: &[(Ymd, Ymd)] = &[
     // 2025 (国办发明电〔2024〕12号)
     ((2025, 1, 1), (2025, 1, 1)),
     ((2025, 1, 28), (2025, 2, 4)),
@@ -27,7 +30,7 @@ const HOLIDAYS: &[((i32, u32, u32), (i32, u32, u32))] = &[
 ];
 
 /// Weekend days that are working days.
-const WORKING_WEEKENDS: &[(i32, u32, u32)] = &[
+const WORKING_WEEKENDS: &[Ymd] = &[
     (2025, 1, 26),
     (2025, 2, 8),
     (2025, 4, 27),
@@ -41,7 +44,7 @@ const WORKING_WEEKENDS: &[(i32, u32, u32)] = &[
     (2026, 10, 10),
 ];
 
-fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
+fn date((y, m, d): Ymd) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid calendar date")
 }
 

@@ -20,6 +20,19 @@ pub struct Checked {
     pub show_name: bool,
 }
 
+impl Checked {
+    /// SHA-256 (hex) of what identifies the complaint's content: venue, category, description.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.venue.0.to_le_bytes());
+        h.update(self.category.code().as_bytes());
+        h.update([0]);
+        h.update(self.description.as_bytes());
+        hex::encode(h.finalize())
+    }
+}
+
 /// Removes control characters other than line breaks and tabs, normalises line ends and trims.
 pub fn plain_text(input: &str) -> String {
     input

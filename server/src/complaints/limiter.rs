@@ -33,16 +33,29 @@ impl Limiter {
         Bucket { tokens, at: now }
     }
 
+    /// Whether `addr` has a submission left at `now`, without taking it.
+    pub fn allows(&self, addr: IpAddr, now: f64) -> bool {
+        let addr = subscriber(addr);
+        self.per_hour == 0 || self.buckets.get(&addr).is_none_or(|b| self.refill(*b, now).tokens >= 1.0)
+    }
+
     /// Takes one submission from `addr`'s allowance at `now` (seconds on any monotonic
     /// clock): `Ok` or `Err(seconds until the next one is allowed)`.
     pub fn take(&mut self, addr: IpAddr, now: f64) -> Result<(), u64> {
         if self.per_hour == 0 {
             return Ok(());
         }
+        let addr = subscriber(addr);
         if self.buckets.len() >= MAX_ADDRESSES && !self.buckets.contains_key(&addr) {
             let full = self.per_hour as f64;
             let rate = self.rate();
             self.buckets.retain(|_, b| b.tokens + (now - b.at) * rate < full);
+            if self.buckets.len() >= MAX_ADDRESSES {
+                // Every address is active: a flood from very many addresses. Start over rather
+                // than grow without bound or scan on every request.
+                tracing::warn!(addresses = self.buckets.len(), "complaint rate-limit table full; reset");
+                self.buckets.clear();
+            }
         }
         let fresh = Bucket { tokens: self.per_hour as f64, at: now };
         let bucket = self.refill(*self.buckets.get(&addr).unwrap_or(&fresh), now);
@@ -53,6 +66,18 @@ impl Limiter {
             self.buckets.insert(addr, bucket);
             Err(((1.0 - bucket.tokens) / self.rate()).ceil() as u64)
         }
+    }
+}
+
+/// The unit one subscriber controls: an IPv4 address, or an IPv6 /64 (a home or phone gets a
+/// whole /64, so single IPv6 addresses would give each subscriber unlimited allowances).
+fn subscriber(addr: IpAddr) -> IpAddr {
+    match addr {
+        IpAddr::V4(_) => addr,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !0xFFFF_FFFF_FFFF_FFFFu128).into()),
+        },
     }
 }
 
@@ -73,6 +98,16 @@ mod tests {
         assert!(l.take(b, 0.0).is_ok(), "other addresses are not affected");
         assert!(l.take(a, 599.0).is_err());
         assert!(l.take(a, 601.0).is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_subscriber_shares_one_allowance() {
+        let mut l = Limiter::new(1);
+        assert!(l.take("2001:db8:1:2::1".parse().unwrap(), 0.0).is_ok());
+        assert!(!l.allows("2001:db8:1:2:ffff::9".parse().unwrap(), 0.0));
+        assert!(l.take("2001:db8:1:2:ffff::9".parse().unwrap(), 0.0).is_err());
+        assert!(l.take("2001:db8:1:3::1".parse().unwrap(), 0.0).is_ok(), "another /64");
+        assert!(l.allows("10.0.0.9".parse().unwrap(), 0.0), "allows does not take");
     }
 
     #[test]

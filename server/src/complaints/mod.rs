@@ -62,6 +62,8 @@ pub struct Complaints {
     key: TokenKey,
     limiter: Arc<Mutex<Limiter>>,
     epoch: Instant,
+    /// Photo decoding in progress, at most one per core.
+    decoding: Arc<tokio::sync::Semaphore>,
 }
 
 use limiter::Limiter;
@@ -77,7 +79,15 @@ impl Complaints {
         }
         let key = db.server_secret("complaint_form_key", || TokenKey::random().bytes().to_vec()).await?;
         let key = TokenKey::from_bytes(&key).ok_or_else(|| DbError::Corrupt("complaint form key".into()))?;
-        Ok(Complaints { db, photos, key, limiter: Arc::new(Mutex::new(Limiter::new(per_hour))), epoch: Instant::now() })
+        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Ok(Complaints {
+            db,
+            photos,
+            key,
+            limiter: Arc::new(Mutex::new(Limiter::new(per_hour))),
+            epoch: Instant::now(),
+            decoding: Arc::new(tokio::sync::Semaphore::new(cores)),
+        })
     }
 
     pub fn photos(&self) -> &PhotoStore {
@@ -95,24 +105,44 @@ impl Complaints {
         limiter.take(addr, now).map_err(|secs| secs.div_ceil(60).max(1))
     }
 
+    /// Whether `addr` has a submission left, without taking it (to decide whether to keep the
+    /// photos of a request that will be refused anyway).
+    pub fn would_admit(&self, addr: IpAddr) -> bool {
+        let now = self.epoch.elapsed().as_secs_f64();
+        self.limiter.lock().unwrap_or_else(|e| e.into_inner()).allows(addr, now)
+    }
+
+    /// The answer to a form already stored under its token, if it was: the same complaint for
+    /// a retry, or a refusal with a fresh form when the form is being reused for another one.
+    pub async fn replay(&self, token: &str, draft: &ComplaintDraft) -> Result<Option<Outcome>, ComplaintError> {
+        let now = chrono::Utc::now();
+        let nonce = match self.key.check(token, now.timestamp()) {
+            TokenCheck::Valid { nonce } | TokenCheck::Expired { nonce } => nonce,
+            TokenCheck::Invalid => return Ok(None),
+        };
+        let Some((reference, stored_hash)) = self.db.complaint_by_key(&nonce).await? else { return Ok(None) };
+        let same = intake::check(draft, now).is_ok_and(|c| c.fingerprint() == stored_hash);
+        Ok(Some(if same {
+            Outcome::Stored { reference, replayed: true }
+        } else {
+            Outcome::Refused { problems: vec![Problem::AlreadySubmitted { reference }], token: Some(self.issue()) }
+        }))
+    }
+
     /// Checks and stores a web-form submission. Nothing is stored unless everything is right.
     pub async fn submit(&self, sub: Submission) -> Result<Outcome, ComplaintError> {
         let now = chrono::Utc::now();
         let refuse = |problems: Vec<Problem>, token: Option<String>| Ok(Outcome::Refused { problems, token });
+        if let Some(outcome) = self.replay(&sub.token, &sub.draft).await? {
+            return Ok(outcome);
+        }
         let key = match self.key.check(&sub.token, now.timestamp()) {
             TokenCheck::Valid { nonce } => nonce,
-            // A retry of a stored complaint is answered with it, however old its form.
-            TokenCheck::Expired { nonce } => match self.db.complaint_by_key(&nonce).await? {
-                Some(reference) => return Ok(Outcome::Stored { reference, replayed: true }),
-                None => return refuse(vec![Problem::FormExpired], Some(self.issue())),
-            },
+            TokenCheck::Expired { .. } => return refuse(vec![Problem::FormExpired], Some(self.issue())),
             TokenCheck::Invalid => return refuse(vec![Problem::FormInvalid], Some(self.issue())),
         };
         if !sub.honeypot.trim().is_empty() {
             return refuse(vec![Problem::Automated], None);
-        }
-        if let Some(reference) = self.db.complaint_by_key(&key).await? {
-            return Ok(Outcome::Stored { reference, replayed: true });
         }
         let mut problems = match intake::check(&sub.draft, now) {
             Ok(_) => Vec::new(),
@@ -132,7 +162,13 @@ impl Complaints {
         if sub.photos.len() > MAX_PHOTOS {
             problems.push(Problem::TooManyPhotos);
         }
-        let cleaned = if sub.photos.len() > MAX_PHOTOS { Vec::new() } else { clean_photos(sub.photos.clone()).await };
+        let cleaned = if sub.photos.len() > MAX_PHOTOS {
+            Vec::new()
+        } else {
+            // Decoding takes a core and up to a few hundred MB per photo: one at a time per core.
+            let _permit = self.decoding.acquire().await.map_err(|e| std::io::Error::other(e.to_string()))?;
+            clean_photos(sub.photos).await?
+        };
         let mut good = Vec::new();
         for (name, result) in cleaned {
             match result {
@@ -148,6 +184,7 @@ impl Complaints {
             idempotency_key: key,
             fields: intake::check(&sub.draft, now).expect("checked above"),
             source: "web".into(),
+            open311_token: None,
             lat: None,
             long: None,
             media_url: None,
@@ -209,8 +246,11 @@ impl Complaints {
     }
 }
 
-/// Decodes and re-encodes the uploads on the blocking pool (it is CPU work).
-async fn clean_photos(uploads: Vec<Upload>) -> Vec<(String, Result<photo::CleanPhoto, PhotoFault>)> {
+/// Decodes and re-encodes the uploads on the blocking pool (it is CPU work). A panic in a
+/// decoder is an error, never "no photos".
+async fn clean_photos(
+    uploads: Vec<Upload>,
+) -> Result<Vec<(String, Result<photo::CleanPhoto, PhotoFault>)>, ComplaintError> {
     tokio::task::spawn_blocking(move || {
         uploads
             .into_iter()
@@ -224,7 +264,7 @@ async fn clean_photos(uploads: Vec<Upload>) -> Vec<(String, Result<photo::CleanP
             .collect()
     })
     .await
-    .unwrap_or_default()
+    .map_err(|e| ComplaintError::Photos(std::io::Error::other(format!("photo decoding failed: {e}"))))
 }
 
 #[async_trait::async_trait]

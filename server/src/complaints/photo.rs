@@ -10,8 +10,11 @@ use std::io::Cursor;
 
 /// The longest side of a stored photo; larger pictures are scaled down.
 pub const MAX_STORED_SIDE: u32 = 2048;
-/// Pictures wider or taller than this are refused before decoding.
+/// Pictures wider or taller than this, or with more pixels than [`MAX_PIXELS`], are refused
+/// before decoding (a small PNG can claim a huge picture).
 const MAX_SIDE: u32 = 16_384;
+/// 50 megapixels: above the 48 MP of the largest phone cameras.
+const MAX_PIXELS: u64 = 50_000_000;
 const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
 const JPEG_QUALITY: u8 = 85;
 
@@ -83,6 +86,10 @@ pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, PhotoFault> {
     limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(fault)?;
+    let (w, h) = decoder.dimensions();
+    if w as u64 * h as u64 > MAX_PIXELS {
+        return Err(PhotoFault::TooManyPixels);
+    }
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = DynamicImage::from_decoder(decoder).map_err(fault)?;
     picture.apply_orientation(orientation);
@@ -192,6 +199,18 @@ mod tests {
         out
     }
 
+    /// The CRC of a PNG chunk (type and data).
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for b in bytes {
+            crc ^= *b as u32;
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            }
+        }
+        !crc
+    }
+
     fn contains(hay: &[u8], needle: &[u8]) -> bool {
         hay.windows(needle.len()).any(|w| w == needle)
     }
@@ -264,5 +283,16 @@ mod tests {
         let crc = 0u32; // the decoder checks limits before the CRC matters
         png.extend_from_slice(&crc.to_be_bytes());
         assert!(matches!(clean(&png), Err(PhotoFault::TooManyPixels | PhotoFault::Damaged)));
+        // 10000×10000 is within the side limit but over 50 megapixels: refused unread.
+        let mut big = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+        big.extend_from_slice(&10_000u32.to_be_bytes());
+        big.extend_from_slice(&10_000u32.to_be_bytes());
+        big.extend_from_slice(&[8, 2, 0, 0, 0]);
+        big.extend_from_slice(&crc32(&big[12..]).to_be_bytes());
+        // The decoder reads the header up to the first image data chunk.
+        big.extend_from_slice(&[0, 0, 0, 0]);
+        big.extend_from_slice(b"IDAT");
+        big.extend_from_slice(&crc32(b"IDAT").to_be_bytes());
+        assert_eq!(clean(&big), Err(PhotoFault::TooManyPixels));
     }
 }

@@ -16,9 +16,15 @@ pub struct PhotoStore {
 }
 
 impl PhotoStore {
-    /// Photos live in `root/<first two hex digits>/<32 hex digits>.jpg`.
+    /// Photos live in `root/<first two hex digits>/<32 hex digits>.jpg`. All 256 folders are
+    /// made (and made durable) here, so a save never depends on a folder another request is
+    /// creating at the same moment.
     pub fn open(root: PathBuf) -> io::Result<PhotoStore> {
         fs::create_dir_all(root.join("tmp"))?;
+        for i in 0..=255u8 {
+            fs::create_dir_all(root.join(format!("{i:02x}")))?;
+        }
+        sync_dir(&root)?;
         Ok(PhotoStore { root })
     }
 
@@ -39,10 +45,6 @@ impl PhotoStore {
         out.sync_all()?;
         drop(out);
         let dir = self.root.join(&file[..2]);
-        if !dir.is_dir() {
-            fs::create_dir_all(&dir)?;
-            sync_dir(&self.root)?;
-        }
         fs::rename(&tmp, dir.join(&file))?;
         sync_dir(&dir)?;
         Ok(file)

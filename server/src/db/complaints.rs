@@ -22,6 +22,8 @@ pub struct NewComplaint {
     pub fields: Checked,
     /// 'web' or 'open311:<api key name>'.
     pub source: String,
+    /// The Open311 `token` handed back for a request created through the API.
+    pub open311_token: Option<String>,
     /// Open311 extras: a location, and a client's media link (kept private).
     pub lat: Option<f64>,
     pub long: Option<f64>,
@@ -87,7 +89,9 @@ pub struct ComplaintRecord {
 #[derive(Debug, Clone, Default)]
 pub struct ComplaintFilter {
     pub references: Vec<String>,
-    pub category: Option<ComplaintCategory>,
+    /// Any of these categories (none: all).
+    pub categories: Vec<ComplaintCategory>,
+    pub status: Option<ComplaintStatus>,
     /// RFC 3339 UTC bounds on the submission time.
     pub start: Option<String>,
     pub end: Option<String>,
@@ -117,12 +121,23 @@ fn hash(secret: &str) -> String {
 }
 
 impl Db {
-    /// The complaint stored under an idempotency key, if any.
-    pub async fn complaint_by_key(&self, key: &str) -> Result<Option<String>, DbError> {
-        Ok(sqlx::query_scalar("SELECT reference FROM complaints WHERE idempotency_key = ?1")
+    /// The complaint stored under an idempotency key, if any: its reference and content hash.
+    pub async fn complaint_by_key(&self, key: &str) -> Result<Option<(String, String)>, DbError> {
+        Ok(sqlx::query_as("SELECT reference, content_hash FROM complaints WHERE idempotency_key = ?1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?)
+    }
+
+    /// The reference and Open311 token of the complaint with this Open311 token or reference.
+    pub async fn open311_token(&self, token_or_reference: &str) -> Result<Option<(String, String)>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT reference, open311_token FROM complaints
+             WHERE open311_token IS NOT NULL AND (open311_token = ?1 OR reference = ?1)",
+        )
+        .bind(token_or_reference)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     /// The venue and its public cameras, for the form.
@@ -334,9 +349,13 @@ impl Db {
             sql.push_str(&format!(" AND c.reference IN ({})", vec!["?"; filter.references.len()].join(", ")));
             binds.extend(filter.references.iter().cloned());
         }
-        if let Some(c) = filter.category {
-            sql.push_str(" AND c.category = ?");
-            binds.push(c.code().to_string());
+        if !filter.categories.is_empty() {
+            sql.push_str(&format!(" AND c.category IN ({})", vec!["?"; filter.categories.len()].join(", ")));
+            binds.extend(filter.categories.iter().map(|c| c.code().to_string()));
+        }
+        if let Some(status) = filter.status {
+            sql.push_str(" AND c.status = ?");
+            binds.push(status.code().to_string());
         }
         if let Some(s) = &filter.start {
             sql.push_str(" AND c.submitted_at >= ?");
@@ -507,8 +526,9 @@ async fn store_in(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,
              camera_id, camera_time, contact, name, show_name, status, submitted_at, updated_at, accept_due,
-             source, lat, long, media_url)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'submitted', ?12, ?12, ?13, ?14, ?15, ?16, ?17)
+             source, lat, long, media_url, content_hash, open311_token)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'submitted', ?12, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19)
          RETURNING id",
     )
     .bind(&reference)
@@ -528,6 +548,8 @@ async fn store_in(
     .bind(new.lat)
     .bind(new.long)
     .bind(&new.media_url)
+    .bind(f.fingerprint())
+    .bind(&new.open311_token)
     .fetch_one(&mut *tx)
     .await?;
     for (i, p) in photos.iter().enumerate() {

@@ -65,7 +65,8 @@ pub fn client_ip(state: &AppState, request: &Request) -> Option<IpAddr> {
             .headers()
             .get(name)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The proxy appends the address it saw; earlier entries are the client's to write.
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse().ok())
         {
             return Some(ip);
@@ -75,31 +76,38 @@ pub fn client_ip(state: &AppState, request: &Request) -> Option<IpAddr> {
 }
 
 /// Refuses posts made by another site's page (the other half of the CSRF defence, with the
-/// signed form token): `Sec-Fetch-Site`, else `Origin` against `Host`.
-fn cross_site(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if fetch_site == Some("cross-site") {
-        return true;
+/// signed form token). Browsers say where a request comes from in `Sec-Fetch-Site`; older ones
+/// only send `Origin`, which must then name this site: the `Host`, a proxy's
+/// `X-Forwarded-Host`, or `--public-url`.
+fn cross_site(headers: &HeaderMap, public_url: Option<&url::Url>) -> bool {
+    match headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        Some("same-origin") | Some("none") => return false,
+        Some("cross-site") => return true,
+        _ => {}
     }
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else { return false };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
-    match url::Url::parse(origin) {
-        Ok(url) => {
-            let origin_host = match url.port() {
-                Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
-                None => url.host_str().unwrap_or("").to_string(),
-            };
-            !origin_host.eq_ignore_ascii_case(host)
+    // `Origin: null` (sandboxed frames, local files) is never our form.
+    let Ok(origin) = url::Url::parse(origin) else { return true };
+    let authority = |u: &url::Url| match u.port() {
+        Some(port) => format!("{}:{port}", u.host_str().unwrap_or("")),
+        None => u.host_str().unwrap_or("").to_string(),
+    };
+    let origin = authority(&origin);
+    let mut ours: Vec<String> = Vec::new();
+    for name in [header::HOST.as_str(), "x-forwarded-host"] {
+        for value in headers.get_all(name) {
+            ours.extend(value.to_str().unwrap_or("").split(',').map(|h| h.trim().to_string()));
         }
-        // `Origin: null` (sandboxed frames, local files) is never our form.
-        Err(_) => true,
     }
+    ours.extend(public_url.map(authority));
+    !ours.iter().any(|h| !h.is_empty() && h.eq_ignore_ascii_case(&origin))
 }
 
 /// The one mapping from refusal problems to an HTTP status: the most fundamental wins.
 pub fn status_for(problems: &[Problem]) -> StatusCode {
     let rank = |p: &Problem| match p {
-        Problem::FormInvalid | Problem::CrossSite => (6, StatusCode::FORBIDDEN),
+        Problem::FormInvalid | Problem::CrossSite => (7, StatusCode::FORBIDDEN),
+        Problem::AlreadySubmitted { .. } => (6, StatusCode::CONFLICT),
         Problem::RateLimited { .. } => (5, StatusCode::TOO_MANY_REQUESTS),
         Problem::BodyTooLarge | Problem::Photo { fault: PhotoFault::TooBig, .. } => (4, StatusCode::PAYLOAD_TOO_LARGE),
         Problem::Photo { fault: PhotoFault::NotAnImage | PhotoFault::Unsupported { .. }, .. } => {
@@ -113,7 +121,7 @@ pub fn status_for(problems: &[Problem]) -> StatusCode {
 
 /// Reads the multipart body. Stops at the first framing error, keeping what was read, so the
 /// form can come back with the text typed so far.
-async fn read_form(mut multipart: Multipart, sub: &mut Submission) -> Result<(), Problem> {
+async fn read_form(mut multipart: Multipart, sub: &mut Submission, keep_photos: bool) -> Result<(), Problem> {
     loop {
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
@@ -142,6 +150,9 @@ async fn read_form(mut multipart: Multipart, sub: &mut Submission) -> Result<(),
             }
         }
         if name == "photos" {
+            if !keep_photos {
+                continue;
+            }
             let file_name = file_name.unwrap_or_default();
             // An empty file input still sends a part, with no name and no bytes.
             if file_name.is_empty() && bytes.is_empty() && !over {
@@ -178,39 +189,31 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let lang = lang_of(&headers);
     let json = wants_json(&headers);
     let ip = client_ip(&state, &request);
+    // A request that will be refused for its rate is still read, to echo what was typed, but
+    // its photos are not kept.
+    let keep_photos = ip.is_none_or(|ip| state.complaints.would_admit(ip));
     let mut sub = Submission::default();
     let mut early = Vec::new();
-    // The form is read even when the submission will be refused, so that what was typed
-    // comes back in the page.
-    let cross = cross_site(&headers);
     match <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state).await {
         Ok(multipart) => {
-            if let Err(problem) = read_form(multipart, &mut sub).await {
+            if let Err(problem) = read_form(multipart, &mut sub, keep_photos).await {
                 early.push(problem);
             }
         }
         Err(_) => early.push(Problem::Malformed),
     }
-    if cross {
-        early.push(Problem::CrossSite);
-    } else if let Some(Err(minutes)) = ip.map(|ip| state.complaints.admit(ip)) {
-        early.push(Problem::RateLimited { retry_after_minutes: minutes });
-    }
-    let outcome = if early.is_empty() {
-        match state.complaints.submit(sub.clone()).await {
-            Ok(outcome) => outcome,
-            Err(e) => {
-                tracing::error!(error = %e, "could not store a complaint");
-                let message = if lang == Lang::Zh {
-                    "系统暂时无法保存投诉，您的投诉没有提交。请稍后重试（不会重复提交）。"
-                } else {
-                    "We could not store your complaint just now; it was not submitted. Please try again shortly (it will not be submitted twice)."
-                };
-                return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "30")], message).into_response();
-            }
+    let (typed_token, draft) = (sub.token.clone(), sub.draft.clone());
+    let outcome = match decide(&state, &headers, ip, sub, early).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::error!(error = %e, "could not store a complaint");
+            let message = if lang == Lang::Zh {
+                "系统暂时无法保存投诉，您的投诉没有提交。请稍后重试（不会重复提交）。"
+            } else {
+                "We could not store your complaint just now; it was not submitted. Please try again shortly (it will not be submitted twice)."
+            };
+            return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "30")], message).into_response();
         }
-    } else {
-        Outcome::Refused { problems: early, token: None }
     };
     match outcome {
         Outcome::Stored { reference, replayed } => {
@@ -234,8 +237,8 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
                 let problems = problems.iter().map(|p| FormProblem::new(p, lang)).collect();
                 (status, Json(SubmitRefusal { message, problems, token })).into_response()
             } else {
-                let keep = token.or_else(|| (!sub.token.is_empty()).then(|| sub.token.clone()));
-                let echo = ComplaintEcho { token: keep, draft: sub.draft, problems };
+                let keep = token.or_else(|| (!typed_token.is_empty()).then_some(typed_token));
+                let echo = ComplaintEcho { token: keep, draft, problems };
                 render_form(&state, &headers, echo, status).await
             };
             if let Some(secs) = retry_after {
@@ -244,6 +247,33 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             response
         }
     }
+}
+
+/// What to do with a submission that was read (`early`: problems found while reading it).
+async fn decide(
+    state: &AppState,
+    headers: &HeaderMap,
+    ip: Option<IpAddr>,
+    sub: Submission,
+    early: Vec<Problem>,
+) -> Result<Outcome, crate::complaints::ComplaintError> {
+    if !early.is_empty() {
+        return Ok(Outcome::Refused { problems: early, token: None });
+    }
+    // A retry of a stored complaint is answered first: it must not fail for its rate or age.
+    if let Some(outcome) = state.complaints.replay(&sub.token, &sub.draft).await? {
+        return Ok(outcome);
+    }
+    if cross_site(headers, state.public_url.as_ref()) {
+        return Ok(Outcome::Refused { problems: vec![Problem::CrossSite], token: None });
+    }
+    if let Some(Err(minutes)) = ip.map(|ip| state.complaints.admit(ip)) {
+        return Ok(Outcome::Refused {
+            problems: vec![Problem::RateLimited { retry_after_minutes: minutes }],
+            token: None,
+        });
+    }
+    state.complaints.submit(sub).await
 }
 
 /// Renders the complaint form page again, with the echo, at `status`.

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 /// What the background submission is doing.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
-pub enum Sending {
+pub enum SendState {
     Idle,
     Sending,
     /// The connection failed; retrying (attempt n).
@@ -29,7 +29,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     let lang = use_lang();
     let problems = RwSignal::new(form.problems.clone());
     let token = RwSignal::new(form.token.clone());
-    let sending = RwSignal::new(Sending::Idle);
+    let sending = RwSignal::new(SendState::Idle);
     let description_len = RwSignal::new(form.draft.description.chars().count());
     let d = form.draft.clone();
     let venue = form.venue.clone();
@@ -37,7 +37,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         #[cfg(feature = "hydrate")]
-        super::submit::enhanced_submit(ev, problems, token, sending);
+        super::submit::enhanced_submit(ev, problems, token, sending, lang);
         #[cfg(not(feature = "hydrate"))]
         let _ = ev;
     };
@@ -65,13 +65,13 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     };
     let status_line = move || {
         match sending.get() {
-        Sending::Idle => None,
-        Sending::Sending => Some(t(lang, "正在提交…", "Submitting…").to_string()),
-        Sending::Retrying(n) => Some(match lang {
+        SendState::Idle => None,
+        SendState::Sending => Some(t(lang, "正在提交…", "Submitting…").to_string()),
+        SendState::Retrying(n) => Some(match lang {
             crate::i18n::Lang::Zh => format!("网络不稳定，正在第 {n} 次重试…（不会重复提交）"),
             crate::i18n::Lang::En => format!("The connection dropped; retrying ({n})… (it will not be submitted twice)"),
         }),
-        Sending::Offline => Some(
+        SendState::Offline => Some(
             t(
                 lang,
                 "网络连接失败，投诉尚未提交。您填写的内容仍在页面上，请稍后再按“提交投诉”（不会重复提交）。",
@@ -137,16 +137,6 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
                 </fieldset>
             })}
 
-            <label for="c-photos">{field_label(Field::Photos, lang)}</label>
-            <input id="c-photos" type="file" name="photos" multiple accept="image/jpeg,image/png,image/webp,image/heic,image/*"
-                aria-invalid=invalid(Field::Photos) aria-describedby="c-photos-hint" on:change=on_photos/>
-            <p class="hint" id="c-photos-hint">
-                {match lang {
-                    crate::i18n::Lang::Zh => format!("最多 {MAX_PHOTOS} 张，每张不超过 10 MB（JPEG、PNG、WebP）。照片中的位置等信息会被删除。"),
-                    crate::i18n::Lang::En => format!("Up to {MAX_PHOTOS} photos of at most 10 MB each (JPEG, PNG, WebP). Location and other metadata are removed."),
-                }}
-            </p>
-
             <fieldset class="contact">
                 <legend>{t(lang, "联系方式（选填，仅监管部门可见）", "Contact (optional, seen only by the regulator)")}</legend>
                 <label for="c-contact">{field_label(Field::Contact, lang)}</label>
@@ -162,7 +152,17 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
                 </label>
             </fieldset>
 
-            <button type="submit" class="primary" disabled=move || matches!(sending.get(), Sending::Sending | Sending::Retrying(_))>
+            <label for="c-photos">{field_label(Field::Photos, lang)}</label>
+            <input id="c-photos" type="file" name="photos" multiple accept="image/jpeg,image/png,image/webp,image/heic,image/*"
+                aria-invalid=invalid(Field::Photos) aria-describedby="c-photos-hint" on:change=on_photos/>
+            <p class="hint" id="c-photos-hint">
+                {match lang {
+                    crate::i18n::Lang::Zh => format!("最多 {MAX_PHOTOS} 张，每张不超过 10 MB（JPEG、PNG、WebP）。照片中的位置等信息会被删除。"),
+                    crate::i18n::Lang::En => format!("Up to {MAX_PHOTOS} photos of at most 10 MB each (JPEG, PNG, WebP). Location and other metadata are removed."),
+                }}
+            </p>
+
+            <button type="submit" class="primary" disabled=move || matches!(sending.get(), SendState::Sending | SendState::Retrying(_))>
                 {t(lang, "提交投诉", "Submit complaint")}
             </button>
             <p class="sending" role="status" aria-live="polite">{status_line}</p>

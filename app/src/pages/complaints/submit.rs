@@ -2,7 +2,7 @@
 //! send, with `Accept: application/json`; a dropped connection or a server error is retried
 //! with the same form token, which the server turns into one stored complaint.
 
-use super::form::{photo_problems, Sending};
+use super::form::{photo_problems, SendState};
 use crate::api::{Field, FormProblem, SubmitReceipt, SubmitRefusal, SUBMIT_PATH};
 use crate::i18n::Lang;
 use leptos::prelude::*;
@@ -17,15 +17,24 @@ pub fn enhanced_submit(
     ev: leptos::ev::SubmitEvent,
     problems: RwSignal<Vec<FormProblem>>,
     token: RwSignal<String>,
-    sending: RwSignal<Sending>,
+    sending: RwSignal<SendState>,
+    lang: Lang,
 ) {
     let Some(form) = ev.target().and_then(|t| t.dyn_into::<HtmlFormElement>().ok()) else { return };
     ev.prevent_default();
-    if matches!(sending.get_untracked(), Sending::Sending | Sending::Retrying(_)) {
+    if matches!(sending.get_untracked(), SendState::Sending | SendState::Retrying(_)) {
         return;
     }
-    // Photos the browser already knows are too big are refused before uploading anything.
-    if problems.with_untracked(|p| p.iter().any(|p| p.field == Field::Photos)) {
+    // The photos chosen now decide: problems with earlier ones (say, from a refusal the page
+    // came back with) no longer apply, and photos known to be too big are not uploaded.
+    let input = form.query_selector("input[name=photos]").ok().flatten().and_then(|el| el.dyn_into().ok());
+    let found = photo_problems(&chosen_files(input.as_ref()), lang);
+    let blocked = !found.is_empty();
+    problems.update(|p| {
+        p.retain(|p| p.field != Field::Photos);
+        p.extend(found);
+    });
+    if blocked {
         focus_problems();
         return;
     }
@@ -34,11 +43,11 @@ pub fn enhanced_submit(
         let _ = form.submit();
         return;
     };
-    sending.set(Sending::Sending);
+    sending.set(SendState::Sending);
     wasm_bindgen_futures::spawn_local(async move {
         let mut attempt = 0;
         loop {
-            match post(&data).await {
+            match post(&data, lang).await {
                 Ok(Reply::Stored(receipt)) => {
                     let _ = window().location().assign(&format!("{}?new=1", receipt.url));
                     return;
@@ -48,17 +57,17 @@ pub fn enhanced_submit(
                         token.set(fresh);
                     }
                     problems.set(refusal.problems);
-                    sending.set(Sending::Idle);
+                    sending.set(SendState::Idle);
                     focus_problems();
                     return;
                 }
                 Err(()) if attempt < RETRIES => {
                     attempt += 1;
-                    sending.set(Sending::Retrying(attempt));
+                    sending.set(SendState::Retrying(attempt));
                     sleep(1000 * 3i32.pow(attempt - 1)).await;
                 }
                 Err(()) => {
-                    sending.set(Sending::Offline);
+                    sending.set(SendState::Offline);
                     return;
                 }
             }
@@ -72,7 +81,7 @@ enum Reply {
 }
 
 /// One attempt: `Err` for anything worth retrying (no connection, a server error).
-async fn post(data: &FormData) -> Result<Reply, ()> {
+async fn post(data: &FormData, lang: Lang) -> Result<Reply, ()> {
     let headers = Headers::new().map_err(|_| ())?;
     headers.set("Accept", "application/json").map_err(|_| ())?;
     let init = RequestInit::new();
@@ -86,8 +95,29 @@ async fn post(data: &FormData) -> Result<Reply, ()> {
     let body = body.as_string().unwrap_or_default();
     match status {
         200 | 201 => serde_json::from_str(&body).map(Reply::Stored).map_err(|_| ()),
-        400..=499 => serde_json::from_str(&body).map(Reply::Refused).map_err(|_| ()),
+        // A refusal from something in front of the portal (a proxy's size limit, say) has no
+        // JSON; retrying would only be refused again.
+        400..=499 => Ok(Reply::Refused(serde_json::from_str(&body).unwrap_or_else(|_| foreign_refusal(status, lang)))),
         _ => Err(()),
+    }
+}
+
+fn foreign_refusal(status: u16, lang: Lang) -> SubmitRefusal {
+    let message = match (status, lang) {
+        (413, Lang::Zh) => "提交的内容太大，被服务器拒收（HTTP 413）。请少传或换小一些的照片后再提交。".to_string(),
+        (413, Lang::En) => {
+            "The submission is too large for the server (HTTP 413). Attach fewer or smaller photos and submit again."
+                .to_string()
+        }
+        (_, Lang::Zh) => format!("服务器拒绝了这次提交（HTTP {status}）。您填写的内容已保留，请稍后再试。"),
+        (_, Lang::En) => format!(
+            "The server refused the submission (HTTP {status}). What you typed is kept; please try again later."
+        ),
+    };
+    SubmitRefusal {
+        message: message.clone(),
+        problems: vec![FormProblem { field: Field::Form, kind: format!("http_{status}"), message }],
+        token: None,
     }
 }
 
@@ -111,13 +141,18 @@ fn focus_problems() {
 
 /// Checks the chosen photos' count and sizes as soon as they are picked.
 pub fn check_photos(ev: leptos::ev::Event, problems: RwSignal<Vec<FormProblem>>, lang: Lang) {
-    let Some(input) = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok()) else { return };
-    let files: Vec<(String, f64)> = input
-        .files()
-        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size())).collect())
-        .unwrap_or_default();
+    let input = ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+    let files = chosen_files(input.as_ref());
     problems.update(|p| {
         p.retain(|p| p.field != Field::Photos);
         p.extend(photo_problems(&files, lang));
     });
+}
+
+/// Names and sizes of the files chosen in a file input.
+fn chosen_files(input: Option<&HtmlInputElement>) -> Vec<(String, f64)> {
+    input
+        .and_then(|i| i.files())
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).map(|f| (f.name(), f.size())).collect())
+        .unwrap_or_default()
 }

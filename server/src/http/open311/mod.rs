@@ -12,7 +12,7 @@ mod xml;
 use crate::complaints::{intake, reference, Outcome};
 use crate::db::{ComplaintFilter, ComplaintRecord, NewComplaint};
 use crate::state::AppState;
-use app::api::{category_description, category_name, status_name, ComplaintDraft, Problem};
+use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
 use app::domain::{ComplaintCategory, VenueId};
 use app::i18n::Lang;
 use axum::extract::{Path, Query, RawForm, Request, State};
@@ -21,12 +21,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use hex::ToHex;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 
 const SPEC: &str = "http://wiki.open311.org/GeoReport_v2";
 /// Newest first, at most this many per `GET requests`.
 const MAX_RESULTS: u32 = 1000;
+/// At most this many `service_request_id` values per request: ids are the key to complaints
+/// not yet listed, so guessing them in bulk must not be cheap.
+const MAX_IDS: usize = 50;
 /// Without dates or ids, `GET requests` covers this many days back (the spec's default).
 const DEFAULT_DAYS: i64 = 90;
 /// When this API last changed (discovery's changeset).
@@ -258,10 +263,23 @@ async fn list_requests(
     // the open list holds only what a regulator has accepted, so an unreviewed accusation
     // against a venue is not broadcast.
     filter.accepted_only = filter.references.is_empty();
-    if let Some(code) = params.get("service_code").filter(|v| !v.is_empty()) {
-        match ComplaintCategory::from_code(code) {
-            Some(c) => filter.category = Some(c),
-            None => return error(StatusCode::BAD_REQUEST, format, format!("unknown service_code {code:?}")),
+    if filter.references.len() > MAX_IDS {
+        return error(
+            StatusCode::BAD_REQUEST,
+            format,
+            format!("at most {MAX_IDS} service_request_id values per request, not {}", filter.references.len()),
+        );
+    }
+    // The spec: service_request_id overrides every other parameter.
+    if !filter.references.is_empty() {
+        return fetch(state, headers, format, params, &filter).await;
+    }
+    if let Some(codes) = params.get("service_code").filter(|v| !v.is_empty()) {
+        for code in codes.split(',').map(str::trim) {
+            match ComplaintCategory::from_code(code) {
+                Some(c) => filter.categories.push(c),
+                None => return error(StatusCode::BAD_REQUEST, format, format!("unknown service_code {code:?}")),
+            }
         }
     }
     let (start, end) = match (date_param(params, "start_date"), date_param(params, "end_date")) {
@@ -292,9 +310,19 @@ async fn list_requests(
             _ => None,
         };
     }
+    fetch(state, headers, format, params, &filter).await
+}
+
+async fn fetch(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Format,
+    params: &HashMap<String, String>,
+    filter: &ComplaintFilter,
+) -> Response {
     let base = base_url(state, headers);
     let lang = lang(params);
-    match state.db.list_complaints(&filter).await {
+    match state.db.list_complaints(filter).await {
         Ok(rows) => answer(
             StatusCode::OK,
             format,
@@ -329,8 +357,9 @@ async fn one_request(
 
 async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Response {
     let Some((token, format)) = split(&file) else { return unknown_format(&file) };
-    match state.db.complaint_by_key(&format!("open311:{token}")).await {
-        Ok(Some(reference)) => answer(
+    let lookup = if token.len() == 32 { state.db.open311_token(token).await } else { Ok(None) };
+    match lookup {
+        Ok(Some((reference, token))) => answer(
             StatusCode::OK,
             format,
             "service_requests",
@@ -427,15 +456,18 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         Err(e) => return unavailable(format, e),
     }
     // A client retrying the same POST sends the same Idempotency-Key and gets the same request.
-    let token = headers
-        .get("idempotency-key")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').take(64).collect::<String>())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| hex::encode(rand::random::<[u8; 16]>()));
+    // Keys are per API key, so two clients' keys never meet; without one, every POST is new.
+    let idempotency_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
+        Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Sha256::digest(k.as_bytes()).encode_hex::<String>(),
+        Some(_) => {
+            return error(StatusCode::BAD_REQUEST, format, "Idempotency-Key must be 1 to 200 visible ASCII characters")
+        }
+        None => hex::encode(rand::random::<[u8; 16]>()),
+    };
     let new = NewComplaint {
-        idempotency_key: format!("open311:{token}"),
+        idempotency_key: format!("open311:{client}:{idempotency_key}"),
         fields: checked,
+        open311_token: Some(hex::encode(rand::random::<[u8; 16]>())),
         source: format!("open311:{client}"),
         lat: params.get("lat").and_then(|v| v.parse().ok()),
         long: params.get("long").and_then(|v| v.parse().ok()),
@@ -444,6 +476,10 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     match state.complaints.store(&new, Vec::new()).await {
         Ok(Outcome::Stored { reference, replayed }) => {
             let status = if replayed { StatusCode::OK } else { StatusCode::CREATED };
+            let token = match state.db.open311_token(&reference).await {
+                Ok(found) => found.map(|(_, token)| token),
+                Err(e) => return unavailable(format, e),
+            };
             let notice = if lang == Lang::Zh {
                 "投诉已收到，将在7个工作日内决定是否受理。"
             } else {
@@ -461,7 +497,25 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     }
 }
 
+/// Refusals name the Open311 parameter, then say what is wrong with it.
 fn refuse(format: Format, problems: &[Problem], lang: Lang) -> Response {
-    let body = Value::Array(problems.iter().map(|p| json!({ "code": 400, "description": p.message(lang) })).collect());
+    let param = |f: Field| match f {
+        Field::Venue => "address_id",
+        Field::Category => "service_code",
+        Field::Description => "description",
+        Field::OccurredAt => "attribute[occurred_at]",
+        Field::Camera => "attribute[camera_id]",
+        Field::CameraTime => "attribute[camera_time]",
+        Field::Contact => "email/phone",
+        Field::Name => "first_name/last_name",
+        Field::Photos => "media",
+        Field::Form => "request",
+    };
+    let body = Value::Array(
+        problems
+            .iter()
+            .map(|p| json!({ "code": 400, "description": format!("{}: {}", param(p.field()), p.message(lang)) }))
+            .collect(),
+    );
     answer(StatusCode::BAD_REQUEST, format, "errors", body)
 }
