@@ -17,3 +17,8 @@ start_demo_server "$CARGO_TARGET_DIR/debug/mingchu"
 # The display-screen spec runs servers of its own (it restarts one), from the same binary and site.
 export MINGCHU_BIN="$CARGO_TARGET_DIR/debug/mingchu" MINGCHU_SITE_ROOT="$SITE_ROOT"
 (cd "$ROOT/end2end" && BASE_URL="$SERVER_URL" node --test --test-concurrency=1 tests/)
+
+log "Open311 GeoReport v2, every endpoint in JSON and XML (scripts/open311-smoke.sh)"
+need_apt curl python3
+OPEN311_KEY="$("$CARGO_TARGET_DIR/debug/mingchu" --data-dir "$SERVER_TMP/data" apikey create smoke-test 2>/dev/null)"
+"$ROOT/scripts/open311-smoke.sh" "$SERVER_URL" "$OPEN311_KEY"
