@@ -456,19 +456,25 @@ pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
 
-/// The language the request asked for, on the server: the `lang` cookie, else Chinese.
+/// The language in a request's `Cookie` headers (the `lang` cookie), else Chinese.
 #[cfg(feature = "ssr")]
-pub fn request_lang() -> Lang {
-    use_context::<http::request::Parts>()
-        .and_then(|parts| {
-            parts.headers.get_all(http::header::COOKIE).iter().find_map(|value| {
-                value.to_str().ok()?.split(';').find_map(|pair| {
-                    let (k, v) = pair.trim().split_once('=')?;
-                    (k == "lang").then(|| Lang::from_tag(v))
-                })
+pub fn lang_from_cookies(headers: &http::HeaderMap) -> Lang {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .find_map(|value| {
+            value.to_str().ok()?.split(';').find_map(|pair| {
+                let (k, v) = pair.trim().split_once('=')?;
+                (k == "lang").then(|| Lang::from_tag(v))
             })
         })
         .unwrap_or_default()
+}
+
+/// The language the request asked for, on the server: the `lang` cookie, else Chinese.
+#[cfg(feature = "ssr")]
+pub fn request_lang() -> Lang {
+    use_context::<http::request::Parts>().map(|parts| lang_from_cookies(&parts.headers)).unwrap_or_default()
 }
 
 /// The language the server rendered, read back from `<html lang>` in the browser.

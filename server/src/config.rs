@@ -293,6 +293,10 @@ pub struct ServeArgs {
     /// X-Real-IP). Without it, the connection's address is the client's.
     #[arg(long, env = "MINGCHU_CLIENT_IP_HEADER")]
     pub client_ip_header: Option<String>,
+    /// Who runs this portal, for partner systems (Open311 discovery's contact and where to ask
+    /// for an API key): an office, an email address, a phone number.
+    #[arg(long, env = "MINGCHU_OPERATOR_CONTACT", default_value = "12315")]
+    pub operator_contact: String,
 }
 
 impl ServeArgs {

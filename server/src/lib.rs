@@ -101,6 +101,7 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
             .await?;
     let mut state = AppState::new(leptos, db.clone(), media, complaints, args.public_url.clone());
     state.client_ip_header = args.client_ip_header.as_deref().filter(|h| !h.is_empty()).map(Into::into);
+    state.operator_contact = args.operator_contact.trim().into();
     state.analysis = analysis;
     state.admin_token = args.admin_token.as_deref().filter(|t| !t.is_empty()).map(Into::into);
     let app = http::router(state);

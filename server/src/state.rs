@@ -27,6 +27,8 @@ pub struct AppState {
     pub complaints: crate::complaints::Complaints,
     /// The header naming the client's address behind a proxy; `None`: the peer address.
     pub client_ip_header: Option<Arc<str>>,
+    /// Who runs the portal (Open311 discovery's contact).
+    pub operator_contact: Arc<str>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             admin_token: None,
             complaints,
             client_ip_header: None,
+            operator_contact: "12315".into(),
         }
     }
 }

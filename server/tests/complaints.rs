@@ -145,6 +145,13 @@ async fn bad_input_gets_a_clear_error_and_nothing_is_stored() {
         assert!(named.contains(&field), "{field} in {named:?}");
     }
     assert!(json["message"].as_str().unwrap().contains("4000"));
+    // A text far over any limit (a script, not the form): the field is named, not the body.
+    let (status, json) = post_json(base, multipart(&fields(&token, VENUE, &"x".repeat(70_000)), &[])).await;
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(json["problems"][0]["field"], "description");
+    assert_eq!(json["problems"][0]["kind"], "too_long");
+    let page = reqwest::get(format!("{base}/complaints/new?venue=999999")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("找不到这家单位"), "a link to a missing venue says so");
     let (status, json) = post_json(base, multipart(&fields(&token, 999_999, &ok), &[])).await;
     assert_eq!(status, 422);
     assert_eq!(json["problems"][0]["kind"], "unknown_venue");

@@ -74,7 +74,10 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let other = ok(mingchu(&data, &["apikey", "create", "retired"]));
     ok(mingchu(&data, &["apikey", "revoke", "retired"]));
     assert!(ok(mingchu(&data, &["apikey", "list"])).contains("retired\tcreated"));
-    let server = Server::start_on_with(&data, &["--admin-token", "s3cret"]);
+    let server = Server::start_on_with(
+        &data,
+        &["--admin-token", "s3cret", "--operator-contact", "坪山区市场监督管理局 0755-12345"],
+    );
     let base = &server.base;
 
     // Discovery.
@@ -83,6 +86,7 @@ async fn every_open311_endpoint_in_json_and_xml() {
     let d = d.json();
     assert_eq!(d["endpoints"][0]["specification"], "http://wiki.open311.org/GeoReport_v2");
     assert!(d["endpoints"][0]["url"].as_str().unwrap().ends_with("/open311/v2"));
+    assert_eq!(d["contact"], "坪山区市场监督管理局 0755-12345");
     let dx = get(base, "/open311/discovery.xml").await;
     let doc = dx.xml();
     assert_eq!(texts(&doc, "format"), ["text/xml", "application/json"]);
@@ -147,6 +151,17 @@ async fn every_open311_endpoint_in_json_and_xml() {
     assert_eq!(a.status, 400);
     let described = error_description(&a);
     assert!(described.starts_with("description: ") && described.contains("至少"), "{described}");
+
+    for (name, value, named) in
+        [("lat", "north", "lat"), ("long", "200", "long"), ("media_url", "file:///etc/passwd", "media_url")]
+    {
+        let mut bad = with(&key);
+        bad.push((name, value.to_string()));
+        let params: Vec<(&str, &str)> = bad.iter().map(|(a, b)| (*a, b.as_str())).collect();
+        let a = post(base, "json", &params, None).await;
+        assert_eq!(a.status, 400);
+        assert!(error_description(&a).starts_with(named), "{}", a.body);
+    }
 
     // POST: created, in JSON and in XML; a retry with the same Idempotency-Key is the same.
     let params_owned = with(&key);

@@ -65,6 +65,11 @@ pub async fn get_complaint_form(venue: Option<VenueId>) -> Result<ComplaintForm,
         Some(id) => desk.form_venue(id).await?,
         None => None,
     };
+    let mut problems = problems;
+    if draft.venue.is_some() && venue.is_none() && problems.is_empty() {
+        // A link to a venue that does not exist: say so above the venue search.
+        problems.push(FormProblem::new(&Problem::UnknownVenue, lang));
+    }
     Ok(ComplaintForm { token, venue, draft, problems })
 }
 

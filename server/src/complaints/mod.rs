@@ -14,6 +14,7 @@ use app::api::ssr::ComplaintDesk;
 use app::api::{ComplaintDraft, FormVenue, PhotoFault, Problem, PublicComplaint, MAX_PHOTOS};
 use app::domain::VenueId;
 use app::error::AppError;
+use limiter::Limiter;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -65,8 +66,6 @@ pub struct Complaints {
     /// Photo decoding in progress, at most one per core.
     decoding: Arc<tokio::sync::Semaphore>,
 }
-
-use limiter::Limiter;
 
 impl Complaints {
     /// Opens the photo folder (sweeping what a crash left) and loads the token key.

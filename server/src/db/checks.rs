@@ -16,12 +16,12 @@ pub fn china_day(at: DateTime<Utc>) -> NaiveDate {
     at.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
 }
 
-fn rfc3339(at: DateTime<Utc>) -> String {
+pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// A stored UTC time as RFC 3339 in China time (`+08:00`), as the API and pages show it.
-fn in_china_time(utc: &str) -> Option<String> {
+pub fn in_china_time(utc: &str) -> Option<String> {
     let at = DateTime::parse_from_rfc3339(utc).ok()?;
     Some(at.with_timezone(&FixedOffset::east_opt(8 * 3600)?).to_rfc3339_opts(SecondsFormat::Secs, false))
 }

@@ -1,7 +1,8 @@
 //! Complaints: durable submission (one row per idempotency key), public views, status updates,
 //! the Open311 listing, API keys and the form-token signing key.
 
-use super::{china_day, Db, DbError};
+use super::checks::rfc3339;
+use super::{china_day, in_china_time, Db, DbError};
 use crate::complaints::calendar::add_working_days;
 use crate::complaints::intake::Checked;
 use crate::complaints::reference;
@@ -10,7 +11,7 @@ use app::api::{
     MEDIATION_WORKING_DAYS,
 };
 use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -103,17 +104,9 @@ pub struct ComplaintFilter {
     pub limit: u32,
 }
 
-fn utc(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
+/// A stored UTC time in China time, as pages and the API show times.
 fn china(utc: &str) -> String {
-    DateTime::parse_from_rfc3339(utc)
-        .map(|t| {
-            t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
-                .to_rfc3339_opts(SecondsFormat::Secs, false)
-        })
-        .unwrap_or_else(|_| utc.to_string())
+    in_china_time(utc).unwrap_or_else(|| utc.to_string())
 }
 
 fn hash(secret: &str) -> String {
@@ -302,7 +295,7 @@ impl Db {
             (ComplaintStatus::Duplicate, _) => return Err(UpdateError::DuplicateOf),
             _ => None,
         };
-        let at = utc(now);
+        let at = rfc3339(now);
         let mediation_due = (to == ComplaintStatus::Accepted)
             .then(|| add_working_days(china_day(now), MEDIATION_WORKING_DAYS).to_string());
         sqlx::query(
@@ -411,7 +404,7 @@ impl Db {
                     coalesce(sum(status = 'submitted' AND accept_due < ?2), 0)
              FROM complaints",
         )
-        .bind(utc(now - chrono::Duration::days(30)))
+        .bind(rfc3339(now - chrono::Duration::days(30)))
         .bind(&today)
         .fetch_one(&self.pool)
         .await?;
@@ -421,7 +414,7 @@ impl Db {
                     (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = c.id AND u.status <> 'submitted')
              FROM complaints c WHERE c.submitted_at >= ?1",
         )
-        .bind(utc(now - chrono::Duration::days(90)))
+        .bind(rfc3339(now - chrono::Duration::days(90)))
         .fetch_all(&self.pool)
         .await?;
         let (mut on_time, mut counted) = (0u32, 0u32);
@@ -451,7 +444,7 @@ impl Db {
         sqlx::query("INSERT INTO api_keys (name, key_hash, created_at) VALUES (?1, ?2, ?3)")
             .bind(name)
             .bind(hash(&key))
-            .bind(utc(now))
+            .bind(rfc3339(now))
             .execute(&self.pool)
             .await?;
         Ok(key)
@@ -476,7 +469,7 @@ impl Db {
     pub async fn revoke_api_key(&self, name: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
         let done = sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL")
             .bind(name)
-            .bind(utc(now))
+            .bind(rfc3339(now))
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
@@ -521,7 +514,7 @@ async fn store_in(
         }
     };
     let f = &new.fields;
-    let at = utc(now);
+    let at = rfc3339(now);
     let accept_due = add_working_days(china_day(now), ACCEPT_WORKING_DAYS).to_string();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,

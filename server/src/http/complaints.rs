@@ -40,20 +40,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/complaints/{reference}/updates", post(update))
 }
 
-/// The reader's language: the `lang` cookie, else Chinese (as the pages decide it).
-pub fn lang_of(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .find_map(|v| {
-            v.to_str().ok()?.split(';').find_map(|pair| {
-                let (k, v) = pair.trim().split_once('=')?;
-                (k == "lang").then(|| Lang::from_tag(v))
-            })
-        })
-        .unwrap_or_default()
-}
-
 fn wants_json(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/json"))
 }
@@ -136,13 +122,14 @@ async fn read_form(mut multipart: Multipart, sub: &mut Submission, keep_photos: 
         let mut over = false;
         loop {
             match field.chunk().await {
+                Ok(Some(chunk)) if !over && bytes.len() + chunk.len() <= limit => bytes.extend_from_slice(&chunk),
                 Ok(Some(chunk)) => {
-                    if over || bytes.len() + chunk.len() > limit {
-                        over = true;
-                        bytes = Vec::new();
-                    } else {
-                        bytes.extend_from_slice(&chunk);
+                    // A photo over the limit is dropped (the checks name it); an over-long text
+                    // keeps its beginning, so the checks say which field is too long.
+                    if !over && name != "photos" {
+                        bytes.extend_from_slice(&chunk[..limit - bytes.len()]);
                     }
+                    over = true;
                 }
                 Ok(None) => break,
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(Problem::BodyTooLarge),
@@ -162,9 +149,14 @@ async fn read_form(mut multipart: Multipart, sub: &mut Submission, keep_photos: 
             sub.photos.push(Upload { name: label, bytes: (!over).then_some(bytes) });
             continue;
         }
-        let text = if over { None } else { String::from_utf8(bytes).ok() };
-        let Some(text) = text else {
-            return Err(if over { Problem::BodyTooLarge } else { Problem::Malformed });
+        let text = if over {
+            // Cut at the limit: drop a character split in two.
+            String::from_utf8_lossy(&bytes).trim_end_matches('\u{FFFD}').to_string()
+        } else {
+            match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(_) => return Err(Problem::Malformed),
+            }
         };
         let d = &mut sub.draft;
         match name.as_str() {
@@ -186,7 +178,7 @@ async fn read_form(mut multipart: Multipart, sub: &mut Submission, keep_photos: 
 
 async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
-    let lang = lang_of(&headers);
+    let lang = app::i18n::lang_from_cookies(&headers);
     let json = wants_json(&headers);
     let ip = client_ip(&state, &request);
     // A request that will be refused for its rate is still read, to echo what was typed, but

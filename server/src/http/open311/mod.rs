@@ -10,7 +10,7 @@
 mod xml;
 
 use crate::complaints::{intake, reference, Outcome};
-use crate::db::{ComplaintFilter, ComplaintRecord, NewComplaint};
+use crate::db::{in_china_time, ComplaintFilter, ComplaintRecord, NewComplaint};
 use crate::state::AppState;
 use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
 use app::domain::{ComplaintCategory, VenueId};
@@ -112,10 +112,11 @@ fn base_url(state: &AppState, headers: &HeaderMap) -> String {
 async fn discovery(State(state): State<AppState>, headers: HeaderMap, Path(file): Path<String>) -> Response {
     let Some(("discovery", format)) = split(&file) else { return unknown_format(&file) };
     let base = base_url(&state, &headers);
+    let contact = &*state.operator_contact;
     let body = json!({
         "changeset": CHANGESET,
-        "contact": "12315; the market-supervision bureau running this portal",
-        "key_service": "API keys for POST are issued by the portal's operators (mingchu apikey create NAME)",
+        "contact": contact,
+        "key_service": format!("API keys for POST are issued by the portal's operator ({contact})"),
         "endpoints": [{
             "specification": SPEC,
             "url": format!("{base}/open311/v2"),
@@ -190,17 +191,6 @@ async fn service_definition(Path(file): Path<String>, Query(params): Query<HashM
     answer(StatusCode::OK, format, "service_definition", body)
 }
 
-fn china_time(utc: &str) -> Value {
-    DateTime::parse_from_rfc3339(utc)
-        .map(|t| {
-            Value::String(
-                t.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
-                    .to_rfc3339_opts(SecondsFormat::Secs, false),
-            )
-        })
-        .unwrap_or(Value::Null)
-}
-
 fn request_json(r: &ComplaintRecord, base: &str, lang: Lang) -> Value {
     json!({
         "service_request_id": r.reference,
@@ -212,8 +202,8 @@ fn request_json(r: &ComplaintRecord, base: &str, lang: Lang) -> Value {
         "description": r.description,
         "agency_responsible": if lang == Lang::Zh { "市场监督管理局" } else { "Market supervision bureau" },
         "service_notice": null,
-        "requested_datetime": china_time(&r.submitted_at),
-        "updated_datetime": china_time(&r.updated_at),
+        "requested_datetime": in_china_time(&r.submitted_at),
+        "updated_datetime": in_china_time(&r.updated_at),
         "expected_datetime": r.expected.as_ref().map(|d| format!("{d}T23:59:59+08:00")),
         "address": format!("{} ({})", r.venue_name, r.address),
         "address_id": r.venue.to_string(),
@@ -455,6 +445,10 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         Ok(Some(_)) => {}
         Err(e) => return unavailable(format, e),
     }
+    let (lat, long, media_url) = match extras(&params) {
+        Ok(extras) => extras,
+        Err(message) => return error(StatusCode::BAD_REQUEST, format, message),
+    };
     // A client retrying the same POST sends the same Idempotency-Key and gets the same request.
     // Keys are per API key, so two clients' keys never meet; without one, every POST is new.
     let idempotency_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
@@ -469,9 +463,9 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         fields: checked,
         open311_token: Some(hex::encode(rand::random::<[u8; 16]>())),
         source: format!("open311:{client}"),
-        lat: params.get("lat").and_then(|v| v.parse().ok()),
-        long: params.get("long").and_then(|v| v.parse().ok()),
-        media_url: params.get("media_url").filter(|v| !v.is_empty()).cloned(),
+        lat,
+        long,
+        media_url,
     };
     match state.complaints.store(&new, Vec::new()).await {
         Ok(Outcome::Stored { reference, replayed }) => {
@@ -495,6 +489,33 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         Ok(Outcome::Refused { problems, .. }) => refuse(format, &problems, lang),
         Err(e) => unavailable(format, e),
     }
+}
+
+/// `lat`, `long`, `media_url`.
+type Extras = (Option<f64>, Option<f64>, Option<String>);
+
+/// The optional location and media link of a POST, checked: a value that is given must be
+/// usable, or the client hears why.
+fn extras(params: &HashMap<String, String>) -> Result<Extras, String> {
+    let coordinate = |name: &str, max: f64| -> Result<Option<f64>, String> {
+        match params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty()) {
+            None => Ok(None),
+            Some(v) => match v.parse::<f64>() {
+                Ok(x) if x.is_finite() && x.abs() <= max => Ok(Some(x)),
+                _ => Err(format!("{name} must be a number between -{max} and {max} (WGS84 degrees), not {v:?}")),
+            },
+        }
+    };
+    let lat = coordinate("lat", 90.0)?;
+    let long = coordinate("long", 180.0)?;
+    let media_url = match params.get("media_url").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match url::Url::parse(v) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && v.len() <= 2000 => Some(v.to_string()),
+            _ => return Err(format!("media_url must be an http(s) URL of at most 2,000 characters, not {v:?}")),
+        },
+    };
+    Ok((lat, long, media_url))
 }
 
 /// Refusals name the Open311 parameter, then say what is wrong with it.
