@@ -54,7 +54,7 @@ pub async fn complaint(db_args: &DbArgs, command: ComplaintCommand) -> Result<()
 
 fn parse_reference(r: &str) -> Result<String, ServerError> {
     reference::normalize(r)
-        .ok_or_else(|| ServerError::Usage(format!("{r:?} is not a complaint reference (MC-XXXX-XXXX)")))
+        .ok_or_else(|| ServerError::Usage(format!("{r:?} is not a complaint reference (MC-XXXX-XXXX-XXXX)")))
 }
 
 async fn run_complaint(db: &Db, command: ComplaintCommand) -> Result<(), ServerError> {

@@ -282,13 +282,23 @@ pub struct ServeArgs {
     /// docs/design/analysis.md.
     #[arg(long, env = "MINGCHU_RULES")]
     pub rules: Option<PathBuf>,
-    /// Bearer token for the admin API (`/api/v1/events`); without it those endpoints refuse.
-    #[arg(long, env = "MINGCHU_ADMIN_TOKEN")]
+    /// Bearer token for the admin API (`/api/v1/events`), at least 32 characters; without it
+    /// those endpoints refuse. Prefer the environment or --admin-token-file: arguments are
+    /// visible to every user of the machine.
+    #[arg(long, env = "MINGCHU_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// A file holding the admin token (its first line), instead of --admin-token.
+    #[arg(long, env = "MINGCHU_ADMIN_TOKEN_FILE", conflicts_with = "admin_token")]
+    pub admin_token_file: Option<PathBuf>,
     /// Complaint submissions allowed per client address per hour (also the burst); 0 turns
     /// the limit off.
     #[arg(long, env = "MINGCHU_COMPLAINTS_PER_HOUR", default_value_t = 20)]
     pub complaints_per_hour: u32,
+    /// Memory (MiB) that decoding complaint photos may take at once, counted from each
+    /// picture's declared size before it is decoded; photos wait their turn beyond it.
+    #[arg(long, env = "MINGCHU_PHOTO_DECODE_MIB", default_value_t = 512,
+          value_parser = clap::value_parser!(u64).range(16..=65536))]
+    pub photo_decode_mib: u64,
     /// Behind a reverse proxy: the request header carrying the client's address (for example
     /// X-Real-IP). Without it, the connection's address is the client's.
     #[arg(long, env = "MINGCHU_CLIENT_IP_HEADER")]
@@ -299,7 +309,36 @@ pub struct ServeArgs {
     pub operator_contact: String,
 }
 
+/// The shortest admin token accepted: 32 characters (a random token of that length cannot be
+/// guessed over the network).
+pub const MIN_ADMIN_TOKEN: usize = 32;
+
 impl ServeArgs {
+    /// The admin token from --admin-token or --admin-token-file, checked; `None`: no admin API.
+    pub fn admin_token(&self) -> Result<Option<String>, String> {
+        let token = match (&self.admin_token, &self.admin_token_file) {
+            (Some(token), _) => token.trim().to_string(),
+            (None, Some(file)) => std::fs::read_to_string(file)
+                .map_err(|e| format!("cannot read the admin token file {}: {e}", file.display()))?
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string(),
+            (None, None) => return Ok(None),
+        };
+        if token.is_empty() {
+            return Ok(None);
+        }
+        if token.chars().count() < MIN_ADMIN_TOKEN {
+            return Err(format!(
+                "the admin token is {} characters; use at least {MIN_ADMIN_TOKEN} (for example: openssl rand -hex 24)",
+                token.chars().count()
+            ));
+        }
+        Ok(Some(token))
+    }
+
     /// The settings of a bare `mingchu` (no subcommand): environment variables, then defaults.
     pub fn parse_from_env() -> ServeArgs {
         #[derive(Parser)]

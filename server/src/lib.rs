@@ -14,6 +14,7 @@ pub mod events_cli;
 pub mod http;
 pub mod import;
 pub mod media;
+mod private_files;
 pub mod reply_cli;
 pub mod screen_cli;
 pub mod state;
@@ -30,7 +31,9 @@ use state::AppState;
 pub async fn open_db(args: &DbArgs) -> Result<Db, ServerError> {
     let url = args.database_url();
     if args.database_url.is_none() {
-        std::fs::create_dir_all(&args.data_dir)
+        private_files::create_dir(&args.data_dir)
+            .map_err(|source| ServerError::DataDir { path: args.data_dir.clone(), source })?;
+        private_files::create_file(&args.data_dir.join("mingchu.db"))
             .map_err(|source| ServerError::DataDir { path: args.data_dir.clone(), source })?;
     }
     let db = Db::connect(&url).await?;
@@ -72,7 +75,11 @@ pub async fn import(db_args: &DbArgs, kind: import::ImportKind, path: &std::path
     Ok(())
 }
 
-pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError> {
+/// Everything `serve` runs, ready for a router: the database (migrated, seeded with `--demo`),
+/// live media, camera checks, frame analysis and the complaint desk. Tests build the portal
+/// with it and call [`http::router`] in process.
+pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, ServerError> {
+    let admin_token = args.admin_token().map_err(ServerError::Usage)?;
     let db = open_db(db_args).await?;
     if args.demo {
         if let SeedOutcome::Seeded { venues } = db.seed(&demo::generate(demo::SEED)).await? {
@@ -95,15 +102,25 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
-    let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(&args))?;
-    let complaints =
-        complaints::Complaints::open(db.clone(), db_args.data_dir.join("complaint-photos"), args.complaints_per_hour)
-            .await?;
-    let mut state = AppState::new(leptos, db.clone(), media, complaints, args.public_url.clone());
+    let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(args))?;
+    let complaints = complaints::Complaints::open(
+        db.clone(),
+        db_args.data_dir.join("complaint-photos"),
+        args.complaints_per_hour,
+        args.photo_decode_mib << 20,
+    )
+    .await?;
+    let mut state = AppState::new(leptos, db, media, complaints, args.public_url.clone());
     state.client_ip_header = args.client_ip_header.as_deref().filter(|h| !h.is_empty()).map(Into::into);
     state.operator_contact = args.operator_contact.trim().into();
     state.analysis = analysis;
-    state.admin_token = args.admin_token.as_deref().filter(|t| !t.is_empty()).map(Into::into);
+    state.admin_token = admin_token.map(Into::into);
+    Ok(state)
+}
+
+pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError> {
+    let state = start(db_args, &args).await?;
+    let db = state.db.clone();
     let app = http::router(state);
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await

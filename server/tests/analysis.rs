@@ -15,7 +15,7 @@ use support::schema::Schemas;
 use support::{get_json, Server};
 
 const MODELS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../models");
-const TOKEN: &str = "test-admin-token-7";
+const TOKEN: &str = "test-admin-token-7-0123456789abcdef";
 
 /// A small still camera: no clock, constant quantizer, so an unchanging picture is encoded
 /// identically every time (a frozen camera).

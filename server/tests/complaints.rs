@@ -266,7 +266,7 @@ async fn submissions_are_rate_limited_per_address() {
 #[tokio::test]
 async fn html_in_a_description_is_shown_as_text() {
     let (_dir, data) = seeded();
-    let server = Server::start_on_with(&data, &["--admin-token", "s3cret"]);
+    let server = Server::start_on_with(&data, &["--admin-token", "s3cret-s3cret-s3cret-s3cret-s3cret"]);
     let base = &server.base;
     let token = form_token(base, VENUE).await;
     let evil = "<script>alert('x')</script><b>粗体</b> & <img src=x onerror=alert(1)>";
@@ -291,7 +291,7 @@ async fn html_in_a_description_is_shown_as_text() {
 #[tokio::test]
 async fn regulators_move_a_complaint_through_its_statuses() {
     let (_dir, data) = seeded();
-    let server = Server::start_on_with(&data, &["--admin-token", "s3cret"]);
+    let server = Server::start_on_with(&data, &["--admin-token", "s3cret-s3cret-s3cret-s3cret-s3cret"]);
     let base = &server.base;
     let token = form_token(base, VENUE).await;
     let (_, json) = post_json(base, multipart(&fields(&token, VENUE, "凉菜间无人时仍在操作，未戴口罩。"), &[])).await;
@@ -310,11 +310,11 @@ async fn regulators_move_a_complaint_through_its_statuses() {
         }
     };
     assert_eq!(update(serde_json::json!({"status": "accepted"}), None).await.0, 401);
-    assert_eq!(update(serde_json::json!({"status": "rejected"}), Some("s3cret")).await.0, 400, "a reason is needed");
-    let (status, c) = update(serde_json::json!({"status": "resolved"}), Some("s3cret")).await;
+    assert_eq!(update(serde_json::json!({"status": "rejected"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await.0, 400, "a reason is needed");
+    let (status, c) = update(serde_json::json!({"status": "resolved"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await;
     assert_eq!(status, 409, "submitted cannot jump to resolved: {c}");
     let (status, c) =
-        update(serde_json::json!({"status": "accepted", "note": "已受理，转属地所处理"}), Some("s3cret")).await;
+        update(serde_json::json!({"status": "accepted", "note": "已受理，转属地所处理"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await;
     assert_eq!(status, 200, "{c}");
     assert_eq!(c["status"], "accepted");
     assert!(c["mediation_due"].is_string());

@@ -76,7 +76,7 @@ async fn every_open311_endpoint_in_json_and_xml() {
     assert!(ok(mingchu(&data, &["apikey", "list"])).contains("retired\tcreated"));
     let server = Server::start_on_with(
         &data,
-        &["--admin-token", "s3cret", "--operator-contact", "坪山区市场监督管理局 0755-12345"],
+        &["--admin-token", "s3cret-s3cret-s3cret-s3cret-s3cret", "--operator-contact", "坪山区市场监督管理局 0755-12345"],
     );
     let base = &server.base;
 
@@ -216,7 +216,7 @@ async fn every_open311_endpoint_in_json_and_xml() {
         async move {
             let res = reqwest::Client::new()
                 .post(url)
-                .bearer_auth("s3cret")
+                .bearer_auth("s3cret-s3cret-s3cret-s3cret-s3cret")
                 .header("content-type", "application/json")
                 .body(body.to_string())
                 .send()

@@ -9,6 +9,11 @@ pub const PAGE_SIZE: u32 = 20;
 /// Searches count matches up to this many ("1000+"): an exact count of a broad search reads
 /// every match, which at city scale costs more than the page itself.
 pub const TOTAL_CAP: u32 = 1000;
+/// The deepest page asked for by number. Past the counted matches pages go on, but reading
+/// ever deeper costs ever more; nobody pages through 10,000 venues, a script does.
+pub const MAX_PAGE: u32 = 500;
+/// At most this many venues are skipped to reach a page, whatever its size.
+pub const MAX_SKIPPED: u32 = 10_000;
 
 /// A point in WGS84, in millionths of a degree (about 0.1 m), so queries stay hashable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -121,8 +126,8 @@ impl VenueQuery {
                     None => problem("near", "near is \"latitude,longitude\" in degrees, e.g. 22.69,114.35".into()),
                 },
                 "page" => match value.parse::<u32>() {
-                    Ok(p) if p >= 1 => query.page = p,
-                    _ => problem("page", "page is a whole number from 1".into()),
+                    Ok(p) if (1..=MAX_PAGE).contains(&p) => query.page = p,
+                    _ => problem("page", format!("page is a whole number from 1 to {MAX_PAGE}")),
                 },
                 _ => {}
             }
@@ -425,6 +430,17 @@ mod tests {
         assert_eq!(q, VenueQuery { page: 1, ..Default::default() });
         let params: Vec<_> = problems.iter().map(|p| p.param).collect();
         assert_eq!(params, ["type", "near", "page", "jurisdiction"]);
+    }
+
+    #[test]
+    fn deep_pages_are_refused() {
+        for deep in ["501", "100000", "4294967295", "99999999999"] {
+            let (q, problems) = VenueQuery::from_pairs([("page", deep)]);
+            assert_eq!(q.page, 1, "{deep}");
+            assert_eq!(problems.len(), 1, "{deep}");
+            assert!(problems[0].message.contains("500"), "{}", problems[0].message);
+        }
+        assert_eq!(VenueQuery::from_pairs([("page", "500")]).0.page, 500);
     }
 
     #[test]

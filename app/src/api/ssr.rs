@@ -53,12 +53,8 @@ pub fn catalog() -> Result<SharedCatalog, AppError> {
 
 /// The one mapping from [`AppError`] to an HTTP status, applied to server-function responses.
 pub fn status_for(err: &AppError) -> http::StatusCode {
-    match err {
-        AppError::NotFound => http::StatusCode::NOT_FOUND,
-        AppError::BadRequest(_) => http::StatusCode::BAD_REQUEST,
-        AppError::Unavailable => http::StatusCode::SERVICE_UNAVAILABLE,
-        AppError::Transport(_) => http::StatusCode::BAD_REQUEST,
-    }
+    // Every kind's status is a valid one (tested in `error`).
+    http::StatusCode::from_u16(err.kind().status()).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// Passes a result through, setting the response status when it is an error.

@@ -1,6 +1,7 @@
 //! Citizens' complaints: checking a submission, cleaning its photos, storing it durably and
 //! exactly once, and the public views. HTTP lives in `http::complaints` and `http::open311`.
 
+pub mod budget;
 pub mod calendar;
 pub mod intake;
 pub mod limiter;
@@ -63,18 +64,28 @@ pub struct Complaints {
     key: TokenKey,
     limiter: Arc<Mutex<Limiter>>,
     epoch: Instant,
-    /// Photo decoding in progress, at most one per core.
-    decoding: Arc<tokio::sync::Semaphore>,
+    /// What photo decoding may take at once.
+    decoding: budget::DecodeBudget,
 }
 
 impl Complaints {
     /// Opens the photo folder (sweeping what a crash left) and loads the token key.
-    pub async fn open(db: Db, photo_root: std::path::PathBuf, per_hour: u32) -> Result<Complaints, ComplaintError> {
-        let photos = PhotoStore::open(photo_root)?;
+    pub async fn open(
+        db: Db,
+        photo_root: std::path::PathBuf,
+        per_hour: u32,
+        decode_memory: u64,
+    ) -> Result<Complaints, ComplaintError> {
+        let photos = PhotoStore::open(photo_root.clone())?;
         let known = db.complaint_photo_files().await?.into_iter().collect();
         let swept = photos.sweep(&known, std::time::Duration::from_secs(600))?;
-        if swept > 0 {
-            tracing::info!(files = swept, "removed complaint photos that no complaint refers to");
+        if swept.quarantined > 0 {
+            tracing::warn!(
+                files = swept.quarantined,
+                folder = %photo_root.join(store::QUARANTINE).display(),
+                "complaint photos that no complaint in this database refers to were moved to quarantine \
+                 (is this the right database?); nothing was deleted"
+            );
         }
         let key = db.server_secret("complaint_form_key", || TokenKey::random().bytes().to_vec()).await?;
         let key = TokenKey::from_bytes(&key).ok_or_else(|| DbError::Corrupt("complaint form key".into()))?;
@@ -85,7 +96,7 @@ impl Complaints {
             key,
             limiter: Arc::new(Mutex::new(Limiter::new(per_hour))),
             epoch: Instant::now(),
-            decoding: Arc::new(tokio::sync::Semaphore::new(cores)),
+            decoding: budget::DecodeBudget::new(decode_memory, cores),
         })
     }
 
@@ -161,13 +172,23 @@ impl Complaints {
         if sub.photos.len() > MAX_PHOTOS {
             problems.push(Problem::TooManyPhotos);
         }
-        let cleaned = if sub.photos.len() > MAX_PHOTOS {
-            Vec::new()
-        } else {
-            // Decoding takes a core and up to a few hundred MB per photo: one at a time per core.
-            let _permit = self.decoding.acquire().await.map_err(|e| std::io::Error::other(e.to_string()))?;
-            clean_photos(sub.photos).await?
-        };
+        // Photos cost a core and up to hundreds of MB each: decoded only for a submission that
+        // is otherwise right, so junk text fields cannot make the server decode anything.
+        // Their headers are still read (cheap), so every problem is reported at once.
+        if !problems.is_empty() {
+            for upload in &sub.photos {
+                let fault = match &upload.bytes {
+                    None => Some(PhotoFault::TooBig),
+                    Some(bytes) => photo::decode_cost(bytes).err(),
+                };
+                if let Some(fault) = fault {
+                    problems.push(Problem::Photo { file: upload.name.clone(), fault });
+                }
+            }
+            problems.dedup();
+            return refuse(problems, None);
+        }
+        let cleaned = clean_photos(&self.decoding, sub.photos).await?;
         let mut good = Vec::new();
         for (name, result) in cleaned {
             match result {
@@ -245,25 +266,36 @@ impl Complaints {
     }
 }
 
-/// Decodes and re-encodes the uploads on the blocking pool (it is CPU work). A panic in a
-/// decoder is an error, never "no photos".
+/// Decodes and re-encodes the uploads on the blocking pool (it is CPU work), each once the
+/// budget has room for what its header declares. A panic in a decoder is an error, never
+/// "no photos".
 async fn clean_photos(
+    budget: &budget::DecodeBudget,
     uploads: Vec<Upload>,
 ) -> Result<Vec<(String, Result<photo::CleanPhoto, PhotoFault>)>, ComplaintError> {
-    tokio::task::spawn_blocking(move || {
-        uploads
-            .into_iter()
-            .map(|u| {
-                let result = match &u.bytes {
-                    None => Err(PhotoFault::TooBig),
-                    Some(bytes) => photo::clean(bytes),
-                };
-                (u.name, result)
-            })
-            .collect()
-    })
-    .await
-    .map_err(|e| ComplaintError::Photos(std::io::Error::other(format!("photo decoding failed: {e}"))))
+    let mut cleaned = Vec::with_capacity(uploads.len());
+    for upload in uploads {
+        let Some(bytes) = upload.bytes else {
+            cleaned.push((upload.name, Err(PhotoFault::TooBig)));
+            continue;
+        };
+        let cost = match photo::decode_cost(&bytes) {
+            Ok(cost) => cost,
+            Err(fault) => {
+                cleaned.push((upload.name, Err(fault)));
+                continue;
+            }
+        };
+        let permit = budget.acquire(cost).await;
+        let result = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            photo::clean(&bytes)
+        })
+        .await
+        .map_err(|e| ComplaintError::Photos(std::io::Error::other(format!("photo decoding failed: {e}"))))?;
+        cleaned.push((upload.name, result));
+    }
+    Ok(cleaned)
 }
 
 #[async_trait::async_trait]

@@ -69,6 +69,26 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::NotAnImage
 }
 
+/// What decoding `bytes` will take in memory, from the picture's header alone: its pixels at
+/// their own depth plus the RGB copy made from them. Refuses what cannot be decoded at all.
+pub fn decode_cost(bytes: &[u8]) -> Result<u64, PhotoFault> {
+    if bytes.is_empty() {
+        return Err(PhotoFault::Empty);
+    }
+    let format = match sniff(bytes) {
+        Sniffed::Supported(format) => format,
+        Sniffed::Unsupported(name) => return Err(PhotoFault::Unsupported { format: name.to_string() }),
+        Sniffed::NotAnImage => return Err(PhotoFault::NotAnImage),
+    };
+    let decoder = ImageReader::with_format(Cursor::new(bytes), format).into_decoder().map_err(fault)?;
+    let (w, h) = decoder.dimensions();
+    if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
+        return Err(PhotoFault::TooManyPixels);
+    }
+    let depth = decoder.color_type().bytes_per_pixel() as u64;
+    Ok(w as u64 * h as u64 * (depth + 3))
+}
+
 /// Checks, decodes, straightens, scales and re-encodes one uploaded photo.
 pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, PhotoFault> {
     if bytes.is_empty() {

@@ -1,7 +1,11 @@
 //! Complaint photos on disk. Each is written to a temporary file, synced, renamed into place
 //! and its folder synced, all before the complaint's row is committed: a complaint that was
 //! acknowledged always has its photos. A crash between the two leaves files without a row,
-//! which [`PhotoStore::sweep`] removes on the next start.
+//! which [`PhotoStore::sweep`] sets aside on the next start.
+//!
+//! Nothing outside `tmp/` is ever deleted automatically: a photo no complaint refers to may be
+//! evidence of another database (the server pointed at the wrong file, a backup restored), so
+//! it is moved to `quarantine/` for a person to look at, never removed.
 
 use rand::RngCore;
 use std::collections::HashSet;
@@ -56,33 +60,57 @@ impl PhotoStore {
         }
     }
 
-    /// Removes temporary files and photos no complaint refers to that are older than `grace`
-    /// (younger ones may belong to a submission in progress). Returns how many were removed.
-    pub fn sweep(&self, known: &HashSet<String>, grace: Duration) -> io::Result<usize> {
-        let mut removed = 0;
+    /// Removes temporary files older than `grace` and moves photos no complaint refers to,
+    /// older than `grace` (younger ones may belong to a submission in progress), to
+    /// `quarantine/`.
+    pub fn sweep(&self, known: &HashSet<String>, grace: Duration) -> io::Result<Swept> {
+        let mut swept = Swept::default();
         let old = |p: &Path| {
             fs::metadata(p)
                 .and_then(|m| m.modified())
                 .map(|t| SystemTime::now().duration_since(t).unwrap_or_default() > grace)
                 .unwrap_or(false)
         };
+        let quarantine = self.root.join(QUARANTINE);
         for entry in fs::read_dir(&self.root)? {
             let dir = entry?.path();
-            if !dir.is_dir() {
+            let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            let is_tmp = name == "tmp";
+            // Only our own folders: tmp and the 256 hex ones.
+            if !dir.is_dir() || !(is_tmp || (name.len() == 2 && name.bytes().all(|b| b.is_ascii_hexdigit()))) {
                 continue;
             }
-            let is_tmp = dir.file_name().is_some_and(|n| n == "tmp");
             for file in fs::read_dir(&dir)? {
                 let path = file?.path();
                 let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
-                if (is_tmp || !known.contains(&name)) && old(&path) {
+                if !old(&path) || (!is_tmp && known.contains(&name)) {
+                    continue;
+                }
+                if is_tmp {
                     fs::remove_file(&path)?;
-                    removed += 1;
+                    swept.removed_temporary += 1;
+                } else {
+                    fs::create_dir_all(&quarantine)?;
+                    fs::rename(&path, quarantine.join(&name))?;
+                    swept.quarantined += 1;
                 }
             }
         }
-        Ok(removed)
+        if swept.quarantined > 0 {
+            sync_dir(&quarantine)?;
+        }
+        Ok(swept)
     }
+}
+
+/// Where unreferenced photos are set aside, under the photo folder.
+pub const QUARANTINE: &str = "quarantine";
+
+/// What a sweep did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub removed_temporary: usize,
+    pub quarantined: usize,
 }
 
 fn sync_dir(dir: &Path) -> io::Result<()> {
@@ -104,9 +132,13 @@ mod tests {
         assert!(store.path("../../etc/passwd").is_none());
 
         let known: HashSet<String> = [kept.clone()].into();
-        assert_eq!(store.sweep(&known, Duration::from_secs(3600)).unwrap(), 0, "young files are left alone");
-        assert_eq!(store.sweep(&known, Duration::ZERO).unwrap(), 2);
+        assert_eq!(store.sweep(&known, Duration::from_secs(3600)).unwrap(), Swept::default(), "young files stay");
+        let swept = store.sweep(&known, Duration::ZERO).unwrap();
+        assert_eq!(swept, Swept { removed_temporary: 1, quarantined: 1 });
         assert!(store.path(&kept).unwrap().exists());
         assert!(!store.path(&orphan).unwrap().exists());
+        // The unreferenced photo is set aside, not destroyed: it may be another database's evidence.
+        assert_eq!(fs::read(dir.path().join("photos").join(QUARANTINE).join(&orphan)).unwrap(), b"orphan");
+        assert_eq!(store.sweep(&known, Duration::ZERO).unwrap(), Swept::default(), "quarantine is left alone");
     }
 }

@@ -4,7 +4,7 @@ use super::{Db, DbError};
 use app::api::ssr::Catalog;
 use app::api::{
     AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, ProgrammeFigures,
-    SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, PAGE_SIZE, TOTAL_CAP,
+    SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, MAX_SKIPPED, PAGE_SIZE, TOTAL_CAP,
 };
 use app::domain::*;
 use app::error::AppError;
@@ -253,8 +253,12 @@ impl Db {
         let total = (counted as u32).min(TOTAL_CAP);
         let page_count = total.div_ceil(page_size).max(1);
         // Past the counted matches the pages go on (they end when one comes back short).
-        let page = if total_capped { query.page.max(1) } else { query.page.clamp(1, page_count) };
-        let offset = (page - 1) * page_size;
+        // Never deeper than MAX_SKIPPED venues, however the query came (a parsed query is at
+        // most MAX_PAGE; a caller building one by hand may not be).
+        let page_size = page_size.clamp(1, MAX_SKIPPED);
+        let deepest = MAX_SKIPPED / page_size + 1;
+        let page = if total_capped { query.page.clamp(1, deepest) } else { query.page.clamp(1, page_count.min(deepest)) };
+        let offset = (page - 1).saturating_mul(page_size);
         let rows: Vec<SummaryRow> = match query.near {
             // The box around the point is small: probe the text index within it.
             Some(p) => {

@@ -1,7 +1,7 @@
 //! Frame analysis over HTTP: a public camera's picture health (public, like the honesty badge),
 //! and the capture events, served only to the admin token until the review screens exist.
 
-use super::api_v1::ApiError;
+use super::error::HttpError;
 use crate::db::{CameraHealth, CaptureEvent};
 use crate::state::AppState;
 use app::domain::CameraId;
@@ -22,24 +22,24 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/events/{id}/snapshot.jpg", get(event_snapshot))
 }
 
-async fn health(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CameraHealth>, ApiError> {
-    let camera = id.parse().map(CameraId).map_err(|_| ApiError::CameraNotFound(id.clone()))?;
-    state.db.camera_health(camera).await?.map(Json).ok_or(ApiError::CameraNotFound(id))
+async fn health(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CameraHealth>, HttpError> {
+    let camera = id.parse().map(CameraId).map_err(|_| HttpError::no_camera(&id))?;
+    state.db.camera_health(camera).await?.map(Json).ok_or(HttpError::no_camera(&id))
 }
 
 /// Checks `Authorization: Bearer <token>` against the configured admin token (comparing
 /// digests, so the comparison's time says nothing about the token).
-pub(super) fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let expected = state.admin_token.as_deref().ok_or(ApiError::AdminOff)?;
+pub(super) fn authorise(state: &AppState, headers: &HeaderMap) -> Result<(), HttpError> {
+    let expected = state.admin_token.as_deref().ok_or(HttpError::admin_off())?;
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or(ApiError::Unauthorized)?;
+        .ok_or(HttpError::admin_token_needed())?;
     if Sha256::digest(given.trim().as_bytes()) == Sha256::digest(expected.as_bytes()) {
         Ok(())
     } else {
-        Err(ApiError::Unauthorized)
+        Err(HttpError::admin_token_needed())
     }
 }
 
@@ -53,9 +53,9 @@ async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
     query: Result<Query<EventQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<Vec<CaptureEvent>>, ApiError> {
+) -> Result<Json<Vec<CaptureEvent>>, HttpError> {
     authorise(&state, &headers)?;
-    let Query(query) = query.map_err(|e| ApiError::BadBody(format!("bad query: {}", e.body_text())))?;
+    let Query(query) = query.map_err(|e| HttpError::invalid_body(format!("bad query: {}", e.body_text())))?;
     let limit = query.limit.unwrap_or(50).clamp(1, MAX_EVENTS);
     Ok(Json(state.db.list_captures(query.camera.map(CameraId), limit).await?))
 }
@@ -64,9 +64,9 @@ async fn event_snapshot(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> Result<Response, ApiError> {
+) -> Result<Response, HttpError> {
     authorise(&state, &headers)?;
-    let event = id.parse::<i64>().map_err(|_| ApiError::EventNotFound(id.clone()))?;
-    let jpeg = state.db.capture_snapshot(event).await?.ok_or(ApiError::EventNotFound(id))?;
+    let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
+    let jpeg = state.db.capture_snapshot(event).await?.ok_or(HttpError::no_event(&id))?;
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))], jpeg).into_response())
 }

@@ -1,5 +1,6 @@
 //! Camera endpoints for the player: live state and still pictures.
 
+use super::error::Text;
 use super::media_error::MediaError;
 use crate::media::camera::{CameraHub, CameraState};
 use crate::state::AppState;
@@ -18,11 +19,11 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/cameras/{id}/status", get(status)).route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
 }
 
-async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, MediaError> {
+async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, Text> {
     let id: CameraId = raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()))?;
     match state.media.cameras.get(id).await? {
         Some((hub, record)) if record.public => Ok(hub),
-        _ => Err(MediaError::UnknownCamera(raw.to_string())),
+        _ => Err(MediaError::UnknownCamera(raw.to_string()).into()),
     }
 }
 
@@ -33,7 +34,7 @@ struct Status {
     detail: Option<String>,
 }
 
-async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Status>, MediaError> {
+async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Status>, Text> {
     let hub = public_hub(&state, &id).await?;
     let current = hub.state();
     let detail = match &current {
@@ -57,7 +58,7 @@ async fn snapshot(
     State(state): State<AppState>,
     Path(id): Path<String>,
     params: Result<Query<SnapshotParams>, QueryRejection>,
-) -> Result<Response, MediaError> {
+) -> Result<Response, Text> {
     let Query(params) = params
         .map_err(|_| MediaError::BadRequest("the only parameter is fresh=1 (a picture from now or none)".into()))?;
     let stale_ok = params.fresh != Some(1);
@@ -72,7 +73,7 @@ async fn snapshot(
                 state.media.snapshots.last(hub.id).filter(|_| stale_ok).ok_or(MediaError::Unavailable)?
             }
         },
-        (CameraState::Unplayable(what), _) => return Err(MediaError::Unplayable(what)),
+        (CameraState::Unplayable(what), _) => return Err(MediaError::Unplayable(what).into()),
         _ => state.media.snapshots.last(hub.id).filter(|_| stale_ok).ok_or(MediaError::Offline)?,
     };
     Ok((

@@ -5,7 +5,8 @@
 //! is stored, or the form rendered again with every problem and what was typed (4xx). With
 //! `Accept: application/json` (the hydrated form) the same outcomes come as JSON.
 
-use super::api_v1::ApiError;
+use super::error::{self, Format, HttpError, Text};
+use app::error::ErrorKind;
 use crate::complaints::{reference, Outcome, Submission, Upload};
 use crate::db::UpdateError;
 use crate::state::AppState;
@@ -89,20 +90,20 @@ fn cross_site(headers: &HeaderMap, public_url: Option<&url::Url>) -> bool {
     !ours.iter().any(|h| !h.is_empty() && h.eq_ignore_ascii_case(&origin))
 }
 
-/// The one mapping from refusal problems to an HTTP status: the most fundamental wins.
-pub fn status_for(problems: &[Problem]) -> StatusCode {
+/// The kind of a refused submission, from its problems: the most fundamental wins.
+pub fn kind_of(problems: &[Problem]) -> ErrorKind {
     let rank = |p: &Problem| match p {
-        Problem::FormInvalid | Problem::CrossSite => (7, StatusCode::FORBIDDEN),
-        Problem::AlreadySubmitted { .. } => (6, StatusCode::CONFLICT),
-        Problem::RateLimited { .. } => (5, StatusCode::TOO_MANY_REQUESTS),
-        Problem::BodyTooLarge | Problem::Photo { fault: PhotoFault::TooBig, .. } => (4, StatusCode::PAYLOAD_TOO_LARGE),
+        Problem::FormInvalid | Problem::CrossSite => (7, ErrorKind::Forbidden),
+        Problem::AlreadySubmitted { .. } => (6, ErrorKind::Conflict),
+        Problem::RateLimited { .. } => (5, ErrorKind::RateLimited),
+        Problem::BodyTooLarge | Problem::Photo { fault: PhotoFault::TooBig, .. } => (4, ErrorKind::PayloadTooLarge),
         Problem::Photo { fault: PhotoFault::NotAnImage | PhotoFault::Unsupported { .. }, .. } => {
-            (3, StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            (3, ErrorKind::UnsupportedMediaType)
         }
-        Problem::Malformed | Problem::Automated => (2, StatusCode::BAD_REQUEST),
-        _ => (1, StatusCode::UNPROCESSABLE_ENTITY),
+        Problem::Malformed | Problem::Automated => (2, ErrorKind::BadRequest),
+        _ => (1, ErrorKind::Unprocessable),
     };
-    problems.iter().map(rank).max_by_key(|(r, _)| *r).map(|(_, s)| s).unwrap_or(StatusCode::BAD_REQUEST)
+    problems.iter().map(rank).max_by_key(|(r, _)| *r).map(|(_, k)| k).unwrap_or(ErrorKind::BadRequest)
 }
 
 /// Reads the multipart body. Stops at the first framing error, keeping what was read, so the
@@ -204,7 +205,8 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             } else {
                 "We could not store your complaint just now; it was not submitted. Please try again shortly (it will not be submitted twice)."
             };
-            return (StatusCode::SERVICE_UNAVAILABLE, [(header::RETRY_AFTER, "30")], message).into_response();
+            let refusal = HttpError::new(ErrorKind::Unavailable, message).retry_after(30);
+            return refusal.render(if json { Format::Json } else { Format::Text });
         }
     };
     match outcome {
@@ -219,7 +221,7 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
             }
         }
         Outcome::Refused { problems, token } => {
-            let status = status_for(&problems);
+            let status = error::status(kind_of(&problems));
             let retry_after = problems.iter().find_map(|p| match p {
                 Problem::RateLimited { retry_after_minutes } => Some(retry_after_minutes * 60),
                 _ => None,
@@ -313,45 +315,33 @@ async fn lookup(Query(q): Query<Lookup>) -> Response {
 }
 
 /// A complaint photo: `/complaints/MC-…/photos/1.jpg`.
-async fn photo(State(state): State<AppState>, Path((reference, file)): Path<(String, String)>) -> Response {
-    let not_found = || (StatusCode::NOT_FOUND, "no such photo").into_response();
+async fn photo(State(state): State<AppState>, Path((reference, file)): Path<(String, String)>) -> Result<Response, Text> {
+    let not_found = || Text(HttpError::not_found("no such photo"));
     let (Some(reference), Some(position)) =
         (reference::normalize(&reference), file.strip_suffix(".jpg").and_then(|p| p.parse::<i64>().ok()))
     else {
-        return not_found();
+        return Err(not_found());
     };
-    let stored = match state.db.complaint_photo(&reference, position).await {
-        Ok(Some(stored)) => stored,
-        Ok(None) => return not_found(),
-        Err(e) => {
-            tracing::error!(error = %e, "complaint photo lookup failed");
-            return (StatusCode::SERVICE_UNAVAILABLE, "unavailable, try again later").into_response();
-        }
-    };
-    let Some(path) = state.complaints.photos().path(&stored) else { return not_found() };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "image/jpeg"),
-                (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
-                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, file = %stored, "complaint photo missing on disk");
-            (StatusCode::INTERNAL_SERVER_ERROR, "the photo cannot be read").into_response()
-        }
-    }
+    let stored = state.db.complaint_photo(&reference, position).await?.ok_or_else(not_found)?;
+    let path = state.complaints.photos().path(&stored).ok_or_else(not_found)?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| HttpError::internal("complaint photo missing on disk", &e))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "private, max-age=86400, immutable"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 async fn public_json(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-) -> Result<Json<PublicComplaint>, ApiError> {
-    let normalized = reference::normalize(&reference).ok_or_else(|| ApiError::ComplaintNotFound(reference.clone()))?;
-    state.db.public_complaint(&normalized).await?.map(Json).ok_or(ApiError::ComplaintNotFound(reference))
+) -> Result<Json<PublicComplaint>, HttpError> {
+    let normalized = reference::normalize(&reference).ok_or_else(|| HttpError::no_complaint(&reference))?;
+    state.db.public_complaint(&normalized).await?.map(Json).ok_or(HttpError::no_complaint(&reference))
 }
 
 #[derive(Deserialize)]
@@ -369,21 +359,21 @@ async fn update(
     headers: HeaderMap,
     Path(reference): Path<String>,
     body: Result<Json<UpdateBody>, axum::extract::rejection::JsonRejection>,
-) -> Result<Json<PublicComplaint>, ApiError> {
+) -> Result<Json<PublicComplaint>, HttpError> {
     super::analysis::authorise(&state, &headers)?;
-    let Json(body) = body.map_err(|e| ApiError::BadBody(e.body_text()))?;
+    let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
     let to = ComplaintStatus::from_code(&body.status).ok_or_else(|| {
         let all = ComplaintStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
-        ApiError::BadBody(format!("unknown status {:?}; use one of: {all}", body.status))
+        HttpError::invalid_body(format!("unknown status {:?}; use one of: {all}", body.status))
     })?;
-    let normalized = reference::normalize(&reference).ok_or_else(|| ApiError::ComplaintNotFound(reference.clone()))?;
+    let normalized = reference::normalize(&reference).ok_or_else(|| HttpError::no_complaint(&reference))?;
     let duplicate_of = body.duplicate_of.as_deref().and_then(reference::normalize);
     match state.db.update_complaint(&normalized, to, &body.note, duplicate_of.as_deref(), chrono::Utc::now()).await {
         Ok(()) => {}
-        Err(UpdateError::NotFound(_)) => return Err(ApiError::ComplaintNotFound(reference)),
-        Err(UpdateError::Db(e)) => return Err(ApiError::Db(e)),
-        Err(e @ UpdateError::Transition { .. }) => return Err(ApiError::Conflict(e.to_string())),
-        Err(e) => return Err(ApiError::BadBody(e.to_string())),
+        Err(UpdateError::NotFound(_)) => return Err(HttpError::no_complaint(&reference)),
+        Err(UpdateError::Db(e)) => return Err(HttpError::from(e)),
+        Err(e @ UpdateError::Transition { .. }) => return Err(HttpError::new(app::error::ErrorKind::Conflict, e.to_string())),
+        Err(e) => return Err(HttpError::invalid_body(e.to_string())),
     }
-    state.db.public_complaint(&normalized).await?.map(Json).ok_or(ApiError::ComplaintNotFound(reference))
+    state.db.public_complaint(&normalized).await?.map(Json).ok_or(HttpError::no_complaint(&reference))
 }

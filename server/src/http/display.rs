@@ -1,7 +1,7 @@
 //! What display screens call besides their page: the heartbeat, and the QR code that links a
 //! venue's public page (also printable for the door).
 
-use super::api_v1::ApiError;
+use super::error::HttpError;
 use crate::media::camera::CameraState;
 use crate::state::AppState;
 use app::api::{HeartbeatReply, ScreenReport};
@@ -27,15 +27,15 @@ async fn heartbeat(
     State(state): State<AppState>,
     Path(token): Path<String>,
     report: Result<Json<ScreenReport>, JsonRejection>,
-) -> Result<Json<HeartbeatReply>, ApiError> {
+) -> Result<Json<HeartbeatReply>, HttpError> {
     let Json(report) =
-        report.map_err(|e| ApiError::BadBody(format!("the heartbeat could not be read: {}", e.body_text())))?;
+        report.map_err(|e| HttpError::invalid_body(format!("the heartbeat could not be read: {}", e.body_text())))?;
     if report.tiles > MAX_TILES || report.live > report.tiles {
-        return Err(ApiError::BadBody(format!(
+        return Err(HttpError::invalid_body(format!(
             "a heartbeat reports at most {MAX_TILES} tiles, and no more live tiles than tiles"
         )));
     }
-    let screen = state.db.screen_heartbeat(&token, &report, Utc::now()).await?.ok_or(ApiError::ScreenNotFound)?;
+    let screen = state.db.screen_heartbeat(&token, &report, Utc::now()).await?.ok_or(HttpError::no_screen())?;
     let mut cameras_online = Vec::new();
     for camera in state.db.venue_public_cameras(screen.venue).await? {
         if let Ok(Some((hub, _))) = state.media.cameras.get(camera).await {
@@ -59,20 +59,20 @@ async fn venue_qr(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let venue = id.parse::<i64>().map(VenueId).map_err(|_| ApiError::VenueNotFound(id.clone()))?;
+) -> Result<Response, HttpError> {
+    let venue = id.parse::<i64>().map(VenueId).map_err(|_| HttpError::no_venue(&id))?;
     if !state.db.venue_exists(venue).await? {
-        return Err(ApiError::VenueNotFound(id));
+        return Err(HttpError::no_venue(&id));
     }
     let origin = match &state.public_url {
         Some(url) => url.as_str().trim_end_matches('/').to_string(),
         None => {
-            request_origin(&headers).ok_or_else(|| ApiError::BadBody("the request has no usable Host header".into()))?
+            request_origin(&headers).ok_or_else(|| HttpError::bad_request("the request has no usable Host header"))?
         }
     };
     let target = format!("{origin}/venues/{}", venue.0);
     let code = qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
-        .map_err(|e| ApiError::BadBody(format!("the address is too long for a QR code: {e}")))?;
+        .map_err(|e| HttpError::bad_request(format!("the address is too long for a QR code: {e}")))?;
     let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
     Ok((
         [

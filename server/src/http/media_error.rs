@@ -1,10 +1,10 @@
-//! The one place where media failures become HTTP answers: a status and a sentence a person
-//! understands, never internal detail (camera addresses, credentials, library errors).
+//! Why live media refuses a request, as the HTTP boundary ([`super::error`]) answers it: a
+//! kind, a sentence a person understands and when to try again; never internal detail
+//! (camera addresses, credentials, library errors).
 
-use crate::db::DbError;
+use super::error::HttpError;
 use crate::media::sfu::SfuError;
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use app::error::ErrorKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -26,30 +26,30 @@ pub enum MediaError {
     Connecting,
     #[error("live video is unavailable right now")]
     Unavailable,
-    #[error(transparent)]
-    Db(#[from] DbError),
+    #[error("{0}")]
+    TooManyViewers(&'static str),
 }
 
 impl MediaError {
-    fn status(&self) -> StatusCode {
+    fn kind(&self) -> ErrorKind {
         match self {
-            MediaError::UnknownCamera(_) | MediaError::UnknownSession => StatusCode::NOT_FOUND,
-            MediaError::ContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            MediaError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            MediaError::NoH264 => StatusCode::NOT_ACCEPTABLE,
-            MediaError::Unplayable(_) => StatusCode::CONFLICT,
-            MediaError::Offline | MediaError::Connecting | MediaError::Unavailable | MediaError::Db(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            MediaError::UnknownCamera(_) | MediaError::UnknownSession => ErrorKind::NotFound,
+            MediaError::ContentType(_) => ErrorKind::UnsupportedMediaType,
+            MediaError::BadRequest(_) => ErrorKind::BadRequest,
+            MediaError::NoH264 => ErrorKind::NotAcceptable,
+            MediaError::Unplayable(_) => ErrorKind::Conflict,
+            MediaError::Offline | MediaError::Connecting | MediaError::Unavailable => ErrorKind::Unavailable,
+            MediaError::TooManyViewers(_) => ErrorKind::RateLimited,
         }
     }
 
-    /// Seconds a client should wait before trying again, for 503s.
+    /// Seconds a client should wait before trying again.
     fn retry_after(&self) -> Option<u32> {
         match self {
             MediaError::Offline => Some(5),
             MediaError::Connecting => Some(1),
-            MediaError::Unavailable | MediaError::Db(_) => Some(10),
+            MediaError::Unavailable => Some(10),
+            MediaError::TooManyViewers(_) => Some(30),
             _ => None,
         }
     }
@@ -68,16 +68,18 @@ impl From<SfuError> for MediaError {
     }
 }
 
-impl IntoResponse for MediaError {
-    fn into_response(self) -> Response {
-        if let MediaError::Db(e) = &self {
-            tracing::error!(error = %e, "database error");
+impl From<SfuError> for HttpError {
+    fn from(e: SfuError) -> Self {
+        MediaError::from(e).into()
+    }
+}
+
+impl From<MediaError> for HttpError {
+    fn from(e: MediaError) -> Self {
+        let error = HttpError::new(e.kind(), e.to_string());
+        match e.retry_after() {
+            Some(seconds) => error.retry_after(seconds),
+            None => error,
         }
-        let mut response =
-            (self.status(), [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{self}\n")).into_response();
-        if let Some(seconds) = self.retry_after() {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
-        }
-        response
     }
 }

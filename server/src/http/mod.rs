@@ -5,12 +5,15 @@ mod api_v1;
 mod cameras;
 mod complaints;
 mod display;
+pub mod error;
 mod health;
 mod lang;
 mod media_error;
 pub mod metrics;
 mod open311;
 mod open_data;
+mod refusals;
+mod security;
 mod server_fn_status;
 mod whep;
 
@@ -39,6 +42,7 @@ pub fn router(state: AppState) -> Router {
     };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
+    let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
 
     let not_found = {
         let render = leptos_axum::render_app_to_stream_with_context(context.clone(), {
@@ -73,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         })
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(server_fn_status::fix_status))
+        .layer(axum::middleware::from_fn_with_state(security::Https(https), security::headers))
         .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

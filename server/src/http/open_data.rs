@@ -1,11 +1,11 @@
 //! The LIVES feed (`/open-data/lives/*.csv`): the inspection data in the format Yelp and other
 //! aggregators read. Scores are 100 minus the points deducted; the legend maps them to grades.
 
-use crate::db::DbError;
+use super::error::{HttpError, Text};
 use crate::state::AppState;
 use app::domain::{DynamicGrade, InspectionKind, Severity};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -19,29 +19,27 @@ pub fn routes() -> Router<AppState> {
         .route("/open-data/lives/feed_info.csv", get(feed_info))
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum OpenDataError {
-    #[error(transparent)]
-    Db(#[from] DbError),
-    #[error("csv: {0}")]
-    Csv(#[from] csv::Error),
-}
-
-impl IntoResponse for OpenDataError {
-    fn into_response(self) -> Response {
-        tracing::error!(error = %self, "open data feed failed");
-        (StatusCode::SERVICE_UNAVAILABLE, "The open data feed is unavailable, try again later.\n").into_response()
-    }
-}
-
-fn to_csv(header_row: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Response, OpenDataError> {
+fn to_csv(header_row: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Response, Text> {
+    let failed = |e: &dyn std::fmt::Display| Text(HttpError::internal("open data feed failed", e));
     let mut w = csv::Writer::from_writer(Vec::new());
-    w.write_record(header_row)?;
+    w.write_record(header_row).map_err(|e| failed(&e))?;
     for row in rows {
-        w.write_record(&row)?;
+        w.write_record(row.iter().map(|cell| defuse(cell).into_owned())).map_err(|e| failed(&e))?;
     }
-    let bytes = w.into_inner().map_err(|e| OpenDataError::Csv(e.into_error().into()))?;
+    let bytes = w.into_inner().map_err(|e| failed(&e.into_error()))?;
     Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return
+/// first) gets a leading apostrophe, so a venue name like `=HYPERLINK(…)` stays text when a
+/// citizen opens the feed in Excel or WPS. Numbers (a negative longitude) are left alone.
+fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        format!("'{cell}").into()
+    } else {
+        cell.into()
+    }
 }
 
 fn yyyymmdd(d: chrono::NaiveDate) -> String {
@@ -52,7 +50,7 @@ fn opt(v: Option<f64>) -> String {
     v.map(|x| format!("{x:.6}")).unwrap_or_default()
 }
 
-async fn businesses(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+async fn businesses(State(state): State<AppState>) -> Result<Response, Text> {
     let rows = state.db.lives_businesses().await?;
     to_csv(
         &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
@@ -80,7 +78,7 @@ fn lives_type(kind: InspectionKind) -> &'static str {
     }
 }
 
-async fn inspections(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+async fn inspections(State(state): State<AppState>) -> Result<Response, Text> {
     let rows = state.db.lives_inspections().await?;
     to_csv(
         &["business_id", "score", "date", "description", "type"],
@@ -96,7 +94,7 @@ async fn inspections(State(state): State<AppState>) -> Result<Response, OpenData
     )
 }
 
-async fn violations(State(state): State<AppState>) -> Result<Response, OpenDataError> {
+async fn violations(State(state): State<AppState>) -> Result<Response, Text> {
     let rows = state.db.lives_violations().await?;
     to_csv(
         &["business_id", "date", "code", "description"],
@@ -109,7 +107,7 @@ async fn violations(State(state): State<AppState>) -> Result<Response, OpenDataE
     )
 }
 
-async fn legend() -> Result<Response, OpenDataError> {
+async fn legend() -> Result<Response, Text> {
     let zh = app::i18n::Lang::Zh;
     let en = app::i18n::Lang::En;
     to_csv(
@@ -121,7 +119,7 @@ async fn legend() -> Result<Response, OpenDataError> {
     )
 }
 
-async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, OpenDataError> {
+async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, Text> {
     let municipality = state.db.top_jurisdiction_name().await?.unwrap_or_default();
     // The portal's own address as the client reached it.
     let url =
@@ -131,4 +129,19 @@ async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<
         &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],
         [vec![yyyymmdd(today), "1.0".to_string(), municipality, url, String::new()]],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::defuse;
+
+    #[test]
+    fn formula_cells_become_text_and_numbers_stay_numbers() {
+        for formula in ["=1+2", "+SUM(A1)", "-2+3", "@cmd", "\t=x", "\r=x", "=HYPERLINK(\"http://x\")"] {
+            assert_eq!(defuse(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for plain in ["-33.500000", "+8", "114.123456", "老王餐厅", "a=b", ""] {
+            assert_eq!(defuse(plain), plain, "{plain:?}");
+        }
+    }
 }

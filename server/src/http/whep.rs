@@ -2,6 +2,7 @@
 //! the SDP answer and the session's `Location`; `PATCH` there trickles ICE candidates,
 //! `DELETE` ends it. Any standard WHEP player can watch a public Mingchu camera.
 
+use super::error::Text;
 use super::media_error::MediaError;
 use crate::media::camera::{CameraHub, CameraState, Subscription};
 use crate::media::sfu::ViewerId;
@@ -31,17 +32,17 @@ pub fn routes() -> Router<AppState> {
         ))
 }
 
-fn camera_id(raw: &str) -> Result<CameraId, MediaError> {
-    raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()))
+fn camera_id(raw: &str) -> Result<CameraId, Text> {
+    raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()).into())
 }
 
-fn require_content_type(headers: &HeaderMap, wanted: &'static str) -> Result<(), MediaError> {
+fn require_content_type(headers: &HeaderMap, wanted: &'static str) -> Result<(), Text> {
     let given = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let essence = given.split(';').next().unwrap_or("").trim();
     if essence.eq_ignore_ascii_case(wanted) {
         Ok(())
     } else {
-        Err(MediaError::ContentType(wanted))
+        Err(MediaError::ContentType(wanted).into())
     }
 }
 
@@ -50,23 +51,23 @@ async fn offer(
     Path(camera): Path<String>,
     headers: HeaderMap,
     body: String,
-) -> Result<Response, MediaError> {
+) -> Result<Response, Text> {
     let camera = camera_id(&camera)?;
     require_content_type(&headers, "application/sdp")?;
     if !body.trim_start().starts_with("v=0") {
-        return Err(MediaError::BadRequest("the body must be an SDP offer (it starts with \"v=0\")".into()));
+        return Err(MediaError::BadRequest("the body must be an SDP offer (it starts with \"v=0\")".into()).into());
     }
     let (hub, record) =
         state.media.cameras.get(camera).await?.ok_or_else(|| MediaError::UnknownCamera(camera.to_string()))?;
     if !record.public {
-        return Err(MediaError::UnknownCamera(camera.to_string()));
+        return Err(MediaError::UnknownCamera(camera.to_string()).into());
     }
     let subscription = hub.subscribe();
     match hub.ready(START_WAIT).await {
         CameraState::Online => {}
-        CameraState::Unplayable(what) => return Err(MediaError::Unplayable(what)),
-        CameraState::Offline(_) => return Err(MediaError::Offline),
-        CameraState::Idle | CameraState::Connecting => return Err(MediaError::Connecting),
+        CameraState::Unplayable(what) => return Err(MediaError::Unplayable(what).into()),
+        CameraState::Offline(_) => return Err(MediaError::Offline.into()),
+        CameraState::Idle | CameraState::Connecting => return Err(MediaError::Connecting.into()),
     }
     let viewer = ViewerId(rand::random());
     let subscription = with_keyframe(subscription, &hub);
@@ -101,7 +102,7 @@ async fn trickle(
     Path((_camera, session)): Path<(String, String)>,
     headers: HeaderMap,
     body: String,
-) -> Result<StatusCode, MediaError> {
+) -> Result<StatusCode, Text> {
     let viewer: ViewerId = session.parse().map_err(|_| MediaError::UnknownSession)?;
     require_content_type(&headers, "application/trickle-ice-sdpfrag")?;
     state.media.sfu.trickle(viewer, body).await?;
@@ -111,7 +112,7 @@ async fn trickle(
 async fn end(
     State(state): State<AppState>,
     Path((_camera, session)): Path<(String, String)>,
-) -> Result<StatusCode, MediaError> {
+) -> Result<StatusCode, Text> {
     let viewer: ViewerId = session.parse().map_err(|_| MediaError::UnknownSession)?;
     state.media.sfu.leave(viewer).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -147,14 +147,14 @@ pub fn ComplaintsHome() -> impl IntoView {
                 <h2>{t(lang, "查询投诉进度", "Follow a complaint")}</h2>
                 <form method="get" action="/complaints/lookup">
                     <label for="lookup-ref">{t(lang, "投诉编号", "Reference")}</label>
-                    <input id="lookup-ref" name="ref" required placeholder="MC-XXXX-XXXX" value=typed autocapitalize="characters"/>
+                    <input id="lookup-ref" name="ref" required placeholder="MC-XXXX-XXXX-XXXX" value=typed autocapitalize="characters"/>
                     <button type="submit">{t(lang, "查询", "Look up")}</button>
                 </form>
                 {move || invalid().then(|| view! {
                     <p class="error" role="alert">
                         {match lang {
-                            Lang::Zh => format!("“{}”不是有效的投诉编号（格式：MC-XXXX-XXXX）。", typed()),
-                            Lang::En => format!("“{}” is not a complaint reference (they look like MC-XXXX-XXXX).", typed()),
+                            Lang::Zh => format!("“{}”不是有效的投诉编号（格式：MC-XXXX-XXXX-XXXX）。", typed()),
+                            Lang::En => format!("“{}” is not a complaint reference (they look like MC-XXXX-XXXX-XXXX).", typed()),
                         }}
                     </p>
                 })}

@@ -26,7 +26,7 @@ pub fn ComplaintPage() -> impl IntoView {
                         <Title text=t(lang, "找不到投诉", "Complaint not found")/>
                         <article class="card not-found">
                             <h1>{t(lang, "找不到这个投诉编号", "No complaint with this reference")}</h1>
-                            <p>{t(lang, "请核对编号（格式：MC-XXXX-XXXX）。", "Check the reference (it looks like MC-XXXX-XXXX).")}</p>
+                            <p>{t(lang, "请核对编号（格式：MC-XXXX-XXXX-XXXX）。", "Check the reference (it looks like MC-XXXX-XXXX-XXXX).")}</p>
                             <a href="/complaints">{t(lang, "重新查询", "Look up another")}</a>
                         </article>
                     }.into_any()

@@ -103,7 +103,7 @@ fn Screen(view: DisplayView, token: String) -> impl IntoView {
                 </figure>
             </header>
             <div class=layout.class() style=layout.style()>{tiles}{empty}</div>
-            <script inner_html=HYDRATION_WATCHDOG></script>
+            <script nonce=leptos::nonce::use_nonce() inner_html=HYDRATION_WATCHDOG></script>
         </div>
     }
 }

@@ -7,11 +7,13 @@
 //! The list (`GET requests` without ids) shows only complaints a regulator has accepted; any
 //! request is readable by its id.
 
-mod xml;
+pub(super) mod xml;
 
 use crate::complaints::{intake, reference, Outcome};
 use crate::db::{in_china_time, ComplaintFilter, ComplaintRecord, NewComplaint};
+use super::error::{self, HttpError, ParamProblem};
 use crate::state::AppState;
+use app::error::ErrorKind;
 use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
 use app::domain::{ComplaintCategory, VenueId};
 use app::i18n::Lang;
@@ -75,23 +77,26 @@ fn answer(status: StatusCode, format: Format, root: &str, body: Value) -> Respon
     }
 }
 
-/// The spec's error body: a list of `{code, description}`.
-fn error(status: StatusCode, format: Format, description: impl Into<String>) -> Response {
-    let body = json!([{ "code": status.as_u16(), "description": description.into() }]);
-    answer(status, format, "errors", body)
+impl Format {
+    fn errors(self) -> error::Format {
+        match self {
+            Format::Json => error::Format::Open311Json,
+            Format::Xml => error::Format::Open311Xml,
+        }
+    }
+}
+
+/// The spec's error body, a list of `{code, description}`, from the one error boundary.
+fn error(kind: ErrorKind, format: Format, description: impl Into<String>) -> Response {
+    HttpError::new(kind, description).render(format.errors())
 }
 
 fn unknown_format(file: &str) -> Response {
-    error(
-        StatusCode::NOT_FOUND,
-        Format::Json,
-        format!("unknown document {file:?}: Open311 answers end in .json or .xml"),
-    )
+    error(ErrorKind::NotFound, Format::Json, format!("unknown document {file:?}: Open311 answers end in .json or .xml"))
 }
 
 fn unavailable(format: Format, e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "open311: database error");
-    error(StatusCode::SERVICE_UNAVAILABLE, format, "the service is unavailable, try again later")
+    HttpError::internal("open311: database error", &e).render(format.errors())
 }
 
 /// `?locale=en` answers in English; Chinese otherwise.
@@ -154,7 +159,7 @@ async fn list(
             answer(StatusCode::OK, format, "services", body)
         }
         Some(("requests", format)) => list_requests(&state, &headers, format, &params).await,
-        Some((_, format)) => error(StatusCode::NOT_FOUND, format, format!("no Open311 document {file:?}")),
+        Some((_, format)) => error(ErrorKind::NotFound, format, format!("no Open311 document {file:?}")),
         None => unknown_format(&file),
     }
 }
@@ -162,8 +167,7 @@ async fn list(
 async fn service_definition(Path(file): Path<String>, Query(params): Query<HashMap<String, String>>) -> Response {
     let Some((code, format)) = split(&file) else { return unknown_format(&file) };
     let Some(category) = ComplaintCategory::from_code(code) else {
-        return error(
-            StatusCode::NOT_FOUND,
+        return error(ErrorKind::NotFound,
             format,
             format!("no service with code {code:?}; GET services for the list"),
         );
@@ -240,8 +244,7 @@ async fn list_requests(
             match reference::normalize(id) {
                 Some(r) => filter.references.push(r),
                 None => {
-                    return error(
-                        StatusCode::BAD_REQUEST,
+                    return error(ErrorKind::BadRequest,
                         format,
                         format!("{:?} is not a service_request_id", id.trim()),
                     )
@@ -254,8 +257,7 @@ async fn list_requests(
     // against a venue is not broadcast.
     filter.accepted_only = filter.references.is_empty();
     if filter.references.len() > MAX_IDS {
-        return error(
-            StatusCode::BAD_REQUEST,
+        return error(ErrorKind::BadRequest,
             format,
             format!("at most {MAX_IDS} service_request_id values per request, not {}", filter.references.len()),
         );
@@ -268,17 +270,17 @@ async fn list_requests(
         for code in codes.split(',').map(str::trim) {
             match ComplaintCategory::from_code(code) {
                 Some(c) => filter.categories.push(c),
-                None => return error(StatusCode::BAD_REQUEST, format, format!("unknown service_code {code:?}")),
+                None => return error(ErrorKind::BadRequest, format, format!("unknown service_code {code:?}")),
             }
         }
     }
     let (start, end) = match (date_param(params, "start_date"), date_param(params, "end_date")) {
         (Ok(s), Ok(e)) => (s, e),
-        (Err(m), _) | (_, Err(m)) => return error(StatusCode::BAD_REQUEST, format, m),
+        (Err(m), _) | (_, Err(m)) => return error(ErrorKind::BadRequest, format, m),
     };
     if let (Some(s), Some(e)) = (start, end) {
         if s > e {
-            return error(StatusCode::BAD_REQUEST, format, "start_date is after end_date");
+            return error(ErrorKind::BadRequest, format, "start_date is after end_date");
         }
     }
     let start = match (start, end, filter.references.is_empty()) {
@@ -292,7 +294,7 @@ async fn list_requests(
     if let Some(status) = params.get("status").filter(|v| !v.is_empty()) {
         let wanted: Vec<&str> = status.split(',').map(str::trim).collect();
         if let Some(bad) = wanted.iter().find(|s| !matches!(**s, "open" | "closed")) {
-            return error(StatusCode::BAD_REQUEST, format, format!("status must be open, closed or both, not {bad:?}"));
+            return error(ErrorKind::BadRequest, format, format!("status must be open, closed or both, not {bad:?}"));
         }
         filter.closed = match (wanted.contains(&"open"), wanted.contains(&"closed")) {
             (true, false) => Some(false),
@@ -331,11 +333,11 @@ async fn one_request(
 ) -> Response {
     let Some((id, format)) = split(&file) else { return unknown_format(&file) };
     let Some(reference) = reference::normalize(id) else {
-        return error(StatusCode::NOT_FOUND, format, format!("no service request {id:?}"));
+        return error(ErrorKind::NotFound, format, format!("no service request {id:?}"));
     };
     let filter = ComplaintFilter { references: vec![reference], limit: 1, ..Default::default() };
     match state.db.list_complaints(&filter).await {
-        Ok(rows) if rows.is_empty() => error(StatusCode::NOT_FOUND, format, format!("no service request {id:?}")),
+        Ok(rows) if rows.is_empty() => error(ErrorKind::NotFound, format, format!("no service request {id:?}")),
         Ok(rows) => {
             let base = base_url(&state, &headers);
             let body = Value::Array(rows.iter().map(|r| request_json(r, &base, lang(&params))).collect());
@@ -355,7 +357,7 @@ async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Respo
             "service_requests",
             json!([{ "service_request_id": reference, "token": token }]),
         ),
-        Ok(None) => error(StatusCode::NOT_FOUND, format, format!("no service request for token {token:?}")),
+        Ok(None) => error(ErrorKind::NotFound, format, format!("no service request for token {token:?}")),
         Err(e) => unavailable(format, e),
     }
 }
@@ -378,33 +380,32 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     let RawForm(raw) = match <RawForm as axum::extract::FromRequest<AppState>>::from_request(request, &state).await {
         Ok(form) => form,
         Err(_) => {
-            return error(StatusCode::BAD_REQUEST, format, "send the request as application/x-www-form-urlencoded");
+            return error(ErrorKind::BadRequest, format, "send the request as application/x-www-form-urlencoded");
         }
     };
     let params: HashMap<String, String> = form_urlencoded::parse(&raw).into_owned().collect();
     let Some(key) = params.get("api_key").filter(|k| !k.is_empty()) else {
-        return error(StatusCode::FORBIDDEN, format, "api_key is required to create service requests");
+        return error(ErrorKind::Forbidden, format, "api_key is required to create service requests");
     };
     let client = match state.db.api_key_name(key).await {
         Ok(Some(name)) => name,
-        Ok(None) => return error(StatusCode::FORBIDDEN, format, "api_key is not valid (unknown or revoked)"),
+        Ok(None) => return error(ErrorKind::Forbidden, format, "api_key is not valid (unknown or revoked)"),
         Err(e) => return unavailable(format, e),
     };
     let lang = lang(&params);
     let Some(code) = params.get("service_code").filter(|v| !v.is_empty()) else {
-        return error(StatusCode::BAD_REQUEST, format, "service_code is required");
+        return error(ErrorKind::BadRequest, format, "service_code is required");
     };
     if ComplaintCategory::from_code(code).is_none() {
-        return error(StatusCode::BAD_REQUEST, format, format!("unknown service_code {code:?}"));
+        return error(ErrorKind::BadRequest, format, format!("unknown service_code {code:?}"));
     }
     let venue = match params.get("address_id").map(|v| v.trim()).filter(|v| !v.is_empty()) {
         Some(id) => match id.parse::<i64>() {
             Ok(id) => VenueId(id),
-            Err(_) => return error(StatusCode::BAD_REQUEST, format, format!("address_id {id:?} is not a venue id")),
+            Err(_) => return error(ErrorKind::BadRequest, format, format!("address_id {id:?} is not a venue id")),
         },
         None => {
-            return error(
-                StatusCode::BAD_REQUEST,
+            return error(ErrorKind::BadRequest,
                 format,
                 "address_id is required: the id of the venue complained about (from /api/v1/venues)",
             )
@@ -438,7 +439,7 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         Err(problems) => return refuse(format, &problems, lang),
     };
     match state.db.complaint_venue(venue).await {
-        Ok(None) => return error(StatusCode::BAD_REQUEST, format, format!("no venue with address_id {}", venue.0)),
+        Ok(None) => return error(ErrorKind::BadRequest, format, format!("no venue with address_id {}", venue.0)),
         Ok(Some(v)) if checked.camera.is_some_and(|c| !v.cameras.iter().any(|(id, _)| *id == c)) => {
             return refuse(format, &[Problem::UnknownCamera], lang)
         }
@@ -447,14 +448,14 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     }
     let (lat, long, media_url) = match extras(&params) {
         Ok(extras) => extras,
-        Err(message) => return error(StatusCode::BAD_REQUEST, format, message),
+        Err(message) => return error(ErrorKind::BadRequest, format, message),
     };
     // A client retrying the same POST sends the same Idempotency-Key and gets the same request.
     // Keys are per API key, so two clients' keys never meet; without one, every POST is new.
     let idempotency_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
         Some(Ok(k)) if !k.is_empty() && k.len() <= 200 => Sha256::digest(k.as_bytes()).encode_hex::<String>(),
         Some(_) => {
-            return error(StatusCode::BAD_REQUEST, format, "Idempotency-Key must be 1 to 200 visible ASCII characters")
+            return error(ErrorKind::BadRequest, format, "Idempotency-Key must be 1 to 200 visible ASCII characters")
         }
         None => hex::encode(rand::random::<[u8; 16]>()),
     };
@@ -532,11 +533,9 @@ fn refuse(format: Format, problems: &[Problem], lang: Lang) -> Response {
         Field::Photos => "media",
         Field::Form => "request",
     };
-    let body = Value::Array(
-        problems
-            .iter()
-            .map(|p| json!({ "code": 400, "description": format!("{}: {}", param(p.field()), p.message(lang)) }))
-            .collect(),
-    );
-    answer(StatusCode::BAD_REQUEST, format, "errors", body)
+    let problems = problems
+        .iter()
+        .map(|p| ParamProblem { param: param(p.field()).to_string(), message: p.message(lang) })
+        .collect::<Vec<_>>();
+    HttpError::invalid_parameters(problems).render(format.errors())
 }

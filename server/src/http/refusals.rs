@@ -1,0 +1,39 @@
+//! The refusals several endpoints share, worded once.
+
+use super::error::HttpError;
+use app::error::ErrorKind;
+
+impl HttpError {
+    pub fn no_venue(id: &str) -> HttpError {
+        HttpError::not_found(format!("no venue with id {id:?}"))
+    }
+
+    pub fn no_camera(id: &str) -> HttpError {
+        HttpError::not_found(format!("no public camera with id {id:?}"))
+    }
+
+    pub fn no_event(id: &str) -> HttpError {
+        HttpError::not_found(format!("no capture event with id {id:?}"))
+    }
+
+    pub fn no_complaint(reference: &str) -> HttpError {
+        HttpError::not_found(format!("no complaint with reference {reference:?}"))
+    }
+
+    pub fn no_screen() -> HttpError {
+        HttpError::not_found(
+            "no active screen at this address: it was revoked or given a new address, or the link is mistyped",
+        )
+    }
+
+    pub fn admin_token_needed() -> HttpError {
+        HttpError::new(ErrorKind::Unauthorized, "send the admin token as `Authorization: Bearer <token>`")
+    }
+
+    pub fn admin_off() -> HttpError {
+        HttpError::new(
+            ErrorKind::Forbidden,
+            "the admin API is off: start the server with --admin-token (MINGCHU_ADMIN_TOKEN)",
+        )
+    }
+}
