@@ -99,6 +99,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("service unavailable")]
     Unavailable,
+    #[error("too many requests; try again in {minutes} minutes")]
+    RateLimited { minutes: u64 },
     #[error("request failed: {0}")]
     Transport(String),
 }
@@ -109,6 +111,7 @@ impl AppError {
             AppError::NotFound => ErrorKind::NotFound,
             AppError::BadRequest(_) | AppError::Transport(_) => ErrorKind::BadRequest,
             AppError::Unavailable => ErrorKind::Unavailable,
+            AppError::RateLimited { .. } => ErrorKind::RateLimited,
         }
     }
 }

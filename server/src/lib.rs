@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod camera_cli;
+pub mod client_addr;
 pub mod codes;
 pub mod complaint_cli;
 pub mod complaints;
@@ -103,15 +104,17 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     }
     spawn_screen_sweeper(db.clone());
     let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(args))?;
+    let client_addr = client_addr::ClientAddr::new(args.client_ip_header.as_deref());
     let complaints = complaints::Complaints::open(
         db.clone(),
         db_args.data_dir.join("complaint-photos"),
         args.complaints_per_hour,
         args.photo_decode_mib << 20,
+        client_addr.clone(),
     )
     .await?;
     let mut state = AppState::new(leptos, db, media, complaints, args.public_url.clone());
-    state.client_ip_header = args.client_ip_header.as_deref().filter(|h| !h.is_empty()).map(Into::into);
+    state.client_addr = client_addr;
     state.operator_contact = args.operator_contact.trim().into();
     state.analysis = analysis;
     state.admin_token = admin_token.map(Into::into);

@@ -25,8 +25,8 @@ pub struct AppState {
     pub admin_token: Option<Arc<str>>,
     /// The complaint desk (form tokens, submissions, photos).
     pub complaints: crate::complaints::Complaints,
-    /// The header naming the client's address behind a proxy; `None`: the peer address.
-    pub client_ip_header: Option<Arc<str>>,
+    /// Who a request comes from (the peer, or a proxy's header).
+    pub client_addr: crate::client_addr::ClientAddr,
     /// Who runs the portal (Open311 discovery's contact).
     pub operator_contact: Arc<str>,
 }
@@ -51,7 +51,7 @@ impl AppState {
             analysis: None,
             admin_token: None,
             complaints,
-            client_ip_header: None,
+            client_addr: Default::default(),
             operator_contact: "12315".into(),
         }
     }

@@ -15,6 +15,7 @@ use app::api::ssr::ComplaintDesk;
 use app::api::{ComplaintDraft, FormVenue, PhotoFault, Problem, PublicComplaint, MAX_PHOTOS};
 use app::domain::VenueId;
 use app::error::AppError;
+use crate::client_addr::ClientAddr;
 use limiter::Limiter;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -66,6 +67,21 @@ pub struct Complaints {
     epoch: Instant,
     /// What photo decoding may take at once.
     decoding: budget::DecodeBudget,
+    /// Look-ups of references that do not exist, per address: the reference is the key to a
+    /// complaint's page, so guessing must be slow.
+    misses: Arc<Mutex<Limiter>>,
+    client_addr: ClientAddr,
+}
+
+/// Look-ups of unknown references allowed per address per hour (and in a burst).
+pub const LOOKUP_MISSES_PER_HOUR: u32 = 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error("too many look-ups of unknown references; try again in {0} minutes")]
+    RateLimited(u64),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 impl Complaints {
@@ -75,6 +91,7 @@ impl Complaints {
         photo_root: std::path::PathBuf,
         per_hour: u32,
         decode_memory: u64,
+        client_addr: ClientAddr,
     ) -> Result<Complaints, ComplaintError> {
         let photos = PhotoStore::open(photo_root.clone())?;
         let known = db.complaint_photo_files().await?.into_iter().collect();
@@ -97,6 +114,8 @@ impl Complaints {
             limiter: Arc::new(Mutex::new(Limiter::new(per_hour))),
             epoch: Instant::now(),
             decoding: budget::DecodeBudget::new(decode_memory, cores),
+            misses: Arc::new(Mutex::new(Limiter::new(LOOKUP_MISSES_PER_HOUR))),
+            client_addr,
         })
     }
 
@@ -109,17 +128,52 @@ impl Complaints {
     }
 
     /// Takes one submission from `addr`'s allowance: `Err(minutes to wait)` when spent.
-    pub fn admit(&self, addr: IpAddr) -> Result<(), u64> {
+    fn charge(&self, addr: IpAddr) -> Result<(), u64> {
         let now = self.epoch.elapsed().as_secs_f64();
         let mut limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
         limiter.take(addr, now).map_err(|secs| secs.div_ceil(60).max(1))
     }
 
-    /// Whether `addr` has a submission left, without taking it (to decide whether to keep the
-    /// photos of a request that will be refused anyway).
-    pub fn would_admit(&self, addr: IpAddr) -> bool {
+    /// Whether `addr` has a submission left, without taking it: `Err(minutes to wait)`.
+    pub fn check_allowance(&self, addr: IpAddr) -> Result<(), u64> {
         let now = self.epoch.elapsed().as_secs_f64();
-        self.limiter.lock().unwrap_or_else(|e| e.into_inner()).allows(addr, now)
+        let limiter = self.limiter.lock().unwrap_or_else(|e| e.into_inner());
+        if limiter.allows(addr, now) {
+            Ok(())
+        } else {
+            Err(limiter.wait(addr, now).div_ceil(60).max(1))
+        }
+    }
+
+    /// Refuses look-ups from an address that has guessed too many unknown references.
+    pub fn lookup_allowed(&self, ip: Option<IpAddr>) -> Result<(), LookupError> {
+        let Some(ip) = ip else { return Ok(()) };
+        let now = self.epoch.elapsed().as_secs_f64();
+        let misses = self.misses.lock().unwrap_or_else(|e| e.into_inner());
+        if misses.allows(ip, now) {
+            Ok(())
+        } else {
+            Err(LookupError::RateLimited(misses.wait(ip, now).div_ceil(60).max(1)))
+        }
+    }
+
+    /// Counts a look-up of a reference that does not exist against `ip`.
+    pub fn lookup_missed(&self, ip: Option<IpAddr>) {
+        if let Some(ip) = ip {
+            let now = self.epoch.elapsed().as_secs_f64();
+            let _ = self.misses.lock().unwrap_or_else(|e| e.into_inner()).take(ip, now);
+        }
+    }
+
+    /// A complaint's public view, as `ip` may see it; `None` for an unknown reference.
+    pub async fn look_up(&self, ip: Option<IpAddr>, reference: &str) -> Result<Option<PublicComplaint>, LookupError> {
+        self.lookup_allowed(ip)?;
+        let Some(reference) = reference::normalize(reference) else { return Ok(None) };
+        let found = self.db.public_complaint(&reference).await?;
+        if found.is_none() {
+            self.lookup_missed(ip);
+        }
+        Ok(found)
     }
 
     /// The answer to a form already stored under its token, if it was: the same complaint for
@@ -139,8 +193,9 @@ impl Complaints {
         }))
     }
 
-    /// Checks and stores a web-form submission. Nothing is stored unless everything is right.
-    pub async fn submit(&self, sub: Submission) -> Result<Outcome, ComplaintError> {
+    /// Checks and stores a web-form submission from `ip`. Nothing is stored unless everything
+    /// is right; the address's allowance is charged once the form and its fields are.
+    pub async fn submit(&self, sub: Submission, ip: Option<IpAddr>) -> Result<Outcome, ComplaintError> {
         let now = chrono::Utc::now();
         let refuse = |problems: Vec<Problem>, token: Option<String>| Ok(Outcome::Refused { problems, token });
         if let Some(outcome) = self.replay(&sub.token, &sub.draft).await? {
@@ -187,6 +242,9 @@ impl Complaints {
             }
             problems.dedup();
             return refuse(problems, None);
+        }
+        if let Some(Err(minutes)) = ip.map(|ip| self.charge(ip)) {
+            return refuse(vec![Problem::RateLimited { retry_after_minutes: minutes }], None);
         }
         let cleaned = clean_photos(&self.decoding, sub.photos).await?;
         let mut good = Vec::new();
@@ -309,8 +367,13 @@ impl ComplaintDesk for Complaints {
     }
 
     async fn public_complaint(&self, reference: &str) -> Result<Option<PublicComplaint>, AppError> {
-        let Some(reference) = reference::normalize(reference) else { return Ok(None) };
-        self.db.public_complaint(&reference).await.map_err(unavailable)
+        let ip = leptos::prelude::use_context::<axum::http::request::Parts>()
+            .and_then(|parts| self.client_addr.of(&parts.headers, &parts.extensions));
+        match self.look_up(ip, reference).await {
+            Ok(found) => Ok(found),
+            Err(LookupError::RateLimited(minutes)) => Err(AppError::RateLimited { minutes }),
+            Err(LookupError::Db(e)) => Err(unavailable(e)),
+        }
     }
 }
 

@@ -18,14 +18,14 @@ use app::api::{
 use app::domain::{ComplaintStatus, VenueId};
 use app::i18n::Lang;
 use axum::body::Body;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Multipart, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
 /// Five photos of at most 10 MB, the text fields and multipart framing.
 const BODY_LIMIT: usize = MAX_PHOTOS * MAX_PHOTO_BYTES + 1024 * 1024;
@@ -47,19 +47,7 @@ fn wants_json(headers: &HeaderMap) -> bool {
 
 /// The client's address: the configured proxy header, else the connection's peer.
 pub fn client_ip(state: &AppState, request: &Request) -> Option<IpAddr> {
-    if let Some(name) = state.client_ip_header.as_deref() {
-        if let Some(ip) = request
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            // The proxy appends the address it saw; earlier entries are the client's to write.
-            .and_then(|v| v.rsplit(',').next())
-            .and_then(|v| v.trim().parse().ok())
-        {
-            return Some(ip);
-        }
-    }
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+    state.client_addr.of(request.headers(), request.extensions())
 }
 
 /// Refuses posts made by another site's page (the other half of the CSRF defence, with the
@@ -184,7 +172,7 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let ip = client_ip(&state, &request);
     // A request that will be refused for its rate is still read, to echo what was typed, but
     // its photos are not kept.
-    let keep_photos = ip.is_none_or(|ip| state.complaints.would_admit(ip));
+    let keep_photos = ip.is_none_or(|ip| state.complaints.check_allowance(ip).is_ok());
     let mut sub = Submission::default();
     let mut early = Vec::new();
     match <Multipart as axum::extract::FromRequest<AppState>>::from_request(request, &state).await {
@@ -261,13 +249,15 @@ async fn decide(
     if cross_site(headers, state.public_url.as_ref()) {
         return Ok(Outcome::Refused { problems: vec![Problem::CrossSite], token: None });
     }
-    if let Some(Err(minutes)) = ip.map(|ip| state.complaints.admit(ip)) {
+    // An address whose allowance is spent is refused here; the allowance itself is charged
+    // only once the form proves real (token, honeypot, fields), so junk cannot spend it.
+    if let Some(Err(minutes)) = ip.map(|ip| state.complaints.check_allowance(ip)) {
         return Ok(Outcome::Refused {
             problems: vec![Problem::RateLimited { retry_after_minutes: minutes }],
             token: None,
         });
     }
-    state.complaints.submit(sub).await
+    state.complaints.submit(sub, ip).await
 }
 
 /// Renders the complaint form page again, with the echo, at `status`.
@@ -315,14 +305,23 @@ async fn lookup(Query(q): Query<Lookup>) -> Response {
 }
 
 /// A complaint photo: `/complaints/MC-…/photos/1.jpg`.
-async fn photo(State(state): State<AppState>, Path((reference, file)): Path<(String, String)>) -> Result<Response, Text> {
+async fn photo(
+    State(state): State<AppState>,
+    Path((reference, file)): Path<(String, String)>,
+    request: Request,
+) -> Result<Response, Text> {
     let not_found = || Text(HttpError::not_found("no such photo"));
     let (Some(reference), Some(position)) =
         (reference::normalize(&reference), file.strip_suffix(".jpg").and_then(|p| p.parse::<i64>().ok()))
     else {
         return Err(not_found());
     };
-    let stored = state.db.complaint_photo(&reference, position).await?.ok_or_else(not_found)?;
+    let ip = client_ip(&state, &request);
+    state.complaints.lookup_allowed(ip)?;
+    let Some(stored) = state.db.complaint_photo(&reference, position).await? else {
+        state.complaints.lookup_missed(ip);
+        return Err(not_found());
+    };
     let path = state.complaints.photos().path(&stored).ok_or_else(not_found)?;
     let bytes = tokio::fs::read(&path).await.map_err(|e| HttpError::internal("complaint photo missing on disk", &e))?;
     Ok((
@@ -339,9 +338,10 @@ async fn photo(State(state): State<AppState>, Path((reference, file)): Path<(Str
 async fn public_json(
     State(state): State<AppState>,
     Path(reference): Path<String>,
+    request: Request,
 ) -> Result<Json<PublicComplaint>, HttpError> {
-    let normalized = reference::normalize(&reference).ok_or_else(|| HttpError::no_complaint(&reference))?;
-    state.db.public_complaint(&normalized).await?.map(Json).ok_or(HttpError::no_complaint(&reference))
+    let ip = client_ip(&state, &request);
+    state.complaints.look_up(ip, &reference).await?.map(Json).ok_or_else(|| HttpError::no_complaint(&reference))
 }
 
 #[derive(Deserialize)]

@@ -37,3 +37,14 @@ impl HttpError {
         )
     }
 }
+
+impl From<crate::complaints::LookupError> for HttpError {
+    fn from(e: crate::complaints::LookupError) -> Self {
+        match e {
+            crate::complaints::LookupError::RateLimited(minutes) => {
+                HttpError::new(ErrorKind::RateLimited, e.to_string()).retry_after((minutes * 60) as u32)
+            }
+            crate::complaints::LookupError::Db(db) => db.into(),
+        }
+    }
+}

@@ -31,6 +31,12 @@ pub fn ComplaintPage() -> impl IntoView {
                         </article>
                     }.into_any()
                 }
+                Err(AppError::RateLimited { minutes }) => view! {
+                    <p class="error" role="alert">{match lang {
+                        Lang::Zh => format!("查询过于频繁，请 {minutes} 分钟后再试。"),
+                        Lang::En => format!("Too many look-ups from your network; please try again in {minutes} minutes."),
+                    }}</p>
+                }.into_any(),
                 Err(_) => view! { <p class="error" role="alert">{t(lang, "暂时无法加载，请稍后重试。", "Unavailable just now; please try again later.")}</p> }.into_any(),
             })}
         </Suspense>

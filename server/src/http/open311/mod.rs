@@ -148,17 +148,19 @@ fn service(c: ComplaintCategory, lang: Lang) -> Value {
 /// `GET services.{fmt}` and `GET requests.{fmt}`, by file name.
 async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(file): Path<String>,
     Query(params): Query<HashMap<String, String>>,
+    request: Request,
 ) -> Response {
+    let headers = request.headers();
+    let ip = state.client_addr.of(headers, request.extensions());
     match split(&file) {
         Some(("services", format)) => {
             let lang = lang(&params);
             let body = Value::Array(ComplaintCategory::ALL.iter().map(|c| service(*c, lang)).collect());
             answer(StatusCode::OK, format, "services", body)
         }
-        Some(("requests", format)) => list_requests(&state, &headers, format, &params).await,
+        Some(("requests", format)) => list_requests(&state, headers, ip, format, &params).await,
         Some((_, format)) => error(ErrorKind::NotFound, format, format!("no Open311 document {file:?}")),
         None => unknown_format(&file),
     }
@@ -235,6 +237,7 @@ fn date_param(params: &HashMap<String, String>, name: &str) -> Result<Option<Dat
 async fn list_requests(
     state: &AppState,
     headers: &HeaderMap,
+    ip: Option<std::net::IpAddr>,
     format: Format,
     params: &HashMap<String, String>,
 ) -> Response {
@@ -264,7 +267,19 @@ async fn list_requests(
     }
     // The spec: service_request_id overrides every other parameter.
     if !filter.references.is_empty() {
-        return fetch(state, headers, format, params, &filter).await;
+        // Each id is a guess at a key: unknown ones count against the address, as on the page.
+        if let Err(e) = state.complaints.lookup_allowed(ip) {
+            return HttpError::from(e).render(format.errors());
+        }
+        return match state.db.list_complaints(&filter).await {
+            Ok(rows) => {
+                for _ in rows.len()..filter.references.len() {
+                    state.complaints.lookup_missed(ip);
+                }
+                requests_answer(state, headers, format, params, &rows)
+            }
+            Err(e) => unavailable(format, e),
+        };
     }
     if let Some(codes) = params.get("service_code").filter(|v| !v.is_empty()) {
         for code in codes.split(',').map(str::trim) {
@@ -312,34 +327,52 @@ async fn fetch(
     params: &HashMap<String, String>,
     filter: &ComplaintFilter,
 ) -> Response {
-    let base = base_url(state, headers);
-    let lang = lang(params);
     match state.db.list_complaints(filter).await {
-        Ok(rows) => answer(
-            StatusCode::OK,
-            format,
-            "service_requests",
-            Value::Array(rows.iter().map(|r| request_json(r, &base, lang)).collect()),
-        ),
+        Ok(rows) => requests_answer(state, headers, format, params, &rows),
         Err(e) => unavailable(format, e),
     }
 }
 
+fn requests_answer(
+    state: &AppState,
+    headers: &HeaderMap,
+    format: Format,
+    params: &HashMap<String, String>,
+    rows: &[ComplaintRecord],
+) -> Response {
+    let base = base_url(state, headers);
+    let lang = lang(params);
+    answer(
+        StatusCode::OK,
+        format,
+        "service_requests",
+        Value::Array(rows.iter().map(|r| request_json(r, &base, lang)).collect()),
+    )
+}
+
 async fn one_request(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Path(file): Path<String>,
     Query(params): Query<HashMap<String, String>>,
+    request: Request,
 ) -> Response {
+    let headers = request.headers();
     let Some((id, format)) = split(&file) else { return unknown_format(&file) };
     let Some(reference) = reference::normalize(id) else {
         return error(ErrorKind::NotFound, format, format!("no service request {id:?}"));
     };
+    let ip = state.client_addr.of(headers, request.extensions());
+    if let Err(e) = state.complaints.lookup_allowed(ip) {
+        return HttpError::from(e).render(format.errors());
+    }
     let filter = ComplaintFilter { references: vec![reference], limit: 1, ..Default::default() };
     match state.db.list_complaints(&filter).await {
-        Ok(rows) if rows.is_empty() => error(ErrorKind::NotFound, format, format!("no service request {id:?}")),
+        Ok(rows) if rows.is_empty() => {
+            state.complaints.lookup_missed(ip);
+            error(ErrorKind::NotFound, format, format!("no service request {id:?}"))
+        }
         Ok(rows) => {
-            let base = base_url(&state, &headers);
+            let base = base_url(&state, headers);
             let body = Value::Array(rows.iter().map(|r| request_json(r, &base, lang(&params))).collect());
             answer(StatusCode::OK, format, "service_requests", body)
         }
