@@ -22,7 +22,7 @@ function photo(width = 64, height = 48) {
   return PNG.sync.write(png);
 }
 
-const REFERENCE = /^MC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
+const REFERENCE = /^MC-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/;
 
 test('with JavaScript: complain from a venue page, get the reference, follow it', async () => {
   const { context, page, errors } = await phone(browser);

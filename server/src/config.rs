@@ -245,6 +245,17 @@ pub struct ServeArgs {
     /// server's public IP); by default loopback and the address of the default route.
     #[arg(long = "webrtc-ip", env = "MINGCHU_WEBRTC_IPS", value_delimiter = ',')]
     pub webrtc_ips: Vec<std::net::IpAddr>,
+    /// Live-video sessions the server takes at once, counting those still connecting; more
+    /// are answered 429 with Retry-After.
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS", default_value_t = 2000)]
+    pub max_viewers: usize,
+    /// Live-video sessions per camera.
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_CAMERA", default_value_t = 500)]
+    pub max_viewers_per_camera: usize,
+    /// Live-video sessions per client address (IPv6: per /64); a display screen or a school's
+    /// network holds several.
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_ADDRESS", default_value_t = 40)]
+    pub max_viewers_per_address: usize,
     /// Seconds between checks of every camera (whether it shows a playable picture), from
     /// which "online now" and the online rates are computed; 0 turns checks off. At most 600,
     /// so "online now" (a check at most 20 minutes old) stays meaningful.

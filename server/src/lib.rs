@@ -97,7 +97,12 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     if !args.site_root.join("pkg").join("mingchu.wasm").exists() {
         tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
     }
-    let media = media::Media::start(db.clone(), args.webrtc_bind, &args.webrtc_ips).await?;
+    let limits = media::sfu::ViewerLimits {
+        total: args.max_viewers,
+        per_camera: args.max_viewers_per_camera,
+        per_address: args.max_viewers_per_address,
+    };
+    let media = media::Media::start(db.clone(), args.webrtc_bind, &args.webrtc_ips, limits).await?;
     if args.check_interval > 0 {
         media::camera::Prober::new(media.cameras.clone(), db.clone())
             .spawn(std::time::Duration::from_secs(args.check_interval));

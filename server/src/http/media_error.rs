@@ -27,7 +27,7 @@ pub enum MediaError {
     #[error("live video is unavailable right now")]
     Unavailable,
     #[error("{0}")]
-    TooManyViewers(&'static str),
+    TooManyViewers(crate::media::sfu::Limit),
 }
 
 impl MediaError {
@@ -49,7 +49,7 @@ impl MediaError {
             MediaError::Offline => Some(5),
             MediaError::Connecting => Some(1),
             MediaError::Unavailable => Some(10),
-            MediaError::TooManyViewers(_) => Some(30),
+            MediaError::TooManyViewers(_) => Some(15),
             _ => None,
         }
     }
@@ -64,6 +64,8 @@ impl From<SfuError> for MediaError {
             SfuError::NoPicture => MediaError::Connecting,
             SfuError::UnknownViewer => MediaError::UnknownSession,
             SfuError::Stopped => MediaError::Unavailable,
+            SfuError::TooManyViewers(limit) => MediaError::TooManyViewers(limit),
+            SfuError::TooManyCandidates => MediaError::BadRequest(SfuError::TooManyCandidates.to_string()),
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::media::camera::{CameraHub, CameraState, Subscription};
 use crate::media::sfu::ViewerId;
 use crate::state::AppState;
 use app::domain::CameraId;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -46,12 +46,12 @@ fn require_content_type(headers: &HeaderMap, wanted: &'static str) -> Result<(),
     }
 }
 
-async fn offer(
-    State(state): State<AppState>,
-    Path(camera): Path<String>,
-    headers: HeaderMap,
-    body: String,
-) -> Result<Response, Text> {
+async fn offer(State(state): State<AppState>, Path(camera): Path<String>, request: Request) -> Result<Response, Text> {
+    let headers = request.headers().clone();
+    let from = state.client_addr.of(&headers, request.extensions());
+    let body = String::from_request(request, &state)
+        .await
+        .map_err(|_| MediaError::BadRequest("the offer must be UTF-8 text of at most 2 MB".into()))?;
     let camera = camera_id(&camera)?;
     require_content_type(&headers, "application/sdp")?;
     if !body.trim_start().starts_with("v=0") {
@@ -71,7 +71,7 @@ async fn offer(
     }
     let viewer = ViewerId(rand::random());
     let subscription = with_keyframe(subscription, &hub);
-    let answer = state.media.sfu.join(viewer, body, subscription).await?;
+    let answer = state.media.sfu.join(viewer, body, from, subscription).await?;
     tracing::info!(camera = %camera, peer = %viewer, venue = %record.venue_id, "viewer joined");
     let location = format!("/whep/{camera}/sessions/{viewer}");
     Ok((

@@ -22,7 +22,12 @@ pub struct Media {
 }
 
 impl Media {
-    pub async fn start(db: crate::db::Db, webrtc_bind: SocketAddr, advertise: &[IpAddr]) -> Result<Media, DriverError> {
+    pub async fn start(
+        db: crate::db::Db,
+        webrtc_bind: SocketAddr,
+        advertise: &[IpAddr],
+        limits: sfu::ViewerLimits,
+    ) -> Result<Media, DriverError> {
         match db.mark_cameras_unmonitored().await {
             Ok(0) => {}
             Ok(n) => tracing::info!(cameras = n, "cameras marked unmonitored until watched again"),
@@ -34,6 +39,6 @@ impl Media {
             Ok(n) => tracing::info!(cameras = n, "started always-on cameras"),
             Err(e) => tracing::error!(error = %e, "cannot list always-on cameras"),
         }
-        Ok(Media { cameras, sfu: SfuHandle::start(webrtc_bind, advertise)?, snapshots: Snapshots::default() })
+        Ok(Media { cameras, sfu: SfuHandle::start(webrtc_bind, advertise, limits)?, snapshots: Snapshots::default() })
     }
 }

@@ -58,7 +58,7 @@ fn connected_sfu(n: usize) -> (Sfu, Instant) {
         let mut change = rtc.sdp_api();
         change.add_media(MediaKind::Video, Direction::RecvOnly, None, None, None);
         let (offer, pending) = change.apply().unwrap();
-        let answer = sfu.add_viewer(ViewerId(i as u64), CAMERA, &offer.to_sdp_string(), now).unwrap();
+        let answer = sfu.add_viewer(ViewerId(i as u64), CAMERA, &offer.to_sdp_string(), now, None).unwrap();
         rtc.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
         peers.push(Peer { rtc, addr });
     }

@@ -1,7 +1,7 @@
 //! The thin I/O around [`Sfu`]: one UDP socket, one task. Everything else talks to it through
 //! [`SfuHandle`] messages; camera frames arrive from one forwarding task per watched camera.
 
-use super::{Sfu, SfuError, SfuOutput, ViewerId};
+use super::{Sfu, SfuError, SfuOutput, ViewerId, ViewerLimits};
 use crate::media::camera::{Lease, MediaEvent, Subscription};
 use app::domain::CameraId;
 use std::collections::HashMap;
@@ -17,6 +17,7 @@ enum Command {
     Join {
         viewer: ViewerId,
         offer: String,
+        from: Option<IpAddr>,
         subscription: Subscription,
         reply: oneshot::Sender<Result<String, SfuError>>,
     },
@@ -53,7 +54,7 @@ pub enum DriverError {
 impl SfuHandle {
     /// Binds the UDP socket and starts the SFU task. `advertise` are the addresses put in
     /// answers when the socket is bound to all interfaces.
-    pub fn start(bind: SocketAddr, advertise: &[IpAddr]) -> Result<SfuHandle, DriverError> {
+    pub fn start(bind: SocketAddr, advertise: &[IpAddr], limits: ViewerLimits) -> Result<SfuHandle, DriverError> {
         let std = StdUdpSocket::bind(bind).map_err(|source| DriverError::Bind { addr: bind, source })?;
         std.set_nonblocking(true).map_err(|source| DriverError::Bind { addr: bind, source })?;
         let socket = UdpSocket::from_std(std).map_err(|source| DriverError::Bind { addr: bind, source })?;
@@ -63,7 +64,7 @@ impl SfuHandle {
         let (tx, rx) = mpsc::channel(1024);
         let viewers = Arc::new(AtomicUsize::new(0));
         let driver = Driver {
-            sfu: Sfu::new(&addresses),
+            sfu: Sfu::with_limits(&addresses, limits),
             socket,
             addresses: addresses.clone(),
             tx: tx.clone(),
@@ -75,8 +76,15 @@ impl SfuHandle {
     }
 
     /// Answers a viewer's offer; the subscription keeps the camera running while watched.
-    pub async fn join(&self, viewer: ViewerId, offer: String, subscription: Subscription) -> Result<String, SfuError> {
-        self.call(|reply| Command::Join { viewer, offer, subscription, reply }).await
+    /// A viewer at client address `from` joins with its SDP offer; the answer comes back.
+    pub async fn join(
+        &self,
+        viewer: ViewerId,
+        offer: String,
+        from: Option<IpAddr>,
+        subscription: Subscription,
+    ) -> Result<String, SfuError> {
+        self.call(|reply| Command::Join { viewer, offer, from, subscription, reply }).await
     }
 
     pub async fn trickle(&self, viewer: ViewerId, sdpfrag: String) -> Result<(), SfuError> {
@@ -168,7 +176,7 @@ impl Driver {
     fn command(&mut self, command: Command) {
         let now = Instant::now();
         match command {
-            Command::Join { viewer, offer, subscription, reply } => {
+            Command::Join { viewer, offer, from, subscription, reply } => {
                 let camera = subscription.lease.camera();
                 if !self.feeds.contains_key(&camera) {
                     for frame in &subscription.cached {
@@ -177,7 +185,7 @@ impl Driver {
                     let forwarder = tokio::spawn(forward(camera, subscription.events, self.tx.clone()));
                     self.feeds.insert(camera, Feed { _lease: subscription.lease, forwarder });
                 }
-                let result = self.sfu.add_viewer(viewer, camera, &offer, now);
+                let result = self.sfu.add_viewer(viewer, camera, &offer, now, from);
                 if result.is_err() {
                     self.release_if_unwatched(camera);
                 }

@@ -3,6 +3,7 @@
 //! time, datagrams, camera frames and viewer commands. `driver` runs it on a UDP socket.
 
 pub mod driver;
+mod index;
 mod negotiate;
 mod rewrite;
 mod viewer;
@@ -11,7 +12,7 @@ use super::frame::{Frame, Gop};
 use super::h264::ProfileLevel;
 use app::domain::CameraId;
 use std::collections::{HashMap, VecDeque};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use str0m::change::SdpOffer;
@@ -38,7 +39,48 @@ pub enum SfuError {
     BadCandidate(String),
     #[error("the media service has stopped")]
     Stopped,
+    #[error("{0}")]
+    TooManyViewers(Limit),
+    #[error("at most {MAX_REMOTE_CANDIDATES} ICE candidates per session")]
+    TooManyCandidates,
 }
+
+/// Which viewer limit a join would pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    Total,
+    Camera,
+    Address,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::Total => "live video has as many viewers as it can take; try again shortly",
+            Limit::Camera => "this camera has as many viewers as it can take; try again shortly",
+            Limit::Address => "too many live-video sessions from your network; close some and try again",
+        })
+    }
+}
+
+/// How many viewers the SFU takes, counting sessions still connecting: a flood of offers
+/// (each one an `Rtc` with DTLS keys) cannot crowd out real viewers or exhaust memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ViewerLimits {
+    pub total: usize,
+    pub per_camera: usize,
+    /// Per client address (IPv6: per /64); a display screen or a school's NAT holds several.
+    pub per_address: usize,
+}
+
+impl Default for ViewerLimits {
+    fn default() -> Self {
+        ViewerLimits { total: 2000, per_camera: 500, per_address: 40 }
+    }
+}
+
+/// Trickled candidates accepted per session (browsers send a handful).
+pub const MAX_REMOTE_CANDIDATES: usize = 32;
 
 /// Why a viewer left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +113,9 @@ struct Feed {
 
 pub struct Sfu {
     candidates: Vec<Candidate>,
+    limits: ViewerLimits,
     viewers: HashMap<ViewerId, Viewer>,
+    index: index::Index,
     feeds: HashMap<CameraId, Feed>,
     outputs: VecDeque<SfuOutput>,
     /// Sessions the peer ended itself (closed its connection, vanished): a WHEP DELETE that
@@ -85,10 +129,16 @@ const ENDED_MEMORY: usize = 4096;
 impl Sfu {
     /// `local` are the addresses viewers can reach the UDP socket at (one host candidate each).
     pub fn new(local: &[SocketAddr]) -> Sfu {
+        Sfu::with_limits(local, ViewerLimits::default())
+    }
+
+    pub fn with_limits(local: &[SocketAddr], limits: ViewerLimits) -> Sfu {
         let candidates = local.iter().filter_map(|addr| Candidate::host(*addr, "udp").ok()).collect();
         Sfu {
             candidates,
+            limits,
             viewers: HashMap::new(),
+            index: index::Index::default(),
             feeds: HashMap::new(),
             outputs: VecDeque::new(),
             ended: VecDeque::new(),
@@ -100,23 +150,34 @@ impl Sfu {
     }
 
     pub fn viewers_of(&self, camera: CameraId) -> usize {
-        self.viewers.values().filter(|v| v.camera == camera).count()
+        self.index.count_of(camera)
     }
 
-    /// Answers a viewer's SDP offer. The camera must have sent a keyframe already (its profile
-    /// decides the payload type).
+    /// Answers the SDP offer of a viewer at client address `from`. The camera must have sent
+    /// a keyframe already (its profile decides the payload type).
     pub fn add_viewer(
         &mut self,
         id: ViewerId,
         camera: CameraId,
         offer: &str,
         now: Instant,
+        from: Option<IpAddr>,
     ) -> Result<String, SfuError> {
+        if self.viewers.len() >= self.limits.total {
+            return Err(SfuError::TooManyViewers(Limit::Total));
+        }
+        if self.index.count_of(camera) >= self.limits.per_camera {
+            return Err(SfuError::TooManyViewers(Limit::Camera));
+        }
+        if from.is_some_and(|a| self.index.count_from(a) >= self.limits.per_address) {
+            return Err(SfuError::TooManyViewers(Limit::Address));
+        }
         let profile = self.feeds.get(&camera).and_then(|f| f.profile).ok_or(SfuError::NoPicture)?;
         let mid = Viewer::video_mid(offer);
         let offer = SdpOffer::from_sdp_string(offer).map_err(|e| SfuError::BadOffer(e.to_string()))?;
         let (viewer, answer) = Viewer::answer(id, camera, offer, mid, &self.candidates, profile, now)?;
         self.viewers.insert(id, viewer);
+        self.index.insert(id, camera, from, &answer);
         self.drive(id, now);
         Ok(answer)
     }
@@ -124,6 +185,10 @@ impl Sfu {
     /// Trickled candidates (WHEP PATCH, `application/trickle-ice-sdpfrag`).
     pub fn add_remote_candidates(&mut self, id: ViewerId, sdpfrag: &str, now: Instant) -> Result<(), SfuError> {
         let viewer = self.viewers.get_mut(&id).ok_or(SfuError::UnknownViewer)?;
+        let count = sdpfrag.lines().filter(|l| l.trim().starts_with("a=candidate:")).count();
+        if !self.index.add_candidates(id, count, MAX_REMOTE_CANDIDATES) {
+            return Err(SfuError::TooManyCandidates);
+        }
         for line in sdpfrag.lines().map(str::trim) {
             if let Some(candidate) = line.strip_prefix("a=") {
                 if candidate.starts_with("candidate:") {
@@ -151,12 +216,14 @@ impl Sfu {
     pub fn receive(&mut self, now: Instant, source: SocketAddr, destination: SocketAddr, data: &[u8]) {
         let Ok(contents) = data.try_into() else { return };
         let input = Input::Receive(now, Receive { proto: Protocol::Udp, source, destination, contents });
-        let Some(id) = self.viewers.iter().find(|(_, v)| v.rtc.accepts(&input)).map(|(id, _)| *id) else {
+        // A datagram nobody routes to is dropped without looking at any viewer.
+        let Some(id) = self.index.route(source, data) else { return };
+        let Some(viewer) = self.viewers.get_mut(&id) else { return };
+        if !viewer.rtc.accepts(&input) {
             return;
-        };
-        if let Some(viewer) = self.viewers.get_mut(&id) {
-            viewer.handle(input);
         }
+        viewer.handle(input);
+        self.index.learned(id, source);
         self.drive(id, now);
     }
 
@@ -187,7 +254,7 @@ impl Sfu {
             feed.profile = Some(profile);
         }
         feed.gop.push(frame.clone());
-        let ids: Vec<ViewerId> = self.viewers.iter().filter(|(_, v)| v.camera == camera).map(|(id, _)| *id).collect();
+        let ids: Vec<ViewerId> = self.index.viewers_of(camera).collect();
         for id in ids {
             if let Some(viewer) = self.viewers.get_mut(&id) {
                 viewer.forward(&frame, now);
@@ -201,8 +268,10 @@ impl Sfu {
         if let Some(feed) = self.feeds.get_mut(&camera) {
             feed.gop.clear();
         }
-        for viewer in self.viewers.values_mut().filter(|v| v.camera == camera) {
-            viewer.await_keyframe();
+        for id in self.index.viewers_of(camera) {
+            if let Some(viewer) = self.viewers.get_mut(&id) {
+                viewer.await_keyframe();
+            }
         }
     }
 
@@ -235,6 +304,7 @@ impl Sfu {
     }
 
     fn gone(&mut self, viewer: Viewer, reason: GoneReason) {
+        self.index.remove(viewer.id);
         if reason != GoneReason::Closed {
             if self.ended.len() >= ENDED_MEMORY {
                 self.ended.pop_front();

@@ -81,7 +81,7 @@ impl Harness {
     fn join(&mut self) -> ViewerId {
         let (offer, pending) = self.offer(MediaKind::Video);
         let id = ViewerId(1);
-        let answer = self.sfu.add_viewer(id, CAMERA, &offer, self.now).expect("answer");
+        let answer = self.sfu.add_viewer(id, CAMERA, &offer, self.now, None).expect("answer");
         self.client.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
         id
     }
@@ -287,13 +287,66 @@ fn closing_a_viewer_releases_it() {
 fn malformed_or_unusable_offers_are_refused_with_a_reason() {
     let mut h = Harness::new();
     let now = h.now;
-    assert_eq!(h.sfu.add_viewer(ViewerId(1), CAMERA, "v=0\r\n", now), Err(SfuError::NoPicture));
+    assert_eq!(h.sfu.add_viewer(ViewerId(1), CAMERA, "v=0\r\n", now, None), Err(SfuError::NoPicture));
     h.push(frame(1, true, 0, now));
-    match h.sfu.add_viewer(ViewerId(1), CAMERA, "hello", now) {
+    match h.sfu.add_viewer(ViewerId(1), CAMERA, "hello", now, None) {
         Err(SfuError::BadOffer(reason)) => assert!(!reason.is_empty()),
         other => panic!("expected BadOffer, got {other:?}"),
     }
     let (audio_only, _) = h.offer(MediaKind::Audio);
-    assert_eq!(h.sfu.add_viewer(ViewerId(2), CAMERA, &audio_only, now), Err(SfuError::NoH264));
+    assert_eq!(h.sfu.add_viewer(ViewerId(2), CAMERA, &audio_only, now, None), Err(SfuError::NoH264));
     assert_eq!(h.sfu.viewer_count(), 0);
+}
+
+/// A fresh peer's offer to receive video.
+fn video_offer(now: Instant) -> String {
+    let mut rtc = Rtc::builder().set_rtp_mode(true).build(now);
+    rtc.add_local_candidate(Candidate::host(client_addr(), "udp").unwrap());
+    let mut change = rtc.sdp_api();
+    change.add_media(MediaKind::Video, Direction::RecvOnly, None, None, None);
+    change.apply().unwrap().0.to_sdp_string()
+}
+
+#[test]
+fn floods_of_offers_meet_the_limits_and_real_viewers_still_join() {
+    let now = Instant::now();
+    let mut sfu = Sfu::with_limits(&[sfu_addr()], ViewerLimits { total: 6, per_camera: 4, per_address: 2 });
+    let other = CameraId(8);
+    sfu.push_frame(CAMERA, frame(1, true, 90_000, now), now);
+    sfu.push_frame(other, frame(1, true, 90_000, now), now);
+    let flood: std::net::IpAddr = "203.0.113.5".parse().unwrap();
+    let mut next = 0;
+    let mut join = |sfu: &mut Sfu, camera, from: &str| {
+        next += 1;
+        sfu.add_viewer(ViewerId(next), camera, &video_offer(now), now, Some(from.parse().unwrap()))
+    };
+    // One address: two sessions, then 429s, whatever camera.
+    assert!(join(&mut sfu, CAMERA, "203.0.113.5").is_ok());
+    assert!(join(&mut sfu, other, "203.0.113.5").is_ok());
+    for _ in 0..50 {
+        assert_eq!(join(&mut sfu, CAMERA, "203.0.113.5"), Err(SfuError::TooManyViewers(Limit::Address)));
+    }
+    assert_eq!(sfu.index.count_from(flood), 2);
+    // Others join until the camera is full, then the whole SFU.
+    for i in 0..3 {
+        assert!(join(&mut sfu, CAMERA, &format!("198.51.100.{i}")).is_ok());
+    }
+    assert_eq!(join(&mut sfu, CAMERA, "198.51.100.9"), Err(SfuError::TooManyViewers(Limit::Camera)));
+    assert!(join(&mut sfu, other, "198.51.100.9").is_ok());
+    assert_eq!(join(&mut sfu, other, "198.51.100.10"), Err(SfuError::TooManyViewers(Limit::Total)));
+    assert_eq!(sfu.viewer_count(), 6);
+    // A session that ends frees its place.
+    sfu.remove_viewer(ViewerId(1)).unwrap();
+    assert!(join(&mut sfu, CAMERA, "203.0.113.5").is_ok());
+}
+
+#[test]
+fn trickled_candidates_are_capped_per_session() {
+    let mut h = Harness::new();
+    let t0 = h.now;
+    h.push(frame(1, true, 90_000, t0));
+    let id = h.join();
+    let one = "a=candidate:1 1 udp 2130706431 127.0.0.1 6001 typ host\r\n";
+    assert!(h.sfu.add_remote_candidates(id, &one.repeat(MAX_REMOTE_CANDIDATES), h.now).is_ok());
+    assert_eq!(h.sfu.add_remote_candidates(id, one, h.now), Err(SfuError::TooManyCandidates));
 }
