@@ -255,3 +255,38 @@ async fn huge_photos_on_an_invalid_form_are_never_decoded() {
     let grown = peak_rss_mib().saturating_sub(before);
     assert!(grown < 100, "the server decoded photos of an invalid form: peak grew by {grown} MiB");
 }
+
+/// An SDP offer to receive H.264 video, from a str0m peer.
+fn video_offer() -> String {
+    let now = std::time::Instant::now();
+    let mut rtc = str0m::Rtc::builder().build(now);
+    rtc.add_local_candidate(str0m::Candidate::host("127.0.0.1:40000".parse().unwrap(), "udp").unwrap());
+    let mut change = rtc.sdp_api();
+    change.add_media(str0m::media::MediaKind::Video, str0m::media::Direction::RecvOnly, None, None, None);
+    change.apply().unwrap().0.to_sdp_string()
+}
+
+#[tokio::test]
+async fn a_flood_of_whep_offers_from_one_address_is_refused_and_others_still_watch() {
+    let portal = Portal::start(&["--client-ip-header", "X-Real-IP", "--max-viewers-per-address", "3"]).await;
+    let offer = |from: &str| {
+        Request::post("/whep/1")
+            .header(header::CONTENT_TYPE, "application/sdp")
+            .header("x-real-ip", from)
+            .body(Body::from(video_offer()))
+            .unwrap()
+    };
+    let mut statuses = Vec::new();
+    for _ in 0..30 {
+        let answer = portal.send(offer("203.0.113.5")).await;
+        if answer.status == 429 {
+            assert_eq!(answer.headers[header::RETRY_AFTER], "15");
+            assert!(answer.body.contains("too many live-video sessions"), "{}", answer.body);
+        }
+        statuses.push(answer.status.as_u16());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 3, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 27, "{statuses:?}");
+    let real = portal.send(offer("198.51.100.20")).await;
+    assert_eq!(real.status, 201, "a real viewer still joins: {}", real.body);
+}
