@@ -19,6 +19,7 @@ mod private_files;
 pub mod reply_cli;
 pub mod screen_cli;
 pub mod state;
+pub mod supervise;
 pub mod telemetry;
 
 use config::{DbArgs, ServeArgs};

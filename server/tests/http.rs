@@ -76,7 +76,9 @@ async fn pages_health_and_metrics() {
     // Health and metrics.
     let res = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);
-    assert!(res.text().await.unwrap().contains(r#""database":"ok""#));
+    let health: serde_json::Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    assert_eq!(health["database"], "ok");
+    assert_eq!(health["live_video"], serde_json::json!({"state": "ok", "restarts": 0}));
     let res = http.get(format!("{}/metrics", server.base)).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
@@ -84,6 +86,7 @@ async fn pages_health_and_metrics() {
     assert!(text.contains("mingchu_build_info{version="), "{text}");
     assert!(text.lines().any(|l| l == "mingchu_webrtc_viewers 0"), "{text}");
     assert!(text.contains(r#"mingchu_cameras{state="online"}"#), "{text}");
+    assert!(text.lines().any(|l| l == r#"mingchu_part_restarts{part="sfu"} 0"#), "{text}");
     assert!(
         text.lines().any(|l| l.starts_with("mingchu_http_requests_total{") && l.contains(r#"route="/healthz""#)),
         "{text}"

@@ -58,6 +58,12 @@ impl Pipeline {
     }
 
     /// Analyses one sample; returns what changed.
+    /// Forgets a camera's health history (after its analysis failed half-way): the next
+    /// sample starts it afresh.
+    pub fn forget(&self, camera: CameraId) {
+        self.trackers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(&camera);
+    }
+
     pub fn process(&self, camera: CameraId, job: Job) -> Vec<Outcome> {
         self.stats.samples.fetch_add(1, Ordering::Relaxed);
         let picture = match decode_last(&job.units, self.detector.is_some()) {
@@ -70,7 +76,7 @@ impl Pipeline {
         };
         let mut out = Vec::new();
         let state = {
-            let mut trackers = self.trackers.lock().expect("trackers lock");
+            let mut trackers = self.trackers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let tracker = trackers.entry(camera).or_insert_with(|| HealthTracker::new(self.health_config.clone()));
             if let Some(transition) = tracker.observe(job.at, Some(picture.luma.clone())) {
                 out.push(Outcome::Health { camera, transition });
@@ -96,7 +102,7 @@ impl Pipeline {
         };
         self.stats.detector_us.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
         self.stats.detections.fetch_add(detections.len() as u64, Ordering::Relaxed);
-        let captures = self.rules.lock().expect("rules lock").feed(camera.0, at, &detections);
+        let captures = self.rules.lock().unwrap_or_else(std::sync::PoisonError::into_inner).feed(camera.0, at, &detections);
         let mut out = Vec::new();
         for capture in captures {
             let boxes: Vec<_> = capture.boxes.iter().map(|(_, _, b)| *b).collect();
@@ -115,7 +121,7 @@ impl Pipeline {
 
     /// Moves the offline clock of a camera that should be sending frames.
     pub fn tick(&self, camera: CameraId, now: DateTime<Utc>) -> Option<Outcome> {
-        let mut trackers = self.trackers.lock().expect("trackers lock");
+        let mut trackers = self.trackers.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         let tracker = trackers.get_mut(&camera)?;
         tracker.tick(now).map(|transition| Outcome::Health { camera, transition })
     }

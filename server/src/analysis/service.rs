@@ -9,6 +9,7 @@ use super::queue::JobQueue;
 use super::rules::{default_rules, Rule, RuleEngine, RuleError};
 use super::sampler::Sampler;
 use crate::db::{Db, NewCapture};
+use crate::supervise::{guarded, Restarts};
 use crate::media::camera::{CameraHub, CameraState, Cameras, Lease, MediaEvent};
 use app::domain::CameraId;
 use chrono::{TimeDelta, Utc};
@@ -102,6 +103,8 @@ pub enum AnalysisError {
 pub struct Analysis {
     pipeline: Arc<Pipeline>,
     queue: Arc<JobQueue<Job>>,
+    /// Jobs whose analysis failed (a panic) and whose worker carried on with a fresh state.
+    pub restarts: Restarts,
 }
 
 /// Figures of the moment, for `/metrics`.
@@ -146,18 +149,66 @@ impl Analysis {
         let pipeline = Arc::new(Pipeline::new(health, RuleEngine::new(rules)?, detector));
         let queue = Arc::new(JobQueue::default());
         let (results, outcomes) = mpsc::unbounded_channel();
+        let restarts = Restarts::default();
         for n in 0..config.workers.max(1) {
-            let (pipeline, queue, results) = (pipeline.clone(), queue.clone(), results.clone());
+            let (pipeline, queue, results, restarts) =
+                (pipeline.clone(), queue.clone(), results.clone(), restarts.clone());
             std::thread::Builder::new()
                 .name(format!("analysis-{n}"))
-                .spawn(move || work(&pipeline, &queue, &results))
+                .spawn(move || {
+                    work(&queue, &results, &restarts, |camera, job| pipeline.process(camera, job), |camera| {
+                        pipeline.forget(camera)
+                    })
+                })
                 .map_err(AnalysisError::Worker)?;
         }
         tokio::spawn(store(db.clone(), outcomes));
-        let analysis = Analysis { pipeline, queue };
+        let analysis = Analysis { pipeline, queue, restarts };
         tokio::spawn(manage(cameras, db, config, analysis.clone(), results));
         tracing::info!("frame analysis started");
         Ok(Some(analysis))
+    }
+}
+
+#[cfg(test)]
+mod supervision_tests {
+    use super::*;
+
+    #[test]
+    fn a_job_that_panics_is_counted_and_the_worker_goes_on() {
+        let queue = Arc::new(JobQueue::<u32>::default());
+        let (results, _outcomes) = mpsc::unbounded_channel();
+        let restarts = Restarts::default();
+        let forgotten = std::sync::Mutex::new(Vec::new());
+        let processed = std::sync::Mutex::new(Vec::new());
+        queue.push(CameraId(1), 1);
+        queue.push(CameraId(2), 2);
+        queue.push(CameraId(3), 3);
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                work(
+                    &queue,
+                    &results,
+                    &restarts,
+                    |camera, job| {
+                        if job == 2 {
+                            panic!("a broken invariant in camera {camera}'s analysis");
+                        }
+                        processed.lock().unwrap().push(job);
+                        Vec::new()
+                    },
+                    |camera| forgotten.lock().unwrap().push(camera),
+                )
+            });
+            let start = Instant::now();
+            while processed.lock().unwrap().len() < 2 && start.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            queue.close();
+        });
+        assert_eq!(*processed.lock().unwrap(), [1, 3], "the worker went on after the failure");
+        assert_eq!(*forgotten.lock().unwrap(), [CameraId(2)]);
+        assert_eq!(restarts.count(), 1);
     }
 }
 
@@ -171,10 +222,23 @@ fn read_rules(path: &Path) -> Result<Vec<Rule>, AnalysisError> {
     Ok(rules)
 }
 
-fn work(pipeline: &Pipeline, queue: &JobQueue<Job>, results: &mpsc::UnboundedSender<Outcome>) {
+/// A worker: takes jobs until the queue closes. A job whose analysis panics is counted, its
+/// camera's state is forgotten (it may be half-updated) and the worker goes on with the next.
+fn work<J>(
+    queue: &JobQueue<J>,
+    results: &mpsc::UnboundedSender<Outcome>,
+    restarts: &Restarts,
+    process: impl Fn(CameraId, J) -> Vec<Outcome>,
+    forget: impl Fn(CameraId),
+) {
     while let Some((camera, job)) = queue.pop() {
-        for outcome in pipeline.process(camera, job) {
-            let _ = results.send(outcome);
+        match guarded("analysis", restarts, || process(camera, job)) {
+            Some(outcomes) => {
+                for outcome in outcomes {
+                    let _ = results.send(outcome);
+                }
+            }
+            None => forget(camera),
         }
         queue.done(camera);
     }

@@ -43,6 +43,12 @@ pub struct Metrics {
     viewers: Gauge,
     cameras: Family<StateLabels, Gauge>,
     analysis: [Gauge; 5],
+    restarts: Family<PartLabels, Gauge>,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct PartLabels {
+    part: String,
 }
 
 fn latency_histogram() -> Histogram {
@@ -75,7 +81,9 @@ impl Metrics {
         for ((name, help), gauge) in names.into_iter().zip(&analysis) {
             registry.register(name, help, gauge.clone());
         }
-        Metrics { registry, requests, latency, viewers, cameras, analysis }
+        let restarts = Family::<PartLabels, Gauge>::default();
+        registry.register("part_restarts", "Times a part of the server failed and was restarted", restarts.clone());
+        Metrics { registry, requests, latency, viewers, cameras, analysis, restarts }
     }
 
     /// Takes the media figures of the moment (called when scraped).
@@ -85,6 +93,11 @@ impl Metrics {
             let n = camera_states.iter().filter(|s| **s == state).count();
             self.cameras.get_or_create(&StateLabels { state: state.into() }).set(n as i64);
         }
+    }
+
+    /// Restarts of a supervised part (`sfu`, `analysis`) so far.
+    pub fn set_restarts(&self, part: &str, count: u64) {
+        self.restarts.get_or_create(&PartLabels { part: part.into() }).set(count as i64);
     }
 
     /// Takes the frame-analysis figures of the moment (called when scraped).
@@ -139,8 +152,10 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 
 pub async fn scrape(State(state): State<crate::state::AppState>) -> impl IntoResponse {
     state.metrics.set_media(state.media.sfu.viewer_count(), &state.media.cameras.states());
+    state.metrics.set_restarts("sfu", state.media.sfu.restarts.count());
     if let Some(analysis) = &state.analysis {
         state.metrics.set_analysis(&analysis.figures());
+        state.metrics.set_restarts("analysis", analysis.restarts.count());
     }
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.encode())
 }

@@ -2,6 +2,7 @@
 //! [`SfuHandle`] messages; camera frames arrive from one forwarding task per watched camera.
 
 use super::{Sfu, SfuError, SfuOutput, ViewerId, ViewerLimits};
+use crate::supervise::{guarded, Restarts};
 use crate::media::camera::{Lease, MediaEvent, Subscription};
 use app::domain::CameraId;
 use std::collections::HashMap;
@@ -34,6 +35,9 @@ enum Command {
         camera: CameraId,
         event: MediaEvent,
     },
+    /// Breaks the core on purpose, to test its supervision.
+    #[cfg(test)]
+    Break,
 }
 
 /// Talks to the SFU task. Cheap to clone.
@@ -41,6 +45,8 @@ enum Command {
 pub struct SfuHandle {
     tx: mpsc::Sender<Command>,
     viewers: Arc<AtomicUsize>,
+    /// Times the SFU core failed and started afresh (its viewers then reconnect).
+    pub restarts: Restarts,
     /// Where viewers send their packets.
     pub addresses: Arc<Vec<SocketAddr>>,
 }
@@ -63,8 +69,11 @@ impl SfuHandle {
         tracing::info!(?addresses, "WebRTC media on UDP {local}");
         let (tx, rx) = mpsc::channel(1024);
         let viewers = Arc::new(AtomicUsize::new(0));
+        let restarts = Restarts::default();
         let driver = Driver {
             sfu: Sfu::with_limits(&addresses, limits),
+            limits,
+            restarts: restarts.clone(),
             socket,
             addresses: addresses.clone(),
             tx: tx.clone(),
@@ -72,7 +81,7 @@ impl SfuHandle {
             viewers: viewers.clone(),
         };
         tokio::spawn(driver.run(rx));
-        Ok(SfuHandle { tx, viewers, addresses: Arc::new(addresses) })
+        Ok(SfuHandle { tx, viewers, restarts, addresses: Arc::new(addresses) })
     }
 
     /// Answers a viewer's offer; the subscription keeps the camera running while watched.
@@ -97,6 +106,11 @@ impl SfuHandle {
 
     pub fn viewer_count(&self) -> usize {
         self.viewers.load(Ordering::Relaxed)
+    }
+
+    /// Whether the SFU task is still there to answer.
+    pub fn is_running(&self) -> bool {
+        !self.tx.is_closed()
     }
 
     async fn call<T>(&self, make: impl FnOnce(oneshot::Sender<Result<T, SfuError>>) -> Command) -> Result<T, SfuError> {
@@ -143,6 +157,8 @@ impl Drop for Feed {
 
 struct Driver {
     sfu: Sfu,
+    limits: ViewerLimits,
+    restarts: Restarts,
     socket: UdpSocket,
     addresses: Vec<SocketAddr>,
     tx: mpsc::Sender<Command>,
@@ -160,7 +176,12 @@ impl Driver {
                 received = self.socket.recv_from(&mut buf) => match received {
                     Ok((n, source)) => {
                         let destination = self.destination_for(source);
-                        self.sfu.receive(Instant::now(), source, destination, &buf[..n]);
+                        let sfu = &mut self.sfu;
+                        if guarded("sfu", &self.restarts, || sfu.receive(Instant::now(), source, destination, &buf[..n]))
+                            .is_none()
+                        {
+                            self.restart();
+                        }
                     }
                     Err(e) => tracing::debug!(error = %e, "UDP receive failed"),
                 },
@@ -168,12 +189,34 @@ impl Driver {
                     Some(command) => self.command(command),
                     None => return,
                 },
-                _ = tokio::time::sleep_until(deadline.into()) => self.sfu.handle_timeout(Instant::now()),
+                _ = tokio::time::sleep_until(deadline.into()) => {
+                    let sfu = &mut self.sfu;
+                    if guarded("sfu", &self.restarts, || sfu.handle_timeout(Instant::now())).is_none() {
+                        self.restart();
+                    }
+                }
             }
         }
     }
 
+    /// Handles a command with the core guarded; a failed core starts afresh.
     fn command(&mut self, command: Command) {
+        let restarts = self.restarts.clone();
+        if guarded("sfu", &restarts, || self.handle(command)).is_none() {
+            self.restart();
+        }
+        self.viewers.store(self.sfu.viewer_count(), Ordering::Relaxed);
+    }
+
+    /// A fresh core: every viewer is dropped (their players reconnect on their own) and every
+    /// camera lease released; the socket and the command channel carry on.
+    fn restart(&mut self) {
+        self.sfu = Sfu::with_limits(&self.addresses, self.limits);
+        self.feeds.clear();
+        self.viewers.store(0, Ordering::Relaxed);
+    }
+
+    fn handle(&mut self, command: Command) {
         let now = Instant::now();
         match command {
             Command::Join { viewer, offer, from, subscription, reply } => {
@@ -199,8 +242,9 @@ impl Driver {
             }
             Command::Media { camera, event: MediaEvent::Frame(frame) } => self.sfu.push_frame(camera, frame, now),
             Command::Media { camera, event: MediaEvent::Restarted } => self.sfu.camera_restarted(camera),
+            #[cfg(test)]
+            Command::Break => panic!("broken on purpose"),
         }
-        self.viewers.store(self.sfu.viewer_count(), Ordering::Relaxed);
     }
 
     /// Sends what the SFU produced and releases cameras nobody watches any more.
@@ -254,5 +298,21 @@ async fn forward(camera: CameraId, mut events: broadcast::Receiver<MediaEvent>, 
         if tx.send(Command::Media { camera, event }).await.is_err() {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_core_is_restarted_and_counted_and_still_answers() {
+        let sfu = SfuHandle::start("127.0.0.1:0".parse().unwrap(), &[], ViewerLimits::default()).unwrap();
+        assert_eq!(sfu.trickle(ViewerId(1), String::new()).await, Err(SfuError::UnknownViewer));
+        sfu.tx.send(Command::Break).await.unwrap();
+        // The next command is answered by the fresh core, not "stopped".
+        assert_eq!(sfu.trickle(ViewerId(1), String::new()).await, Err(SfuError::UnknownViewer));
+        assert_eq!(sfu.restarts.count(), 1);
+        assert!(sfu.is_running());
     }
 }
