@@ -245,6 +245,15 @@ pub struct ServeArgs {
     /// server's public IP); by default loopback and the address of the default route.
     #[arg(long = "webrtc-ip", env = "MINGCHU_WEBRTC_IPS", value_delimiter = ',')]
     pub webrtc_ips: Vec<std::net::IpAddr>,
+    /// Seconds a client may take to send its request headers, or between two pieces of a
+    /// request body, before the connection is closed (slow or stalled clients hold sockets).
+    #[arg(long, env = "MINGCHU_SLOW_CLIENT_TIMEOUT", default_value_t = 20,
+          value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub slow_client_timeout: u64,
+    /// Complaint uploads received at once; more are answered 503 with Retry-After.
+    #[arg(long, env = "MINGCHU_MAX_UPLOADS", default_value_t = 64,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=10_000))]
+    pub max_uploads: usize,
     /// Live-video sessions the server takes at once, counting those still connecting; more
     /// are answered 429 with Retry-After.
     #[arg(long, env = "MINGCHU_MAX_VIEWERS", default_value_t = 2000)]

@@ -124,6 +124,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.operator_contact = args.operator_contact.trim().into();
     state.analysis = analysis;
     state.admin_token = admin_token.map(Into::into);
+    state.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_uploads));
     Ok(state)
 }
 
@@ -136,10 +137,8 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
         .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(ServerError::Serve)?;
+    let slow = std::time::Duration::from_secs(args.slow_client_timeout);
+    http::serve::serve(listener, app, slow, shutdown_signal()).await.map_err(ServerError::Serve)?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -27,6 +27,8 @@ pub struct AppState {
     pub complaints: crate::complaints::Complaints,
     /// Who a request comes from (the peer, or a proxy's header).
     pub client_addr: crate::client_addr::ClientAddr,
+    /// Complaint uploads that may be received at once.
+    pub uploads: Arc<tokio::sync::Semaphore>,
     /// Who runs the portal (Open311 discovery's contact).
     pub operator_contact: Arc<str>,
 }
@@ -53,6 +55,7 @@ impl AppState {
             complaints,
             client_addr: Default::default(),
             operator_contact: "12315".into(),
+            uploads: Arc::new(tokio::sync::Semaphore::new(64)),
         }
     }
 }

@@ -169,6 +169,17 @@ async fn submit(State(state): State<AppState>, request: Request) -> Response {
     let headers = request.headers().clone();
     let lang = app::i18n::lang_from_cookies(&headers);
     let json = wants_json(&headers);
+    // Each upload holds a socket and its text in memory while it arrives: a bounded number
+    // at once, the rest asked to come back (nothing of theirs was read, so nothing is lost).
+    let Ok(_upload) = state.uploads.clone().try_acquire_owned() else {
+        let message = if lang == Lang::Zh {
+            "提交的人太多，您的投诉还没有提交。请稍后重试。"
+        } else {
+            "Too many complaints are being sent right now; yours was not submitted. Please try again shortly."
+        };
+        let refusal = HttpError::new(ErrorKind::Unavailable, message).retry_after(10);
+        return refusal.render(if json { Format::Json } else { Format::Text });
+    };
     let ip = client_ip(&state, &request);
     // A request that will be refused for its rate is still read, to echo what was typed, but
     // its photos are not kept.

@@ -14,6 +14,7 @@ mod open311;
 mod open_data;
 mod refusals;
 mod security;
+pub mod serve;
 mod server_fn_status;
 mod whep;
 
