@@ -184,6 +184,60 @@ async fn every_open311_endpoint_in_json_and_xml() {
     assert_eq!(other_client.status, 201);
     let id3 = other_client.json()[0]["service_request_id"].as_str().unwrap().to_string();
     assert_ne!(id3, id);
+    // The same key with different content is refused, not answered with the other request.
+    let mut changed = with(&key);
+    changed[2].1 = "12345热线转来：汤里有一只苍蝇，店员拒绝更换。".into();
+    let params_c: Vec<(&str, &str)> = changed.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let reused = post(base, "json", &params_c, Some("hotline-20260105-001")).await;
+    assert_eq!(reused.status, 422, "{}", reused.body);
+    assert!(error_description(&reused).contains(&id), "{}", reused.body);
+
+    // A standard client names the place, not our venue id: lat/long, or an address string.
+    let venue3 = get(base, "/api/v1/venues/3").await.json();
+    let (lat, long) = (venue3["summary"]["latitude"].as_f64().unwrap(), venue3["summary"]["longitude"].as_f64().unwrap());
+    let near = get(base, &format!("/api/v1/venues?near={lat},{long}&per_page=10")).await.json();
+    let within: Vec<i64> = near["venues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["distance_m"].as_u64().unwrap() <= 150)
+        .map(|v| v["id"].as_i64().unwrap())
+        .collect();
+    let located = |extra: Vec<(&'static str, String)>| {
+        let mut p = with(&key);
+        p.retain(|(k, _)| *k != "address_id");
+        p.extend(extra);
+        p
+    };
+    let by_point = located(vec![("lat", lat.to_string()), ("long", long.to_string())]);
+    let params_p: Vec<(&str, &str)> = by_point.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let a = post(base, "json", &params_p, None).await;
+    if within == [3] {
+        assert_eq!(a.status, 201, "{}", a.body);
+        let reference = a.json()[0]["service_request_id"].as_str().unwrap().to_string();
+        let r = get(base, &format!("/open311/v2/requests/{reference}.json")).await.json();
+        assert_eq!(r[0]["address_id"], "3");
+    } else {
+        assert_eq!(a.status, 400, "{}", a.body);
+        assert!(error_description(&a).contains("send address_id"), "{}", a.body);
+    }
+    let far = located(vec![("lat", "39.9".into()), ("long", "116.4".into())]);
+    let params_f: Vec<(&str, &str)> = far.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let a = post(base, "xml", &params_f, None).await;
+    assert_eq!(a.status, 400);
+    assert!(error_description(&a).contains("no venue within 150 m"), "{}", a.body);
+    let name = venue3["summary"]["name"].as_str().unwrap().to_string();
+    let by_name = located(vec![("address_string", name.clone())]);
+    let params_n: Vec<(&str, &str)> = by_name.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let a = post(base, "json", &params_n, None).await;
+    assert_eq!(a.status, 201, "{name}: {}", a.body);
+    let vague = located(vec![("address_string", "坪山".into())]);
+    let params_v: Vec<(&str, &str)> = vague.iter().map(|(a, b)| (*a, b.as_str())).collect();
+    let a = post(base, "json", &params_v, None).await;
+    assert_eq!(a.status, 400);
+    let described = error_description(&a);
+    assert!(described.contains("venues match address_string") && described.contains("send address_id"), "{described}");
+
     let createdx = post(base, "xml", &params, None).await;
     assert_eq!(createdx.status, 201);
     let doc = createdx.xml();

@@ -7,6 +7,7 @@
 //! The list (`GET requests` without ids) shows only complaints a regulator has accepted; any
 //! request is readable by its id.
 
+mod location;
 pub(super) mod xml;
 
 use crate::complaints::{intake, reference, Outcome};
@@ -15,7 +16,7 @@ use super::error::{self, HttpError, ParamProblem};
 use crate::state::AppState;
 use app::error::ErrorKind;
 use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
-use app::domain::{ComplaintCategory, VenueId};
+use app::domain::ComplaintCategory;
 use app::i18n::Lang;
 use axum::extract::{Path, Query, RawForm, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -432,17 +433,15 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     if ComplaintCategory::from_code(code).is_none() {
         return error(ErrorKind::BadRequest, format, format!("unknown service_code {code:?}"));
     }
-    let venue = match params.get("address_id").map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        Some(id) => match id.parse::<i64>() {
-            Ok(id) => VenueId(id),
-            Err(_) => return error(ErrorKind::BadRequest, format, format!("address_id {id:?} is not a venue id")),
-        },
-        None => {
-            return error(ErrorKind::BadRequest,
-                format,
-                "address_id is required: the id of the venue complained about (from /api/v1/venues)",
-            )
-        }
+    let (lat, long, media_url) = match extras(&params) {
+        Ok(extras) => extras,
+        Err(message) => return error(ErrorKind::BadRequest, format, message),
+    };
+    let given = |name: &str| params.get(name).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let point = lat.zip(long);
+    let venue = match location::resolve(&state, given("address_id"), point, given("address_string")).await {
+        Ok(venue) => venue,
+        Err(e) => return e.render(format.errors()),
     };
     let attr = |name: &str| params.get(&format!("attribute[{name}]")).cloned().unwrap_or_default();
     let contact = params.get("email").filter(|v| !v.is_empty()).or(params.get("phone")).cloned().unwrap_or_default();
@@ -479,10 +478,6 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         Ok(Some(_)) => {}
         Err(e) => return unavailable(format, e),
     }
-    let (lat, long, media_url) = match extras(&params) {
-        Ok(extras) => extras,
-        Err(message) => return error(ErrorKind::BadRequest, format, message),
-    };
     // A client retrying the same POST sends the same Idempotency-Key and gets the same request.
     // Keys are per API key, so two clients' keys never meet; without one, every POST is new.
     let idempotency_key = match headers.get("idempotency-key").map(|v| v.to_str().map(str::trim)) {
@@ -492,8 +487,22 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         }
         None => hex::encode(rand::random::<[u8; 16]>()),
     };
+    let idempotency_key = format!("open311:{client}:{idempotency_key}");
+    // A key reused for different content is a client bug: say so, never answer with the
+    // other request as if it were this one.
+    match state.db.complaint_by_key(&idempotency_key).await {
+        Ok(Some((reference, hash))) if hash != checked.fingerprint() => {
+            return error(
+                ErrorKind::Unprocessable,
+                format,
+                format!("this Idempotency-Key was used for a different request ({reference}); use a new key for a new request"),
+            )
+        }
+        Ok(_) => {}
+        Err(e) => return unavailable(format, e),
+    }
     let new = NewComplaint {
-        idempotency_key: format!("open311:{client}:{idempotency_key}"),
+        idempotency_key,
         fields: checked,
         open311_token: Some(hex::encode(rand::random::<[u8; 16]>())),
         source: format!("open311:{client}"),
