@@ -29,9 +29,7 @@ pub fn content_security_policy(nonce: &str) -> String {
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let (Some(nonce), Some(response)) =
-        (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>())
-    {
+    if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
         if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }

@@ -40,7 +40,8 @@ impl ClientAddr {
                 }
             }
             None => {
-                if FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h)) && !self.warned.swap(true, Ordering::Relaxed)
+                if FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h))
+                    && !self.warned.swap(true, Ordering::Relaxed)
                 {
                     tracing::warn!(
                         "requests carry forwarding headers (X-Forwarded-For, X-Real-IP, Forwarded) but \

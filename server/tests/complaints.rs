@@ -310,11 +310,19 @@ async fn regulators_move_a_complaint_through_its_statuses() {
         }
     };
     assert_eq!(update(serde_json::json!({"status": "accepted"}), None).await.0, 401);
-    assert_eq!(update(serde_json::json!({"status": "rejected"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await.0, 400, "a reason is needed");
-    let (status, c) = update(serde_json::json!({"status": "resolved"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await;
-    assert_eq!(status, 409, "submitted cannot jump to resolved: {c}");
+    assert_eq!(
+        update(serde_json::json!({"status": "rejected"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await.0,
+        400,
+        "a reason is needed"
+    );
     let (status, c) =
-        update(serde_json::json!({"status": "accepted", "note": "已受理，转属地所处理"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await;
+        update(serde_json::json!({"status": "resolved"}), Some("s3cret-s3cret-s3cret-s3cret-s3cret")).await;
+    assert_eq!(status, 409, "submitted cannot jump to resolved: {c}");
+    let (status, c) = update(
+        serde_json::json!({"status": "accepted", "note": "已受理，转属地所处理"}),
+        Some("s3cret-s3cret-s3cret-s3cret-s3cret"),
+    )
+    .await;
     assert_eq!(status, 200, "{c}");
     assert_eq!(c["status"], "accepted");
     assert!(c["mediation_due"].is_string());

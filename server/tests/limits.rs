@@ -78,7 +78,8 @@ async fn junk_does_not_spend_an_address_allowance() {
     }
     // The address's real complaints still go through: two per hour, then 429.
     for _ in 0..2 {
-        let answer = submit(&portal, "203.0.113.7", multipart(&fields(&portal.state.complaints.issue(), ok), &[])).await;
+        let answer =
+            submit(&portal, "203.0.113.7", multipart(&fields(&portal.state.complaints.issue(), ok), &[])).await;
         assert_eq!(answer.status, 201, "{}", answer.body);
     }
     let answer = submit(&portal, "203.0.113.7", multipart(&fields(&portal.state.complaints.issue(), ok), &[])).await;

@@ -76,7 +76,12 @@ async fn every_open311_endpoint_in_json_and_xml() {
     assert!(ok(mingchu(&data, &["apikey", "list"])).contains("retired\tcreated"));
     let server = Server::start_on_with(
         &data,
-        &["--admin-token", "s3cret-s3cret-s3cret-s3cret-s3cret", "--operator-contact", "坪山区市场监督管理局 0755-12345"],
+        &[
+            "--admin-token",
+            "s3cret-s3cret-s3cret-s3cret-s3cret",
+            "--operator-contact",
+            "坪山区市场监督管理局 0755-12345",
+        ],
     );
     let base = &server.base;
 
@@ -194,7 +199,8 @@ async fn every_open311_endpoint_in_json_and_xml() {
 
     // A standard client names the place, not our venue id: lat/long, or an address string.
     let venue3 = get(base, "/api/v1/venues/3").await.json();
-    let (lat, long) = (venue3["summary"]["latitude"].as_f64().unwrap(), venue3["summary"]["longitude"].as_f64().unwrap());
+    let (lat, long) =
+        (venue3["summary"]["latitude"].as_f64().unwrap(), venue3["summary"]["longitude"].as_f64().unwrap());
     let near = get(base, &format!("/api/v1/venues?near={lat},{long}&per_page=10")).await.json();
     let within: Vec<i64> = near["venues"]
         .as_array()

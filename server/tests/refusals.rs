@@ -12,9 +12,31 @@ const TOKEN: &str = "refusals-admin-token-0123456789abcdef";
 
 /// Text that must never reach a client.
 const INTERNALS: &[&str] = &[
-    "sqlx", "sqlite", "SQLITE", "SELECT ", "INSERT ", "UPDATE ", "no such table", "database is locked", "pool",
-    "/tmp/", "/root/", "/home/", ".rs:", "::", "panicked", "unwrap", "Error {", "Some(", "expected struct",
-    "expected enum", "VenueQuery", "VenueId", "ServerFnError", "DbError", "backtrace",
+    "sqlx",
+    "sqlite",
+    "SQLITE",
+    "SELECT ",
+    "INSERT ",
+    "UPDATE ",
+    "no such table",
+    "database is locked",
+    "pool",
+    "/tmp/",
+    "/root/",
+    "/home/",
+    ".rs:",
+    "::",
+    "panicked",
+    "unwrap",
+    "Error {",
+    "Some(",
+    "expected struct",
+    "expected enum",
+    "VenueQuery",
+    "VenueId",
+    "ServerFnError",
+    "DbError",
+    "backtrace",
 ];
 
 /// The codes the OpenAPI document lists for `error.code`.
@@ -172,7 +194,11 @@ fn refusals() -> Vec<(&'static str, Request<Body>, u16)> {
             request(Method::POST, "/api/search_venues", Some("application/json"), r#"{"query":"bad"}"#),
             400,
         ),
-        ("server function, unknown venue", request(Method::POST, "/api/get_venue", Some("application/json"), r#"{"id":999999}"#), 404),
+        (
+            "server function, unknown venue",
+            request(Method::POST, "/api/get_venue", Some("application/json"), r#"{"id":999999}"#),
+            404,
+        ),
         ("method not allowed", request(Method::PUT, "/api/v1/venues", None, ""), 405),
     ]
 }
@@ -216,14 +242,15 @@ async fn without_a_database_every_answer_is_unavailable_and_says_nothing_of_why(
         ("Open311 request", get("/open311/v2/requests/MC-7K3M-9QXD.xml"), 503),
         (
             "heartbeat",
-            request(Method::POST, &format!("/api/display/{}/heartbeat", "ab".repeat(16)), Some("application/json"), r#"{"tiles":1,"live":1}"#),
+            request(
+                Method::POST,
+                &format!("/api/display/{}/heartbeat", "ab".repeat(16)),
+                Some("application/json"),
+                r#"{"tiles":1,"live":1}"#,
+            ),
             503,
         ),
-        (
-            "server function",
-            request(Method::POST, "/api/get_venue", Some("application/json"), r#"{"id":1}"#),
-            503,
-        ),
+        ("server function", request(Method::POST, "/api/get_venue", Some("application/json"), r#"{"id":1}"#), 503),
         ("health check", get("/healthz"), 503),
     ];
     for (what, request, status) in requests {
@@ -259,7 +286,11 @@ async fn every_answer_carries_security_headers() {
     assert!(!csp.contains("'unsafe-inline' 'wasm") && !csp.contains("script-src 'unsafe-inline'"), "{csp}");
     assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "the page's inline scripts carry the nonce");
     let again = portal.get("/").await;
-    assert_ne!(again.headers[header::CONTENT_SECURITY_POLICY], page.headers[header::CONTENT_SECURITY_POLICY], "a fresh nonce per page");
+    assert_ne!(
+        again.headers[header::CONTENT_SECURITY_POLICY],
+        page.headers[header::CONTENT_SECURITY_POLICY],
+        "a fresh nonce per page"
+    );
     for answer in [page, portal.get("/api/v1/venues").await, portal.get("/api/v1/venues/x").await] {
         assert_eq!(answer.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
         assert_eq!(answer.headers[header::REFERRER_POLICY], "strict-origin-when-cross-origin");

@@ -40,7 +40,8 @@ async fn closed_by_server(mut s: TcpStream, within: Duration) -> bool {
 
 #[tokio::test]
 async fn stalled_clients_are_cut_off_and_pages_still_load() {
-    let server = Server::start_with(&["--check-interval", "0", "--slow-client-timeout", "3", "--max-uploads", "16"], |_| {});
+    let server =
+        Server::start_with(&["--check-interval", "0", "--slow-client-timeout", "3", "--max-uploads", "16"], |_| {});
     let addr = server.base.trim_start_matches("http://").to_string();
     let mut sockets = Vec::new();
     for i in 0..STALLED {
@@ -55,7 +56,8 @@ async fn stalled_clients_are_cut_off_and_pages_still_load() {
     assert!(took < Duration::from_secs(1), "the page took {took:?} beside {STALLED} stalled clients");
 
     // Past the timeout the server has closed every one of them.
-    let results = futures::future::join_all(sockets.into_iter().map(|s| closed_by_server(s, Duration::from_secs(10)))).await;
+    let results =
+        futures::future::join_all(sockets.into_iter().map(|s| closed_by_server(s, Duration::from_secs(10)))).await;
     let open = results.iter().filter(|closed| !**closed).count();
     assert_eq!(open, 0, "{open} of {STALLED} stalled connections were still open");
 }

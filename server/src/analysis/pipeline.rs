@@ -102,7 +102,8 @@ impl Pipeline {
         };
         self.stats.detector_us.fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
         self.stats.detections.fetch_add(detections.len() as u64, Ordering::Relaxed);
-        let captures = self.rules.lock().unwrap_or_else(std::sync::PoisonError::into_inner).feed(camera.0, at, &detections);
+        let captures =
+            self.rules.lock().unwrap_or_else(std::sync::PoisonError::into_inner).feed(camera.0, at, &detections);
         let mut out = Vec::new();
         for capture in captures {
             let boxes: Vec<_> = capture.boxes.iter().map(|(_, _, b)| *b).collect();

@@ -9,8 +9,8 @@ use super::queue::JobQueue;
 use super::rules::{default_rules, Rule, RuleEngine, RuleError};
 use super::sampler::Sampler;
 use crate::db::{Db, NewCapture};
-use crate::supervise::{guarded, Restarts};
 use crate::media::camera::{CameraHub, CameraState, Cameras, Lease, MediaEvent};
+use crate::supervise::{guarded, Restarts};
 use app::domain::CameraId;
 use chrono::{TimeDelta, Utc};
 use std::collections::HashSet;
@@ -156,9 +156,13 @@ impl Analysis {
             std::thread::Builder::new()
                 .name(format!("analysis-{n}"))
                 .spawn(move || {
-                    work(&queue, &results, &restarts, |camera, job| pipeline.process(camera, job), |camera| {
-                        pipeline.forget(camera)
-                    })
+                    work(
+                        &queue,
+                        &results,
+                        &restarts,
+                        |camera, job| pipeline.process(camera, job),
+                        |camera| pipeline.forget(camera),
+                    )
                 })
                 .map_err(AnalysisError::Worker)?;
         }

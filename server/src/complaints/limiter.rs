@@ -53,7 +53,11 @@ impl Limiter {
         match self.buckets.get(&addr) {
             Some(b) if self.per_hour > 0 => {
                 let tokens = self.refill(*b, now).tokens;
-                if tokens >= 1.0 { 0 } else { ((1.0 - tokens) / self.rate()).ceil() as u64 }
+                if tokens >= 1.0 {
+                    0
+                } else {
+                    ((1.0 - tokens) / self.rate()).ceil() as u64
+                }
             }
             _ => 0,
         }
@@ -98,7 +102,11 @@ impl Limiter {
         for (_, addr) in &by_age[..drop] {
             self.buckets.remove(addr);
         }
-        tracing::warn!(addresses = self.buckets.len(), forgotten = drop, "rate-limit table full; the longest idle addresses were forgotten");
+        tracing::warn!(
+            addresses = self.buckets.len(),
+            forgotten = drop,
+            "rate-limit table full; the longest idle addresses were forgotten"
+        );
     }
 }
 

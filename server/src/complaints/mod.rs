@@ -10,12 +10,12 @@ pub mod reference;
 pub mod store;
 pub mod token;
 
+use crate::client_addr::ClientAddr;
 use crate::db::{Db, DbError, NewComplaint, Stored, StoredPhoto};
 use app::api::ssr::ComplaintDesk;
 use app::api::{ComplaintDraft, FormVenue, PhotoFault, Problem, PublicComplaint, MAX_PHOTOS};
 use app::domain::VenueId;
 use app::error::AppError;
-use crate::client_addr::ClientAddr;
 use limiter::Limiter;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};

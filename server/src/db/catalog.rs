@@ -257,7 +257,8 @@ impl Db {
         // most MAX_PAGE; a caller building one by hand may not be).
         let page_size = page_size.clamp(1, MAX_SKIPPED);
         let deepest = MAX_SKIPPED / page_size + 1;
-        let page = if total_capped { query.page.clamp(1, deepest) } else { query.page.clamp(1, page_count.min(deepest)) };
+        let page =
+            if total_capped { query.page.clamp(1, deepest) } else { query.page.clamp(1, page_count.min(deepest)) };
         let offset = (page - 1).saturating_mul(page_size);
         let rows: Vec<SummaryRow> = match query.near {
             // The box around the point is small: probe the text index within it.

@@ -6,7 +6,6 @@
 //! `Accept: application/json` (the hydrated form) the same outcomes come as JSON.
 
 use super::error::{self, Format, HttpError, Text};
-use app::error::ErrorKind;
 use crate::complaints::{reference, Outcome, Submission, Upload};
 use crate::db::UpdateError;
 use crate::state::AppState;
@@ -16,6 +15,7 @@ use app::api::{
     MAX_PHOTOS, MAX_PHOTO_BYTES, SUBMIT_PATH,
 };
 use app::domain::{ComplaintStatus, VenueId};
+use app::error::ErrorKind;
 use app::i18n::Lang;
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
@@ -383,7 +383,9 @@ async fn update(
         Ok(()) => {}
         Err(UpdateError::NotFound(_)) => return Err(HttpError::no_complaint(&reference)),
         Err(UpdateError::Db(e)) => return Err(HttpError::from(e)),
-        Err(e @ UpdateError::Transition { .. }) => return Err(HttpError::new(app::error::ErrorKind::Conflict, e.to_string())),
+        Err(e @ UpdateError::Transition { .. }) => {
+            return Err(HttpError::new(app::error::ErrorKind::Conflict, e.to_string()))
+        }
         Err(e) => return Err(HttpError::invalid_body(e.to_string())),
     }
     state.db.public_complaint(&normalized).await?.map(Json).ok_or(HttpError::no_complaint(&reference))

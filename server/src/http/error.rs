@@ -116,7 +116,8 @@ impl HttpError {
                     #[serde(skip_serializing_if = "<[_]>::is_empty")]
                     problems: &'a [ParamProblem],
                 }
-                let body = Body { error: Detail { code: self.kind.code(), message: &self.message, problems: &self.problems } };
+                let body =
+                    Body { error: Detail { code: self.kind.code(), message: &self.message, problems: &self.problems } };
                 (status, Json(body)).into_response()
             }
             Format::Text => {

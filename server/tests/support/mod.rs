@@ -4,9 +4,9 @@
 #[allow(dead_code)]
 pub mod cli;
 #[allow(dead_code)]
-pub mod inproc;
-#[allow(dead_code)]
 pub mod complaints;
+#[allow(dead_code)]
+pub mod inproc;
 #[allow(dead_code)]
 pub mod rtsp;
 #[allow(dead_code)]

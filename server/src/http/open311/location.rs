@@ -21,7 +21,10 @@ pub async fn resolve(
     address_string: Option<&str>,
 ) -> Result<VenueId, HttpError> {
     if let Some(id) = address_id {
-        return id.parse::<i64>().map(VenueId).map_err(|_| HttpError::bad_request(format!("address_id {id:?} is not a venue id")));
+        return id
+            .parse::<i64>()
+            .map(VenueId)
+            .map_err(|_| HttpError::bad_request(format!("address_id {id:?} is not a venue id")));
     }
     let text = address_string.map(str::trim).filter(|s| !s.is_empty());
     match (point, text) {

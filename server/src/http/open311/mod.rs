@@ -10,13 +10,13 @@
 mod location;
 pub(super) mod xml;
 
+use super::error::{self, HttpError, ParamProblem};
 use crate::complaints::{intake, reference, Outcome};
 use crate::db::{in_china_time, ComplaintFilter, ComplaintRecord, NewComplaint};
-use super::error::{self, HttpError, ParamProblem};
 use crate::state::AppState;
-use app::error::ErrorKind;
 use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
 use app::domain::ComplaintCategory;
+use app::error::ErrorKind;
 use app::i18n::Lang;
 use axum::extract::{Path, Query, RawForm, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -170,10 +170,7 @@ async fn list(
 async fn service_definition(Path(file): Path<String>, Query(params): Query<HashMap<String, String>>) -> Response {
     let Some((code, format)) = split(&file) else { return unknown_format(&file) };
     let Some(category) = ComplaintCategory::from_code(code) else {
-        return error(ErrorKind::NotFound,
-            format,
-            format!("no service with code {code:?}; GET services for the list"),
-        );
+        return error(ErrorKind::NotFound, format, format!("no service with code {code:?}; GET services for the list"));
     };
     let zh = lang(&params) == Lang::Zh;
     let attribute = |order: u32, code: &str, datatype: &str, required: bool, zh_text: &str, en_text: &str| {
@@ -248,10 +245,7 @@ async fn list_requests(
             match reference::normalize(id) {
                 Some(r) => filter.references.push(r),
                 None => {
-                    return error(ErrorKind::BadRequest,
-                        format,
-                        format!("{:?} is not a service_request_id", id.trim()),
-                    )
+                    return error(ErrorKind::BadRequest, format, format!("{:?} is not a service_request_id", id.trim()))
                 }
             }
         }
@@ -261,7 +255,8 @@ async fn list_requests(
     // against a venue is not broadcast.
     filter.accepted_only = filter.references.is_empty();
     if filter.references.len() > MAX_IDS {
-        return error(ErrorKind::BadRequest,
+        return error(
+            ErrorKind::BadRequest,
             format,
             format!("at most {MAX_IDS} service_request_id values per request, not {}", filter.references.len()),
         );
@@ -491,13 +486,13 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     // A key reused for different content is a client bug: say so, never answer with the
     // other request as if it were this one.
     match state.db.complaint_by_key(&idempotency_key).await {
-        Ok(Some((reference, hash))) if hash != checked.fingerprint() => {
-            return error(
-                ErrorKind::Unprocessable,
-                format,
-                format!("this Idempotency-Key was used for a different request ({reference}); use a new key for a new request"),
-            )
-        }
+        Ok(Some((reference, hash))) if hash != checked.fingerprint() => return error(
+            ErrorKind::Unprocessable,
+            format,
+            format!(
+                "this Idempotency-Key was used for a different request ({reference}); use a new key for a new request"
+            ),
+        ),
         Ok(_) => {}
         Err(e) => return unavailable(format, e),
     }

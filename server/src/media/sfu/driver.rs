@@ -2,8 +2,8 @@
 //! [`SfuHandle`] messages; camera frames arrive from one forwarding task per watched camera.
 
 use super::{Sfu, SfuError, SfuOutput, ViewerId, ViewerLimits};
-use crate::supervise::{guarded, Restarts};
 use crate::media::camera::{Lease, MediaEvent, Subscription};
+use crate::supervise::{guarded, Restarts};
 use app::domain::CameraId;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket as StdUdpSocket};
