@@ -120,3 +120,22 @@ start_demo_server() {
   done
   [ -n "$SERVER_URL" ] || { cat "$SERVER_TMP/server.log" >&2; die "the server did not start"; }
 }
+
+# `cargo fmt --check` and clippy with warnings as errors, with the first toolchain that has
+# both (rustup's; Debian's rustc-web ships neither).
+run_lints() {
+  local cargo
+  for cargo in "$HOME/.cargo/bin/cargo" "$(command -v cargo)"; do
+    if [ -x "$cargo" ] && "$cargo" fmt --version >/dev/null 2>&1 && "$cargo" clippy --version >/dev/null 2>&1; then
+      (cd "$ROOT" && "$cargo" fmt --all -- --check) || die "code is not formatted: run cargo fmt --all"
+      (cd "$ROOT" && env -u RUSTC "$cargo" clippy --workspace --all-targets --quiet -- -D warnings) \
+        || die "clippy found problems (above)"
+      return 0
+    fi
+  done
+  if command -v rustup >/dev/null && rustup component add rustfmt clippy >/dev/null 2>&1; then
+    run_lints
+    return
+  fi
+  log "warning: no toolchain with rustfmt and clippy here; lints skipped (install rustup's components)"
+}

@@ -9,6 +9,9 @@ setup_rtsp_camera
 export MINGCHU_REQUIRE_RTSP=1
 "$ROOT/scripts/build.sh"
 
+log "formatting and lints (cargo fmt --check, clippy -D warnings)"
+run_lints
+
 log "unit and integration tests"
 (cd "$ROOT" && "$CARGO" test --workspace --no-fail-fast)
 

@@ -128,6 +128,8 @@ fn start_camera(port: u16) -> Camera {
             return Camera(child);
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the RTSP camera did not start");
 }
 

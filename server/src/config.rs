@@ -20,7 +20,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web portal (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Create the database if needed and apply pending migrations, then exit.
     Migrate,
     /// Fill an empty database with the deterministic demo district, then exit.

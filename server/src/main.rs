@@ -6,8 +6,8 @@ use std::process::ExitCode;
 async fn main() -> ExitCode {
     server::telemetry::init();
     let cli = Cli::parse();
-    let result = match cli.command.unwrap_or(Command::Serve(ServeArgs::parse_from_env())) {
-        Command::Serve(args) => server::serve(&cli.db, args).await,
+    let result = match cli.command.unwrap_or(Command::Serve(Box::new(ServeArgs::parse_from_env()))) {
+        Command::Serve(args) => server::serve(&cli.db, *args).await,
         Command::Migrate => server::migrate(&cli.db).await,
         Command::SeedDemo { venues } => server::seed_demo(&cli.db, venues).await,
         Command::Import { kind, file } => server::import(&cli.db, kind, &file).await,

@@ -486,13 +486,15 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
     // A key reused for different content is a client bug: say so, never answer with the
     // other request as if it were this one.
     match state.db.complaint_by_key(&idempotency_key).await {
-        Ok(Some((reference, hash))) if hash != checked.fingerprint() => return error(
-            ErrorKind::Unprocessable,
-            format,
-            format!(
+        Ok(Some((reference, hash))) if hash != checked.fingerprint() => {
+            return error(
+                ErrorKind::Unprocessable,
+                format,
+                format!(
                 "this Idempotency-Key was used for a different request ({reference}); use a new key for a new request"
             ),
-        ),
+            )
+        }
         Ok(_) => {}
         Err(e) => return unavailable(format, e),
     }
