@@ -16,6 +16,8 @@ log "unit and integration tests"
 (cd "$ROOT" && "$CARGO" test --workspace --no-fail-fast)
 
 log "end-to-end tests in Chromium"
+# The admin API is on, so schemathesis (below) reaches its guarded operations too.
+export MINGCHU_ADMIN_TOKEN="test-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start_demo_server "$CARGO_TARGET_DIR/debug/mingchu"
 # The display-screen spec runs servers of its own (it restarts one), from the same binary and site.
 export MINGCHU_BIN="$CARGO_TARGET_DIR/debug/mingchu" MINGCHU_SITE_ROOT="$SITE_ROOT"
@@ -25,3 +27,6 @@ log "Open311 GeoReport v2, every endpoint in JSON and XML (scripts/open311-smoke
 need_apt curl python3
 OPEN311_KEY="$("$CARGO_TARGET_DIR/debug/mingchu" --data-dir "$SERVER_TMP/data" apikey create smoke-test 2>/dev/null)"
 "$ROOT/scripts/open311-smoke.sh" "$SERVER_URL" "$OPEN311_KEY"
+
+log "the OpenAPI document against the server (scripts/schemathesis.sh)"
+"$ROOT/scripts/schemathesis.sh" "$SERVER_URL" "$MINGCHU_ADMIN_TOKEN"

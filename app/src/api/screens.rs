@@ -30,8 +30,10 @@ pub struct DisplayView {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ScreenReport {
     /// Camera tiles on the screen.
+    #[serde(deserialize_with = "whole_number")]
     pub tiles: u32,
     /// Tiles showing a picture now.
+    #[serde(deserialize_with = "whole_number")]
     pub live: u32,
     /// The browser's JavaScript heap in bytes, where the browser tells it.
     #[serde(default)]
@@ -61,4 +63,28 @@ pub struct ScreenFigures {
     pub venues_with_screen: u32,
     /// Connected venues with at least one screen online now.
     pub venues_with_screen_online: u32,
+}
+
+/// A count as JSON sends it: `3`, or `3.0` from a client whose numbers are all floating point
+/// (JSON does not tell them apart); a fraction or a negative is refused.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let n = f64::deserialize(deserializer)?;
+    if n.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(&n) {
+        Ok(n as u32)
+    } else {
+        Err(serde::de::Error::custom(format!("{n} is not a whole number of tiles")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_may_come_as_integral_floats() {
+        let r: ScreenReport = serde_json::from_str(r#"{"tiles": 4.0, "live": 3}"#).unwrap();
+        assert_eq!((r.tiles, r.live), (4, 3));
+        assert!(serde_json::from_str::<ScreenReport>(r#"{"tiles": 4.5, "live": 3}"#).is_err());
+        assert!(serde_json::from_str::<ScreenReport>(r#"{"tiles": -1, "live": 0}"#).is_err());
+    }
 }

@@ -1,7 +1,7 @@
 //! Frame analysis over HTTP: a public camera's picture health (public, like the honesty badge),
 //! and the capture events, served only to the admin token until the review screens exist.
 
-use super::error::HttpError;
+use super::error::{HttpError, ParamProblem};
 use crate::db::{CameraHealth, CaptureEvent};
 use crate::state::AppState;
 use app::domain::CameraId;
@@ -56,7 +56,13 @@ async fn events(
 ) -> Result<Json<Vec<CaptureEvent>>, HttpError> {
     authorise(&state, &headers)?;
     let Query(query) = query.map_err(|e| HttpError::invalid_body(format!("bad query: {}", e.body_text())))?;
-    let limit = query.limit.unwrap_or(50).clamp(1, MAX_EVENTS);
+    let limit = query.limit.unwrap_or(50);
+    if !(1..=MAX_EVENTS).contains(&limit) {
+        return Err(HttpError::invalid_parameters(vec![ParamProblem {
+            param: "limit".into(),
+            message: format!("limit is a whole number from 1 to {MAX_EVENTS}"),
+        }]));
+    }
     Ok(Json(state.db.list_captures(query.camera.map(CameraId), limit).await?))
 }
 
