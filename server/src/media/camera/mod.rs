@@ -4,6 +4,7 @@
 mod backoff;
 mod hub;
 mod probe;
+mod state_log;
 mod supervisor;
 
 pub use hub::{CameraHub, CameraState, Lease, MediaEvent, Subscription};

@@ -4,6 +4,7 @@
 
 use super::backoff::Backoff;
 use super::hub::{CameraHub, CameraState};
+use super::state_log::{Line, StateLog};
 use crate::db::Db;
 use crate::media::frame::Frame;
 use crate::media::h264::{self, SliceType};
@@ -30,11 +31,13 @@ pub fn spawn(hub: Arc<CameraHub>, db: Db) {
 async fn run(hub: Arc<CameraHub>, db: Db) {
     let mut leases = hub.leases();
     let mut backoff = Backoff::default();
+    let mut log = StateLog::default();
+    let log = &mut log;
     loop {
         if !hub.always_on {
             // Unplayable is a fact about the camera, kept while nobody watches; the rest idles.
             if !matches!(hub.state(), CameraState::Unplayable(_)) {
-                set_state(&hub, &db, CameraState::Idle).await;
+                set_state(&hub, &db, log, CameraState::Idle).await;
             }
             // Wait for a consumer. The hub lives as long as the registry: the sender never drops.
             if leases.wait_for(|n| *n > 0).await.is_err() {
@@ -43,17 +46,16 @@ async fn run(hub: Arc<CameraHub>, db: Db) {
         }
         // While retrying, an offline camera keeps showing why it is offline.
         if hub.state() == CameraState::Idle {
-            set_state(&hub, &db, CameraState::Connecting).await;
+            set_state(&hub, &db, log, CameraState::Connecting).await;
         }
         let outcome = match source::open(&hub.spec).await {
-            Ok(mut src) => stream(&hub, &db, src.as_mut(), &mut leases, &mut backoff).await,
+            Ok(mut src) => stream(&hub, &db, log, src.as_mut(), &mut leases, &mut backoff).await,
             Err(e) => Ended::Failed(e),
         };
         let delay = match outcome {
             Ended::Unwatched => continue,
             Ended::Failed(SourceError::Unplayable(what)) => {
-                tracing::warn!(codec = %what, "camera codec not playable in browsers");
-                set_state(&hub, &db, CameraState::Unplayable(what)).await;
+                set_state(&hub, &db, log, CameraState::Unplayable(what)).await;
                 hub.restarted();
                 // Its settings will not change within seconds: look again in a minute at most
                 // once, however many viewers try meanwhile.
@@ -61,8 +63,7 @@ async fn run(hub: Arc<CameraHub>, db: Db) {
                 continue;
             }
             Ended::Failed(e) => {
-                tracing::warn!(error = %e, "camera offline");
-                set_state(&hub, &db, CameraState::Offline(e.to_string())).await;
+                set_state(&hub, &db, log, CameraState::Offline(e.to_string())).await;
                 backoff.next(rand::random())
             }
         };
@@ -90,6 +91,7 @@ enum Ended {
 async fn stream(
     hub: &CameraHub,
     db: &Db,
+    log: &mut StateLog,
     src: &mut dyn source::Source,
     leases: &mut watch::Receiver<usize>,
     backoff: &mut Backoff,
@@ -127,7 +129,7 @@ async fn stream(
         let playable = checked.is_some_and(|(may_b, n)| !may_b || n >= B_FRAME_CHECK);
         if hub.state() != CameraState::Online && playable {
             backoff.reset();
-            set_state(hub, db, CameraState::Online).await;
+            set_state(hub, db, log, CameraState::Online).await;
         }
         hub.publish(Arc::new(frame));
         if hub.always_on || *leases.borrow() > 0 {
@@ -146,9 +148,17 @@ pub(super) fn unplayable(annexb: &[u8]) -> Option<&'static str> {
     h264::nal_units(annexb).find_map(|unit| (h264::slice_type(unit) == Some(SliceType::B)).then_some("B-frames"))
 }
 
-async fn set_state(hub: &CameraHub, db: &Db, state: CameraState) {
-    if hub.set_state(state.clone()) {
-        tracing::info!(state = state.code(), detail = state.detail(), "camera state");
+async fn set_state(hub: &CameraHub, db: &Db, log: &mut StateLog, state: CameraState) {
+    // A failure repeated from Offline is not a change of the hub's state, but the log counts it.
+    let changed = hub.set_state(state.clone());
+    if changed || matches!(state, CameraState::Offline(_)) {
+        match log.observe(&state) {
+            Line::Info(line) => tracing::info!("{line}"),
+            Line::Warn(line) => tracing::warn!("{line}"),
+            Line::Debug(line) => tracing::debug!("{line}"),
+        }
+    }
+    if changed {
         if state == CameraState::Connecting {
             return; // A passing state: the records hold only where the camera settled.
         }

@@ -5,7 +5,9 @@ use super::scene::Scene;
 use super::{Source, SourceError, SourceFrame};
 use app::domain::CameraId;
 use bytes::Bytes;
-use openh264::encoder::{BitRate, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, Profile, UsageType};
+use openh264::encoder::{
+    BitRate, Encoder, EncoderConfig, FrameRate, FrameType, IntraFramePeriod, Profile, RateControlMode, UsageType,
+};
 use openh264::formats::YUVSlices;
 use openh264::OpenH264API;
 use std::time::{Duration, Instant};
@@ -29,6 +31,9 @@ impl Synthetic {
             .usage_type(UsageType::CameraVideoRealTime)
             .profile(Profile::Baseline)
             .skip_frames(false)
+            // Every frame is kept (no skipping), so the rate is held by adjusting quality to the
+            // buffer; the other modes need skipping and warn once per encoder that they cannot.
+            .rate_control_mode(RateControlMode::Bufferbased)
             .num_threads(1);
         let encoder = Encoder::with_api_config(OpenH264API::from_source(), config)
             .map_err(|e| SourceError::Connect(format!("H.264 encoder: {e}")))?;
