@@ -27,6 +27,8 @@ pub struct AppState {
     pub complaints: crate::complaints::Complaints,
     /// Who a request comes from (the peer, or a proxy's header).
     pub client_addr: crate::client_addr::ClientAddr,
+    /// The LIVES feeds, built at most once per few minutes.
+    pub open_data: Arc<crate::http::open_data::FeedCache>,
     /// Complaint uploads that may be received at once.
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Who runs the portal (Open311 discovery's contact).
@@ -56,6 +58,7 @@ impl AppState {
             client_addr: Default::default(),
             operator_contact: "12315".into(),
             uploads: Arc::new(tokio::sync::Semaphore::new(64)),
+            open_data: Arc::default(),
         }
     }
 }

@@ -291,3 +291,16 @@ async fn a_flood_of_whep_offers_from_one_address_is_refused_and_others_still_wat
     let real = portal.send(offer("198.51.100.20")).await;
     assert_eq!(real.status, 201, "a real viewer still joins: {}", real.body);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_downloads_of_a_feed_build_it_once() {
+    let portal = Portal::start(&[]).await;
+    let downloads = (0..20).map(|_| portal.get("/open-data/lives/businesses.csv"));
+    let answers = futures::future::join_all(downloads).await;
+    assert!(answers.iter().all(|a| a.status == 200 && a.body == answers[0].body));
+    assert!(answers[0].body.starts_with("business_id,name,address"));
+    assert_eq!(answers[0].headers[header::CACHE_CONTROL], "public, max-age=300");
+    assert_eq!(portal.state.open_data.builds(), 1, "twenty downloads, one build");
+    portal.get("/open-data/lives/inspections.csv").await;
+    assert_eq!(portal.state.open_data.builds(), 2, "each feed is built on its own");
+}

@@ -11,7 +11,7 @@ mod lang;
 mod media_error;
 pub mod metrics;
 mod open311;
-mod open_data;
+pub mod open_data;
 mod refusals;
 mod security;
 pub mod serve;

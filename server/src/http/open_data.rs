@@ -4,11 +4,15 @@
 use super::error::{HttpError, Text};
 use crate::state::AppState;
 use app::domain::{DynamicGrade, InspectionKind, Severity};
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -19,15 +23,73 @@ pub fn routes() -> Router<AppState> {
         .route("/open-data/lives/feed_info.csv", get(feed_info))
 }
 
-fn to_csv(header_row: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Response, Text> {
+/// How long a built feed is served before it is built again.
+pub const FEED_TTL: Duration = Duration::from_secs(300);
+
+/// Built feeds, each rebuilt at most once per [`FEED_TTL`] however many download it at once
+/// (the first builds, the others wait for it): a download costs a copy of bytes, not a scan
+/// of every venue and a pool connection.
+pub struct FeedCache {
+    feeds: HashMap<&'static str, tokio::sync::Mutex<Option<(Instant, Bytes)>>>,
+    builds: AtomicU64,
+}
+
+const CACHED: [&str; 3] = ["businesses", "inspections", "violations"];
+
+impl Default for FeedCache {
+    fn default() -> Self {
+        FeedCache {
+            feeds: CACHED.iter().map(|n| (*n, tokio::sync::Mutex::new(None))).collect(),
+            builds: AtomicU64::new(0),
+        }
+    }
+}
+
+impl FeedCache {
+    async fn get<Fut>(&self, name: &'static str, build: impl FnOnce() -> Fut) -> Result<Response, Text>
+    where
+        Fut: std::future::Future<Output = Result<Vec<u8>, Text>>,
+    {
+        // The names are the constants above.
+        let slot = self.feeds.get(name).expect("a cached feed");
+        let mut cached = slot.lock().await;
+        let bytes = match &*cached {
+            Some((at, bytes)) if at.elapsed() < FEED_TTL => bytes.clone(),
+            _ => {
+                let bytes = Bytes::from(build().await?);
+                self.builds.fetch_add(1, Ordering::Relaxed);
+                *cached = Some((Instant::now(), bytes.clone()));
+                bytes
+            }
+        };
+        Ok(csv_response(bytes))
+    }
+
+    /// Feeds built since start.
+    pub fn builds(&self) -> u64 {
+        self.builds.load(Ordering::Relaxed)
+    }
+}
+
+fn csv_response(bytes: impl Into<Body>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300")),
+        ],
+        bytes.into(),
+    )
+        .into_response()
+}
+
+fn to_csv(header_row: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> Result<Vec<u8>, Text> {
     let failed = |e: &dyn std::fmt::Display| Text(HttpError::internal("open data feed failed", e));
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header_row).map_err(|e| failed(&e))?;
     for row in rows {
         w.write_record(row.iter().map(|cell| defuse(cell).into_owned())).map_err(|e| failed(&e))?;
     }
-    let bytes = w.into_inner().map_err(|e| failed(&e.into_error()))?;
-    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+    w.into_inner().map_err(|e| failed(&e.into_error()))
 }
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or carriage return
@@ -51,6 +113,10 @@ fn opt(v: Option<f64>) -> String {
 }
 
 async fn businesses(State(state): State<AppState>) -> Result<Response, Text> {
+    state.open_data.get("businesses", || build_businesses(&state)).await
+}
+
+async fn build_businesses(state: &AppState) -> Result<Vec<u8>, Text> {
     let rows = state.db.lives_businesses().await?;
     to_csv(
         &["business_id", "name", "address", "city", "state", "postal_code", "latitude", "longitude", "phone_number"],
@@ -79,6 +145,10 @@ fn lives_type(kind: InspectionKind) -> &'static str {
 }
 
 async fn inspections(State(state): State<AppState>) -> Result<Response, Text> {
+    state.open_data.get("inspections", || build_inspections(&state)).await
+}
+
+async fn build_inspections(state: &AppState) -> Result<Vec<u8>, Text> {
     let rows = state.db.lives_inspections().await?;
     to_csv(
         &["business_id", "score", "date", "description", "type"],
@@ -95,6 +165,10 @@ async fn inspections(State(state): State<AppState>) -> Result<Response, Text> {
 }
 
 async fn violations(State(state): State<AppState>) -> Result<Response, Text> {
+    state.open_data.get("violations", || build_violations(&state)).await
+}
+
+async fn build_violations(state: &AppState) -> Result<Vec<u8>, Text> {
     let rows = state.db.lives_violations().await?;
     to_csv(
         &["business_id", "date", "code", "description"],
@@ -108,6 +182,10 @@ async fn violations(State(state): State<AppState>) -> Result<Response, Text> {
 }
 
 async fn legend() -> Result<Response, Text> {
+    Ok(csv_response(build_legend()?))
+}
+
+fn build_legend() -> Result<Vec<u8>, Text> {
     let zh = app::i18n::Lang::Zh;
     let en = app::i18n::Lang::En;
     to_csv(
@@ -125,10 +203,11 @@ async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<
     let url =
         headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
     let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
-    to_csv(
+    let csv = to_csv(
         &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],
         [vec![yyyymmdd(today), "1.0".to_string(), municipality, url, String::new()]],
-    )
+    )?;
+    Ok(csv_response(csv))
 }
 
 #[cfg(test)]
