@@ -10,6 +10,7 @@ pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod domain;
 pub mod error;
 pub mod events_cli;
 pub mod http;

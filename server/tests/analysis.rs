@@ -103,16 +103,12 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
     let html = reqwest::get(format!("{base}/venues/1")).await.unwrap().text().await.unwrap();
     assert!(html.contains("camera-health-frozen") && html.contains("画面冻结"));
 
-    // A check that finds the stream playable still does not count a frozen picture as online.
+    // A check that finds the stream playable still does not count a frozen picture as online:
+    // the camera check reads the recorded picture health and applies the one rule.
     let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
-    db.record_check(CameraId(camera), true, chrono::Utc::now()).await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
-    let online: bool = sqlx::query_scalar("SELECT last_check_online FROM cameras WHERE id = ?")
-        .bind(camera)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert!(!online, "a frozen camera is not online");
+    let picture = db.camera_picture(CameraId(camera)).await.unwrap();
+    assert_eq!(picture, Some(server::domain::picture::HealthState::Frozen));
+    assert!(!server::domain::picture::check_counts_as_online(true, picture), "a frozen camera is not online");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

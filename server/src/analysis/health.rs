@@ -8,54 +8,9 @@
 
 use super::luma::{hamming, Luma};
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
-/// A camera's health. When several conditions hold at once the first in this order wins:
-/// offline > dark > covered > frozen > looped > moved > blurred (then ok).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum HealthState {
-    /// Frames arrive and no check fails.
-    Ok,
-    /// No frame for [`HealthConfig::offline_after`].
-    Offline,
-    /// Black or too dark to see anything.
-    Dark,
-    /// Near-uniform but lit picture: something over the lens.
-    Covered,
-    /// The same picture sample after sample.
-    Frozen,
-    /// A repeating sequence of pictures: a recording replayed.
-    Looped,
-    /// Out of focus, or a greasy or steamed-up lens.
-    Blurred,
-    /// The view no longer matches the camera's reference frame.
-    Moved,
-}
-
-impl HealthState {
-    /// The snake_case name stored and served by the API.
-    pub fn code(&self) -> &'static str {
-        match self {
-            HealthState::Ok => "ok",
-            HealthState::Offline => "offline",
-            HealthState::Dark => "dark",
-            HealthState::Covered => "covered",
-            HealthState::Frozen => "frozen",
-            HealthState::Looped => "looped",
-            HealthState::Blurred => "blurred",
-            HealthState::Moved => "moved",
-        }
-    }
-
-    /// Whether the camera counts as online for the honesty badge and online rates: it must show
-    /// a live picture of something. A blurred or moved camera still does; a dark, covered,
-    /// frozen or looped one does not.
-    pub fn counts_as_online(&self) -> bool {
-        matches!(self, HealthState::Ok | HealthState::Blurred | HealthState::Moved)
-    }
-}
+pub use crate::domain::picture::HealthState;
 
 /// Thresholds for the checks, in luma levels (0–255) on the downscaled frame unless stated.
 #[derive(Debug, Clone, PartialEq)]

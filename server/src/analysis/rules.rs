@@ -50,8 +50,8 @@ pub struct ActiveHours {
 impl ActiveHours {
     /// Whether `at` falls in the window.
     pub fn contains(&self, at: DateTime<Utc>) -> bool {
-        // Time of day in China: UTC+8, wrapping past midnight.
-        let time = at.time() + TimeDelta::hours(8);
+        // Time of day in China, the window wrapping past midnight.
+        let time = crate::domain::china_time::local(at).time();
         if self.start <= self.end {
             self.start <= time && time < self.end
         } else {

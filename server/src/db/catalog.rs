@@ -210,7 +210,7 @@ fn contains_pattern(text: &str) -> String {
 
 /// Today in China (UTC+8), which is when licences expire.
 pub(crate) fn today_in_china() -> NaiveDate {
-    (chrono::Utc::now() + Duration::hours(8)).date_naive()
+    crate::domain::china_time::day(chrono::Utc::now())
 }
 
 pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> LicenceValidity {

@@ -4,26 +4,17 @@
 
 use super::catalog::{decode, today_in_china};
 use super::{Db, DbError};
+use crate::domain::china_time;
+use crate::domain::picture::HealthState;
 use app::api::{
     DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty, CAMERAS_PER_VENUE_STANDARD,
     ONLINE_NOW_MINUTES,
 };
 use app::domain::{CameraId, VenueId, VenueKind, VenueStatus};
-use chrono::{DateTime, Duration, FixedOffset, NaiveDate, SecondsFormat, Utc};
-
-/// The China day (UTC+8) a moment falls on.
-pub fn china_day(at: DateTime<Utc>) -> NaiveDate {
-    at.with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset")).date_naive()
-}
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 
 pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A stored UTC time as RFC 3339 in China time (`+08:00`), as the API and pages show it.
-pub fn in_china_time(utc: &str) -> Option<String> {
-    let at = DateTime::parse_from_rfc3339(utc).ok()?;
-    Some(at.with_timezone(&FixedOffset::east_opt(8 * 3600)?).to_rfc3339_opts(SecondsFormat::Secs, false))
 }
 
 /// First day of the 7-day window ending today.
@@ -32,25 +23,28 @@ fn window_start() -> NaiveDate {
 }
 
 impl Db {
-    /// Records one check of a camera at `at`.
-    /// A camera whose analysed picture is dark, covered, frozen or looped is not online,
-    /// whatever the stream does.
+    /// The camera's picture health as frame analysis last recorded it; `None` when never
+    /// analysed (or unknown).
+    pub async fn camera_picture(&self, camera: CameraId) -> Result<Option<HealthState>, DbError> {
+        let code: Option<Option<String>> = sqlx::query_scalar("SELECT health_state FROM cameras WHERE id = ?")
+            .bind(camera.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(code.flatten().as_deref().and_then(HealthState::from_code))
+    }
+
+    /// Records one check of a camera at `at`, online or not as [`check_counts_as_online`]
+    /// decided.
+    ///
+    /// [`check_counts_as_online`]: crate::domain::picture::check_counts_as_online
     pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
-        let unfit: bool = sqlx::query_scalar(
-            "SELECT coalesce(health_state IN ('dark', 'covered', 'frozen', 'looped'), 0) FROM cameras WHERE id = ?",
-        )
-        .bind(camera.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .unwrap_or(false);
-        let online = online && !unfit;
         sqlx::query(
             "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, 1, ?)
              ON CONFLICT (camera_id, day) DO UPDATE SET checks = checks + 1, online = online + excluded.online",
         )
         .bind(camera.0)
-        .bind(china_day(at).to_string())
+        .bind(china_time::day(at).to_string())
         .bind(online as i64)
         .execute(&mut *tx)
         .await?;
@@ -105,7 +99,7 @@ impl Db {
             online_now: online_now as u32,
             online_rate_7d: (checks > 0).then(|| online as f64 / checks as f64),
             checks_7d: checks as u32,
-            last_seen_live: last_seen_live.as_deref().and_then(in_china_time),
+            last_seen_live: last_seen_live.as_deref().and_then(china_time::format_stored),
         })
     }
 
@@ -190,23 +184,5 @@ impl Db {
             screens,
             complaints,
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn times_are_shown_in_china_time() {
-        assert_eq!(in_china_time("2026-11-24T16:30:00Z").as_deref(), Some("2026-11-25T00:30:00+08:00"));
-        assert_eq!(in_china_time("garbage"), None);
-    }
-
-    #[test]
-    fn china_day_turns_at_16_utc() {
-        assert_eq!(china_day(Utc.with_ymd_and_hms(2026, 11, 24, 15, 59, 0).unwrap()).to_string(), "2026-11-24");
-        assert_eq!(china_day(Utc.with_ymd_and_hms(2026, 11, 24, 16, 0, 0).unwrap()).to_string(), "2026-11-25");
     }
 }

@@ -2,10 +2,11 @@
 //! the Open311 listing, API keys and the form-token signing key.
 
 use super::checks::rfc3339;
-use super::{china_day, in_china_time, Db, DbError};
+use super::{Db, DbError};
 use crate::complaints::calendar::add_working_days;
 use crate::complaints::intake::Checked;
 use crate::complaints::reference;
+use crate::domain::china_time;
 use app::api::{
     ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS,
     MEDIATION_WORKING_DAYS,
@@ -106,7 +107,7 @@ pub struct ComplaintFilter {
 
 /// A stored UTC time in China time, as pages and the API show times.
 fn china(utc: &str) -> String {
-    in_china_time(utc).unwrap_or_else(|| utc.to_string())
+    china_time::format_stored(utc).unwrap_or_else(|| utc.to_string())
 }
 
 fn hash(secret: &str) -> String {
@@ -297,7 +298,7 @@ impl Db {
         };
         let at = rfc3339(now);
         let mediation_due = (to == ComplaintStatus::Accepted)
-            .then(|| add_working_days(china_day(now), MEDIATION_WORKING_DAYS).to_string());
+            .then(|| add_working_days(china_time::day(now), MEDIATION_WORKING_DAYS).to_string());
         sqlx::query(
             "UPDATE complaints SET status = ?2, updated_at = ?3, mediation_due = coalesce(?4, mediation_due)
              WHERE id = ?1",
@@ -398,7 +399,7 @@ impl Db {
 
     /// Complaint handling figures for the programme KPIs, as of `now`.
     pub async fn complaint_figures(&self, now: DateTime<Utc>) -> Result<ComplaintFigures, DbError> {
-        let today = china_day(now).to_string();
+        let today = china_time::day(now).to_string();
         let (received, awaiting, overdue): (i64, i64, i64) = sqlx::query_as(
             "SELECT coalesce(sum(submitted_at >= ?1), 0), coalesce(sum(status = 'submitted'), 0),
                     coalesce(sum(status = 'submitted' AND accept_due < ?2), 0)
@@ -422,7 +423,7 @@ impl Db {
             match decided.and_then(|at| DateTime::parse_from_rfc3339(&at).ok()) {
                 Some(at) => {
                     counted += 1;
-                    on_time += u32::from(china_day(at.with_timezone(&Utc)).to_string() <= due);
+                    on_time += u32::from(china_time::day(at.with_timezone(&Utc)).to_string() <= due);
                 }
                 None if due < today => counted += 1,
                 None => {}
@@ -515,7 +516,7 @@ async fn store_in(
     };
     let f = &new.fields;
     let at = rfc3339(now);
-    let accept_due = add_working_days(china_day(now), ACCEPT_WORKING_DAYS).to_string();
+    let accept_due = add_working_days(china_time::day(now), ACCEPT_WORKING_DAYS).to_string();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,
              camera_id, camera_time, contact, name, show_name, status, submitted_at, updated_at, accept_due,

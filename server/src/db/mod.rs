@@ -15,7 +15,6 @@ mod seed;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
-pub use checks::{china_day, in_china_time};
 pub use complaints::{ComplaintFilter, ComplaintRecord, NewComplaint, Stored, StoredPhoto, UpdateError};
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};
 pub use screens::{IssuedScreen, NewScreen, ScreenError, ScreenListing, ScreenSettings};

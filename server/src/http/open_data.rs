@@ -202,7 +202,7 @@ async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<
     // The portal's own address as the client reached it.
     let url =
         headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
-    let today = (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive();
+    let today = crate::domain::china_time::day(chrono::Utc::now());
     let csv = to_csv(
         &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],
         [vec![yyyymmdd(today), "1.0".to_string(), municipality, url, String::new()]],

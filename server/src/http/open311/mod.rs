@@ -12,7 +12,8 @@ pub(super) mod xml;
 
 use super::error::{self, HttpError, ParamProblem};
 use crate::complaints::{intake, reference, Outcome};
-use crate::db::{in_china_time, ComplaintFilter, ComplaintRecord, NewComplaint};
+use crate::db::{ComplaintFilter, ComplaintRecord, NewComplaint};
+use crate::domain::china_time;
 use crate::state::AppState;
 use app::api::{category_description, category_name, status_name, ComplaintDraft, Field, Problem};
 use app::domain::ComplaintCategory;
@@ -23,7 +24,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chrono::{DateTime, FixedOffset, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use hex::ToHex;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -206,8 +207,8 @@ fn request_json(r: &ComplaintRecord, base: &str, lang: Lang) -> Value {
         "description": r.description,
         "agency_responsible": if lang == Lang::Zh { "市场监督管理局" } else { "Market supervision bureau" },
         "service_notice": null,
-        "requested_datetime": in_china_time(&r.submitted_at),
-        "updated_datetime": in_china_time(&r.updated_at),
+        "requested_datetime": china_time::format_stored(&r.submitted_at),
+        "updated_datetime": china_time::format_stored(&r.updated_at),
         "expected_datetime": r.expected.as_ref().map(|d| format!("{d}T23:59:59+08:00")),
         "address": format!("{} ({})", r.venue_name, r.address),
         "address_id": r.venue.to_string(),
@@ -225,9 +226,7 @@ fn date_param(params: &HashMap<String, String>, name: &str) -> Result<Option<Dat
         return Ok(Some(t.with_timezone(&Utc)));
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        let china = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        let t = d.and_hms_opt(0, 0, 0).expect("midnight").and_local_timezone(china).single();
-        return Ok(t.map(|t| t.with_timezone(&Utc)));
+        return Ok(Some(china_time::midnight(d)));
     }
     Err(format!("{name} must be an ISO 8601 date-time such as 2026-11-25T00:00:00+08:00, not {v:?}"))
 }
@@ -394,10 +393,7 @@ async fn token(State(state): State<AppState>, Path(file): Path<String>) -> Respo
 /// Open311 datetimes (with a zone) as the China-time `YYYY-MM-DDTHH:MM` the form uses.
 fn as_china_local(v: &str) -> String {
     match DateTime::parse_from_rfc3339(v.trim()) {
-        Ok(t) => t
-            .with_timezone(&FixedOffset::east_opt(8 * 3600).expect("valid offset"))
-            .format("%Y-%m-%dT%H:%M")
-            .to_string(),
+        Ok(t) => china_time::local(t.to_utc()).format("%Y-%m-%dT%H:%M").to_string(),
         Err(_) => v.to_string(),
     }
 }

@@ -96,6 +96,15 @@ impl Prober {
                 }
             }
         };
+        // A playable stream of a dark, covered, frozen or looped picture is not online.
+        let picture = match self.db.camera_picture(id).await {
+            Ok(picture) => picture,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the camera's picture health");
+                None
+            }
+        };
+        let online = crate::domain::picture::check_counts_as_online(online, picture);
         if let Err(e) = self.db.record_check(id, online, chrono::Utc::now()).await {
             tracing::error!(error = %e, "cannot record the camera check");
         }

@@ -34,7 +34,7 @@ impl StateLog {
         if same {
             if code == "offline" {
                 self.failures += 1;
-                if self.failures >= 10 && self.failures.is_power_of_ten() {
+                if self.failures >= 10 && power_of_ten(self.failures) {
                     return Line::Warn(format!(
                         "camera still offline after {} attempts: {}",
                         self.failures,
@@ -58,18 +58,12 @@ impl StateLog {
     }
 }
 
-trait PowerOfTen {
-    fn is_power_of_ten(self) -> bool;
-}
-
-impl PowerOfTen for u64 {
-    fn is_power_of_ten(self) -> bool {
-        let mut n = self;
-        while n >= 10 && n % 10 == 0 {
-            n /= 10;
-        }
-        n == 1
+/// 10, 100, 1000, …
+fn power_of_ten(mut n: u64) -> bool {
+    while n >= 10 && n.is_multiple_of(10) {
+        n /= 10;
     }
+    n == 1
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! over a flickering flame, a cook walking past, and a burnt-in Beijing-time clock as real
 //! NVR cameras show. Each camera gets its own layout from its id.
 
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, Utc};
 
 /// A colour as (Y, U, V), BT.601 limited range.
 #[derive(Clone, Copy)]
@@ -63,8 +63,7 @@ impl Scene {
         self.ellipse(yuv, cook_x, counter_top as f64 - 300.0, 38.0, 44.0, SKIN);
         self.rect(yuv, cook_x - 40.0, counter_top as f64 - 370.0, 80.0, 40.0, COAT);
         // Clock, Beijing time, as camera firmware burns it in.
-        let beijing = FixedOffset::east_opt(8 * 3600).expect("valid offset");
-        let text = now.with_timezone(&beijing).format("%Y-%m-%d %H:%M:%S").to_string();
+        let text = crate::domain::china_time::local(now).format("%Y-%m-%d %H:%M:%S").to_string();
         let scale = 4;
         let text_w = text.len() * 6 * scale;
         self.rect(yuv, 16.0, 16.0, (text_w + 16) as f64, (7 * scale + 16) as f64, SHADE);

@@ -1,0 +1,6 @@
+//! Business rules that do not belong to any one part of the server: pure functions and
+//! types, the current moment passed in, unit-tested on simulated time. `db/` persists what
+//! these decide; handlers and workers call them.
+
+pub mod china_time;
+pub mod picture;
