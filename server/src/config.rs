@@ -369,3 +369,39 @@ impl ServeArgs {
         Bare::parse_from(["mingchu"]).args
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> ServeArgs {
+        let mut all = vec!["mingchu", "serve"];
+        all.extend_from_slice(args);
+        match Cli::parse_from(all).command {
+            Some(Command::Serve(args)) => *args,
+            _ => unreachable!("serve was given"),
+        }
+    }
+
+    #[test]
+    fn a_short_admin_token_is_refused_with_a_reason() {
+        let refused = serve(&["--admin-token", "s3cret"]).admin_token().unwrap_err();
+        assert!(refused.contains("6 characters") && refused.contains("at least 32"), "{refused}");
+        let long = "a".repeat(MIN_ADMIN_TOKEN);
+        assert_eq!(serve(&["--admin-token", &long]).admin_token(), Ok(Some(long)));
+        if std::env::var_os("MINGCHU_ADMIN_TOKEN").is_none() && std::env::var_os("MINGCHU_ADMIN_TOKEN_FILE").is_none() {
+            assert_eq!(serve(&[]).admin_token(), Ok(None), "no token: the admin API is off");
+        }
+    }
+
+    #[test]
+    fn the_admin_token_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("token");
+        std::fs::write(&file, format!("{}\nignored second line\n", "t".repeat(40))).unwrap();
+        let path = file.display().to_string();
+        assert_eq!(serve(&["--admin-token-file", &path]).admin_token(), Ok(Some("t".repeat(40))));
+        let missing = serve(&["--admin-token-file", "/nonexistent/token"]).admin_token().unwrap_err();
+        assert!(missing.contains("cannot read the admin token file"), "{missing}");
+    }
+}
