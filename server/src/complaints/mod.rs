@@ -2,7 +2,6 @@
 //! exactly once, and the public views. HTTP lives in `http::complaints` and `http::open311`.
 
 pub mod budget;
-pub mod calendar;
 pub mod intake;
 pub mod limiter;
 pub mod photo;

@@ -3,14 +3,11 @@
 
 use super::checks::rfc3339;
 use super::{Db, DbError};
-use crate::complaints::calendar::add_working_days;
 use crate::complaints::intake::Checked;
 use crate::complaints::reference;
 use crate::domain::china_time;
-use app::api::{
-    ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, ACCEPT_WORKING_DAYS, MAX_PHOTOS,
-    MEDIATION_WORKING_DAYS,
-};
+use crate::domain::complaint::{self, Refusal};
+use app::api::{ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, MAX_PHOTOS};
 use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
 use chrono::{DateTime, Utc};
 use rand::RngCore;
@@ -51,19 +48,14 @@ pub enum Stored {
     Existing(String),
 }
 
-/// Why a status update was refused.
+/// Why a status update was not made.
 #[derive(Debug, thiserror::Error)]
 pub enum UpdateError {
     #[error("no complaint with reference {0}")]
     NotFound(String),
-    #[error("a complaint that is {from} cannot become {to}; it can become: {allowed}")]
-    Transition { from: &'static str, to: &'static str, allowed: String },
-    #[error("a rejection needs a reason (--note)")]
-    ReasonRequired,
-    #[error("a duplicate must name the complaint it duplicates, which must exist")]
-    DuplicateOf,
-    #[error("the note can be at most 2000 characters")]
-    NoteTooLong,
+    /// The workflow's rules refuse it ([`crate::domain::complaint`]).
+    #[error(transparent)]
+    Refused(#[from] Refusal),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -251,7 +243,7 @@ impl Db {
         Ok(sqlx::query_scalar("SELECT file FROM complaint_photos").fetch_all(&self.pool).await?)
     }
 
-    /// Moves a complaint to `to`, with a public note; checks the transition.
+    /// Moves a complaint to `to`, with a public note, as the workflow's rules decide.
     pub async fn update_complaint(
         &self,
         reference: &str,
@@ -260,13 +252,6 @@ impl Db {
         duplicate_of: Option<&str>,
         now: DateTime<Utc>,
     ) -> Result<(), UpdateError> {
-        let note = note.trim();
-        if note.chars().count() > 2000 {
-            return Err(UpdateError::NoteTooLong);
-        }
-        if to == ComplaintStatus::Rejected && note.is_empty() {
-            return Err(UpdateError::ReasonRequired);
-        }
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
         let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM complaints WHERE reference = ?1")
             .bind(reference)
@@ -274,31 +259,17 @@ impl Db {
             .await
             .map_err(DbError::from)?;
         let Some((id, from)) = row else { return Err(UpdateError::NotFound(reference.to_string())) };
-        let from = status(&from)?;
-        if !from.next().contains(&to) {
-            let allowed = from.next().iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
-            return Err(UpdateError::Transition {
-                from: from.code(),
-                to: to.code(),
-                allowed: if allowed.is_empty() { "nothing (final)".into() } else { allowed },
-            });
+        let change = complaint::change(reference, status(&from)?, to, note, duplicate_of, now)?;
+        if let Some(original) = &change.duplicate_of {
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
+                .bind(original)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(DbError::from)?;
+            exists.ok_or(Refusal::DuplicateOf)?;
         }
-        let duplicate_of = match (to, duplicate_of) {
-            (ComplaintStatus::Duplicate, Some(original)) if original != reference => {
-                let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
-                    .bind(original)
-                    .fetch_optional(&mut *tx)
-                    .await
-                    .map_err(DbError::from)?;
-                exists.ok_or(UpdateError::DuplicateOf)?;
-                Some(original)
-            }
-            (ComplaintStatus::Duplicate, _) => return Err(UpdateError::DuplicateOf),
-            _ => None,
-        };
         let at = rfc3339(now);
-        let mediation_due = (to == ComplaintStatus::Accepted)
-            .then(|| add_working_days(china_time::day(now), MEDIATION_WORKING_DAYS).to_string());
+        let mediation_due = change.mediation_due.map(|d| d.to_string());
         sqlx::query(
             "UPDATE complaints SET status = ?2, updated_at = ?3, mediation_due = coalesce(?4, mediation_due)
              WHERE id = ?1",
@@ -316,8 +287,8 @@ impl Db {
         .bind(id)
         .bind(&at)
         .bind(to.code())
-        .bind(note)
-        .bind(duplicate_of)
+        .bind(&change.note)
+        .bind(&change.duplicate_of)
         .execute(&mut *tx)
         .await
         .map_err(DbError::from)?;
@@ -516,7 +487,7 @@ async fn store_in(
     };
     let f = &new.fields;
     let at = rfc3339(now);
-    let accept_due = add_working_days(china_time::day(now), ACCEPT_WORKING_DAYS).to_string();
+    let accept_due = complaint::acceptance_due(now).to_string();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,
              camera_id, camera_time, contact, name, show_name, status, submitted_at, updated_at, accept_due,

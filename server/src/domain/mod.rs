@@ -2,5 +2,7 @@
 //! types, the current moment passed in, unit-tested on simulated time. `db/` persists what
 //! these decide; handlers and workers call them.
 
+pub mod calendar;
 pub mod china_time;
+pub mod complaint;
 pub mod picture;

@@ -8,6 +8,7 @@
 use super::error::{self, Format, HttpError, Text};
 use crate::complaints::{reference, Outcome, Submission, Upload};
 use crate::db::UpdateError;
+use crate::domain::complaint::Refusal;
 use crate::state::AppState;
 use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::api::{
@@ -383,10 +384,10 @@ async fn update(
         Ok(()) => {}
         Err(UpdateError::NotFound(_)) => return Err(HttpError::no_complaint(&reference)),
         Err(UpdateError::Db(e)) => return Err(HttpError::from(e)),
-        Err(e @ UpdateError::Transition { .. }) => {
+        Err(UpdateError::Refused(e @ Refusal::Transition { .. })) => {
             return Err(HttpError::new(app::error::ErrorKind::Conflict, e.to_string()))
         }
-        Err(e) => return Err(HttpError::invalid_body(e.to_string())),
+        Err(UpdateError::Refused(e)) => return Err(HttpError::invalid_body(e.to_string())),
     }
     state.db.public_complaint(&normalized).await?.map(Json).ok_or(HttpError::no_complaint(&reference))
 }
