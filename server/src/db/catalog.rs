@@ -8,7 +8,7 @@ use app::api::{
 };
 use app::domain::*;
 use app::error::AppError;
-use chrono::{Duration, NaiveDate};
+use chrono::NaiveDate;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::Arguments as _;
 
@@ -213,16 +213,6 @@ pub(crate) fn today_in_china() -> NaiveDate {
     crate::domain::china_time::day(chrono::Utc::now())
 }
 
-pub(crate) fn licence_validity(valid_until: NaiveDate, today: NaiveDate) -> LicenceValidity {
-    if valid_until < today {
-        LicenceValidity::Expired
-    } else if valid_until <= today + Duration::days(90) {
-        LicenceValidity::ExpiringSoon
-    } else {
-        LicenceValidity::Valid
-    }
-}
-
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
         let stats = self.term_stats(&query.q).await?;
@@ -414,7 +404,7 @@ impl Db {
         .map(
             |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
                 Licence {
-                    validity: licence_validity(valid_until, today_in_china()),
+                    validity: crate::domain::licence::validity(valid_until, today_in_china()),
                     number,
                     holder,
                     legal_representative,
@@ -602,14 +592,5 @@ mod tests {
         // A rare term: collect its venues.
         assert_eq!(stats(30).page_plan(20, 100_000), TextPlan::Candidates);
         assert_eq!(stats(0).page_plan(20, 100_000), TextPlan::Candidates);
-    }
-
-    #[test]
-    fn licence_validity_thresholds() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-        assert_eq!(licence_validity(today - Duration::days(1), today), LicenceValidity::Expired);
-        assert_eq!(licence_validity(today, today), LicenceValidity::ExpiringSoon);
-        assert_eq!(licence_validity(today + Duration::days(90), today), LicenceValidity::ExpiringSoon);
-        assert_eq!(licence_validity(today + Duration::days(91), today), LicenceValidity::Valid);
     }
 }

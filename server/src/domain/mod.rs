@@ -5,4 +5,5 @@
 pub mod calendar;
 pub mod china_time;
 pub mod complaint;
+pub mod licence;
 pub mod picture;
