@@ -12,7 +12,8 @@ const browser = await chromium.launch({
     '--disable-sync', '--no-first-run', '--disable-quic', '--autoplay-policy=no-user-gesture-required'],
 });
 const page = await browser.newPage();
-await page.goto(`${BASE_URL}/healthz`);
+// A page, whose Content-Security-Policy lets it fetch from the portal (an API answer's does not).
+await page.goto(`${BASE_URL}/`);
 
 const watch = (camera) => page.evaluate(async (camera) => {
   const pc = new RTCPeerConnection();
