@@ -256,14 +256,17 @@ pub struct ServeArgs {
     pub max_uploads: usize,
     /// Live-video sessions the server takes at once, counting those still connecting; more
     /// are answered 429 with Retry-After.
-    #[arg(long, env = "MINGCHU_MAX_VIEWERS", default_value_t = 2000)]
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS", default_value_t = 2000,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_viewers: usize,
     /// Live-video sessions per camera.
-    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_CAMERA", default_value_t = 500)]
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_CAMERA", default_value_t = 500,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_viewers_per_camera: usize,
     /// Live-video sessions per client address (IPv6: per /64); a display screen or a school's
     /// network holds several.
-    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_ADDRESS", default_value_t = 40)]
+    #[arg(long, env = "MINGCHU_MAX_VIEWERS_PER_ADDRESS", default_value_t = 40,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
     pub max_viewers_per_address: usize,
     /// Seconds between checks of every camera (whether it shows a playable picture), from
     /// which "online now" and the online rates are computed; 0 turns checks off. At most 600,
@@ -338,13 +341,19 @@ impl ServeArgs {
     pub fn admin_token(&self) -> Result<Option<String>, String> {
         let token = match (&self.admin_token, &self.admin_token_file) {
             (Some(token), _) => token.trim().to_string(),
-            (None, Some(file)) => std::fs::read_to_string(file)
-                .map_err(|e| format!("cannot read the admin token file {}: {e}", file.display()))?
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string(),
+            (None, Some(file)) => {
+                let token = std::fs::read_to_string(file)
+                    .map_err(|e| format!("cannot read the admin token file {}: {e}", file.display()))?
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                if token.is_empty() {
+                    return Err(format!("the admin token file {} is empty", file.display()));
+                }
+                token
+            }
             (None, None) => return Ok(None),
         };
         if token.is_empty() {
@@ -401,6 +410,9 @@ mod tests {
         std::fs::write(&file, format!("{}\nignored second line\n", "t".repeat(40))).unwrap();
         let path = file.display().to_string();
         assert_eq!(serve(&["--admin-token-file", &path]).admin_token(), Ok(Some("t".repeat(40))));
+        std::fs::write(&file, "\n").unwrap();
+        let empty = serve(&["--admin-token-file", &path]).admin_token().unwrap_err();
+        assert!(empty.contains("is empty"), "{empty}");
         let missing = serve(&["--admin-token-file", "/nonexistent/token"]).admin_token().unwrap_err();
         assert!(missing.contains("cannot read the admin token file"), "{missing}");
     }

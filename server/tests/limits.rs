@@ -34,16 +34,9 @@ fn multipart(fields: &[(&str, String)], photos: &[(&str, Vec<u8>)]) -> Vec<u8> {
     body
 }
 
+/// A valid complaint's text fields (the shared helper's), with `description`.
 fn fields(token: &str, description: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("token", token.to_string()),
-        ("website", String::new()),
-        ("venue", VENUE.to_string()),
-        ("category", "foreign_matter".into()),
-        ("description", description.to_string()),
-        ("occurred_at", "2026-01-05T12:30".into()),
-        ("contact", "13812345678".into()),
-    ]
+    support::complaints::fields(token, VENUE, description)
 }
 
 async fn submit(portal: &Portal, from: &str, body: Vec<u8>) -> Answer {

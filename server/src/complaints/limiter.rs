@@ -3,6 +3,7 @@
 //! when it is full, addresses whose allowance is whole again go first, then the longest idle,
 //! so an address that is being limited stays limited however many others arrive.
 
+use crate::domain::subscriber::subscriber;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
@@ -107,18 +108,6 @@ impl Limiter {
             forgotten = drop,
             "rate-limit table full; the longest idle addresses were forgotten"
         );
-    }
-}
-
-/// The unit one subscriber controls: an IPv4 address, or an IPv6 /64 (a home or phone gets a
-/// whole /64, so single IPv6 addresses would give each subscriber unlimited allowances).
-fn subscriber(addr: IpAddr) -> IpAddr {
-    match addr {
-        IpAddr::V4(_) => addr,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !0xFFFF_FFFF_FFFF_FFFFu128).into()),
-        },
     }
 }
 

@@ -69,17 +69,22 @@ pub fn sniff(bytes: &[u8]) -> Sniffed {
     Sniffed::NotAnImage
 }
 
-/// What decoding `bytes` will take in memory, from the picture's header alone: its pixels at
-/// their own depth plus the RGB copy made from them. Refuses what cannot be decoded at all.
-pub fn decode_cost(bytes: &[u8]) -> Result<u64, PhotoFault> {
+/// The format `bytes` are in, when it is one we decode.
+fn decodable_format(bytes: &[u8]) -> Result<ImageFormat, PhotoFault> {
     if bytes.is_empty() {
         return Err(PhotoFault::Empty);
     }
-    let format = match sniff(bytes) {
-        Sniffed::Supported(format) => format,
-        Sniffed::Unsupported(name) => return Err(PhotoFault::Unsupported { format: name.to_string() }),
-        Sniffed::NotAnImage => return Err(PhotoFault::NotAnImage),
-    };
+    match sniff(bytes) {
+        Sniffed::Supported(format) => Ok(format),
+        Sniffed::Unsupported(name) => Err(PhotoFault::Unsupported { format: name.to_string() }),
+        Sniffed::NotAnImage => Err(PhotoFault::NotAnImage),
+    }
+}
+
+/// What decoding `bytes` will take in memory, from the picture's header alone: its pixels at
+/// their own depth plus the RGB copy made from them. Refuses what cannot be decoded at all.
+pub fn decode_cost(bytes: &[u8]) -> Result<u64, PhotoFault> {
+    let format = decodable_format(bytes)?;
     let decoder = ImageReader::with_format(Cursor::new(bytes), format).into_decoder().map_err(fault)?;
     let (w, h) = decoder.dimensions();
     if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
@@ -91,14 +96,7 @@ pub fn decode_cost(bytes: &[u8]) -> Result<u64, PhotoFault> {
 
 /// Checks, decodes, straightens, scales and re-encodes one uploaded photo.
 pub fn clean(bytes: &[u8]) -> Result<CleanPhoto, PhotoFault> {
-    if bytes.is_empty() {
-        return Err(PhotoFault::Empty);
-    }
-    let format = match sniff(bytes) {
-        Sniffed::Supported(format) => format,
-        Sniffed::Unsupported(name) => return Err(PhotoFault::Unsupported { format: name.to_string() }),
-        Sniffed::NotAnImage => return Err(PhotoFault::NotAnImage),
-    };
+    let format = decodable_format(bytes)?;
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);

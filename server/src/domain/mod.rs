@@ -7,3 +7,4 @@ pub mod china_time;
 pub mod complaint;
 pub mod licence;
 pub mod picture;
+pub mod subscriber;

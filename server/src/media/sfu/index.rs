@@ -5,6 +5,7 @@
 //! candidates per session.
 
 use super::ViewerId;
+use crate::domain::subscriber::subscriber;
 use app::domain::CameraId;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
@@ -111,17 +112,6 @@ impl Index {
             }
             _ => false,
         }
-    }
-}
-
-/// The unit one subscriber controls: an IPv4 address or an IPv6 /64.
-fn subscriber(addr: IpAddr) -> IpAddr {
-    match addr {
-        IpAddr::V4(_) => addr,
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => IpAddr::V4(v4),
-            None => IpAddr::V6((u128::from(v6) & !0xFFFF_FFFF_FFFF_FFFFu128).into()),
-        },
     }
 }
 
