@@ -4,7 +4,8 @@
 
 pub mod api;
 pub mod components;
-pub mod domain;
+/// The shared vocabulary (IDs, closed sets of values) lives in the domain crate.
+pub use mingchu_domain::vocab as domain;
 pub mod error;
 mod geo;
 pub mod i18n;

@@ -7,13 +7,13 @@
 //! camera-like bitrates with a keyframe a second.
 
 use chrono::Utc;
+use mingchu_analysis::decode::{decode_last, Picture};
+use mingchu_analysis::detect::Detector;
+use mingchu_analysis::health::{HealthConfig, HealthTracker};
+use mingchu_media::source::scene::Scene;
 use openh264::encoder::{BitRate, Encoder, EncoderConfig, FrameRate, IntraFramePeriod};
 use openh264::formats::YUVSlices;
 use openh264::OpenH264API;
-use server::analysis::decode::{decode_last, Picture};
-use server::analysis::detect::Detector;
-use server::analysis::health::{HealthConfig, HealthTracker};
-use server::media::source::scene::Scene;
 use std::path::Path;
 use std::time::{Duration, Instant};
 

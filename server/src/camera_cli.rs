@@ -4,9 +4,9 @@
 use crate::config::{CameraCommand, DbArgs};
 use crate::db::NewCamera;
 use crate::error::ServerError;
-use crate::media::source::redact;
-use app::domain::{KitchenArea, VenueId};
 use app::i18n::Lang;
+use mingchu_domain::vocab::{KitchenArea, VenueId};
+use mingchu_media::source::redact;
 
 pub async fn run(db_args: &DbArgs, command: CameraCommand) -> Result<(), ServerError> {
     match command {

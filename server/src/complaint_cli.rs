@@ -5,8 +5,8 @@ use crate::complaints::reference;
 use crate::config::{ApikeyCommand, ComplaintCommand, DbArgs};
 use crate::db::{ComplaintFilter, Db};
 use crate::error::ServerError;
-use app::domain::ComplaintStatus;
 use chrono::Utc;
+use mingchu_domain::vocab::ComplaintStatus;
 
 pub async fn apikey(db_args: &DbArgs, command: ApikeyCommand) -> Result<(), ServerError> {
     let db = crate::open_db(db_args).await?;

@@ -1,6 +1,8 @@
 //! Command line and environment settings.
 
 use clap::{Args, Parser, Subcommand};
+use mingchu_analysis::AnalyseMode;
+use mingchu_media::source::RtspTransport;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -194,8 +196,8 @@ pub enum CameraCommand {
         #[arg(long)]
         url: String,
         /// How RTP travels from the camera.
-        #[arg(long, value_enum, default_value = "tcp")]
-        transport: crate::media::source::RtspTransport,
+        #[arg(long, default_value = "tcp", value_parser = transport_parser())]
+        transport: RtspTransport,
         /// Keep it connected all the time instead of only while watched.
         #[arg(long)]
         always_on: bool,
@@ -281,8 +283,8 @@ pub struct ServeArgs {
     /// Which cameras frame analysis (health checks, detector) looks at: `all` keeps every RTSP
     /// camera connected for it (demo cameras are analysed while they run), `running` only
     /// cameras running anyway (watched or always-on), `off`.
-    #[arg(long, env = "MINGCHU_ANALYSE", value_enum, default_value = "all")]
-    pub analyse: crate::analysis::AnalyseMode,
+    #[arg(long, env = "MINGCHU_ANALYSE", default_value = "all", value_parser = analyse_parser())]
+    pub analyse: AnalyseMode,
     /// Seconds between analysed samples of a camera.
     #[arg(long, env = "MINGCHU_ANALYSIS_INTERVAL", default_value_t = 10,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
@@ -377,6 +379,20 @@ impl ServeArgs {
         }
         Bare::parse_from(["mingchu"]).args
     }
+}
+
+/// `tcp` or `udp`, listed in `--help`.
+fn transport_parser() -> impl clap::builder::TypedValueParser<Value = RtspTransport> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(RtspTransport::CODES)
+        .map(|code| RtspTransport::from_code(&code).expect("one of the listed codes"))
+}
+
+/// `all`, `running` or `off`, listed in `--help`.
+fn analyse_parser() -> impl clap::builder::TypedValueParser<Value = AnalyseMode> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(AnalyseMode::CODES)
+        .map(|code| AnalyseMode::from_code(&code).expect("one of the listed codes"))
 }
 
 #[cfg(test)]

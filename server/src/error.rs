@@ -14,13 +14,13 @@ pub enum ServerError {
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
     #[error("{0}")]
-    Media(#[from] crate::media::sfu::driver::DriverError),
+    Media(#[from] mingchu_media::sfu::driver::DriverError),
     #[error("{0}")]
     Reply(#[from] crate::db::ReplyError),
     #[error("{0}")]
     Screen(#[from] crate::db::ScreenError),
     #[error("frame analysis: {0} (point --models-dir at the models, or run with --no-detector or --analyse off)")]
-    Analysis(#[from] crate::analysis::AnalysisError),
+    Analysis(#[from] mingchu_analysis::AnalysisError),
     #[error("complaints: {0}")]
     Complaints(#[from] crate::complaints::ComplaintError),
     #[error("{0}")]

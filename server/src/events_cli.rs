@@ -3,7 +3,7 @@
 
 use crate::config::{DbArgs, EventsCommand};
 use crate::error::ServerError;
-use app::domain::CameraId;
+use mingchu_domain::vocab::CameraId;
 
 pub async fn run(db_args: &DbArgs, command: EventsCommand) -> Result<(), ServerError> {
     let db = crate::open_db(db_args).await?;

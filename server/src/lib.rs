@@ -1,7 +1,7 @@
 //! The Mingchu server: HTTP portal, database, live media and frame analysis.
 #![recursion_limit = "256"]
 
-pub mod analysis;
+mod analysis_store;
 pub mod camera_cli;
 pub mod client_addr;
 pub mod codes;
@@ -10,17 +10,15 @@ pub mod complaints;
 pub mod config;
 pub mod db;
 pub mod demo;
-pub mod domain;
 pub mod error;
 pub mod events_cli;
 pub mod http;
 pub mod import;
-pub mod media;
+mod media_store;
 mod private_files;
 pub mod reply_cli;
 pub mod screen_cli;
 pub mod state;
-pub mod supervise;
 pub mod telemetry;
 
 use config::{DbArgs, ServeArgs};
@@ -99,18 +97,24 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     if !args.site_root.join("pkg").join("mingchu.wasm").exists() {
         tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
     }
-    let limits = media::sfu::ViewerLimits {
+    let limits = mingchu_media::sfu::ViewerLimits {
         total: args.max_viewers,
         per_camera: args.max_viewers_per_camera,
         per_address: args.max_viewers_per_address,
     };
-    let media = media::Media::start(db.clone(), args.webrtc_bind, &args.webrtc_ips, limits).await?;
+    let media =
+        mingchu_media::Media::start(std::sync::Arc::new(db.clone()), args.webrtc_bind, &args.webrtc_ips, limits)
+            .await?;
     if args.check_interval > 0 {
-        media::camera::Prober::new(media.cameras.clone(), db.clone())
+        mingchu_media::camera::Prober::new(media.cameras.clone(), std::sync::Arc::new(db.clone()))
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
-    let analysis = analysis::Analysis::start(media.cameras.clone(), db.clone(), analysis_config(args))?;
+    let analysis = mingchu_analysis::Analysis::start(
+        media.cameras.clone(),
+        std::sync::Arc::new(db.clone()),
+        analysis_config(args),
+    )?;
     let client_addr = client_addr::ClientAddr::new(args.client_ip_header.as_deref());
     let complaints = complaints::Complaints::open(
         db.clone(),
@@ -145,11 +149,11 @@ pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError>
     Ok(())
 }
 
-fn analysis_config(args: &ServeArgs) -> analysis::AnalysisConfig {
+fn analysis_config(args: &ServeArgs) -> mingchu_analysis::AnalysisConfig {
     let detector = match (&args.detector, args.no_detector) {
         (_, true) => None,
-        (Some(file), false) => Some(analysis::DetectorChoice::File(file.clone())),
-        (None, false) => Some(analysis::DetectorChoice::Shipped {
+        (Some(file), false) => Some(mingchu_analysis::DetectorChoice::File(file.clone())),
+        (None, false) => Some(mingchu_analysis::DetectorChoice::Shipped {
             models_dir: args.models_dir.clone().unwrap_or_else(|| {
                 let here = std::path::PathBuf::from("models");
                 if here.is_dir() {
@@ -160,7 +164,7 @@ fn analysis_config(args: &ServeArgs) -> analysis::AnalysisConfig {
             }),
         }),
     };
-    analysis::AnalysisConfig {
+    mingchu_analysis::AnalysisConfig {
         mode: args.analyse,
         interval: std::time::Duration::from_secs(args.analysis_interval),
         workers: args.analysis_workers as usize,

@@ -5,7 +5,7 @@
 use crate::config::{DbArgs, PublicUrl, ScreenCommand};
 use crate::db::{Db, IssuedScreen, NewScreen};
 use crate::error::ServerError;
-use app::domain::{ScreenId, VenueId};
+use mingchu_domain::vocab::{ScreenId, VenueId};
 
 pub async fn run(db_args: &DbArgs, command: ScreenCommand) -> Result<(), ServerError> {
     let db = crate::open_db(db_args).await?;

@@ -2,10 +2,10 @@
 
 use crate::db::Db;
 use crate::http::metrics::Metrics;
-use crate::media::Media;
 use app::api::ssr::SharedCatalog;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
+use mingchu_media::Media;
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -20,7 +20,7 @@ pub struct AppState {
     /// Identifies the web bundle served (see [`build_id`]).
     pub build: Arc<str>,
     /// Frame analysis, when running (for `/metrics`).
-    pub analysis: Option<crate::analysis::Analysis>,
+    pub analysis: Option<mingchu_analysis::Analysis>,
     /// The bearer token of the admin API; `None`: the admin API refuses every request.
     pub admin_token: Option<Arc<str>>,
     /// The complaint desk (form tokens, submissions, photos).

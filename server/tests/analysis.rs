@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::domain::CameraId;
+use mingchu_domain::vocab::CameraId;
 use server::db::Db;
 use std::path::Path;
 use std::process::Command;
@@ -107,8 +107,8 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
     // the camera check reads the recorded picture health and applies the one rule.
     let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
     let picture = db.camera_picture(CameraId(camera)).await.unwrap();
-    assert_eq!(picture, Some(server::domain::picture::HealthState::Frozen));
-    assert!(!server::domain::picture::check_counts_as_online(true, picture), "a frozen camera is not online");
+    assert_eq!(picture, Some(mingchu_domain::picture::HealthState::Frozen));
+    assert!(!mingchu_domain::picture::check_counts_as_online(true, picture), "a frozen camera is not online");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -40,7 +40,7 @@ async fn api_matches_its_openapi_document_and_filters_work() {
     let all = |body: &Value, pred: &dyn Fn(&Value) -> bool| body["venues"].as_array().unwrap().iter().all(pred);
     let (_, body) = get(base, &format!("{list}?type=school_canteen&per_page=100")).await;
     assert_valid(&schemas, list, "200", &body);
-    let schools = district.venues.iter().filter(|v| v.kind == app::domain::VenueKind::SchoolCanteen).count();
+    let schools = district.venues.iter().filter(|v| v.kind == mingchu_domain::vocab::VenueKind::SchoolCanteen).count();
     assert_eq!(body["total"], schools);
     assert!(all(&body, &|v| v["kind"] == "school_canteen"));
 
@@ -75,7 +75,8 @@ async fn api_matches_its_openapi_document_and_filters_work() {
     assert_eq!(body["inspections"].as_array().unwrap().len(), district.venues[0].inspections.len());
 
     // A venue that stopped trading shows when: trading first, then suspended.
-    let suspended = district.venues.iter().position(|v| v.status == app::domain::VenueStatus::Suspended).unwrap();
+    let suspended =
+        district.venues.iter().position(|v| v.status == mingchu_domain::vocab::VenueStatus::Suspended).unwrap();
     let (_, body) = get(base, &format!("/api/v1/venues/{}", suspended + 1)).await;
     assert_valid(&schemas, "/api/v1/venues/{id}", "200", &body);
     let history = body["status_history"].as_array().unwrap();

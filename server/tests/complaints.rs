@@ -379,8 +379,8 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
     let new = |key: &str| NewComplaint {
         idempotency_key: key.into(),
         fields: Checked {
-            venue: app::domain::VenueId(VENUE),
-            category: app::domain::ComplaintCategory::Hygiene,
+            venue: mingchu_domain::vocab::VenueId(VENUE),
+            category: mingchu_domain::vocab::ComplaintCategory::Hygiene,
             description: "后厨有老鼠出没，请检查。".into(),
             occurred_at: None,
             camera: None,
@@ -408,12 +408,18 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
     assert_eq!(db.store_complaint(&new("a"), &[], monday).await.unwrap(), Stored::Existing(on_time.clone()));
     assert_eq!(db.public_complaint(&on_time).await.unwrap().unwrap().accept_due, "2026-11-11");
 
-    db.update_complaint(&on_time, app::domain::ComplaintStatus::Accepted, "", None, monday + Duration::days(3))
-        .await
-        .unwrap();
+    db.update_complaint(
+        &on_time,
+        mingchu_domain::vocab::ComplaintStatus::Accepted,
+        "",
+        None,
+        monday + Duration::days(3),
+    )
+    .await
+    .unwrap();
     db.update_complaint(
         &late,
-        app::domain::ComplaintStatus::Rejected,
+        mingchu_domain::vocab::ComplaintStatus::Rejected,
         "不属于本部门管辖",
         None,
         monday + Duration::days(12),

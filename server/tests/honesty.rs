@@ -3,7 +3,7 @@
 
 mod support;
 
-use app::domain::VenueStatus;
+use mingchu_domain::vocab::VenueStatus;
 use serde_json::Value;
 use server::demo::{self, Camera};
 use std::time::{Duration, Instant};

@@ -123,7 +123,7 @@ async fn import_is_checked_atomic_and_idempotent() {
     assert_eq!(found.total, 1);
     let detail = db.venue_detail(found.venues[0].id).await.unwrap().unwrap();
     assert_eq!(detail.licence.unwrap().number, "JY24403100099991");
-    assert_eq!(detail.summary.dynamic_grade, Some(app::domain::DynamicGrade::Good));
+    assert_eq!(detail.summary.dynamic_grade, Some(mingchu_domain::vocab::DynamicGrade::Good));
     assert_eq!(detail.inspections.len(), 1);
     assert_eq!(detail.inspections[0].findings.len(), 2);
     assert_eq!(db.venue_count().await.unwrap(), server::demo::VENUE_COUNT as i64 + 2);
@@ -131,7 +131,7 @@ async fn import_is_checked_atomic_and_idempotent() {
         db.search_venues(&VenueQuery { q: "石井小学食堂".into(), page: 1, ..Default::default() }, 20).await.unwrap();
     let history = db.status_history(school.venues[0].id).await.unwrap();
     let statuses: Vec<_> = history.iter().map(|c| c.status).collect();
-    use app::domain::VenueStatus::{Operating, Suspended};
+    use mingchu_domain::vocab::VenueStatus::{Operating, Suspended};
     assert_eq!(statuses, [Suspended, Operating]);
     let total = db.search_venues(&VenueQuery { page: 1, ..Default::default() }, 20).await.unwrap().total;
     assert_eq!(total as usize, server::demo::VENUE_COUNT + 2);

@@ -4,8 +4,8 @@
 mod support;
 
 use app::api::ScreenReport;
-use app::domain::{ScreenId, VenueId};
 use chrono::{Duration, Utc};
+use mingchu_domain::vocab::{ScreenId, VenueId};
 use server::db::{Db, NewScreen};
 use support::cli::{mingchu, ok, refused};
 use support::{get_json, Server};

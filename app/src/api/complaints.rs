@@ -17,10 +17,7 @@ pub const MAX_DESCRIPTION_CHARS: usize = 4000;
 pub const MIN_DESCRIPTION_CHARS: usize = 10;
 pub const MAX_CONTACT_CHARS: usize = 100;
 pub const MAX_NAME_CHARS: usize = 40;
-/// Working days the regulator has to accept or reject a complaint (12315 rules).
-pub const ACCEPT_WORKING_DAYS: u32 = 7;
-/// Working days of mediation after acceptance before it ends without agreement.
-pub const MEDIATION_WORKING_DAYS: u32 = 45;
+pub use mingchu_domain::complaint::{ACCEPT_WORKING_DAYS, MEDIATION_WORKING_DAYS};
 /// The honeypot field: hidden from people, filled by naive bots.
 pub const HONEYPOT_FIELD: &str = "website";
 

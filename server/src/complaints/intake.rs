@@ -3,8 +3,8 @@
 use app::api::{
     ComplaintDraft, Field, Problem, MAX_CONTACT_CHARS, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MIN_DESCRIPTION_CHARS,
 };
-use app::domain::{ComplaintCategory, VenueId};
 use chrono::{NaiveDateTime, TimeZone, Utc};
+use mingchu_domain::vocab::{ComplaintCategory, VenueId};
 
 /// The text fields, checked and tidied.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,7 +57,7 @@ fn past_time(value: &str, field: Field, now: chrono::DateTime<Utc>) -> Result<Op
         .or_else(|_| NaiveDateTime::parse_from_str(&v, "%Y-%m-%d %H:%M"))
         .map_err(|_| Problem::Invalid { field })?;
     let at =
-        crate::domain::china_time::offset().from_local_datetime(&parsed).single().ok_or(Problem::Invalid { field })?;
+        mingchu_domain::china_time::offset().from_local_datetime(&parsed).single().ok_or(Problem::Invalid { field })?;
     if at.with_timezone(&Utc) > now + chrono::Duration::minutes(10) {
         return Err(Problem::InFuture { field });
     }

@@ -3,7 +3,7 @@
 //! when it is full, addresses whose allowance is whole again go first, then the longest idle,
 //! so an address that is being limited stays limited however many others arrive.
 
-use crate::domain::subscriber::subscriber;
+use mingchu_domain::subscriber::subscriber;
 use std::collections::HashMap;
 use std::net::IpAddr;
 

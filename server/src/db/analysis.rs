@@ -2,8 +2,8 @@
 //! review.
 
 use super::{Db, DbError};
-use app::domain::CameraId;
 use chrono::{DateTime, SecondsFormat, Utc};
+use mingchu_domain::vocab::CameraId;
 use serde::Serialize;
 
 /// A stored capture event, without its snapshot.

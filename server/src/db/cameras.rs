@@ -1,11 +1,11 @@
 //! Cameras: their configuration (with the secret source URL) and their recorded state changes.
 
 use super::{Db, DbError};
-use app::domain::{CameraId, KitchenArea, VenueId};
+use mingchu_domain::vocab::{CameraId, KitchenArea, VenueId};
 use serde::Serialize;
 
 /// A camera as the media side needs it. `source_url` may hold credentials: it never leaves the
-/// server (see `media::source::redact`).
+/// server (see `mingchu_media::source::redact`).
 #[derive(Debug, Clone)]
 pub struct CameraRecord {
     pub id: CameraId,

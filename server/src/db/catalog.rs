@@ -6,9 +6,9 @@ use app::api::{
     AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, ProgrammeFigures,
     SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, MAX_SKIPPED, PAGE_SIZE, TOTAL_CAP,
 };
-use app::domain::*;
 use app::error::AppError;
 use chrono::NaiveDate;
+use mingchu_domain::vocab::*;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::Arguments as _;
 
@@ -210,7 +210,7 @@ fn contains_pattern(text: &str) -> String {
 
 /// Today in China (UTC+8), which is when licences expire.
 pub(crate) fn today_in_china() -> NaiveDate {
-    crate::domain::china_time::day(chrono::Utc::now())
+    mingchu_domain::china_time::day(chrono::Utc::now())
 }
 
 impl Db {
@@ -404,7 +404,7 @@ impl Db {
         .map(
             |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
                 Licence {
-                    validity: crate::domain::licence::validity(valid_until, today_in_china()),
+                    validity: mingchu_domain::licence::validity(valid_until, today_in_china()),
                     number,
                     holder,
                     legal_representative,

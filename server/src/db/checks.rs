@@ -4,14 +4,14 @@
 
 use super::catalog::{decode, today_in_china};
 use super::{Db, DbError};
-use crate::domain::china_time;
-use crate::domain::picture::HealthState;
 use app::api::{
     DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty, CAMERAS_PER_VENUE_STANDARD,
     ONLINE_NOW_MINUTES,
 };
-use app::domain::{CameraId, VenueId, VenueKind, VenueStatus};
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use mingchu_domain::china_time;
+use mingchu_domain::picture::HealthState;
+use mingchu_domain::vocab::{CameraId, VenueId, VenueKind, VenueStatus};
 
 pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -36,7 +36,7 @@ impl Db {
     /// Records one check of a camera at `at`, online or not as [`check_counts_as_online`]
     /// decided.
     ///
-    /// [`check_counts_as_online`]: crate::domain::picture::check_counts_as_online
+    /// [`check_counts_as_online`]: mingchu_domain::picture::check_counts_as_online
     pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(

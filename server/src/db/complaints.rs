@@ -5,11 +5,11 @@ use super::checks::rfc3339;
 use super::{Db, DbError};
 use crate::complaints::intake::Checked;
 use crate::complaints::reference;
-use crate::domain::china_time;
-use crate::domain::complaint::{self, Refusal};
 use app::api::{ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, MAX_PHOTOS};
-use app::domain::{ComplaintCategory, ComplaintStatus, VenueId};
 use chrono::{DateTime, Utc};
+use mingchu_domain::china_time;
+use mingchu_domain::complaint::{self, Refusal};
+use mingchu_domain::vocab::{ComplaintCategory, ComplaintStatus, VenueId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
@@ -53,7 +53,7 @@ pub enum Stored {
 pub enum UpdateError {
     #[error("no complaint with reference {0}")]
     NotFound(String),
-    /// The workflow's rules refuse it ([`crate::domain::complaint`]).
+    /// The workflow's rules refuse it ([`mingchu_domain::complaint`]).
     #[error(transparent)]
     Refused(#[from] Refusal),
     #[error(transparent)]

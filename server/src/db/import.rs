@@ -233,7 +233,7 @@ async fn import_inspections(tx: &mut Tx<'_>, records: &[InspectionRecord]) -> Re
         .filter_map(|(item, severity, points, remark)| {
             Some(FindingRecord {
                 item,
-                severity: app::domain::Severity::from_code(&severity)?,
+                severity: mingchu_domain::vocab::Severity::from_code(&severity)?,
                 points: points as u32,
                 remark,
             })

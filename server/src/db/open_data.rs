@@ -1,8 +1,8 @@
 //! Rows for the LIVES open-data feed (Yelp's Local Inspector Value-Entry Specification).
 
 use super::{Db, DbError};
-use app::domain::{InspectionKind, Severity};
 use chrono::NaiveDate;
+use mingchu_domain::vocab::{InspectionKind, Severity};
 
 pub struct BusinessRow {
     pub id: i64,

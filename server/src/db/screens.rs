@@ -3,8 +3,8 @@
 
 use super::{Db, DbError};
 use app::api::{ScreenFigures, ScreenReport, SCREEN_OFFLINE_AFTER_SECONDS};
-use app::domain::{CameraId, ScreenId, VenueId};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
+use mingchu_domain::vocab::{CameraId, ScreenId, VenueId};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};

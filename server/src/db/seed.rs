@@ -2,7 +2,7 @@
 
 use super::{Db, DbError};
 use crate::demo::Dataset;
-use app::domain::VenueStatus;
+use mingchu_domain::vocab::VenueStatus;
 
 /// What seeding did.
 #[derive(Debug, PartialEq, Eq)]

@@ -7,8 +7,8 @@ mod names;
 mod rng;
 
 use crate::codes;
-use app::domain::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, Severity, VenueKind, VenueStatus};
 use chrono::{Duration, NaiveDate};
+use mingchu_domain::vocab::{AnnualGrade, DynamicGrade, InspectionKind, KitchenArea, Severity, VenueKind, VenueStatus};
 use rng::Rng;
 
 pub const SEED: u64 = 20_180_101;
@@ -385,7 +385,7 @@ fn cameras(rng: &mut Rng, count: usize) -> Vec<Camera> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use app::domain::LicenceNumber;
+    use mingchu_domain::vocab::LicenceNumber;
 
     #[test]
     fn district_has_the_promised_shape() {

@@ -4,12 +4,12 @@
 use super::error::{HttpError, ParamProblem};
 use crate::db::{CameraHealth, CaptureEvent};
 use crate::state::AppState;
-use app::domain::CameraId;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use mingchu_domain::vocab::CameraId;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 

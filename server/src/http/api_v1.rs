@@ -3,12 +3,12 @@
 use super::error::{HttpError, ParamProblem};
 use crate::state::AppState;
 use app::api::{Inspection, ProgrammeFigures, QueryProblem, SearchPage, VenueDetail, VenueQuery};
-use app::domain::VenueId;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
+use mingchu_domain::vocab::VenueId;
 use serde::Serialize;
 
 /// Largest page the API serves.

@@ -2,15 +2,15 @@
 
 use super::error::Text;
 use super::media_error::MediaError;
-use crate::media::camera::{CameraHub, CameraState};
 use crate::state::AppState;
-use app::domain::CameraId;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use mingchu_domain::vocab::CameraId;
+use mingchu_media::camera::{CameraHub, CameraState};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,8 +21,8 @@ pub fn routes() -> Router<AppState> {
 
 async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, Text> {
     let id: CameraId = raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()))?;
-    match state.media.cameras.get(id).await? {
-        Some((hub, record)) if record.public => Ok(hub),
+    match state.db.camera(id).await? {
+        Some(record) if record.public => Ok(state.media.cameras.hub(record.config())),
         _ => Err(MediaError::UnknownCamera(raw.to_string()).into()),
     }
 }

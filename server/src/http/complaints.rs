@@ -8,14 +8,12 @@
 use super::error::{self, Format, HttpError, Text};
 use crate::complaints::{reference, Outcome, Submission, Upload};
 use crate::db::UpdateError;
-use crate::domain::complaint::Refusal;
 use crate::state::AppState;
 use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::api::{
     ComplaintEcho, FormProblem, PhotoFault, Problem, PublicComplaint, SubmitReceipt, SubmitRefusal, HONEYPOT_FIELD,
     MAX_PHOTOS, MAX_PHOTO_BYTES, SUBMIT_PATH,
 };
-use app::domain::{ComplaintStatus, VenueId};
 use app::error::ErrorKind;
 use app::i18n::Lang;
 use axum::body::Body;
@@ -25,6 +23,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use leptos::prelude::provide_context;
+use mingchu_domain::complaint::Refusal;
+use mingchu_domain::vocab::{ComplaintStatus, VenueId};
 use serde::Deserialize;
 use std::net::IpAddr;
 

@@ -2,10 +2,8 @@
 //! venue's public page (also printable for the door).
 
 use super::error::HttpError;
-use crate::media::camera::CameraState;
 use crate::state::AppState;
 use app::api::{HeartbeatReply, ScreenReport};
-use app::domain::VenueId;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -13,6 +11,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use chrono::Utc;
+use mingchu_domain::vocab::VenueId;
+use mingchu_media::camera::CameraState;
 
 /// More tiles than any venue has cameras: a report beyond it is not from our page.
 const MAX_TILES: u32 = 64;
@@ -38,7 +38,7 @@ async fn heartbeat(
     let screen = state.db.screen_heartbeat(&token, &report, Utc::now()).await?.ok_or(HttpError::no_screen())?;
     let mut cameras_online = Vec::new();
     for camera in state.db.venue_public_cameras(screen.venue).await? {
-        if let Ok(Some((hub, _))) = state.media.cameras.get(camera).await {
+        if let Ok(Some(hub)) = state.media.cameras.get(camera).await {
             if hub.state() == CameraState::Online {
                 cameras_online.push(camera);
             }

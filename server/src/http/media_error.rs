@@ -3,8 +3,8 @@
 //! (camera addresses, credentials, library errors).
 
 use super::error::HttpError;
-use crate::media::sfu::SfuError;
 use app::error::ErrorKind;
+use mingchu_media::sfu::SfuError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
@@ -27,7 +27,7 @@ pub enum MediaError {
     #[error("live video is unavailable right now")]
     Unavailable,
     #[error("{0}")]
-    TooManyViewers(crate::media::sfu::Limit),
+    TooManyViewers(mingchu_media::sfu::Limit),
 }
 
 impl MediaError {

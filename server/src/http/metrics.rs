@@ -101,7 +101,7 @@ impl Metrics {
     }
 
     /// Takes the frame-analysis figures of the moment (called when scraped).
-    pub fn set_analysis(&self, f: &crate::analysis::AnalysisFigures) {
+    pub fn set_analysis(&self, f: &mingchu_analysis::AnalysisFigures) {
         let values =
             [f.queue_depth as i64, f.dropped as i64, f.samples as i64, f.decode_errors as i64, f.captures as i64];
         for (gauge, value) in self.analysis.iter().zip(values) {

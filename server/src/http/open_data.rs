@@ -3,13 +3,13 @@
 
 use super::error::{HttpError, Text};
 use crate::state::AppState;
-use app::domain::{DynamicGrade, InspectionKind, Severity};
 use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use mingchu_domain::vocab::{DynamicGrade, InspectionKind, Severity};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -202,7 +202,7 @@ async fn feed_info(State(state): State<AppState>, headers: HeaderMap) -> Result<
     // The portal's own address as the client reached it.
     let url =
         headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(|h| format!("http://{h}/")).unwrap_or_default();
-    let today = crate::domain::china_time::day(chrono::Utc::now());
+    let today = mingchu_domain::china_time::day(chrono::Utc::now());
     let csv = to_csv(
         &["feed_date", "feed_version", "municipality_name", "municipality_url", "contact_email"],
         [vec![yyyymmdd(today), "1.0".to_string(), municipality, url, String::new()]],

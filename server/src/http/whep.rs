@@ -4,15 +4,15 @@
 
 use super::error::Text;
 use super::media_error::MediaError;
-use crate::media::camera::{CameraHub, CameraState, Subscription};
-use crate::media::sfu::ViewerId;
 use crate::state::AppState;
-use app::domain::CameraId;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
+use mingchu_domain::vocab::CameraId;
+use mingchu_media::camera::{CameraHub, CameraState, Subscription};
+use mingchu_media::sfu::ViewerId;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -57,11 +57,11 @@ async fn offer(State(state): State<AppState>, Path(camera): Path<String>, reques
     if !body.trim_start().starts_with("v=0") {
         return Err(MediaError::BadRequest("the body must be an SDP offer (it starts with \"v=0\")".into()).into());
     }
-    let (hub, record) =
-        state.media.cameras.get(camera).await?.ok_or_else(|| MediaError::UnknownCamera(camera.to_string()))?;
-    if !record.public {
-        return Err(MediaError::UnknownCamera(camera.to_string()).into());
-    }
+    let record = match state.db.camera(camera).await? {
+        Some(record) if record.public => record,
+        _ => return Err(MediaError::UnknownCamera(camera.to_string()).into()),
+    };
+    let hub = state.media.cameras.hub(record.config());
     let subscription = hub.subscribe();
     match hub.ready(START_WAIT).await {
         CameraState::Online => {}

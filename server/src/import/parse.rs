@@ -2,9 +2,9 @@
 
 use super::{ImportError, ImportKind, RowError};
 use crate::codes::validate_credit_code;
-use app::domain::{DynamicGrade, InspectionKind, LicenceNumber, Severity, VenueKind, VenueStatus};
 use app::i18n::Lang;
 use chrono::NaiveDate;
+use mingchu_domain::vocab::{DynamicGrade, InspectionKind, LicenceNumber, Severity, VenueKind, VenueStatus};
 use std::collections::{HashMap, HashSet};
 
 pub struct VenueRecord {

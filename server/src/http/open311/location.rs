@@ -7,7 +7,7 @@
 use crate::http::error::HttpError;
 use crate::state::AppState;
 use app::api::{GeoPoint, VenueQuery, VenueSummary};
-use app::domain::VenueId;
+use mingchu_domain::vocab::VenueId;
 
 /// How far from the given point a venue may be (GPS on a phone indoors is off by tens of metres).
 pub const RADIUS_M: u32 = 150;

@@ -1,0 +1,15 @@
+//! The domain: the vocabulary shared by the server and the browser (IDs and the closed sets of
+//! values, in [`vocab`]), and the business rules that do not belong to any one part of the
+//! server: pure functions and types, the current moment passed in, unit-tested on simulated
+//! time. The database layer persists what these decide; handlers and workers call them.
+//!
+//! No I/O, no clock, no framework: this crate depends on serde, chrono and thiserror only, and
+//! compiles to WebAssembly for the browser.
+
+pub mod calendar;
+pub mod china_time;
+pub mod complaint;
+pub mod licence;
+pub mod picture;
+pub mod subscriber;
+pub mod vocab;

@@ -1,0 +1,70 @@
+//! Cameras at run time: one hub and one supervised ingest per camera, created the first time
+//! anything asks for the camera (so cameras added while the server runs work at once).
+
+mod backoff;
+mod hub;
+mod probe;
+mod state_log;
+mod supervisor;
+
+pub use hub::{CameraHub, CameraState, Lease, MediaEvent, Subscription};
+pub use probe::Prober;
+
+use crate::store::{CameraConfig, CameraStore, StoreError};
+use mingchu_domain::vocab::CameraId;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+#[derive(Clone)]
+pub struct Cameras {
+    store: Arc<dyn CameraStore>,
+    hubs: Arc<Mutex<HashMap<CameraId, Arc<CameraHub>>>>,
+}
+
+impl Cameras {
+    pub fn new(store: Arc<dyn CameraStore>) -> Cameras {
+        Cameras { store, hubs: Arc::default() }
+    }
+
+    /// The camera's hub, starting its supervisor on first use; `None` if no such camera.
+    pub async fn get(&self, id: CameraId) -> Result<Option<Arc<CameraHub>>, StoreError> {
+        Ok(self.store.camera(id).await?.map(|config| self.hub(config)))
+    }
+
+    /// The hub of a camera whose settings the caller has read, starting its supervisor on
+    /// first use.
+    pub fn hub(&self, config: CameraConfig) -> Arc<CameraHub> {
+        let mut hubs = self.hubs.lock().expect("hubs lock");
+        hubs.entry(config.id)
+            .or_insert_with(|| {
+                let hub = CameraHub::new(config.id, config.spec, config.always_on);
+                supervisor::spawn(hub.clone(), self.store.clone());
+                hub
+            })
+            .clone()
+    }
+
+    /// The hub if the camera has been used since start (cheap; no database access).
+    pub fn running(&self, id: CameraId) -> Option<Arc<CameraHub>> {
+        self.hubs.lock().expect("hubs lock").get(&id).cloned()
+    }
+
+    /// Every camera used since start.
+    pub fn hubs(&self) -> Vec<Arc<CameraHub>> {
+        self.hubs.lock().expect("hubs lock").values().cloned().collect()
+    }
+
+    /// The state of every camera used since start.
+    pub fn states(&self) -> Vec<&'static str> {
+        self.hubs.lock().expect("hubs lock").values().map(|hub| hub.state().code()).collect()
+    }
+
+    /// Starts the supervisors of the cameras configured to run always.
+    pub async fn start_always_on(&self) -> Result<usize, StoreError> {
+        let ids = self.store.always_on_cameras().await?;
+        for id in &ids {
+            self.get(*id).await?;
+        }
+        Ok(ids.len())
+    }
+}

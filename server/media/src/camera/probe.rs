@@ -1,0 +1,139 @@
+//! Checks every camera of a connected venue at a fixed interval, whether or not anyone watches:
+//! the online rate the programme is judged on (daily, target ≥ 95 %) must not depend on
+//! viewers. A check counts as online only when the camera delivered a picture a browser can
+//! play (a keyframe, and no B-frames in the frames after it).
+//!
+//! A camera already streaming (someone watches, or it is always on) is read from its hub; one
+//! that is connecting is left for the next round; any other is opened directly and closed
+//! again, so a check never keeps an on-demand camera running.
+
+use super::supervisor::{unplayable, B_FRAME_CHECK, FRAME_TIMEOUT};
+use super::{CameraState, Cameras};
+use crate::frame::Frame;
+use crate::source::{self, SourceError};
+use crate::store::{CameraStore, StoreError};
+use futures::StreamExt;
+use mingchu_domain::vocab::CameraId;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
+
+/// Cameras checked at the same time (a check mostly waits on the network).
+const CONCURRENCY: usize = 16;
+/// The longest a check waits for a playable picture (one long keyframe interval plus setup).
+const CHECK_LIMIT: Duration = Duration::from_secs(15);
+
+#[derive(Clone)]
+pub struct Prober {
+    cameras: Cameras,
+    store: Arc<dyn CameraStore>,
+}
+
+impl Prober {
+    pub fn new(cameras: Cameras, store: Arc<dyn CameraStore>) -> Prober {
+        Prober { cameras, store }
+    }
+
+    /// Checks every camera now, then every `interval`, until the task is dropped.
+    pub fn spawn(self, interval: Duration) {
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(interval);
+            ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticker.tick().await;
+                let started = Instant::now();
+                match self.check_all().await {
+                    Ok((checked, online)) => {
+                        tracing::info!(checked, online, ms = started.elapsed().as_millis() as u64, "camera checks done")
+                    }
+                    Err(e) => tracing::error!(error = %e, "cannot list the cameras to check"),
+                }
+            }
+        });
+    }
+
+    /// One round: returns how many cameras were checked and how many were online.
+    pub async fn check_all(&self) -> Result<(usize, usize), StoreError> {
+        let ids = self.store.cameras_to_check().await?;
+        let results: Vec<Option<bool>> = futures::stream::iter(ids)
+            .map(|id| {
+                let span = tracing::info_span!("check", camera = %id);
+                self.check(id).instrument(span)
+            })
+            .buffer_unordered(CONCURRENCY)
+            .collect()
+            .await;
+        let checked = results.iter().flatten().count();
+        let online = results.iter().flatten().filter(|ok| **ok).count();
+        Ok((checked, online))
+    }
+
+    /// Checks one camera and records the result; `None` when it was skipped.
+    async fn check(&self, id: CameraId) -> Option<bool> {
+        let online = match self.cameras.running(id).map(|hub| hub.state()) {
+            Some(CameraState::Online) => true,
+            Some(CameraState::Connecting) => return None,
+            // Unplayable is a fact about the camera; the supervisor retries it once a minute.
+            Some(CameraState::Unplayable(_)) => false,
+            Some(CameraState::Idle | CameraState::Offline(_)) | None => {
+                let config = match self.store.camera(id).await {
+                    Ok(Some(r)) => r,
+                    Ok(None) => return None,
+                    Err(e) => {
+                        tracing::error!(error = %e, "cannot read the camera");
+                        return None;
+                    }
+                };
+                match tokio::time::timeout(CHECK_LIMIT, playable_picture(&config.spec)).await {
+                    Ok(Ok(())) => true,
+                    Ok(Err(e)) => {
+                        tracing::debug!(error = %e, "camera check failed");
+                        false
+                    }
+                    Err(_) => {
+                        tracing::debug!("camera check timed out");
+                        false
+                    }
+                }
+            }
+        };
+        // A playable stream of a dark, covered, frozen or looped picture is not online.
+        let picture = match self.store.camera_picture(id).await {
+            Ok(picture) => picture,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the camera's picture health");
+                None
+            }
+        };
+        let online = mingchu_domain::picture::check_counts_as_online(online, picture);
+        if let Err(e) = self.store.record_check(id, online, chrono::Utc::now()).await {
+            tracing::error!(error = %e, "cannot record the camera check");
+        }
+        Some(online)
+    }
+}
+
+/// Connects and reads until a picture a browser can play has arrived.
+async fn playable_picture(spec: &source::SourceSpec) -> Result<(), SourceError> {
+    let mut src = source::open(spec).await?;
+    let mut after_keyframe: Option<(bool, usize)> = None;
+    loop {
+        let frame = tokio::time::timeout(FRAME_TIMEOUT, src.next_frame())
+            .await
+            .map_err(|_| SourceError::Stream("no picture for 5 s".into()))??;
+        if let Some(kind) = unplayable(&frame.annexb) {
+            return Err(SourceError::Unplayable(kind.into()));
+        }
+        after_keyframe = match after_keyframe {
+            None if frame.keyframe => {
+                let frame = Frame::new(frame.annexb, true, frame.rtp_time, Instant::now());
+                Some((frame.profile.is_some_and(|p| p.may_have_b_frames()), 0))
+            }
+            None => None,
+            Some((may_b, n)) => Some((may_b, n + 1)),
+        };
+        if after_keyframe.is_some_and(|(may_b, n)| !may_b || n >= B_FRAME_CHECK) {
+            return Ok(());
+        }
+    }
+}
