@@ -14,6 +14,8 @@ pub enum ServerError {
     #[error("{0}")]
     Import(#[from] crate::import::ImportError),
     #[error("{0}")]
+    ImportWrite(#[from] crate::db::ImportWriteError),
+    #[error("{0}")]
     Media(#[from] mingchu_media::sfu::driver::DriverError),
     #[error("{0}")]
     Reply(#[from] crate::db::ReplyError),

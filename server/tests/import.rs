@@ -121,7 +121,7 @@ async fn import_is_checked_atomic_and_idempotent() {
     let found =
         db.search_venues(&VenueQuery { q: "新开粤菜馆".into(), page: 1, ..Default::default() }, 20).await.unwrap();
     assert_eq!(found.total, 1);
-    let detail = db.venue_detail(found.venues[0].id).await.unwrap().unwrap();
+    let detail = db.venue_detail(found.venues[0].id, chrono::Utc::now()).await.unwrap().unwrap();
     assert_eq!(detail.licence.unwrap().number, "JY24403100099991");
     assert_eq!(detail.summary.dynamic_grade, Some(mingchu_domain::vocab::DynamicGrade::Good));
     assert_eq!(detail.inspections.len(), 1);

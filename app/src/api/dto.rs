@@ -284,12 +284,7 @@ pub struct StreamHonesty {
     pub last_seen_live: Option<String>,
 }
 
-/// How fresh a check must be to count for "online now".
-pub const ONLINE_NOW_MINUTES: i64 = 20;
-/// The contract target for the daily online rate.
-pub const ONLINE_RATE_TARGET: f64 = 0.95;
-/// The standard number of cameras per venue.
-pub const CAMERAS_PER_VENUE_STANDARD: u32 = 5;
+pub use mingchu_domain::programme::{CAMERAS_PER_VENUE_STANDARD, ONLINE_NOW_MINUTES, ONLINE_RATE_TARGET};
 
 /// The programme's headline figures, the ones the evaluation reports judge it by.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

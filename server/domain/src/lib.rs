@@ -11,5 +11,6 @@ pub mod china_time;
 pub mod complaint;
 pub mod licence;
 pub mod picture;
+pub mod programme;
 pub mod subscriber;
 pub mod vocab;

@@ -7,7 +7,7 @@ use app::api::{
     SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, MAX_SKIPPED, PAGE_SIZE, TOTAL_CAP,
 };
 use app::error::AppError;
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use mingchu_domain::vocab::*;
 use sqlx::sqlite::SqliteArguments;
 use sqlx::Arguments as _;
@@ -208,11 +208,6 @@ fn contains_pattern(text: &str) -> String {
     out
 }
 
-/// Today in China (UTC+8), which is when licences expire.
-pub(crate) fn today_in_china() -> NaiveDate {
-    mingchu_domain::china_time::day(chrono::Utc::now())
-}
-
 impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
         let stats = self.term_stats(&query.q).await?;
@@ -382,7 +377,8 @@ impl Db {
             .is_some())
     }
 
-    pub async fn venue_detail(&self, id: VenueId) -> Result<Option<VenueDetail>, DbError> {
+    /// The venue's page as of `now` (licence standing, online rates).
+    pub async fn venue_detail(&self, id: VenueId, now: DateTime<Utc>) -> Result<Option<VenueDetail>, DbError> {
         let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE v.id = ?"))
             .bind(id.0)
             .fetch_optional(&self.pool)
@@ -404,7 +400,7 @@ impl Db {
         .map(
             |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
                 Licence {
-                    validity: mingchu_domain::licence::validity(valid_until, today_in_china()),
+                    validity: mingchu_domain::licence::validity(valid_until, mingchu_domain::china_time::day(now)),
                     number,
                     holder,
                     legal_representative,
@@ -444,7 +440,7 @@ impl Db {
             annual_ratings: self.annual_ratings(id).await?,
             status_history: self.status_history(id).await?,
             cameras,
-            honesty: self.venue_honesty(id).await?,
+            honesty: self.venue_honesty(id, now).await?,
         }))
     }
 
@@ -546,7 +542,7 @@ impl Catalog for Db {
     }
 
     async fn venue(&self, id: VenueId) -> Result<Option<VenueDetail>, AppError> {
-        Ok(self.venue_detail(id).await?)
+        Ok(self.venue_detail(id, Utc::now()).await?)
     }
 
     async fn jurisdictions(&self) -> Result<Vec<JurisdictionOption>, AppError> {
@@ -554,12 +550,12 @@ impl Catalog for Db {
     }
 
     async fn programme(&self) -> Result<ProgrammeFigures, AppError> {
-        Ok(self.programme_figures().await?)
+        Ok(self.programme_figures(Utc::now()).await?)
     }
 
     async fn display(&self, token: &str) -> Result<Option<app::api::DisplayView>, AppError> {
         let Some(screen) = self.screen_for_token(token).await? else { return Ok(None) };
-        let Some(detail) = self.venue_detail(screen.venue).await? else { return Ok(None) };
+        let Some(detail) = self.venue_detail(screen.venue, Utc::now()).await? else { return Ok(None) };
         Ok(Some(app::api::DisplayView {
             screen: screen.id,
             low_bandwidth: screen.low_bandwidth,

@@ -1,25 +1,25 @@
 //! Camera checks and the figures made from them: the stream honesty badge of a venue and the
 //! programme's headline numbers. A check says whether a camera showed a playable picture when
-//! looked at; checks are counted per camera and China day (`camera_checks_daily`).
+//! looked at; checks are counted per camera and China day (`camera_checks_daily`). What the
+//! counts mean (connected, planned, online now, the window) is decided in
+//! `mingchu_domain::programme`; the queries here group rows by what those rules look at.
 
-use super::catalog::{decode, today_in_china};
+use super::catalog::decode;
 use super::{Db, DbError};
-use app::api::{
-    DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty, CAMERAS_PER_VENUE_STANDARD,
-    ONLINE_NOW_MINUTES,
-};
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use app::api::{DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty};
+use chrono::{DateTime, SecondsFormat, Utc};
 use mingchu_domain::china_time;
 use mingchu_domain::picture::HealthState;
+use mingchu_domain::programme::{self, counts_toward_online_rate};
 use mingchu_domain::vocab::{CameraId, VenueId, VenueKind, VenueStatus};
+use std::collections::{BTreeMap, HashMap};
 
 pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// First day of the 7-day window ending today.
-fn window_start() -> NaiveDate {
-    today_in_china() - Duration::days(6)
+fn status(code: &str) -> Result<VenueStatus, DbError> {
+    decode(VenueStatus::from_code, code, "venue status")
 }
 
 impl Db {
@@ -75,8 +75,8 @@ impl Db {
         Ok(ids.into_iter().map(CameraId).collect())
     }
 
-    pub async fn venue_honesty(&self, venue: VenueId) -> Result<StreamHonesty, DbError> {
-        let fresh = rfc3339(Utc::now() - Duration::minutes(ONLINE_NOW_MINUTES));
+    pub async fn venue_honesty(&self, venue: VenueId, now: DateTime<Utc>) -> Result<StreamHonesty, DbError> {
+        let fresh = rfc3339(programme::online_now_since(now));
         let (cameras, online_now, last_seen_live): (i64, i64, Option<String>) = sqlx::query_as(
             "SELECT count(*), coalesce(sum(last_check_online = 1 AND last_check_at >= ?), 0), max(last_seen_live)
              FROM cameras WHERE venue_id = ?",
@@ -91,96 +91,130 @@ impl Db {
              WHERE c.venue_id = ? AND d.day >= ?",
         )
         .bind(venue.0)
-        .bind(window_start().to_string())
+        .bind(programme::window_start(china_time::day(now)).to_string())
         .fetch_one(&self.pool)
         .await?;
         Ok(StreamHonesty {
             cameras: cameras as u32,
             online_now: online_now as u32,
-            online_rate_7d: (checks > 0).then(|| online as f64 / checks as f64),
+            online_rate_7d: programme::rate(online as u64, checks as u64),
             checks_7d: checks as u32,
             last_seen_live: last_seen_live.as_deref().and_then(china_time::format_stored),
         })
     }
 
-    pub async fn programme_figures(&self) -> Result<ProgrammeFigures, DbError> {
-        let connected_sql = "status IN ('operating', 'suspended') AND connected_on IS NOT NULL";
-        let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, count(*) FROM venues GROUP BY status ORDER BY min(status_rank)")
+    pub async fn programme_figures(&self, now: DateTime<Utc>) -> Result<ProgrammeFigures, DbError> {
+        // Venues by kind, status and whether they have a connection date.
+        let venues: Vec<(String, String, bool, i64)> =
+            sqlx::query_as("SELECT kind, status, connected_on IS NOT NULL, count(*) FROM venues GROUP BY 1, 2, 3")
                 .fetch_all(&self.pool)
                 .await?;
-        let by_status = by_status
-            .into_iter()
-            .map(|(s, n)| {
-                Ok(StatusCount { status: decode(VenueStatus::from_code, &s, "venue status")?, venues: n as u32 })
-            })
-            .collect::<Result<Vec<_>, DbError>>()?;
-        let by_kind: Vec<(String, i64, i64)> = sqlx::query_as(&format!(
-            "SELECT kind, coalesce(sum({connected_sql}), 0), coalesce(sum(status != 'closed'), 0)
-             FROM venues GROUP BY kind ORDER BY kind"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        let mut kinds = Vec::new();
-        for kind in VenueKind::ALL {
-            if let Some((_, connected, planned)) = by_kind.iter().find(|(k, _, _)| k == kind.code()) {
-                kinds.push(KindProgress { kind: *kind, connected: *connected as u32, planned: *planned as u32 });
+        let mut by_status: HashMap<VenueStatus, u32> = HashMap::new();
+        let mut by_kind: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
+        for (kind, code, dated, n) in &venues {
+            let status = status(code)?;
+            *by_status.entry(status).or_default() += *n as u32;
+            let entry = by_kind.entry(kind.as_str()).or_default();
+            if programme::is_connected(status, *dated) {
+                entry.0 += *n as u32;
+            }
+            if programme::is_planned(status) {
+                entry.1 += *n as u32;
             }
         }
+        let by_status = programme::LISTING_ORDER
+            .iter()
+            .filter_map(|s| by_status.get(s).map(|n| StatusCount { status: *s, venues: *n }))
+            .collect();
+        let kinds: Vec<KindProgress> = VenueKind::ALL
+            .iter()
+            .filter_map(|kind| {
+                by_kind.get(kind.code()).map(|(connected, planned)| KindProgress {
+                    kind: *kind,
+                    connected: *connected,
+                    planned: *planned,
+                })
+            })
+            .collect();
         let venues_connected = kinds.iter().map(|k| k.connected).sum();
         let venues_planned = kinds.iter().map(|k| k.planned).sum();
 
-        let fresh = rfc3339(Utc::now() - Duration::minutes(ONLINE_NOW_MINUTES));
-        let (cameras, online_now): (i64, i64) = sqlx::query_as(
-            "SELECT count(*), coalesce(sum(c.last_check_online = 1 AND c.last_check_at >= ?), 0)
-             FROM cameras c JOIN venues v ON v.id = c.venue_id WHERE v.status IN ('operating', 'suspended')",
+        // Cameras by their venue's status: how many, how many online now.
+        let cameras_by_status: Vec<(String, i64, i64)> = sqlx::query_as(
+            "SELECT v.status, count(*), coalesce(sum(c.last_check_online = 1 AND c.last_check_at >= ?), 0)
+             FROM cameras c JOIN venues v ON v.id = c.venue_id GROUP BY 1",
         )
-        .bind(&fresh)
-        .fetch_one(&self.pool)
+        .bind(rfc3339(programme::online_now_since(now)))
+        .fetch_all(&self.pool)
         .await?;
-        let meeting: i64 = sqlx::query_scalar(&format!(
-            "SELECT count(*) FROM venues v WHERE {connected_sql}
-               AND (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id) >= ?"
-        ))
-        .bind(CAMERAS_PER_VENUE_STANDARD)
-        .fetch_one(&self.pool)
-        .await?;
-        let start = window_start().to_string();
-        let closed_streaming: i64 = sqlx::query_scalar(
-            "SELECT count(DISTINCT c.venue_id) FROM camera_checks_daily d
-             JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE v.status = 'closed' AND d.day >= ? AND d.online > 0",
+        let (mut cameras, mut online_now) = (0u32, 0u32);
+        for (code, n, online) in &cameras_by_status {
+            if counts_toward_online_rate(status(code)?) {
+                cameras += *n as u32;
+                online_now += *online as u32;
+            }
+        }
+
+        // Venues by status, connection date and number of cameras.
+        let equipped: Vec<(String, bool, i64, i64)> = sqlx::query_as(
+            "SELECT status, dated, cameras, count(*) FROM (
+               SELECT v.status, v.connected_on IS NOT NULL AS dated,
+                      (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id) AS cameras
+               FROM venues v)
+             GROUP BY 1, 2, 3",
         )
-        .bind(&start)
-        .fetch_one(&self.pool)
+        .fetch_all(&self.pool)
         .await?;
-        // Only cameras of trading venues count toward the online rate.
-        let daily: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT d.day, sum(d.checks), sum(d.online) FROM camera_checks_daily d
-             JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE v.status IN ('operating', 'suspended') AND d.day >= ?
-             GROUP BY d.day ORDER BY d.day",
+        let mut meeting = 0u32;
+        for (code, dated, n_cameras, n) in &equipped {
+            if programme::is_connected(status(code)?, *dated) && programme::meets_camera_standard(*n_cameras as u32) {
+                meeting += *n as u32;
+            }
+        }
+
+        // Checks per day of the window, by venue status; and closed venues whose cameras showed
+        // a picture in it.
+        let start = programme::window_start(china_time::day(now)).to_string();
+        let checked: Vec<(String, String, i64, i64)> = sqlx::query_as(
+            "SELECT d.day, v.status, sum(d.checks), sum(d.online)
+             FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
+             WHERE d.day >= ? GROUP BY 1, 2 ORDER BY 1",
         )
         .bind(&start)
         .fetch_all(&self.pool)
         .await?;
-        let (checks, online) = daily.iter().fold((0i64, 0i64), |(c, o), (_, dc, do_)| (c + dc, o + do_));
-        let screens = self.screen_figures(Utc::now()).await?;
-        let complaints = self.complaint_figures(Utc::now()).await?;
+        let mut daily: BTreeMap<String, (u32, u32)> = BTreeMap::new();
+        for (day, code, checks, online) in &checked {
+            let status = status(code)?;
+            if counts_toward_online_rate(status) {
+                let entry = daily.entry(day.clone()).or_default();
+                entry.0 += *checks as u32;
+                entry.1 += *online as u32;
+            }
+        }
+        let closed_streaming: i64 = sqlx::query_scalar(
+            "SELECT count(DISTINCT c.venue_id) FROM camera_checks_daily d
+             JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
+             WHERE v.status = ? AND d.day >= ? AND d.online > 0",
+        )
+        .bind(VenueStatus::Closed.code())
+        .bind(&start)
+        .fetch_one(&self.pool)
+        .await?;
+        let (checks, online) = daily.values().fold((0u64, 0u64), |(c, o), (dc, do_)| (c + *dc as u64, o + *do_ as u64));
+        let screens = self.screen_figures(now).await?;
+        let complaints = self.complaint_figures(now).await?;
         Ok(ProgrammeFigures {
             venues_connected,
             venues_planned,
             by_status,
             by_kind: kinds,
-            cameras: cameras as u32,
-            cameras_online_now: online_now as u32,
-            online_rate_7d: (checks > 0).then(|| online as f64 / checks as f64),
-            venues_meeting_camera_standard: meeting as u32,
+            cameras,
+            cameras_online_now: online_now,
+            online_rate_7d: programme::rate(online, checks),
+            venues_meeting_camera_standard: meeting,
             closed_venues_still_streaming: closed_streaming as u32,
-            daily: daily
-                .into_iter()
-                .map(|(day, checks, online)| DailyRate { day, checks: checks as u32, online: online as u32 })
-                .collect(),
+            daily: daily.into_iter().map(|(day, (checks, online))| DailyRate { day, checks, online }).collect(),
             screens,
             complaints,
         })

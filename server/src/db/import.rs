@@ -1,7 +1,7 @@
 //! Writes checked import records in one transaction: references are resolved first (every
 //! unknown one reported), then rows are inserted or updated by natural key.
 
-use super::Db;
+use super::{Db, DbError};
 use crate::import::{
     FindingRecord, ImportError, ImportReport, InspectionRecord, LicenceRecord, Records, RowError, VenueRecord,
 };
@@ -9,24 +9,38 @@ use sqlx::{Sqlite, Transaction};
 
 type Tx<'a> = Transaction<'a, Sqlite>;
 
+/// Why checked records were not written; nothing was.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportWriteError {
+    /// Rows refer to what the database does not have (every such row is listed).
+    #[error(transparent)]
+    Rejected(ImportError),
+    #[error("database: {0}")]
+    Db(#[from] DbError),
+}
+
+fn rejected(errors: Vec<RowError>) -> ImportWriteError {
+    ImportWriteError::Rejected(ImportError::Invalid(errors))
+}
+
 impl Db {
-    pub async fn import(&self, records: &Records) -> Result<ImportReport, ImportError> {
-        let mut tx = self.write_tx().await.map_err(super::DbError::from)?;
+    pub async fn import(&self, records: &Records) -> Result<ImportReport, ImportWriteError> {
+        let mut tx = self.write_tx().await.map_err(DbError::from)?;
         let report = match records {
             Records::Venues(v) => import_venues(&mut tx, v).await?,
             Records::Licences(l) => import_licences(&mut tx, l).await?,
             Records::Inspections(i) => import_inspections(&mut tx, i).await?,
         };
-        tx.commit().await.map_err(super::DbError::from)?;
+        tx.commit().await.map_err(DbError::from)?;
         Ok(report)
     }
 }
 
-fn db(e: sqlx::Error) -> ImportError {
-    ImportError::Db(e.into())
+fn db(e: sqlx::Error) -> ImportWriteError {
+    ImportWriteError::Db(e.into())
 }
 
-async fn lookup(tx: &mut Tx<'_>, sql: &str, key: &str) -> Result<Option<i64>, ImportError> {
+async fn lookup(tx: &mut Tx<'_>, sql: &str, key: &str) -> Result<Option<i64>, ImportWriteError> {
     sqlx::query_scalar(sql).bind(key).fetch_optional(&mut **tx).await.map_err(db)
 }
 
@@ -45,7 +59,7 @@ fn count(report: &mut ImportReport, inserted: bool, changed: bool) {
 async fn venue_ids(
     tx: &mut Tx<'_>,
     rows: impl Iterator<Item = (usize, &str)>,
-) -> Result<Vec<Option<i64>>, ImportError> {
+) -> Result<Vec<Option<i64>>, ImportWriteError> {
     let mut ids = Vec::new();
     let mut errors = Vec::new();
     for (row, code) in rows {
@@ -62,11 +76,11 @@ async fn venue_ids(
     if errors.is_empty() {
         Ok(ids)
     } else {
-        Err(ImportError::Invalid(errors))
+        Err(rejected(errors))
     }
 }
 
-async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<ImportReport, ImportError> {
+async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<ImportReport, ImportWriteError> {
     let mut jurisdictions = Vec::new();
     let mut errors = Vec::new();
     for r in records {
@@ -81,7 +95,7 @@ async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<Impor
         jurisdictions.push(id);
     }
     if !errors.is_empty() {
-        return Err(ImportError::Invalid(errors));
+        return Err(rejected(errors));
     }
     let mut report = ImportReport::default();
     for (r, jurisdiction) in records.iter().zip(jurisdictions) {
@@ -123,7 +137,7 @@ async fn import_venues(tx: &mut Tx<'_>, records: &[VenueRecord]) -> Result<Impor
     Ok(report)
 }
 
-async fn import_licences(tx: &mut Tx<'_>, records: &[LicenceRecord]) -> Result<ImportReport, ImportError> {
+async fn import_licences(tx: &mut Tx<'_>, records: &[LicenceRecord]) -> Result<ImportReport, ImportWriteError> {
     let venues = venue_ids(tx, records.iter().map(|r| (r.row, r.credit_code.as_str()))).await?;
     let mut report = ImportReport::default();
     for (r, venue) in records.iter().zip(venues) {
@@ -161,10 +175,10 @@ async fn import_licences(tx: &mut Tx<'_>, records: &[LicenceRecord]) -> Result<I
     Ok(report)
 }
 
-async fn import_inspections(tx: &mut Tx<'_>, records: &[InspectionRecord]) -> Result<ImportReport, ImportError> {
+async fn import_inspections(tx: &mut Tx<'_>, records: &[InspectionRecord]) -> Result<ImportReport, ImportWriteError> {
     let venues = venue_ids(tx, records.iter().map(|r| (r.row, r.credit_code.as_str()))).await;
     let mut errors = match &venues {
-        Err(ImportError::Invalid(e)) => e.clone(),
+        Err(ImportWriteError::Rejected(ImportError::Invalid(e))) => e.clone(),
         Err(_) => return venues.map(|_| ImportReport::default()),
         Ok(_) => Vec::new(),
     };
@@ -178,7 +192,7 @@ async fn import_inspections(tx: &mut Tx<'_>, records: &[InspectionRecord]) -> Re
     }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
-        return Err(ImportError::Invalid(errors));
+        return Err(rejected(errors));
     }
     let venues = venues?;
     let mut report = ImportReport::default();

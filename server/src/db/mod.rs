@@ -16,6 +16,7 @@ mod seed;
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
 pub use complaints::{ComplaintFilter, ComplaintRecord, NewComplaint, Stored, StoredPhoto, UpdateError};
+pub use import::ImportWriteError;
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};
 pub use screens::{IssuedScreen, NewScreen, ScreenError, ScreenListing, ScreenSettings};
 pub use seed::SeedOutcome;

@@ -24,7 +24,7 @@ impl Db {
         if existing > 0 {
             return Ok(SeedOutcome::AlreadyPopulated { venues: existing });
         }
-        let today = super::catalog::today_in_china();
+        let today = mingchu_domain::china_time::day(chrono::Utc::now());
         let district_id: i64 = sqlx::query_scalar("INSERT INTO jurisdictions (code, name) VALUES (?, ?) RETURNING id")
             .bind(&data.district.code)
             .bind(&data.district.name)

@@ -69,7 +69,7 @@ fn venue_id(raw: &str) -> Result<VenueId, HttpError> {
 
 async fn venue(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<VenueDetail>, HttpError> {
     let id = venue_id(&id)?;
-    state.db.venue_detail(id).await?.map(Json).ok_or(HttpError::no_venue(&id.to_string()))
+    state.db.venue_detail(id, chrono::Utc::now()).await?.map(Json).ok_or(HttpError::no_venue(&id.to_string()))
 }
 
 #[derive(Serialize)]
@@ -90,5 +90,5 @@ async fn venue_inspections(
 }
 
 async fn programme(State(state): State<AppState>) -> Result<Json<ProgrammeFigures>, HttpError> {
-    Ok(Json(state.db.programme_figures().await?))
+    Ok(Json(state.db.programme_figures(chrono::Utc::now()).await?))
 }

@@ -46,8 +46,6 @@ pub enum ImportError {
     MissingColumns { missing: Vec<&'static str>, expected: Vec<&'static str> },
     #[error("{} problem(s); nothing was imported:\n{}", .0.len(), .0.iter().map(|e| format!("  {e}")).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<RowError>),
-    #[error("database: {0}")]
-    Db(#[from] crate::db::DbError),
 }
 
 /// What an import did.
