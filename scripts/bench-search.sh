@@ -4,8 +4,11 @@
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_toolchain
 need_apt wrk util-linux
-(cd "$ROOT" && "$CARGO" build --quiet --release -p server --bin mingchu)
-BIN="$CARGO_TARGET_DIR/release/mingchu"
+# BIN=path/to/mingchu measures another build (e.g. the previous commit's, for an A/B).
+if [ -z "${BIN:-}" ]; then
+  (cd "$ROOT" && "$CARGO" build --quiet --release -p server --bin mingchu)
+  BIN="$CARGO_TARGET_DIR/release/mingchu"
+fi
 VENUES="${VENUES:-100000}"
 DATA="$MINGCHU_CACHE/bench-$VENUES"
 if [ ! -f "$DATA/mingchu.db" ]; then
@@ -20,7 +23,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 log "machine: $(nproc) cores; server on core 0, wrk (1 thread, 8 connections, 10 s) on core 1"
 printf '| request | requests/s | median | p90 | p99 |\n|---|---|---|---|---|\n'
 for path in "/" "/?q=%E9%A3%9F%E5%A0%82" "/?type=school_canteen&grade=excellent" "/?jurisdiction=440310002&camera=1" \
-    "/?near=22.70,114.36" "/api/v1/venues?q=%E6%B9%98" "/api/v1/venues?grade=fair&per_page=100" "/venues/4242"; do
+    "/?near=22.70,114.36" "/api/v1/venues?q=%E6%B9%98" "/api/v1/venues?grade=fair&per_page=100" "/venues/4242" "/api/v1/programme"; do
   out="$(taskset -c 1 wrk -t1 -c8 -d10s --latency "http://127.0.0.1:$PORT$path")"
   rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
   p50="$(awk '$1=="50%"{print $2}' <<<"$out")"; p90="$(awk '$1=="90%"{print $2}' <<<"$out")"

@@ -104,14 +104,14 @@ impl Db {
     }
 
     pub async fn programme_figures(&self, now: DateTime<Utc>) -> Result<ProgrammeFigures, DbError> {
-        // Venues by kind, status and whether they have a connection date.
-        let venues: Vec<(String, String, bool, i64)> =
-            sqlx::query_as("SELECT kind, status, connected_on IS NOT NULL, count(*) FROM venues GROUP BY 1, 2, 3")
+        // Venues by status, whether they have a connection date, and kind (index venues_figures).
+        let venues: Vec<(String, bool, String, i64)> =
+            sqlx::query_as("SELECT status, connected_on IS NOT NULL, kind, count(*) FROM venues GROUP BY 1, 2, 3")
                 .fetch_all(&self.pool)
                 .await?;
         let mut by_status: HashMap<VenueStatus, u32> = HashMap::new();
         let mut by_kind: BTreeMap<&str, (u32, u32)> = BTreeMap::new();
-        for (kind, code, dated, n) in &venues {
+        for (code, dated, kind, n) in &venues {
             let status = status(code)?;
             *by_status.entry(status).or_default() += *n as u32;
             let entry = by_kind.entry(kind.as_str()).or_default();
@@ -139,36 +139,31 @@ impl Db {
         let venues_connected = kinds.iter().map(|k| k.connected).sum();
         let venues_planned = kinds.iter().map(|k| k.planned).sum();
 
-        // Cameras by their venue's status: how many, how many online now.
-        let cameras_by_status: Vec<(String, i64, i64)> = sqlx::query_as(
-            "SELECT v.status, count(*), coalesce(sum(c.last_check_online = 1 AND c.last_check_at >= ?), 0)
-             FROM cameras c JOIN venues v ON v.id = c.venue_id GROUP BY 1",
+        // Per status and connection date: cameras, cameras online now, venues meeting the
+        // camera standard (one pass over the venues; index cameras_venue_check covers both
+        // counts).
+        let equipment: Vec<(String, bool, i64, i64, i64)> = sqlx::query_as(
+            "SELECT status, dated, sum(cameras), sum(online), sum(cameras >= ?) FROM (
+               SELECT v.status, v.connected_on IS NOT NULL AS dated,
+                      (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id) AS cameras,
+                      (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id
+                         AND c.last_check_online = 1 AND c.last_check_at >= ?) AS online
+               FROM venues v)
+             GROUP BY 1, 2",
         )
+        .bind(programme::CAMERAS_PER_VENUE_STANDARD)
         .bind(rfc3339(programme::online_now_since(now)))
         .fetch_all(&self.pool)
         .await?;
-        let (mut cameras, mut online_now) = (0u32, 0u32);
-        for (code, n, online) in &cameras_by_status {
-            if counts_toward_online_rate(status(code)?) {
+        let (mut cameras, mut online_now, mut meeting) = (0u32, 0u32, 0u32);
+        for (code, dated, n, online, meeting_standard) in &equipment {
+            let status = status(code)?;
+            if counts_toward_online_rate(status) {
                 cameras += *n as u32;
                 online_now += *online as u32;
             }
-        }
-
-        // Venues by status, connection date and number of cameras.
-        let equipped: Vec<(String, bool, i64, i64)> = sqlx::query_as(
-            "SELECT status, dated, cameras, count(*) FROM (
-               SELECT v.status, v.connected_on IS NOT NULL AS dated,
-                      (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id) AS cameras
-               FROM venues v)
-             GROUP BY 1, 2, 3",
-        )
-        .fetch_all(&self.pool)
-        .await?;
-        let mut meeting = 0u32;
-        for (code, dated, n_cameras, n) in &equipped {
-            if programme::is_connected(status(code)?, *dated) && programme::meets_camera_standard(*n_cameras as u32) {
-                meeting += *n as u32;
+            if programme::is_connected(status, *dated) {
+                meeting += *meeting_standard as u32;
             }
         }
 
