@@ -41,11 +41,13 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
     view! {
         <Title text=s.name.clone()/>
         <article class="venue" data-venue-id=id>
-            <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue connected_on=detail.connected_on
-                history=detail.status_history/>
-            <GradesCard summary=s basis=detail.inspections.first().cloned() annual=detail.annual_ratings/>
-            <LicenceCard licence=detail.licence/>
+            // On a phone the first screen holds what people came for: the name, the grade face
+            // and the live kitchen; the record follows.
+            <VenueHeader summary=s.clone() is_key_venue=detail.is_key_venue/>
             <CamerasCard cameras=detail.cameras honesty=detail.honesty/>
+            <GradesCard summary=s.clone() basis=detail.inspections.first().cloned() annual=detail.annual_ratings/>
+            <LicenceCard licence=detail.licence/>
+            <FactsCard summary=s connected_on=detail.connected_on history=detail.status_history/>
             <InspectionsCard inspections=detail.inspections/>
             <ComplaintCard venue=s_id/>
         </article>
@@ -53,24 +55,35 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
 }
 
 #[component]
-fn VenueHeader(
-    summary: VenueSummary,
-    is_key_venue: bool,
-    connected_on: Option<String>,
-    history: Vec<StatusChange>,
-) -> impl IntoView {
+fn VenueHeader(summary: VenueSummary, is_key_venue: bool) -> impl IntoView {
     let lang = use_lang();
     let tr = lang.tr();
     let s = summary;
     view! {
         <header class="venue-header">
-            <h1>{s.name.clone()}</h1>
+            <div class="venue-title">
+                <h1>{s.name.clone()}</h1>
+                <GradeFace grade=s.dynamic_grade/>
+            </div>
             <p class="venue-meta">
                 <span class="kind">{lang.venue_kind(s.kind)}</span>
                 " · "
                 <span class=format!("status status-{}", s.status.code())>{lang.venue_status(s.status)}</span>
                 {is_key_venue.then(|| view! { " · " <span class="key-venue">{tr.key_venue}</span> })}
             </p>
+        </header>
+    }
+}
+
+/// Where the venue is, who supervises it, since when it is connected and its status history.
+#[component]
+fn FactsCard(summary: VenueSummary, connected_on: Option<String>, history: Vec<StatusChange>) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let s = summary;
+    view! {
+        <section class="card venue-facts" aria-labelledby="facts-h">
+            <h2 id="facts-h">{tr.venue_facts}</h2>
             <dl class="facts">
                 <dt>{tr.address}</dt><dd>{s.address.clone()}</dd>
                 <dt>{tr.jurisdiction}</dt><dd>{s.jurisdiction.clone()}</dd>
@@ -89,7 +102,7 @@ fn VenueHeader(
                     </dd>
                 })}
             </dl>
-        </header>
+        </section>
     }
     .into_any()
 }
@@ -211,8 +224,8 @@ fn CamerasCard(cameras: Vec<CameraSummary>, honesty: StreamHonesty) -> impl Into
     view! {
         <section class="card cameras" aria-labelledby="cam-h">
             <h2 id="cam-h">{tr.cameras} " (" {cameras.len()} ")"</h2>
-            {(!cameras.is_empty()).then(|| view! { <HonestyBadge honesty/> })}
             {live}
+            {(!cameras.is_empty()).then(|| view! { <HonestyBadge honesty/> })}
             <ul class="camera-list">
                 {cameras.into_iter().map(|c| view! {
                     <li class="camera" data-camera-id=c.id.0>
