@@ -5,7 +5,8 @@ setup_toolchain
 "$ROOT/scripts/build.sh"
 log "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -m)"
 log "WebAssembly bundle (bytes)"
-for f in "$SITE_ROOT"/pkg/mingchu.{wasm,js,css}; do
+name="$(cat "$SITE_ROOT/pkg/asset-name")"
+for f in "$SITE_ROOT/pkg/$name".{wasm,js,css}; do
   printf '%-14s raw %8d  gzip %8d  brotli %8d\n' "$(basename "$f")" \
     "$(stat -c %s "$f")" "$(stat -c %s "$f.gz")" "$(stat -c %s "$f.br")"
 done

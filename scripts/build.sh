@@ -10,6 +10,8 @@ PROFILE=dev
 setup_toolchain
 setup_node
 setup_wasm_bindgen
+# wasm-bindgen's output before it is named into the site.
+BINDGEN_OUT="$CARGO_TARGET_DIR/mingchu-bindgen"
 log "toolchain: $WASM_ROUTE ($("$CARGO" --version)); target dir $CARGO_TARGET_DIR"
 
 build_wasm() {
@@ -18,27 +20,40 @@ build_wasm() {
     --target wasm32-unknown-unknown --profile wasm-release --no-default-features --features hydrate \
     "${WASM_BUILD_STD[@]}")
   local wasm="$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/app.wasm"
-  local pkg="$SITE_ROOT/pkg" stamp="$SITE_ROOT/pkg/.source"
-  mkdir -p "$pkg"
+  local out="$BINDGEN_OUT" stamp="$BINDGEN_OUT/.source"
+  mkdir -p "$out"
   # wasm-bindgen + wasm-opt take a while: redo them only when the compiled module changed.
   local sum
   sum="$(sha256sum "$wasm" | cut -d' ' -f1)"
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || [ ! -f "$pkg/mingchu.wasm" ]; then
-    "$WASM_BINDGEN" --target web --no-typescript --out-dir "$pkg" --out-name mingchu "$wasm"
-    mv "$pkg/mingchu_bg.wasm" "$pkg/mingchu.wasm"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || [ ! -f "$out/mingchu.wasm" ]; then
+    "$WASM_BINDGEN" --target web --no-typescript --out-dir "$out" --out-name mingchu "$wasm"
+    mv "$out/mingchu_bg.wasm" "$out/mingchu.wasm"
     # Debian's binaryen 108 corrupts this output; the npm package's wasm-opt is known good.
     "$ROOT/node_modules/.bin/wasm-opt" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-      "$pkg/mingchu.wasm" -o "$pkg/mingchu.wasm"
+      "$out/mingchu.wasm" -o "$out/mingchu.wasm"
     echo "$sum" > "$stamp"
   fi
 }
 
+# The bundle (JS + WebAssembly) and the stylesheet go into the site under one content-hashed
+# name, `pkg/mingchu-<16 hex>.{js,wasm,css}`, written to `pkg/asset-name` for the server:
+# browsers may keep them for a year, and a new build is a new name (docs/design/build.md).
 build_assets() {
-  mkdir -p "$SITE_ROOT/pkg"
-  cp "$ROOT/style/main.css" "$SITE_ROOT/pkg/mingchu.css"
+  local pkg="$SITE_ROOT/pkg"
+  mkdir -p "$pkg"
+  local hash name
+  hash="$(cat "$BINDGEN_OUT/mingchu.js" "$BINDGEN_OUT/mingchu.wasm" "$ROOT/style/main.css" | sha256sum | cut -c1-16)"
+  name="mingchu-$hash"
+  if [ "$(cat "$pkg/asset-name" 2>/dev/null)" != "$name" ]; then
+    rm -f "$pkg"/mingchu.* "$pkg"/mingchu-*
+    cp "$BINDGEN_OUT/mingchu.js" "$pkg/$name.js"
+    cp "$BINDGEN_OUT/mingchu.wasm" "$pkg/$name.wasm"
+    cp "$ROOT/style/main.css" "$pkg/$name.css"
+    node "$ROOT/scripts/compress.mjs" "$pkg"
+    echo "$name" > "$pkg/asset-name"
+  fi
   cp -r "$ROOT/public/." "$SITE_ROOT/"
-  node "$ROOT/scripts/compress.mjs" "$SITE_ROOT/pkg"
 }
 
 build_server() {

@@ -12,7 +12,7 @@ pub mod i18n;
 pub mod pages;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, Html, Link, Meta, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -42,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
+                // The stylesheet has the bundle's (content-hashed) name; the shell is never hydrated.
+                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -74,7 +76,6 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content=tr.tagline/>
         <Meta name="theme-color" content="#0b6e4f"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
-        <Stylesheet id="leptos" href="/pkg/mingchu.css"/>
         <Router>
             <components::SiteHeader/>
             <main id="main">

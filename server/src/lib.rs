@@ -87,14 +87,15 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
             tracing::info!(venues, "seeded the demo district");
         }
     }
+    let bundle = http::assets::bundle_name(&args.site_root);
     let leptos = LeptosOptions::builder()
-        .output_name("mingchu")
+        .output_name(bundle.clone())
         .site_root(args.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(args.bind)
         .env(Env::PROD)
         .build();
-    if !args.site_root.join("pkg").join("mingchu.wasm").exists() {
+    if !args.site_root.join("pkg").join(format!("{bundle}.wasm")).exists() {
         tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
     }
     let limits = mingchu_media::sfu::ViewerLimits {

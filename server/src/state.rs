@@ -63,14 +63,17 @@ impl AppState {
     }
 }
 
-/// A short fingerprint of the WebAssembly bundle (its size and modification time) with the
-/// server's version: display screens reload when it changes, so a deployment reaches
-/// unattended screens without anyone touching them.
+/// Identifies the web bundle served, with the server's version: display screens reload when it
+/// changes, so a deployment reaches unattended screens without anyone touching them. A built
+/// bundle's name carries its content hash; an unhashed one (`cargo leptos`) is told apart by its
+/// size and modification time.
 pub fn build_id(site_root: &std::path::Path) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join("mingchu.wasm")) {
+    let bundle = crate::http::assets::bundle_name(site_root);
+    bundle.hash(&mut hasher);
+    if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join(format!("{bundle}.wasm"))) {
         meta.len().hash(&mut hasher);
         meta.modified().ok().hash(&mut hasher);
     }

@@ -164,3 +164,31 @@ async fn bundle_is_served_precompressed() {
     let res = http.get(format!("{}/pkg/missing.js", server.base)).send().await.unwrap();
     assert_eq!(res.status(), 404);
 }
+
+#[tokio::test]
+async fn a_hashed_bundle_is_linked_and_cached_for_a_year_and_pages_are_not_shared() {
+    let name = "mingchu-0123456789abcdef";
+    let server = Server::start_with_site(|site| {
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        std::fs::write(site.join("pkg/asset-name"), format!("{name}\n")).unwrap();
+        for ext in ["js", "wasm", "css"] {
+            std::fs::write(site.join(format!("pkg/{name}.{ext}")), b"built").unwrap();
+        }
+        std::fs::write(site.join("favicon.svg"), b"<svg/>").unwrap();
+    });
+    let http = client();
+    let page = http.get(format!("{}/", server.base)).send().await.unwrap();
+    assert_eq!(page.headers()["cache-control"], "private, no-cache", "pages vary by reader");
+    let html = page.text().await.unwrap();
+    for linked in [format!("/pkg/{name}.js"), format!("/pkg/{name}.wasm"), format!("/pkg/{name}.css")] {
+        assert!(html.contains(&linked), "{linked} linked from the page");
+        let res = http.get(format!("{}{linked}", server.base)).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{linked}");
+    }
+    let res = http.get(format!("{}/favicon.svg", server.base)).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "no-cache", "unhashed files are revalidated");
+    let res = http.get(format!("{}/pkg/mingchu-fedcba9876543210.js", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), 404);
+    assert_ne!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "a miss is not cached");
+}

@@ -2,6 +2,7 @@
 
 mod analysis;
 mod api_v1;
+pub mod assets;
 mod cameras;
 mod complaints;
 mod display;
@@ -21,16 +22,13 @@ mod whep;
 use crate::state::AppState;
 use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::{shell, App};
-use axum::http::{header, HeaderValue};
 use axum::routing::get;
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::convert::Infallible;
-use tower::Layer as _;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 /// The whole application. Tests call this with their own state and serve it on port 0.
@@ -55,10 +53,10 @@ pub fn router(state: AppState) -> Router {
             async move { Ok::<_, Infallible>(render(req).await) }
         })
     };
-    // Built assets: serve the brotli/gzip files written by the build when the client takes them.
-    let assets = ServeDir::new(&*leptos.site_root).precompressed_br().precompressed_gzip().not_found_service(not_found);
-    let assets = SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
-        .layer(assets);
+    // Built assets: the brotli/gzip files written by the build when the client takes them.
+    let assets = assets::cached(
+        ServeDir::new(&*leptos.site_root).precompressed_br().precompressed_gzip().not_found_service(not_found),
+    );
 
     Router::new()
         .route("/healthz", get(health::healthz))

@@ -26,5 +26,11 @@ pub async fn headers(State(Https(https)): State<Https>, req: Request, next: Next
     if https {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
     }
+    // Pages differ by the reader's language cookie and carry a per-response CSP nonce: a
+    // shared cache must never hand one reader's page to another; browsers revalidate.
+    let html = h.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        h.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("private, no-cache"));
+    }
     response
 }
