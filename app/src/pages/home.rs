@@ -3,6 +3,7 @@ use crate::components::VenueCard;
 use crate::domain::{DynamicGrade, VenueKind};
 use crate::i18n::use_lang;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
@@ -76,6 +77,8 @@ pub fn HomePage() -> impl IntoView {
     };
 
     view! {
+        // The site's name and what it is for (the title formatter adds the name to every page).
+        <Title text=tr.tagline/>
         <section class="search-panel">
             <form class="search" method="get" action="/" role="search" on:submit=on_submit>
                 <label class="search-label" for="q">{tr.search_label}</label>
