@@ -26,3 +26,13 @@ export async function phone(browser, options = {}) {
 }
 
 export const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+
+/** An operating demo venue with public cameras, found through the open-data API. */
+export async function venueWithCameras() {
+  const response = await fetch(`${BASE_URL}/api/v1/venues?camera=1&per_page=100`);
+  if (response.status !== 200) throw new Error(`venue list: ${response.status}`);
+  const { venues } = await response.json();
+  const venue = venues.find((v) => v.status === 'operating' && v.camera_count > 0);
+  if (!venue) throw new Error('the demo district has no operating venue with public cameras');
+  return venue;
+}

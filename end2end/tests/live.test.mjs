@@ -2,7 +2,7 @@
 // decodes frames, and it ends its session when it leaves the screen or the page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, hydrated } from './browser.mjs';
+import { BASE_URL, launch, phone, hydrated, venueWithCameras } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
@@ -19,16 +19,6 @@ function recordPeerConnections() {
       window.__pcs.push(this);
     }
   };
-}
-
-/** An operating demo venue with public cameras, found through the open-data API. */
-async function venueWithCameras() {
-  const response = await fetch(`${BASE_URL}/api/v1/venues?camera=1&per_page=100`);
-  assert.equal(response.status, 200);
-  const { venues } = await response.json();
-  const venue = venues.find((v) => v.status === 'operating' && v.camera_count > 0);
-  assert.ok(venue, 'the demo district has an operating venue with public cameras');
-  return venue;
 }
 
 /** A phone on that venue's page, hydrated, recording peer connections and WHEP traffic. */

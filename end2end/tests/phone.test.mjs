@@ -3,21 +3,11 @@
 // without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, launch, phone, hydrated } from './browser.mjs';
+import { BASE_URL, launch, phone, hydrated, venueWithCameras } from './browser.mjs';
 
 let browser;
 before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
-
-/** An operating demo venue with public cameras, found through the open-data API. */
-async function venueWithCameras() {
-  const response = await fetch(`${BASE_URL}/api/v1/venues?camera=1&per_page=100`);
-  assert.equal(response.status, 200);
-  const { venues } = await response.json();
-  const venue = venues.find((v) => v.status === 'operating' && v.camera_count > 0);
-  assert.ok(venue, 'the demo district has an operating venue with public cameras');
-  return venue;
-}
 
 test('the header fits one line at 360 pixels in Chinese and in English', async () => {
   for (const lang of ['zh-CN', 'en']) {
