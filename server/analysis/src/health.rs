@@ -402,24 +402,6 @@ mod tests {
     }
 
     #[test]
-    fn codes_and_online() {
-        let all = [
-            HealthState::Ok,
-            HealthState::Offline,
-            HealthState::Dark,
-            HealthState::Covered,
-            HealthState::Frozen,
-            HealthState::Looped,
-            HealthState::Blurred,
-            HealthState::Moved,
-        ];
-        let codes: Vec<_> = all.iter().map(HealthState::code).collect();
-        assert_eq!(codes, ["ok", "offline", "dark", "covered", "frozen", "looped", "blurred", "moved"]);
-        let online: Vec<_> = all.iter().filter(|s| s.counts_as_online()).copied().collect();
-        assert_eq!(online, [HealthState::Ok, HealthState::Blurred, HealthState::Moved]);
-    }
-
-    #[test]
     fn dark_frames() {
         let c = HealthConfig::default();
         assert!(c.is_dark(&stats(&Luma::uniform(160, 90, 0))));

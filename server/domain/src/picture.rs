@@ -78,6 +78,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn codes_and_what_counts_as_online() {
+        let codes: Vec<_> = HealthState::ALL.iter().map(HealthState::code).collect();
+        assert_eq!(codes, ["ok", "offline", "dark", "covered", "frozen", "looped", "blurred", "moved"]);
+        let online: Vec<_> = HealthState::ALL.iter().filter(|s| s.counts_as_online()).copied().collect();
+        assert_eq!(online, [HealthState::Ok, HealthState::Blurred, HealthState::Moved]);
+    }
+
+    #[test]
     fn codes_read_back() {
         for state in HealthState::ALL {
             assert_eq!(HealthState::from_code(state.code()), Some(state));
