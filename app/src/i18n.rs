@@ -454,9 +454,10 @@ impl Lang {
     }
 }
 
-/// The language of the current page, provided by `App`.
+/// The language of the current page, provided by `App`; where no `App` is above (an island
+/// hydrated on its own), the language the request asked for or the page was rendered in.
 pub fn use_lang() -> Lang {
-    use_context::<Lang>().unwrap_or_default()
+    use_context::<Lang>().unwrap_or_else(request_lang)
 }
 
 /// The language in a request's `Cookie` headers (the `lang` cookie), else Chinese.
