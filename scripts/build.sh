@@ -45,13 +45,20 @@ build_assets() {
   local hash name
   hash="$(cat "$BINDGEN_OUT/mingchu.js" "$BINDGEN_OUT/mingchu.wasm" "$ROOT/style/main.css" | sha256sum | cut -c1-16)"
   name="mingchu-$hash"
-  if [ "$(cat "$pkg/asset-name" 2>/dev/null)" != "$name" ]; then
-    rm -f "$pkg"/mingchu.* "$pkg"/mingchu-*
+  # wasm-bindgen puts inline JS of dependencies in snippets/: not copied here, so refuse it.
+  [ ! -e "$BINDGEN_OUT/snippets" ] || die "wasm-bindgen wrote snippets/: scripts/build.sh must copy them into pkg/"
+  if [ "$(cat "$pkg/asset-name" 2>/dev/null)" != "$name" ] || [ ! -f "$pkg/$name.wasm.br" ]; then
+    # New files first, then the name (atomically); the previous build's files stay (a server
+    # started before this build still links them), older ones go.
+    local previous
+    previous="$(cat "$pkg/asset-name" 2>/dev/null || echo none)"
     cp "$BINDGEN_OUT/mingchu.js" "$pkg/$name.js"
     cp "$BINDGEN_OUT/mingchu.wasm" "$pkg/$name.wasm"
     cp "$ROOT/style/main.css" "$pkg/$name.css"
     node "$ROOT/scripts/compress.mjs" "$pkg"
-    echo "$name" > "$pkg/asset-name"
+    echo "$name" > "$pkg/asset-name.new"
+    mv "$pkg/asset-name.new" "$pkg/asset-name"
+    find "$pkg" -maxdepth 1 \( -name 'mingchu.*' -o -name 'mingchu-*' \) ! -name "$name.*" ! -name "$previous.*" -delete
   fi
   cp -r "$ROOT/public/." "$SITE_ROOT/"
 }

@@ -43,7 +43,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
                 // The stylesheet has the bundle's (content-hashed) name; the shell is never hydrated.
-                <link rel="stylesheet" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
+                // `id="leptos"` is where cargo-leptos's watch mode swaps in a fresh stylesheet.
+                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

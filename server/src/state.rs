@@ -43,7 +43,7 @@ impl AppState {
         complaints: crate::complaints::Complaints,
         public_url: Option<url::Url>,
     ) -> AppState {
-        let build = build_id(std::path::Path::new(&*leptos.site_root)).into();
+        let build = build_id(std::path::Path::new(&*leptos.site_root), &leptos.output_name).into();
         AppState {
             leptos,
             catalog: Arc::new(db.clone()),
@@ -67,11 +67,10 @@ impl AppState {
 /// changes, so a deployment reaches unattended screens without anyone touching them. A built
 /// bundle's name carries its content hash; an unhashed one (`cargo leptos`) is told apart by its
 /// size and modification time.
-pub fn build_id(site_root: &std::path::Path) -> String {
+pub fn build_id(site_root: &std::path::Path, bundle: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    let bundle = crate::http::assets::bundle_name(site_root);
     bundle.hash(&mut hasher);
     if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join(format!("{bundle}.wasm"))) {
         meta.len().hash(&mut hasher);

@@ -185,6 +185,13 @@ async fn a_hashed_bundle_is_linked_and_cached_for_a_year_and_pages_are_not_share
         let res = http.get(format!("{}{linked}", server.base)).send().await.unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{linked}");
+        assert_eq!(res.headers()["vary"], "accept-encoding", "the body depends on Accept-Encoding");
+        // Revalidated anyway (a reload): the 304 keeps the year.
+        let modified = res.headers()["last-modified"].clone();
+        let res =
+            http.get(format!("{}{linked}", server.base)).header("if-modified-since", modified).send().await.unwrap();
+        assert_eq!(res.status(), 304);
+        assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{linked} 304");
     }
     let res = http.get(format!("{}/favicon.svg", server.base)).send().await.unwrap();
     assert_eq!(res.headers()["cache-control"], "no-cache", "unhashed files are revalidated");

@@ -5,7 +5,7 @@
 //! revalidated on each use.
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::convert::Infallible;
 use std::path::Path;
@@ -17,13 +17,26 @@ const ASSET_NAME_FILE: &str = "pkg/asset-name";
 /// The name when the site was built without hashes (for example by `cargo leptos`).
 pub const UNHASHED_NAME: &str = "mingchu";
 
-/// The bundle's file name without extension: `mingchu-<hash>` as built, else `mingchu`.
+/// The bundle's file name without extension: `mingchu-<hash>` as `scripts/build.sh` built it,
+/// else `mingchu`: when the name file is missing, names files that are not there, or is older
+/// than an unhashed build written since (`cargo leptos` writes `pkg/mingchu.*` and leaves the
+/// name file alone).
 pub fn bundle_name(site_root: &Path) -> String {
-    std::fs::read_to_string(site_root.join(ASSET_NAME_FILE))
+    let pkg = site_root.join("pkg");
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let name_file = site_root.join(ASSET_NAME_FILE);
+    let hashed = std::fs::read_to_string(&name_file)
         .ok()
         .map(|name| name.trim().to_string())
-        .filter(|name| is_hashed_name(name))
-        .unwrap_or_else(|| UNHASHED_NAME.to_string())
+        .filter(|name| is_hashed_name(name) && pkg.join(format!("{name}.wasm")).is_file());
+    let unhashed_newer = match (modified(&pkg.join(format!("{UNHASHED_NAME}.wasm"))), modified(&name_file)) {
+        (Some(unhashed), Some(named)) => unhashed > named,
+        _ => false,
+    };
+    match hashed {
+        Some(name) if !unhashed_newer => name,
+        _ => UNHASHED_NAME.to_string(),
+    }
 }
 
 /// `mingchu-0123456789abcdef`: the build's name with a 16-hex-digit content hash.
@@ -43,8 +56,10 @@ fn is_hashed_path(path: &str) -> bool {
 
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const REVALIDATE: HeaderValue = HeaderValue::from_static("no-cache");
+const BY_ENCODING: HeaderValue = HeaderValue::from_static("accept-encoding");
 
-/// Serves `files` (the site directory service) with the cache policy above.
+/// Serves `files` (the site directory service) with the cache policy above. The same path is
+/// answered brotli, gzip or plain by the request's `Accept-Encoding`, which caches are told.
 pub fn cached<S>(files: S) -> BoxCloneSyncService<Request, Response, Infallible>
 where
     S: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
@@ -56,8 +71,12 @@ where
         async move {
             let hashed = is_hashed_path(req.uri().path());
             let mut response = files.oneshot(req).await?.into_response();
-            let policy = if hashed && response.status().is_success() { IMMUTABLE } else { REVALIDATE };
-            response.headers_mut().entry(header::CACHE_CONTROL).or_insert(policy);
+            // A 304 refreshes the stored headers (RFC 9111 4.3.4): it keeps the year too.
+            let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+            let policy = if hashed && found { IMMUTABLE } else { REVALIDATE };
+            let headers = response.headers_mut();
+            headers.entry(header::CACHE_CONTROL).or_insert(policy);
+            headers.append(header::VARY, BY_ENCODING);
             Ok(response)
         }
     }))
@@ -81,10 +100,17 @@ mod tests {
     #[test]
     fn the_bundle_name_comes_from_the_build_or_falls_back() {
         let dir = tempfile::tempdir().unwrap();
+        let pkg = dir.path().join("pkg");
         assert_eq!(bundle_name(dir.path()), "mingchu");
-        std::fs::create_dir_all(dir.path().join("pkg")).unwrap();
+        std::fs::create_dir_all(&pkg).unwrap();
         std::fs::write(dir.path().join(ASSET_NAME_FILE), "mingchu-00ff00ff00ff00ff\n").unwrap();
+        assert_eq!(bundle_name(dir.path()), "mingchu", "named files that are not there");
+        std::fs::write(pkg.join("mingchu-00ff00ff00ff00ff.wasm"), b"built").unwrap();
         assert_eq!(bundle_name(dir.path()), "mingchu-00ff00ff00ff00ff");
+        // An unhashed build written afterwards (cargo leptos) wins.
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(pkg.join("mingchu.wasm"), b"newer").unwrap();
+        assert_eq!(bundle_name(dir.path()), "mingchu");
         std::fs::write(dir.path().join(ASSET_NAME_FILE), "../../etc/passwd").unwrap();
         assert_eq!(bundle_name(dir.path()), "mingchu", "only a name the build writes");
     }

@@ -419,7 +419,11 @@ mod tests {
             let replay = Replay::start(Recorded::load("h264-digest")).await;
             let (hub, records) = start_recorded(&replay, None);
             until_recorded(&records, &["offline"]).await;
-            assert!(matches!(hub.state(), CameraState::Offline(why) if why.contains("401")), "{:?}", hub.state());
+            assert!(
+                matches!(hub.state(), CameraState::Offline(why) if why.contains("401 response to DESCRIBE")),
+                "{:?}",
+                hub.state()
+            );
         }
 
         #[tokio::test]

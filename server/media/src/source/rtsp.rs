@@ -147,7 +147,7 @@ mod recorded {
         let replay = Replay::start(Recorded::load("h264-digest")).await;
         let err = Rtsp::connect(&replay.url(None), RtspTransport::Tcp).await.err().expect("refused");
         match err {
-            SourceError::Connect(why) => assert!(why.contains("401"), "{why}"),
+            SourceError::Connect(why) => assert!(why.contains("401 response to DESCRIBE"), "{why}"),
             other => panic!("{other:?}"),
         }
     }
