@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet has the bundle's (content-hashed) name; the shell is never hydrated.
                 // `id="leptos"` is where cargo-leptos's watch mode swaps in a fresh stylesheet.
                 <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -61,13 +61,6 @@ pub fn App() -> impl IntoView {
     let lang = i18n::request_lang();
     provide_context(lang);
     let tr = lang.tr();
-
-    // Lets tests (and curious users) tell that the WebAssembly has taken over the page.
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Html attr:lang=lang.tag()/>
@@ -93,13 +86,25 @@ pub fn App() -> impl IntoView {
             </main>
             <components::SiteFooter/>
         </Router>
+        <HydrationMark/>
     }
 }
 
-/// The browser entry point: attaches to the server-rendered page.
+/// Marks the body once the page's islands are hydrated, so tests (and curious users) can tell
+/// that the WebAssembly has taken over. Islands hydrate in document order and this one is last.
+#[island]
+fn HydrationMark() -> impl IntoView {
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+/// The browser entry point: hydrates the page's islands (the rest stays server HTML).
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

@@ -2,8 +2,18 @@ use clap::Parser;
 use server::config::{Cli, Command, ServeArgs};
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Rendering a page builds deeply nested view types; unoptimised (test) builds need more
+    // stack per worker than tokio's 2 MiB default.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(8 << 20)
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(run())
+}
+
+async fn run() -> ExitCode {
     server::telemetry::init();
     let cli = Cli::parse();
     let result = match cli.command.unwrap_or(Command::Serve(Box::new(ServeArgs::parse_from_env()))) {

@@ -4,8 +4,7 @@ use crate::domain::{DynamicGrade, VenueKind};
 use crate::i18n::use_lang;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
+use leptos_router::hooks::use_query_map;
 
 /// The home page: search venues by name or address and filter by type.
 ///
@@ -13,22 +12,36 @@ use leptos_router::NavigateOptions;
 /// keystroke replaces the URL's query string, which drives the results.
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let lang = use_lang();
-    let tr = lang.tr();
+    let tr = use_lang().tr();
     let query_map = use_query_map();
     // Values the page cannot understand are ignored here; the JSON API reports them.
-    let query = Memo::new(move |_| {
-        query_map.with(|m| VenueQuery::from_pairs(m.latest_values().map(|(k, v)| (k.as_ref(), v))).0)
-    });
+    let initial =
+        query_map.with_untracked(|m| VenueQuery::from_pairs(m.latest_values().map(|(k, v)| (k.as_ref(), v))).0);
+    view! {
+        // The site's name and what it is for (the title formatter adds the name to every page).
+        <Title text=tr.tagline/>
+        <Search initial/>
+    }
+}
+
+/// An island: the search form and its results, updated in place as the reader types.
+#[island]
+fn Search(initial: VenueQuery) -> impl IntoView {
+    let lang = use_lang();
+    let tr = lang.tr();
+    let query = RwSignal::new(initial);
     let results = Resource::new(move || query.get(), search_venues);
     let jurisdictions = Resource::new(|| (), |_| list_jurisdictions());
 
-    let navigate = use_navigate();
+    // The URL follows the query (shareable, and the back button leaves the page as it was).
     let go = move |next: VenueQuery| {
-        navigate(&next.to_url(), NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        #[cfg(feature = "hydrate")]
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&next.to_url()));
+        }
+        query.set(next);
     };
     let update = {
-        let go = go.clone();
         move |change: &dyn Fn(&mut VenueQuery)| {
             let mut next = query.get_untracked();
             change(&mut next);
@@ -39,7 +52,6 @@ pub fn HomePage() -> impl IntoView {
     // While an input method is composing (typing pinyin for 食堂, say), wait for the
     // characters: searching for half-typed Latin letters would flash useless results.
     let on_input = {
-        let update = update.clone();
         move |ev: leptos::ev::Event| {
             use leptos::wasm_bindgen::JsCast;
             if ev.dyn_ref::<leptos::web_sys::InputEvent>().is_some_and(|e| e.is_composing()) {
@@ -49,26 +61,21 @@ pub fn HomePage() -> impl IntoView {
         }
     };
     let on_composition_end = {
-        let update = update.clone();
         move |ev: leptos::ev::CompositionEvent| update(&|q| q.q = event_target_value(&ev))
     };
     let on_kind = {
-        let update = update.clone();
         move |ev| update(&|q| q.kind = VenueKind::from_code(&event_target_value(&ev)))
     };
     let on_jurisdiction = {
-        let update = update.clone();
         move |ev| {
             let code = event_target_value(&ev);
             update(&|q| q.jurisdiction = (!code.is_empty()).then(|| code.clone()));
         }
     };
     let on_grade = {
-        let update = update.clone();
         move |ev| update(&|q| q.grade = DynamicGrade::from_code(&event_target_value(&ev)))
     };
     let on_camera = {
-        let update = update.clone();
         move |ev| update(&|q| q.camera = event_target_checked(&ev))
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -77,8 +84,6 @@ pub fn HomePage() -> impl IntoView {
     };
 
     view! {
-        // The site's name and what it is for (the title formatter adds the name to every page).
-        <Title text=tr.tagline/>
         <section class="search-panel">
             <form class="search" method="get" action="/" role="search" on:submit=on_submit>
                 <label class="search-label" for="q">{tr.search_label}</label>
@@ -142,7 +147,7 @@ pub fn HomePage() -> impl IntoView {
                             prop:checked=move || query.read().camera on:change=on_camera/>
                         <span>{tr.has_camera}</span>
                     </label>
-                    <NearMe query go=go.clone()/>
+                    <NearMe query go=go/>
                 </div>
             </form>
         </section>
@@ -159,7 +164,7 @@ pub fn HomePage() -> impl IntoView {
 /// so the button appears only once the page is hydrated; the hidden field keeps a chosen point
 /// when the form is submitted.
 #[component]
-fn NearMe<F>(query: Memo<VenueQuery>, go: F) -> impl IntoView
+fn NearMe<F>(query: RwSignal<VenueQuery>, go: F) -> impl IntoView
 where
     F: Fn(VenueQuery) + Clone + Send + Sync + 'static,
 {

@@ -60,7 +60,7 @@ impl PlayerState {
 }
 
 /// One camera's live picture with its name, kitchen area and a state badge.
-#[component]
+#[island]
 pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
     let state = RwSignal::new(PlayerState::Connecting);
     let tile = NodeRef::<leptos::html::Figure>::new();

@@ -24,7 +24,8 @@ pub enum SendState {
     Offline,
 }
 
-#[component]
+/// An island: the only part of a complaint page that runs in the browser.
+#[island]
 pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     let lang = use_lang();
     let problems = RwSignal::new(form.problems.clone());

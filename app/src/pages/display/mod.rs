@@ -38,7 +38,7 @@ pub fn DisplayPage() -> impl IntoView {
         <Meta name="robots" content="noindex"/>
         <Suspense fallback=move || view! { <div class="display display-message"><p>{tr.loading}</p></div> }>
             {move || screen.get().map(|result| match result {
-                Ok(view) => view! { <Screen view token=token()/> }.into_any(),
+                Ok(view) => view! { <Title text=view.venue.name.clone()/> <Screen view token=token()/> }.into_any(),
                 Err(AppError::NotFound) => {
                     super::set_not_found_status();
                     view! {
@@ -55,7 +55,8 @@ pub fn DisplayPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// An island: the whole screen runs in the browser (tiles, heartbeat, rotation, recovery).
+#[island]
 fn Screen(view: DisplayView, token: String) -> impl IntoView {
     let tr = use_lang().tr();
     let v = view;
@@ -89,7 +90,6 @@ fn Screen(view: DisplayView, token: String) -> impl IntoView {
         .collect_view();
     let empty = layout.is_empty().then(|| view! { <p class="display-empty">{tr.display_no_cameras}</p> });
     view! {
-        <Title text=v.venue.name.clone()/>
         <div class="display" data-screen=v.screen.0 data-venue-id=v.venue.id.0 data-low-bandwidth=low_bandwidth.to_string()>
             <header class="display-header">
                 <div class="display-venue">
