@@ -60,24 +60,16 @@ fn Search(initial: VenueQuery) -> impl IntoView {
             update(&|q| q.q = event_target_value(&ev));
         }
     };
-    let on_composition_end = {
-        move |ev: leptos::ev::CompositionEvent| update(&|q| q.q = event_target_value(&ev))
-    };
-    let on_kind = {
-        move |ev| update(&|q| q.kind = VenueKind::from_code(&event_target_value(&ev)))
-    };
+    let on_composition_end = { move |ev: leptos::ev::CompositionEvent| update(&|q| q.q = event_target_value(&ev)) };
+    let on_kind = { move |ev| update(&|q| q.kind = VenueKind::from_code(&event_target_value(&ev))) };
     let on_jurisdiction = {
         move |ev| {
             let code = event_target_value(&ev);
             update(&|q| q.jurisdiction = (!code.is_empty()).then(|| code.clone()));
         }
     };
-    let on_grade = {
-        move |ev| update(&|q| q.grade = DynamicGrade::from_code(&event_target_value(&ev)))
-    };
-    let on_camera = {
-        move |ev| update(&|q| q.camera = event_target_checked(&ev))
-    };
+    let on_grade = { move |ev| update(&|q| q.grade = DynamicGrade::from_code(&event_target_value(&ev))) };
+    let on_camera = { move |ev| update(&|q| q.camera = event_target_checked(&ev)) };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         update(&|_| {});
