@@ -370,7 +370,7 @@ async fn regulators_move_a_complaint_through_its_statuses() {
 #[tokio::test]
 async fn the_kpis_count_decisions_made_on_time_and_overdue() {
     use chrono::{Duration, TimeZone, Utc};
-    use server::complaints::intake::Checked;
+    use mingchu_domain::complaint::ComplaintFields;
     use server::db::{Db, NewComplaint, Stored};
     let dir = tempfile::tempdir().unwrap();
     let db = Db::connect(&format!("sqlite://{}", dir.path().join("m.db").display())).await.unwrap();
@@ -378,7 +378,7 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
     db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
     let new = |key: &str| NewComplaint {
         idempotency_key: key.into(),
-        fields: Checked {
+        fields: ComplaintFields {
             venue: mingchu_domain::vocab::VenueId(VENUE),
             category: mingchu_domain::vocab::ComplaintCategory::Hygiene,
             description: "后厨有老鼠出没，请检查。".into(),
@@ -389,6 +389,7 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
             name: None,
             show_name: false,
         },
+        new_reference: server::complaints::reference::generate,
         source: "web".into(),
         open311_token: None,
         lat: None,

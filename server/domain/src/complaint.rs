@@ -3,7 +3,7 @@
 //! mediation within 45 working days of acceptance), counted in China working days. Pure: the
 //! database applies what these decide.
 
-use crate::vocab::ComplaintStatus;
+use crate::vocab::{ComplaintCategory, ComplaintStatus, VenueId};
 use crate::{calendar, china_time};
 use chrono::{DateTime, NaiveDate, Utc};
 
@@ -81,6 +81,33 @@ pub fn acceptance_due(submitted: DateTime<Utc>) -> NaiveDate {
 /// When mediation of a complaint accepted at `accepted` is due.
 pub fn mediation_due(accepted: DateTime<Utc>) -> NaiveDate {
     calendar::add_working_days(china_time::day(accepted), MEDIATION_WORKING_DAYS)
+}
+
+/// A complaint's text fields as intake accepted them: checked and tidied.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComplaintFields {
+    pub venue: VenueId,
+    pub category: ComplaintCategory,
+    pub description: String,
+    pub occurred_at: Option<String>,
+    pub camera: Option<i64>,
+    pub camera_time: Option<String>,
+    pub contact: Option<String>,
+    pub name: Option<String>,
+    pub show_name: bool,
+}
+
+impl ComplaintFields {
+    /// SHA-256 (hex) of what identifies the complaint's content: venue, category, description.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(self.venue.0.to_le_bytes());
+        h.update(self.category.code().as_bytes());
+        h.update([0]);
+        h.update(self.description.as_bytes());
+        hex::encode(h.finalize())
+    }
 }
 
 #[cfg(test)]

@@ -4,34 +4,8 @@ use app::api::{
     ComplaintDraft, Field, Problem, MAX_CONTACT_CHARS, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, MIN_DESCRIPTION_CHARS,
 };
 use chrono::{NaiveDateTime, TimeZone, Utc};
-use mingchu_domain::vocab::{ComplaintCategory, VenueId};
-
-/// The text fields, checked and tidied.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Checked {
-    pub venue: VenueId,
-    pub category: ComplaintCategory,
-    pub description: String,
-    pub occurred_at: Option<String>,
-    pub camera: Option<i64>,
-    pub camera_time: Option<String>,
-    pub contact: Option<String>,
-    pub name: Option<String>,
-    pub show_name: bool,
-}
-
-impl Checked {
-    /// SHA-256 (hex) of what identifies the complaint's content: venue, category, description.
-    pub fn fingerprint(&self) -> String {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        h.update(self.venue.0.to_le_bytes());
-        h.update(self.category.code().as_bytes());
-        h.update([0]);
-        h.update(self.description.as_bytes());
-        hex::encode(h.finalize())
-    }
-}
+use mingchu_domain::complaint::ComplaintFields;
+use mingchu_domain::vocab::ComplaintCategory;
 
 /// Removes control characters other than line breaks and tabs, normalises line ends and trims.
 pub fn plain_text(input: &str) -> String {
@@ -88,7 +62,7 @@ pub fn valid_contact(contact: &str) -> bool {
 }
 
 /// Checks every field; all problems at once, so the person fixes them in one go.
-pub fn check(draft: &ComplaintDraft, now: chrono::DateTime<Utc>) -> Result<Checked, Vec<Problem>> {
+pub fn check(draft: &ComplaintDraft, now: chrono::DateTime<Utc>) -> Result<ComplaintFields, Vec<Problem>> {
     let mut problems = Vec::new();
     let venue = draft.venue;
     if venue.is_none() {
@@ -148,7 +122,7 @@ pub fn check(draft: &ComplaintDraft, now: chrono::DateTime<Utc>) -> Result<Check
         problems.push(Problem::TooLong { field: Field::Name, max: MAX_NAME_CHARS });
     }
     match (venue, category, problems.is_empty()) {
-        (Some(venue), Some(category), true) => Ok(Checked {
+        (Some(venue), Some(category), true) => Ok(ComplaintFields {
             venue,
             category,
             description,
@@ -166,6 +140,7 @@ pub fn check(draft: &ComplaintDraft, now: chrono::DateTime<Utc>) -> Result<Check
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mingchu_domain::vocab::VenueId;
 
     fn now() -> chrono::DateTime<Utc> {
         "2026-11-25T04:00:00Z".parse().unwrap()

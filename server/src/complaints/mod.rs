@@ -265,6 +265,7 @@ impl Complaints {
             lat: None,
             long: None,
             media_url: None,
+            new_reference: reference::generate,
         };
         self.store(&new, good).await
     }

@@ -3,11 +3,10 @@
 
 use super::checks::rfc3339;
 use super::{Db, DbError};
-use crate::complaints::intake::Checked;
-use crate::complaints::reference;
 use app::api::{ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, MAX_PHOTOS};
 use chrono::{DateTime, Utc};
 use mingchu_domain::china_time;
+use mingchu_domain::complaint::ComplaintFields;
 use mingchu_domain::complaint::{self, Refusal};
 use mingchu_domain::vocab::{ComplaintCategory, ComplaintStatus, VenueId};
 use rand::RngCore;
@@ -18,7 +17,7 @@ use sqlx::Row;
 #[derive(Debug, Clone)]
 pub struct NewComplaint {
     pub idempotency_key: String,
-    pub fields: Checked,
+    pub fields: ComplaintFields,
     /// 'web' or 'open311:<api key name>'.
     pub source: String,
     /// The Open311 `token` handed back for a request created through the API.
@@ -27,6 +26,9 @@ pub struct NewComplaint {
     pub lat: Option<f64>,
     pub long: Option<f64>,
     pub media_url: Option<String>,
+    /// Draws a fresh public reference (again while one is taken): randomness comes from the
+    /// caller, as the clock does.
+    pub new_reference: fn() -> String,
 }
 
 /// A photo already written to disk (synced), to be recorded with its complaint.
@@ -476,7 +478,7 @@ async fn store_in(
         return Ok(Stored::Existing(reference));
     }
     let reference = loop {
-        let candidate = reference::generate();
+        let candidate = (new.new_reference)();
         let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
             .bind(&candidate)
             .fetch_optional(&mut *tx)

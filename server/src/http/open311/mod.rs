@@ -502,6 +502,7 @@ async fn create(State(state): State<AppState>, Path(file): Path<String>, request
         lat,
         long,
         media_url,
+        new_reference: crate::complaints::reference::generate,
     };
     match state.complaints.store(&new, Vec::new()).await {
         Ok(Outcome::Stored { reference, replayed }) => {
