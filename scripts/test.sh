@@ -19,6 +19,10 @@ log "end-to-end tests in Chromium"
 # The admin API is on, so schemathesis (below) reaches its guarded operations too.
 export MINGCHU_ADMIN_TOKEN="test-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 start_demo_server "$CARGO_TARGET_DIR/debug/mingchu"
+
+log "what a first visit downloads, against the budgets (end2end/page-weight.mjs --budget)"
+(cd "$ROOT/end2end" && BASE_URL="$SERVER_URL" node page-weight.mjs --budget)
+
 # The display-screen spec runs servers of its own (it restarts one), from the same binary and site.
 export MINGCHU_BIN="$CARGO_TARGET_DIR/debug/mingchu" MINGCHU_SITE_ROOT="$SITE_ROOT"
 (cd "$ROOT/end2end" && BASE_URL="$SERVER_URL" node --test --test-concurrency=1 tests/)

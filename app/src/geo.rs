@@ -4,7 +4,7 @@ use crate::api::GeoPoint;
 
 /// Asks the browser for its position once and calls `done` with it (or `Err` when refused,
 /// unavailable or timed out).
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 pub fn current_position(done: impl FnOnce(Result<GeoPoint, ()>) + 'static) {
     use std::cell::RefCell;
     use std::rc::Rc;
@@ -52,7 +52,7 @@ pub fn current_position(done: impl FnOnce(Result<GeoPoint, ()>) + 'static) {
 }
 
 /// On the server there is no position to ask for.
-#[cfg(not(feature = "hydrate"))]
+#[cfg(not(feature = "hydrate-base"))]
 pub fn current_position(done: impl FnOnce(Result<GeoPoint, ()>) + 'static) {
     done(Err(()))
 }

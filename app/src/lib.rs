@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod api;
+pub mod assets;
 pub mod components;
 /// The shared vocabulary (IDs, closed sets of values) lives in the domain crate.
 pub use mingchu_domain::vocab as domain;
@@ -27,14 +28,27 @@ pub fn content_security_policy(nonce: &str) -> String {
     )
 }
 
-/// The HTML document around the app, rendered on the server only.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server only. It links the stylesheet and
+/// the bundle of this page's islands, if it has any (see [`assets::Bundle::for_path`]).
+pub fn shell(options: LeptosOptions, assets: assets::SiteAssets) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let (Some(nonce), Some(response)) = (leptos::nonce::use_nonce(), use_context::<leptos_axum::ResponseOptions>()) {
         if let Ok(value) = http::HeaderValue::from_str(&content_security_policy(&nonce.to_string())) {
             response.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
         }
     }
+    #[cfg(feature = "ssr")]
+    let path = use_context::<http::request::Parts>().map(|parts| parts.uri.path().to_string()).unwrap_or_default();
+    #[cfg(not(feature = "ssr"))]
+    let path = String::new();
+    let bundle = assets::Bundle::for_path(&path).and_then(|b| assets.bundle(b)).map(|name| {
+        let mut options = options.clone();
+        options.output_name = name.into();
+        options
+    });
+    // Nothing to hydrate: the page is as interactive as it gets once it has loaded.
+    let hydrated = bundle.is_none().then_some("true");
+    let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, assets.stylesheet);
     view! {
         <!DOCTYPE html>
         <html>
@@ -42,13 +56,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <AutoReload options=options.clone()/>
-                // The stylesheet has the bundle's (content-hashed) name; the shell is never hydrated.
+                // The stylesheet has a content-hashed name; the shell is never hydrated.
                 // `id="leptos"` is where cargo-leptos's watch mode swaps in a fresh stylesheet.
-                <link rel="stylesheet" id="leptos" href=format!("/{}/{}.css", options.site_pkg_dir, options.output_name)/>
-                <HydrationScripts options islands=true/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
+                {bundle.map(|options| view! { <HydrationScripts options islands=true/> })}
                 <MetaTags/>
             </head>
-            <body>
+            <body data-hydrated=hydrated>
                 <App/>
             </body>
         </html>
@@ -102,7 +116,7 @@ fn HydrationMark() -> impl IntoView {
 }
 
 /// The browser entry point: hydrates the page's islands (the rest stays server HTML).
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();

@@ -87,15 +87,16 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
             tracing::info!(venues, "seeded the demo district");
         }
     }
-    let bundle = http::assets::bundle_name(&args.site_root);
+    let assets = http::assets::site_assets(&args.site_root);
     let leptos = LeptosOptions::builder()
-        .output_name(bundle.clone())
+        .output_name(http::assets::UNHASHED_NAME)
         .site_root(args.site_root.to_string_lossy().to_string())
         .site_pkg_dir("pkg")
         .site_addr(args.bind)
         .env(Env::PROD)
         .build();
-    if !args.site_root.join("pkg").join(format!("{bundle}.wasm")).exists() {
+    let home = assets.bundle(app::assets::Bundle::Home).unwrap_or(http::assets::UNHASHED_NAME);
+    if !args.site_root.join("pkg").join(format!("{home}.wasm")).exists() {
         tracing::warn!(site_root = %args.site_root.display(), "no WebAssembly bundle found: pages will render but not hydrate (run scripts/build.sh)");
     }
     let limits = mingchu_media::sfu::ViewerLimits {
@@ -125,7 +126,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
         client_addr.clone(),
     )
     .await?;
-    let mut state = AppState::new(leptos, db, media, complaints, args.public_url.clone());
+    let mut state = AppState::new(leptos, assets, db, media, complaints, args.public_url.clone());
     state.client_addr = client_addr;
     state.operator_contact = args.operator_contact.trim().into();
     state.analysis = analysis;

@@ -3,6 +3,7 @@
 use crate::db::Db;
 use crate::http::metrics::Metrics;
 use app::api::ssr::SharedCatalog;
+use app::assets::SiteAssets;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use mingchu_media::Media;
@@ -11,13 +12,15 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos: LeptosOptions,
+    /// The built stylesheet and bundles the pages link.
+    pub assets: SiteAssets,
     pub db: Db,
     pub catalog: SharedCatalog,
     pub metrics: Arc<Metrics>,
     pub media: Media,
     /// The portal's public address, for QR codes; `None`: from each request's Host header.
     pub public_url: Option<url::Url>,
-    /// Identifies the web bundle served (see [`build_id`]).
+    /// Identifies the web build served (see [`build_id`]).
     pub build: Arc<str>,
     /// Frame analysis, when running (for `/metrics`).
     pub analysis: Option<mingchu_analysis::Analysis>,
@@ -38,14 +41,16 @@ pub struct AppState {
 impl AppState {
     pub fn new(
         leptos: LeptosOptions,
+        assets: SiteAssets,
         db: Db,
         media: Media,
         complaints: crate::complaints::Complaints,
         public_url: Option<url::Url>,
     ) -> AppState {
-        let build = build_id(std::path::Path::new(&*leptos.site_root), &leptos.output_name).into();
+        let build = build_id(std::path::Path::new(&*leptos.site_root), &assets).into();
         AppState {
             leptos,
+            assets,
             catalog: Arc::new(db.clone()),
             db,
             metrics: Arc::new(Metrics::new()),
@@ -63,16 +68,19 @@ impl AppState {
     }
 }
 
-/// Identifies the web bundle served, with the server's version: display screens reload when it
-/// changes, so a deployment reaches unattended screens without anyone touching them. A built
-/// bundle's name carries its content hash; an unhashed one (`cargo leptos`) is told apart by its
-/// size and modification time.
-pub fn build_id(site_root: &std::path::Path, bundle: &str) -> String {
+/// Identifies the web build served, with the server's version: display screens reload when it
+/// changes, so a deployment reaches unattended screens without anyone touching them. Built
+/// files' names carry their content hash; an unhashed bundle (`cargo leptos`) is told apart by
+/// its size and modification time.
+pub fn build_id(site_root: &std::path::Path, assets: &SiteAssets) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     env!("CARGO_PKG_VERSION").hash(&mut hasher);
-    bundle.hash(&mut hasher);
-    if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join(format!("{bundle}.wasm"))) {
+    for name in assets.names() {
+        name.hash(&mut hasher);
+    }
+    let display = assets.bundle(app::assets::Bundle::Display).unwrap_or(crate::http::assets::UNHASHED_NAME);
+    if let Ok(meta) = std::fs::metadata(site_root.join("pkg").join(format!("{display}.wasm"))) {
         meta.len().hash(&mut hasher);
         meta.modified().ok().hash(&mut hasher);
     }

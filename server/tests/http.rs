@@ -167,20 +167,27 @@ async fn bundle_is_served_precompressed() {
 
 #[tokio::test]
 async fn a_hashed_bundle_is_linked_and_cached_for_a_year_and_pages_are_not_shared() {
-    let name = "mingchu-0123456789abcdef";
+    let (style, name) = ("mingchu-0123456789abcdef", "home-00112233445566ff");
     let server = Server::start_with_site(|site| {
         std::fs::create_dir_all(site.join("pkg")).unwrap();
-        std::fs::write(site.join("pkg/asset-name"), format!("{name}\n")).unwrap();
-        for ext in ["js", "wasm", "css"] {
-            std::fs::write(site.join(format!("pkg/{name}.{ext}")), b"built").unwrap();
+        let mut manifest = format!("style {style}\n");
+        for bundle in ["home", "venue", "complaint", "display"] {
+            let file = format!("{bundle}-00112233445566ff");
+            manifest.push_str(&format!("{bundle} {file}\n"));
+            for ext in ["js", "wasm"] {
+                std::fs::write(site.join(format!("pkg/{file}.{ext}")), b"built").unwrap();
+            }
         }
+        std::fs::write(site.join("pkg/assets"), manifest).unwrap();
+        std::fs::write(site.join(format!("pkg/{style}.css")), b"built").unwrap();
         std::fs::write(site.join("favicon.svg"), b"<svg/>").unwrap();
     });
     let http = client();
     let page = http.get(format!("{}/", server.base)).send().await.unwrap();
     assert_eq!(page.headers()["cache-control"], "private, no-cache", "pages vary by reader");
     let html = page.text().await.unwrap();
-    for linked in [format!("/pkg/{name}.js"), format!("/pkg/{name}.wasm"), format!("/pkg/{name}.css")] {
+    assert!(!html.contains("venue-00112233445566ff"), "the home page links only its own bundle");
+    for linked in [format!("/pkg/{name}.js"), format!("/pkg/{name}.wasm"), format!("/pkg/{style}.css")] {
         assert!(html.contains(&linked), "{linked} linked from the page");
         let res = http.get(format!("{}{linked}", server.base)).send().await.unwrap();
         assert_eq!(res.status(), 200);
@@ -193,6 +200,13 @@ async fn a_hashed_bundle_is_linked_and_cached_for_a_year_and_pages_are_not_share
         assert_eq!(res.status(), 304);
         assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable", "{linked} 304");
     }
+    let programme = http.get(format!("{}/programme", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(programme.contains(&format!("/pkg/{style}.css")));
+    assert!(
+        !programme.contains(".wasm") && !programme.contains("<script type=\"module\""),
+        "a page without islands loads no code"
+    );
+    assert!(programme.contains("data-hydrated=\"true\""), "and is ready as it is");
     let res = http.get(format!("{}/favicon.svg", server.base)).send().await.unwrap();
     assert_eq!(res.headers()["cache-control"], "no-cache", "unhashed files are revalidated");
     let res = http.get(format!("{}/pkg/mingchu-fedcba9876543210.js", server.base)).send().await.unwrap();

@@ -13,7 +13,7 @@ use leptos::prelude::*;
 pub fn SnapshotTile(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
     let state = RwSignal::new(PlayerState::Connecting);
     let src = RwSignal::new(format!("/api/cameras/{camera}/snapshot.jpg?fresh=1"));
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "hydrate-base")]
     {
         let period = std::time::Duration::from_secs(crate::api::SNAPSHOT_SECONDS.into());
         let next =

@@ -25,7 +25,8 @@ pub fn HomePage() -> impl IntoView {
 }
 
 /// An island: the search form and its results, updated in place as the reader types.
-#[island]
+#[cfg_attr(feature = "island-search", island)]
+#[cfg_attr(not(feature = "island-search"), component)]
 fn Search(initial: VenueQuery) -> impl IntoView {
     let lang = use_lang();
     let tr = lang.tr();
@@ -35,7 +36,7 @@ fn Search(initial: VenueQuery) -> impl IntoView {
 
     // The URL follows the query (shareable, and the back button leaves the page as it was).
     let go = move |next: VenueQuery| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "hydrate-base")]
         if let Ok(history) = window().history() {
             let _ = history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&next.to_url()));
         }

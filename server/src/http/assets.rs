@@ -1,9 +1,10 @@
-//! The built site (`scripts/build.sh`): the bundle, the stylesheet and the public files, as
-//! brotli or gzip when the client takes them. The bundle's files carry a content hash in their
-//! names (`pkg/mingchu-<16 hex>.wasm`, named in `pkg/asset-name`): such a file never changes,
-//! so browsers and caches keep it for a year without asking again; every other file is
-//! revalidated on each use.
+//! The built site (`scripts/build.sh`): the bundles, the stylesheet and the public files, as
+//! brotli or gzip when the client takes them. The built files carry a content hash in their
+//! names (`pkg/venue-<16 hex>.wasm`, listed in the manifest `pkg/assets`): such a file never
+//! changes, so browsers and caches keep it for a year without asking again; every other file
+//! is revalidated on each use.
 
+use app::assets::{Bundle, SiteAssets};
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,30 +13,40 @@ use std::path::Path;
 use tower::util::BoxCloneSyncService;
 use tower::{Service, ServiceExt};
 
-/// Where the build writes the bundle's hashed name.
-const ASSET_NAME_FILE: &str = "pkg/asset-name";
-/// The name when the site was built without hashes (for example by `cargo leptos`).
+/// Where the build lists its files: one `<what> <name>` line for the stylesheet (`style`) and
+/// for each bundle (`home`, `venue`, …).
+const MANIFEST: &str = "pkg/assets";
+/// The name when the site was built as one bundle without hashes (for example by `cargo leptos`).
 pub const UNHASHED_NAME: &str = "mingchu";
 
-/// The bundle's file name without extension: `mingchu-<hash>` as `scripts/build.sh` built it,
-/// else `mingchu`: when the name file is missing, names files that are not there, or is older
-/// than an unhashed build written since (`cargo leptos` writes `pkg/mingchu.*` and leaves the
-/// name file alone).
-pub fn bundle_name(site_root: &Path) -> String {
+/// The site's files as `scripts/build.sh` listed them, else one unhashed bundle `mingchu` for
+/// every page: when the manifest is missing, lacks a bundle, names files that are not there,
+/// or is older than an unhashed build written since (`cargo leptos` writes `pkg/mingchu.*` and
+/// leaves the manifest alone).
+pub fn site_assets(site_root: &Path) -> SiteAssets {
     let pkg = site_root.join("pkg");
     let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let name_file = site_root.join(ASSET_NAME_FILE);
-    let hashed = std::fs::read_to_string(&name_file)
-        .ok()
-        .map(|name| name.trim().to_string())
-        .filter(|name| is_hashed_name(name) && pkg.join(format!("{name}.wasm")).is_file());
-    let unhashed_newer = match (modified(&pkg.join(format!("{UNHASHED_NAME}.wasm"))), modified(&name_file)) {
-        (Some(unhashed), Some(named)) => unhashed > named,
+    let manifest = site_root.join(MANIFEST);
+    let unhashed_newer = match (modified(&pkg.join(format!("{UNHASHED_NAME}.wasm"))), modified(&manifest)) {
+        (Some(unhashed), Some(listed)) => unhashed > listed,
         _ => false,
     };
-    match hashed {
-        Some(name) if !unhashed_newer => name,
-        _ => UNHASHED_NAME.to_string(),
+    let listed = std::fs::read_to_string(&manifest).ok().and_then(|text| {
+        let entries: Vec<(&str, &str)> = text.lines().filter_map(|line| line.trim().split_once(' ')).collect();
+        let name = |key: &str, ext: &str| {
+            entries
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, name)| name.trim().to_string())
+                .filter(|name| is_hashed_name(name) && pkg.join(format!("{name}.{ext}")).is_file())
+        };
+        let stylesheet = name("style", "css")?;
+        let bundles = Bundle::ALL.iter().map(|b| Some((*b, name(b.key(), "wasm")?))).collect::<Option<Vec<_>>>()?;
+        Some(SiteAssets::split(&stylesheet, bundles))
+    });
+    match listed {
+        Some(assets) if !unhashed_newer => assets,
+        _ => SiteAssets::single(UNHASHED_NAME),
     }
 }
 
@@ -98,20 +109,33 @@ mod tests {
     }
 
     #[test]
-    fn the_bundle_name_comes_from_the_build_or_falls_back() {
+    fn the_files_come_from_the_builds_manifest_or_one_unhashed_bundle() {
         let dir = tempfile::tempdir().unwrap();
         let pkg = dir.path().join("pkg");
-        assert_eq!(bundle_name(dir.path()), "mingchu");
+        let unhashed = |assets: SiteAssets| assets.names().all(|n| n == UNHASHED_NAME);
+        assert!(unhashed(site_assets(dir.path())), "no manifest");
         std::fs::create_dir_all(&pkg).unwrap();
-        std::fs::write(dir.path().join(ASSET_NAME_FILE), "mingchu-00ff00ff00ff00ff\n").unwrap();
-        assert_eq!(bundle_name(dir.path()), "mingchu", "named files that are not there");
-        std::fs::write(pkg.join("mingchu-00ff00ff00ff00ff.wasm"), b"built").unwrap();
-        assert_eq!(bundle_name(dir.path()), "mingchu-00ff00ff00ff00ff");
+        let mut manifest = "style mingchu-00ff00ff00ff00ff\n".to_string();
+        for b in Bundle::ALL {
+            manifest.push_str(&format!("{} {}-0123456789abcdef\n", b.key(), b.key()));
+        }
+        std::fs::write(dir.path().join(MANIFEST), &manifest).unwrap();
+        assert!(unhashed(site_assets(dir.path())), "names files that are not there");
+        std::fs::write(pkg.join("mingchu-00ff00ff00ff00ff.css"), b"built").unwrap();
+        for b in &Bundle::ALL[1..] {
+            std::fs::write(pkg.join(format!("{}-0123456789abcdef.wasm", b.key())), b"built").unwrap();
+        }
+        assert!(unhashed(site_assets(dir.path())), "one bundle missing");
+        std::fs::write(pkg.join("home-0123456789abcdef.wasm"), b"built").unwrap();
+        let assets = site_assets(dir.path());
+        assert_eq!(&*assets.stylesheet, "mingchu-00ff00ff00ff00ff");
+        assert_eq!(assets.bundle(Bundle::Venue), Some("venue-0123456789abcdef"));
         // An unhashed build written afterwards (cargo leptos) wins.
         std::thread::sleep(std::time::Duration::from_millis(20));
         std::fs::write(pkg.join("mingchu.wasm"), b"newer").unwrap();
-        assert_eq!(bundle_name(dir.path()), "mingchu");
-        std::fs::write(dir.path().join(ASSET_NAME_FILE), "../../etc/passwd").unwrap();
-        assert_eq!(bundle_name(dir.path()), "mingchu", "only a name the build writes");
+        assert!(unhashed(site_assets(dir.path())));
+        std::fs::write(dir.path().join(MANIFEST), manifest.replace("home-0123456789abcdef", "../../etc/passwd"))
+            .unwrap();
+        assert!(unhashed(site_assets(dir.path())), "only names the build writes");
     }
 }

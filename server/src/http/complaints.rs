@@ -276,14 +276,14 @@ async fn decide(
 async fn render_form(state: &AppState, headers: &HeaderMap, echo: ComplaintEcho, status: StatusCode) -> Response {
     let catalog: SharedCatalog = state.catalog.clone();
     let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
-    let leptos = state.leptos.clone();
+    let (leptos, site) = (state.leptos.clone(), state.assets.clone());
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(catalog.clone());
             provide_context(desk.clone());
             provide_context(echo.clone());
         },
-        move || app::shell(leptos.clone()),
+        move || app::shell(leptos.clone(), site.clone()),
     );
     let mut request = Request::builder().uri(SUBMIT_PATH);
     for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {

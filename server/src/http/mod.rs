@@ -41,12 +41,13 @@ pub fn router(state: AppState) -> Router {
     };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
+    let site = state.assets.clone();
     let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
 
     let not_found = {
         let render = leptos_axum::render_app_to_stream_with_context(context.clone(), {
-            let leptos = leptos.clone();
-            move || shell(leptos.clone())
+            let (leptos, site) = (leptos.clone(), site.clone());
+            move || shell(leptos.clone(), site.clone())
         });
         tower::service_fn(move |req| {
             let render = render.clone();
@@ -71,8 +72,8 @@ pub fn router(state: AppState) -> Router {
         .merge(complaints::routes())
         .merge(open311::routes())
         .leptos_routes_with_context(&state, routes, context, {
-            let leptos = leptos.clone();
-            move || shell(leptos.clone())
+            let (leptos, site) = (leptos.clone(), site.clone());
+            move || shell(leptos.clone(), site.clone())
         })
         .fallback_service(assets)
         .layer(axum::middleware::from_fn(server_fn_status::fix_status))

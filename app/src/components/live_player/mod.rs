@@ -3,15 +3,15 @@
 //! (`POST /whep/{camera}`), reconnects on its own, and stops streaming while the tab is hidden
 //! or the tile is off-screen.
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod dom;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod peer;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod player;
-#[cfg(any(feature = "hydrate", test))]
+#[cfg(any(feature = "hydrate-base", test))]
 mod timing;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod whep;
 
 use crate::domain::CameraId;
@@ -60,12 +60,13 @@ impl PlayerState {
 }
 
 /// One camera's live picture with its name, kitchen area and a state badge.
-#[island]
+#[cfg_attr(feature = "island-live", island)]
+#[cfg_attr(not(feature = "island-live"), component)]
 pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
     let state = RwSignal::new(PlayerState::Connecting);
     let tile = NodeRef::<leptos::html::Figure>::new();
     let video = NodeRef::<leptos::html::Video>::new();
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "hydrate-base")]
     player::attach(camera, tile, video, state);
 
     view! {

@@ -13,7 +13,7 @@ use crate::i18n::use_lang;
 use leptos::prelude::*;
 
 /// What the background submission is doing.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate-base"), allow(dead_code))]
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendState {
     Idle,
@@ -25,7 +25,8 @@ pub enum SendState {
 }
 
 /// An island: the only part of a complaint page that runs in the browser.
-#[island]
+#[cfg_attr(feature = "island-complaint", island)]
+#[cfg_attr(not(feature = "island-complaint"), component)]
 pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     let lang = use_lang();
     let problems = RwSignal::new(form.problems.clone());
@@ -37,15 +38,15 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
     let invalid = move |f: Field| move || problems.with(|p| p.iter().any(|p| p.field == f)).then_some("true");
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "hydrate-base")]
         super::submit::enhanced_submit(ev, problems, token, sending, lang);
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(feature = "hydrate-base"))]
         let _ = ev;
     };
     let on_photos = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
+        #[cfg(feature = "hydrate-base")]
         super::submit::check_photos(ev, problems, lang);
-        #[cfg(not(feature = "hydrate"))]
+        #[cfg(not(feature = "hydrate-base"))]
         let _ = ev;
     };
 
@@ -179,7 +180,7 @@ pub fn ComplaintFormView(form: ComplaintForm) -> impl IntoView {
 }
 
 /// Problems found in the browser before sending (photo count and sizes).
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[cfg_attr(not(feature = "hydrate-base"), allow(dead_code))]
 pub fn photo_problems(files: &[(String, f64)], lang: crate::i18n::Lang) -> Vec<FormProblem> {
     let mut problems = Vec::new();
     if files.len() > MAX_PHOTOS {

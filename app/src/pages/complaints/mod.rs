@@ -2,7 +2,7 @@
 //! the reference lookup. The venue page embeds the same form.
 
 mod form;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod submit;
 mod track;
 

@@ -3,10 +3,10 @@
 //! unattended screen, it must look after itself: tiles reconnect on their own, the page sends
 //! heartbeats and reloads itself when something is stuck (see `agent`).
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "hydrate-base")]
 mod agent;
 mod layout;
-#[cfg(any(feature = "hydrate", test))]
+#[cfg(any(feature = "hydrate-base", test))]
 mod watch;
 
 use crate::api::{get_display, DisplayView, Licence};
@@ -56,15 +56,16 @@ pub fn DisplayPage() -> impl IntoView {
 }
 
 /// An island: the whole screen runs in the browser (tiles, heartbeat, rotation, recovery).
-#[island]
+#[cfg_attr(feature = "island-display", island)]
+#[cfg_attr(not(feature = "island-display"), component)]
 fn Screen(view: DisplayView, token: String) -> impl IntoView {
     let tr = use_lang().tr();
     let v = view;
     let layout = GridLayout::for_cameras(v.cameras.len(), v.promote_seconds);
     let promoted = RwSignal::new(0usize);
-    #[cfg(feature = "hydrate")]
+    #[cfg(feature = "hydrate-base")]
     agent::start(token, promoted, v.cameras.len(), v.promote_seconds);
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "hydrate-base"))]
     let _ = token;
     let low_bandwidth = v.low_bandwidth;
     let tiles = v
