@@ -4,9 +4,10 @@
 // and a venue page with live cameras, five cold loads each:
 //   - first contentful paint (the browser's paint timing),
 //   - interactive: when the WebAssembly has hydrated the page (`body[data-hydrated]`),
-//   - venue page: the first decoded video frame of the live kitchen.
-// The emulation throttles HTTP (HTML, JS, WebAssembly, snapshots); WebRTC's media over UDP is
-// not throttled by it.
+//   - venue page: the first decoded video frame of the live kitchen, and the steps to it (the
+//     WHEP offer sent and answered, ICE checking and connected, the connection up after DTLS).
+// Chromium applies the emulated latency to WebRTC's UDP packets as well (150 ms each way: ICE
+// takes one such round trip, DTLS two).
 //
 //   BASE_URL=http://127.0.0.1:3000 node scripts/bench-slow-network.mjs [runs]
 import { BASE_URL, launch, phone, venueWithCameras } from '../end2end/tests/browser.mjs';
@@ -22,6 +23,28 @@ function recordMilestones() {
     if (document.body?.dataset.hydrated === 'true') mark('interactive');
   }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-hydrated'] });
   document.addEventListener('loadeddata', () => mark('video'), true);
+  // The steps to the first frame: the WHEP offer sent and answered, the connection up.
+  const fetchBefore = window.fetch;
+  window.fetch = async (input, init) => {
+    const whep = String(input?.url ?? input).includes('/whep');
+    if (whep && init?.method === 'POST') mark('offer');
+    const response = await fetchBefore(input, init);
+    if (whep && init?.method === 'POST') mark('answer');
+    return response;
+  };
+  const Connection = window.RTCPeerConnection;
+  window.RTCPeerConnection = function (...args) {
+    const connection = new Connection(...args);
+    connection.addEventListener('iceconnectionstatechange', () => {
+      if (connection.iceConnectionState === 'checking') mark('ice checking');
+      if (connection.iceConnectionState === 'connected') mark('ice connected');
+    });
+    connection.addEventListener('connectionstatechange', () => {
+      if (connection.connectionState === 'connected') mark('connected');
+    });
+    return connection;
+  };
+  window.RTCPeerConnection.prototype = Connection.prototype;
 }
 
 async function load(browser, path, wantVideo) {
@@ -41,6 +64,11 @@ async function load(browser, path, wantVideo) {
     fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null,
     interactive: window.__milestones.interactive,
     video: window.__milestones.video ?? null,
+    offer: window.__milestones.offer ?? null,
+    answer: window.__milestones.answer ?? null,
+    connected: window.__milestones.connected ?? null,
+    checking: window.__milestones['ice checking'] ?? null,
+    ice: window.__milestones['ice connected'] ?? null,
   }));
   await context.close();
   return result;
@@ -51,13 +79,14 @@ const ms = (x) => (x == null ? '—' : `${Math.round(x)} ms`);
 
 const browser = await launch();
 const venue = await venueWithCameras();
-console.log(`| page | first contentful paint | interactive | first video frame | runs |`);
-console.log('|---|---|---|---|---|');
+console.log('| page | first contentful paint | interactive | WHEP offer sent | answered | ICE checking | ICE connected | DTLS done | first video frame | runs |');
+console.log('|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, path, video] of [['home', '/', false], ['venue', `/venues/${venue.id}`, true]]) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await load(browser, path, video));
   const col = (key) => (video || key !== 'video' ? ms(median(runs.map((r) => r[key]))) : '—');
   const all = runs.map((r) => `${Math.round(r.interactive)}`).join(' / ');
-  console.log(`| ${name} (\`${path}\`) | ${col('fcp')} | ${col('interactive')} | ${col('video')} | interactive: ${all} ms |`);
+  const steps = ['offer', 'answer', 'checking', 'ice', 'connected', 'video'].map(col).join(' | ');
+  console.log(`| ${name} (\`${path}\`) | ${col('fcp')} | ${col('interactive')} | ${steps} | interactive: ${all} ms |`);
 }
 await browser.close();

@@ -220,11 +220,39 @@ impl Sfu {
         let Some(id) = self.index.route(source, data) else { return };
         let Some(viewer) = self.viewers.get_mut(&id) else { return };
         if !viewer.rtc.accepts(&input) {
+            viewer.hold(source, destination, data);
             return;
         }
         viewer.handle(input);
         self.index.learned(id, source);
         self.drive(id, now);
+        self.offer_held(id, now);
+    }
+
+    /// Offers a joining viewer's held datagrams again, now that its `Rtc` may accept them.
+    fn offer_held(&mut self, id: ViewerId, now: Instant) {
+        let Some(viewer) = self.viewers.get_mut(&id) else { return };
+        let held = viewer.take_held();
+        if held.is_empty() {
+            return;
+        }
+        let mut handled = false;
+        for h in held {
+            let Ok(contents) = h.data.as_slice().try_into() else { continue };
+            let input = Input::Receive(
+                now,
+                Receive { proto: Protocol::Udp, source: h.source, destination: h.destination, contents },
+            );
+            if viewer.rtc.accepts(&input) {
+                viewer.handle(input);
+                handled = true;
+            } else {
+                viewer.hold(h.source, h.destination, &h.data);
+            }
+        }
+        if handled {
+            self.drive(id, now);
+        }
     }
 
     /// Advances every viewer whose timer is due and reaps the dead.

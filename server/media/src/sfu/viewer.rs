@@ -33,6 +33,20 @@ impl std::str::FromStr for ViewerId {
 
 /// A keyframe request is answered from the cache at most this often.
 const REPLAY_INTERVAL: Duration = Duration::from_millis(500);
+/// Early DTLS datagrams kept per joining viewer (a first flight is one to three).
+const HELD_DATAGRAMS: usize = 4;
+
+/// A datagram from a viewer's address that its `Rtc` did not accept yet (see [`Viewer::hold`]).
+pub struct Held {
+    pub source: std::net::SocketAddr,
+    pub destination: std::net::SocketAddr,
+    pub data: Vec<u8>,
+}
+
+/// Whether a datagram is a DTLS record (RFC 7983: first byte 20 to 63).
+pub fn is_dtls(data: &[u8]) -> bool {
+    matches!(data.first(), Some(20..=63))
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Flow {
@@ -57,6 +71,7 @@ pub struct Viewer {
     rewriter: Rewriter,
     replay_wanted: bool,
     last_replay: Option<Instant>,
+    held: Vec<Held>,
 }
 
 impl Viewer {
@@ -107,6 +122,7 @@ impl Viewer {
             rewriter: Rewriter::new((seed as u16) & 0x7fff, (seed >> 32) as u32),
             replay_wanted: false,
             last_replay: None,
+            held: Vec::new(),
         };
         Ok((viewer, answer.to_sdp_string()))
     }
@@ -132,6 +148,25 @@ impl Viewer {
         } else {
             self.next_timeout.min(self.created + super::JOIN_TIMEOUT)
         }
+    }
+
+    /// Keeps a DTLS datagram the `Rtc` refused while joining. A browser sends its first DTLS
+    /// flight as soon as its own connectivity check is answered, which can be just before ours
+    /// is: str0m accepts DTLS only from a pair it has validated, so the flight would be lost
+    /// and resent by the browser after 600 ms or more. It is offered again once the pair is
+    /// valid ([`Viewer::take_held`]); nothing is accepted that the `Rtc` would not accept.
+    pub fn hold(&mut self, source: std::net::SocketAddr, destination: std::net::SocketAddr, data: &[u8]) {
+        if !self.connected && is_dtls(data) && self.held.len() < HELD_DATAGRAMS {
+            self.held.push(Held { source, destination, data: data.to_vec() });
+        }
+    }
+
+    /// The held datagrams, to be offered again (and held again if still refused).
+    pub fn take_held(&mut self) -> Vec<Held> {
+        if self.connected {
+            self.held.clear();
+        }
+        std::mem::take(&mut self.held)
     }
 
     pub fn handle(&mut self, input: Input) {
