@@ -115,7 +115,7 @@ impl Harness {
     }
 
     /// One datagram from the client to the SFU, unless lost.
-    fn to_sfu(&mut self, t: &Transmit) {
+    fn send_to_sfu(&mut self, t: &Transmit) {
         let check_answer = t.contents.starts_with(&[0x01, 0x01]);
         if !self.client_online || (self.dtls_first && check_answer && self.first_dtls.is_none()) {
             return;
@@ -132,7 +132,7 @@ impl Harness {
         for _ in 0..10_000 {
             let moved = !outbox.is_empty();
             for t in std::mem::take(&mut outbox) {
-                self.to_sfu(&t);
+                self.send_to_sfu(&t);
             }
             let mut inbox = Vec::new();
             while let Some(out) = self.sfu.poll_output() {
@@ -165,7 +165,7 @@ impl Harness {
             self.client.handle_input(Input::Timeout(self.now)).unwrap();
             let sent = self.drain_client();
             for t in sent {
-                self.to_sfu(&t);
+                self.send_to_sfu(&t);
             }
             self.sfu.handle_timeout(self.now);
             self.pump();
