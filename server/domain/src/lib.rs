@@ -6,6 +6,8 @@
 //! No I/O, no clock, no framework: this crate depends on serde, chrono and thiserror only, and
 //! compiles to WebAssembly for the browser.
 
+pub mod access;
+pub mod audit;
 pub mod calendar;
 pub mod china_time;
 pub mod complaint;
