@@ -45,6 +45,12 @@ pub enum Command {
     /// Capture events found by frame analysis, waiting for an inspector's review.
     #[command(subcommand)]
     Events(EventsCommand),
+    /// Workspace accounts: add, list, disable, reset-password (prints a one-time link).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The audit log: verify its hash chain, print its head or its newest entries.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Open311 API keys for partner systems: create (prints the key once), list, revoke.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
@@ -139,6 +145,64 @@ pub enum ScreenCommand {
     },
     /// Revoke a screen: its URL stops working and it no longer counts as installed.
     Revoke { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; prints a one-time link where its owner sets a password.
+    Add {
+        /// The sign-in name: 3 to 40 lower-case letters, digits, dots, dashes or underscores.
+        #[arg(long)]
+        login: String,
+        /// The person's name as colleagues see it.
+        #[arg(long)]
+        name: String,
+        /// administrator, inspector or operator (a venue's operator).
+        #[arg(long, value_parser = crate::config::parse_role)]
+        role: mingchu_domain::access::Role,
+        /// An inspector's supervision office: its name or number.
+        #[arg(long)]
+        office: Option<String>,
+        /// An operator's venue (repeat for several), by id (see /api/v1/venues).
+        #[arg(long = "venue")]
+        venues: Vec<i64>,
+        #[command(flatten)]
+        base: PublicUrl,
+    },
+    /// List accounts with their role, office or venues, and state.
+    List,
+    /// Disable an account for good: it can no longer sign in and its links stop working.
+    Disable { login: String },
+    /// Print a new one-time link where the account's owner sets a new password.
+    ResetPassword {
+        login: String,
+        #[command(flatten)]
+        base: PublicUrl,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain from the first entry to the last; names the first bad entry.
+    Verify {
+        /// A head published earlier (COUNT:HASH, from /api/v1/audit/head): the log must
+        /// still contain it unchanged.
+        #[arg(long)]
+        head: Option<String>,
+    },
+    /// Print the chain's head: the number of entries and the newest hash (COUNT:HASH).
+    Head,
+    /// Print the newest entries.
+    List {
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+}
+
+/// `--role`: one of the role codes.
+pub fn parse_role(code: &str) -> Result<mingchu_domain::access::Role, String> {
+    mingchu_domain::access::Role::from_code(code.trim())
+        .ok_or_else(|| format!("unknown role {code:?}: use administrator, inspector or operator"))
 }
 
 #[derive(Debug, Clone, Args)]

@@ -20,6 +20,7 @@ pub mod reply_cli;
 pub mod screen_cli;
 pub mod state;
 pub mod telemetry;
+pub mod user_cli;
 
 use config::{DbArgs, ServeArgs};
 use db::{Db, SeedOutcome};

@@ -27,6 +27,8 @@ async fn run() -> ExitCode {
         Command::Events(command) => server::events_cli::run(&cli.db, command).await,
         Command::Apikey(command) => server::complaint_cli::apikey(&cli.db, command).await,
         Command::Complaint(command) => server::complaint_cli::complaint(&cli.db, command).await,
+        Command::User(command) => server::user_cli::user(&cli.db, command).await,
+        Command::Audit(command) => server::user_cli::audit(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

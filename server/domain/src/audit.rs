@@ -106,33 +106,109 @@ pub fn next_entry(head: Option<&Head>, change: Change) -> Entry {
 /// Checks the whole chain, in the order given (by `seq`), and returns its head; `kept` is a
 /// head published earlier, which the chain must still contain unchanged.
 pub fn verify<'a>(entries: impl IntoIterator<Item = &'a Entry>, kept: Option<&Head>) -> Result<Option<Head>, Break> {
-    let mut expected_seq = 1;
-    let mut prev = GENESIS.to_string();
-    let mut head = None;
+    let mut verifier = Verifier::new(kept.cloned());
     for entry in entries {
-        if entry.seq != expected_seq {
-            return Err(Break::Missing { expected: expected_seq, found: entry.seq });
+        verifier.check(entry)?;
+    }
+    verifier.finish()
+}
+
+/// [`verify`] one entry at a time, for a log read as a stream.
+pub struct Verifier {
+    kept: Option<Head>,
+    expected_seq: i64,
+    prev: String,
+    head: Option<Head>,
+}
+
+impl Verifier {
+    pub fn new(kept: Option<Head>) -> Verifier {
+        Verifier { kept, expected_seq: 1, prev: GENESIS.to_string(), head: None }
+    }
+
+    /// The next entry, in order.
+    pub fn check(&mut self, entry: &Entry) -> Result<(), Break> {
+        if entry.seq != self.expected_seq {
+            return Err(Break::Missing { expected: self.expected_seq, found: entry.seq });
         }
         if entry.hash != entry_hash(entry.seq, &entry.change, &entry.prev_hash) {
             return Err(Break::Altered { seq: entry.seq });
         }
-        if entry.prev_hash != prev {
+        if entry.prev_hash != self.prev {
             return Err(Break::Unlinked { seq: entry.seq });
         }
-        if let Some(k) = kept.filter(|k| k.count == entry.seq) {
+        if let Some(k) = self.kept.as_ref().filter(|k| k.count == entry.seq) {
             if k.hash != entry.hash {
                 return Err(Break::Rewritten { seq: entry.seq });
             }
         }
-        prev = entry.hash.clone();
-        head = Some(Head { count: entry.seq, hash: entry.hash.clone() });
-        expected_seq += 1;
+        self.prev = entry.hash.clone();
+        self.head = Some(Head { count: entry.seq, hash: entry.hash.clone() });
+        self.expected_seq += 1;
+        Ok(())
     }
-    let count = head.as_ref().map_or(0, |h| h.count);
-    if let Some(k) = kept.filter(|k| k.count > count) {
-        return Err(Break::Truncated { count, kept: k.count });
+
+    /// After the last entry: the head, unless the log is shorter than the kept head.
+    pub fn finish(self) -> Result<Option<Head>, Break> {
+        let count = self.head.as_ref().map_or(0, |h| h.count);
+        if let Some(k) = self.kept.filter(|k| k.count > count) {
+            return Err(Break::Truncated { count, kept: k.count });
+        }
+        Ok(self.head)
     }
-    Ok(head)
+}
+
+/// Who made a change, as the log records them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Who {
+    /// `user:<id>`, `token:<id>` or [`Who::SHELL`].
+    pub actor: String,
+    pub role: Option<String>,
+    pub address: Option<String>,
+}
+
+impl Who {
+    /// The command line on the server (whoever can run it owns the database anyway).
+    pub const SHELL: &'static str = "shell";
+
+    pub fn shell() -> Who {
+        Who { actor: Who::SHELL.into(), role: None, address: None }
+    }
+
+    /// The change `action` to `object` made by this actor at `at`.
+    pub fn did(
+        &self,
+        at: DateTime<Utc>,
+        action: &str,
+        object: &str,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Change {
+        Change {
+            at: timestamp(at),
+            actor: self.actor.clone(),
+            role: self.role.clone(),
+            action: action.into(),
+            object: object.into(),
+            before,
+            after,
+            address: self.address.clone(),
+        }
+    }
+}
+
+/// Parses a head as printed and published: `<count>:<hash>`.
+pub fn parse_head(text: &str) -> Option<Head> {
+    let (count, hash) = text.trim().split_once(':')?;
+    let count = count.parse().ok().filter(|c| *c >= 0)?;
+    (hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| Head { count, hash: hash.to_ascii_lowercase() })
+}
+
+impl std::fmt::Display for Head {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.count, self.hash)
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +293,14 @@ mod tests {
         }
         assert_eq!(verify(&rewritten, None).unwrap().unwrap().count, 5, "consistent on its own");
         assert_eq!(verify(&rewritten, Some(&kept)), Err(Break::Rewritten { seq: 5 }));
+    }
+
+    #[test]
+    fn a_head_prints_and_parses_back() {
+        let head = Head { count: 12, hash: "ab".repeat(32) };
+        assert_eq!(parse_head(&head.to_string()), Some(head));
+        assert_eq!(parse_head("12:abc"), None);
+        assert_eq!(parse_head("-1:".to_string().as_str()), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! compiles to WebAssembly for the browser.
 
 pub mod access;
+pub mod account;
 pub mod audit;
 pub mod calendar;
 pub mod china_time;

@@ -2,6 +2,7 @@
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
 mod analysis;
+pub mod audit;
 mod cameras;
 mod catalog;
 mod checks;
@@ -12,6 +13,7 @@ mod replies;
 mod screens;
 mod search_terms;
 mod seed;
+pub mod users;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
