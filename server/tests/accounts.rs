@@ -8,6 +8,8 @@ use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 use std::path::Path;
 use support::cli::{mingchu, ok, refused};
+use support::schema::Schemas;
+use support::{get_json, Server};
 
 fn run(data: &Path, args: &[&str]) -> String {
     ok(mingchu(data, args))
@@ -103,6 +105,19 @@ async fn accounts_for_each_role_with_links_and_an_audit_chain_that_catches_tampe
     assert_eq!(run(&data, &["audit", "verify"]), format!("intact: 8 entries, head {head}"));
     assert!(verify(&data, &["--head", &head]).status.success());
     refused(verify(&data, &["--head", "8:xyz"]), "is not a head");
+
+    // The head is public, in the form `verify --head` takes.
+    {
+        let server = Server::start_on(&data);
+        let (status, body) = get_json(&server.base, "/api/v1/audit/head").await;
+        assert_eq!(status, 200);
+        let (_, doc) = get_json(&server.base, "/api/openapi.json").await;
+        let schemas = Schemas::new(&doc);
+        let errors = schemas.validate(schemas.response("/api/v1/audit/head", "200"), &body);
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert_eq!(body["head"], head.as_str());
+        assert_eq!(body["count"], 8);
+    }
 
     // Edited in place.
     let backup = dir.path().join("before.db");

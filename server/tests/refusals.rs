@@ -228,6 +228,7 @@ async fn without_a_database_every_answer_is_unavailable_and_says_nothing_of_why(
         ("venue", get("/api/v1/venues/1"), 503),
         ("inspections", get("/api/v1/venues/1/inspections"), 503),
         ("programme", get("/api/v1/programme"), 503),
+        ("audit head", get("/api/v1/audit/head"), 503),
         ("camera health", get("/api/v1/cameras/1/health"), 503),
         ("events", with_bearer(get("/api/v1/events"), TOKEN), 503),
         ("complaint", get("/api/v1/complaints/MC-7K3M-9QXD"), 503),

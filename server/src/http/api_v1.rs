@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/venues/{id}", get(venue))
         .route("/api/v1/venues/{id}/inspections", get(venue_inspections))
         .route("/api/v1/programme", get(programme))
+        .route("/api/v1/audit/head", get(audit_head))
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -91,4 +92,30 @@ async fn venue_inspections(
 
 async fn programme(State(state): State<AppState>) -> Result<Json<ProgrammeFigures>, HttpError> {
     Ok(Json(state.db.programme_figures(chrono::Utc::now()).await?))
+}
+
+/// The audit log's head, public: whoever keeps a copy (each day, say) can later have
+/// `mingchu audit verify --head COUNT:HASH` prove that history was not rewritten.
+#[derive(Serialize)]
+struct AuditHead {
+    count: i64,
+    hash: String,
+    /// `COUNT:HASH`, as `mingchu audit verify --head` takes it.
+    head: String,
+    as_of: String,
+}
+
+async fn audit_head(State(state): State<AppState>) -> Result<impl IntoResponse, HttpError> {
+    let head = state
+        .db
+        .audit_head()
+        .await?
+        .unwrap_or(mingchu_domain::audit::Head { count: 0, hash: mingchu_domain::audit::GENESIS.into() });
+    let body = AuditHead {
+        count: head.count,
+        head: head.to_string(),
+        hash: head.hash,
+        as_of: mingchu_domain::audit::timestamp(chrono::Utc::now()),
+    };
+    Ok(([(header::CACHE_CONTROL, "no-cache")], Json(body)))
 }

@@ -140,12 +140,18 @@ fn type_matches(t: &str, v: &Value) -> bool {
     }
 }
 
-/// The patterns the document uses: `^JY[0-9]{14}$` and `^([0-9]{6}|[0-9]{9})$`.
+/// The patterns the document uses: `^JY[0-9]{14}$`, `^([0-9]{6}|[0-9]{9})$`, and the audit
+/// head's `^[0-9a-f]{64}$` and `^[0-9]+:[0-9a-f]{64}$`.
 fn simple_pattern(pattern: &str, s: &str) -> bool {
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let hash = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     match pattern {
         "^JY[0-9]{14}$" => s.strip_prefix("JY").is_some_and(|d| digits(d, 14)),
         "^([0-9]{6}|[0-9]{9})$" => digits(s, 6) || digits(s, 9),
+        "^[0-9a-f]{64}$" => hash(s),
+        "^[0-9]+:[0-9a-f]{64}$" => {
+            s.split_once(':').is_some_and(|(n, h)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && hash(h))
+        }
         other => panic!("pattern {other} is not supported by this checker"),
     }
 }
