@@ -96,6 +96,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/complaints/new") view=pages::NewComplaintPage ssr=SsrMode::Async/>
                     <Route path=path!("/complaints/submit") view=pages::NewComplaintPage ssr=SsrMode::Async/>
                     <Route path=path!("/complaints/:reference") view=pages::ComplaintPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/password/:secret") view=pages::PasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console") view=pages::ConsolePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

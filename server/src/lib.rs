@@ -1,6 +1,7 @@
 //! The Mingchu server: HTTP portal, database, live media and frame analysis.
 #![recursion_limit = "256"]
 
+pub mod accounts;
 mod analysis_store;
 pub mod camera_cli;
 pub mod client_addr;
@@ -8,6 +9,7 @@ pub mod codes;
 pub mod complaint_cli;
 pub mod complaints;
 pub mod config;
+pub mod console;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -133,6 +135,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.analysis = analysis;
     state.admin_token = admin_token.map(Into::into);
     state.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_uploads));
+    state.accounts = accounts::Accounts::open(state.db.clone()).await?;
     Ok(state)
 }
 

@@ -26,6 +26,8 @@ pub struct AppState {
     pub analysis: Option<mingchu_analysis::Analysis>,
     /// The bearer token of the admin API; `None`: the admin API refuses every request.
     pub admin_token: Option<Arc<str>>,
+    /// The workspace's sign-in (sessions, login limits, CSRF).
+    pub accounts: crate::accounts::Accounts,
     /// The complaint desk (form tokens, submissions, photos).
     pub complaints: crate::complaints::Complaints,
     /// Who a request comes from (the peer, or a proxy's header).
@@ -48,6 +50,7 @@ impl AppState {
         public_url: Option<url::Url>,
     ) -> AppState {
         let build = build_id(std::path::Path::new(&*leptos.site_root), &assets).into();
+        let accounts = crate::accounts::Accounts::with_random_key(db.clone());
         AppState {
             leptos,
             assets,
@@ -59,6 +62,7 @@ impl AppState {
             build,
             analysis: None,
             admin_token: None,
+            accounts,
             complaints,
             client_addr: Default::default(),
             operator_contact: "12315".into(),
@@ -85,6 +89,13 @@ pub fn build_id(site_root: &std::path::Path, assets: &SiteAssets) -> String {
         meta.modified().ok().hash(&mut hasher);
     }
     format!("{:016x}", hasher.finish())
+}
+
+impl AppState {
+    /// The console's data for pages.
+    pub fn console(&self) -> crate::console::ConsoleData {
+        crate::console::ConsoleData { db: self.db.clone() }
+    }
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -6,10 +6,12 @@ mod dto;
 mod screens;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod workspace;
 
 pub use complaints::*;
 pub use dto::*;
 pub use screens::*;
+pub use workspace::*;
 
 use crate::domain::VenueId;
 use crate::error::AppError;

@@ -35,6 +35,24 @@ pub trait ComplaintDesk: Send + Sync + 'static {
 
 pub type SharedDesk = Arc<dyn ComplaintDesk>;
 
+/// The workspace console's data. The server implements it and provides a [`SharedConsole`]
+/// through Leptos context; callers have already established who is signed in.
+#[async_trait::async_trait]
+pub trait Console: Send + Sync + 'static {
+    /// The first page of `user`, asked from `session`.
+    async fn home(&self, user: mingchu_domain::access::UserId, session: i64) -> Result<super::ConsoleHome, AppError>;
+}
+
+pub type SharedConsole = Arc<dyn Console>;
+
+/// The console from context.
+pub fn console() -> Result<SharedConsole, AppError> {
+    leptos::prelude::use_context::<SharedConsole>().ok_or_else(|| {
+        leptos::logging::error!("no Console in context: the server must provide one");
+        AppError::Unavailable
+    })
+}
+
 /// The complaint desk from context.
 pub fn desk() -> Result<SharedDesk, AppError> {
     leptos::prelude::use_context::<SharedDesk>().ok_or_else(|| {

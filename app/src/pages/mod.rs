@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod complaints;
+mod console;
 mod display;
 mod home;
 mod not_found;
@@ -8,6 +9,7 @@ mod programme;
 mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
+pub use console::{ConsolePage, LoginPage, PasswordPage};
 pub use display::DisplayPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

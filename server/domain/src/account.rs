@@ -2,7 +2,7 @@
 
 use crate::access::{OfficeId, Role};
 use crate::vocab::VenueId;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 /// A link to set a password works this long, once.
 pub const PASSWORD_LINK_VALID: Duration = Duration::hours(72);
@@ -100,5 +100,105 @@ mod tests {
         let mut a = account(Role::Administrator, None, &[]);
         a.display_name = "  ".into();
         assert_eq!(a.checked(), Err(AccountProblem::DisplayName));
+    }
+}
+
+/// A session ends after this long without use…
+pub const SESSION_IDLE: Duration = Duration::hours(8);
+/// …and this long after sign-in in any case.
+pub const SESSION_MAX: Duration = Duration::days(7);
+
+/// Whether a session started at `created` and last used at `last_seen` is still good `now`.
+pub fn session_alive(created: DateTime<Utc>, last_seen: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - last_seen < SESSION_IDLE && now - created < SESSION_MAX
+}
+
+/// Failed sign-ins counted over this window…
+pub const LOGIN_WINDOW: Duration = Duration::minutes(15);
+/// …at most this many for one account…
+pub const LOGIN_FAILURES_PER_ACCOUNT: u32 = 5;
+/// …and this many from one address (several people may share an office's address).
+pub const LOGIN_FAILURES_PER_ADDRESS: u32 = 20;
+
+/// Why a sign-in is not even tried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LockedOut {
+    #[error("too many failed sign-ins for this account; try again in 15 minutes")]
+    Account,
+    #[error("too many failed sign-ins from this address; try again in 15 minutes")]
+    Address,
+}
+
+/// Decides from the failures within [`LOGIN_WINDOW`] whether a sign-in may be tried.
+pub fn login_allowed(account_failures: u32, address_failures: u32) -> Result<(), LockedOut> {
+    if account_failures >= LOGIN_FAILURES_PER_ACCOUNT {
+        Err(LockedOut::Account)
+    } else if address_failures >= LOGIN_FAILURES_PER_ADDRESS {
+        Err(LockedOut::Address)
+    } else {
+        Ok(())
+    }
+}
+
+/// Why a new password is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordProblem {
+    #[error("the password must be at least 10 characters")]
+    TooShort,
+    #[error("the password must be at most 200 characters")]
+    TooLong,
+    #[error("the password must not contain the login")]
+    ContainsLogin,
+    #[error("the two passwords differ")]
+    Mismatch,
+}
+
+/// Checks a new password (typed twice) for the account `login`.
+pub fn check_password(login: &str, password: &str, again: &str) -> Result<(), PasswordProblem> {
+    let length = password.chars().count();
+    if length < 10 {
+        return Err(PasswordProblem::TooShort);
+    }
+    if length > 200 {
+        return Err(PasswordProblem::TooLong);
+    }
+    if password.to_lowercase().contains(&login.to_lowercase()) {
+        return Err(PasswordProblem::ContainsLogin);
+    }
+    if password != again {
+        return Err(PasswordProblem::Mismatch);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn sessions_end_when_idle_or_old() {
+        let start = Utc.with_ymd_and_hms(2026, 12, 1, 8, 0, 0).unwrap();
+        assert!(session_alive(start, start, start + Duration::hours(7)));
+        assert!(!session_alive(start, start, start + Duration::hours(8)), "idle");
+        let used = start + Duration::days(6) + Duration::hours(23);
+        assert!(session_alive(start, used, used + Duration::minutes(30)));
+        assert!(!session_alive(start, used, start + Duration::days(7)), "old, though in use");
+    }
+
+    #[test]
+    fn sign_ins_are_limited_per_account_and_per_address() {
+        assert_eq!(login_allowed(4, 19), Ok(()));
+        assert_eq!(login_allowed(5, 0), Err(LockedOut::Account));
+        assert_eq!(login_allowed(0, 20), Err(LockedOut::Address));
+    }
+
+    #[test]
+    fn passwords_are_checked() {
+        assert_eq!(check_password("wang", "short", "short"), Err(PasswordProblem::TooShort));
+        assert_eq!(check_password("wang", "myWANG-password", "myWANG-password"), Err(PasswordProblem::ContainsLogin));
+        assert_eq!(check_password("wang", "厨房明亮干净卫生安全", "厨房明亮干净卫生安全"), Ok(()), "ten characters");
+        assert_eq!(check_password("wang", "correct horse", "correct house"), Err(PasswordProblem::Mismatch));
+        assert_eq!(check_password("wang", &"x".repeat(201), &"x".repeat(201)), Err(PasswordProblem::TooLong));
     }
 }

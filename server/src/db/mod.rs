@@ -13,6 +13,7 @@ mod replies;
 mod screens;
 mod search_terms;
 mod seed;
+pub mod sessions;
 pub mod users;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};

@@ -128,6 +128,14 @@ impl Db {
         rows.into_iter().map(user).collect()
     }
 
+    pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, DbError> {
+        let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = ?1"))
+            .bind(id.0)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(user).transpose()
+    }
+
     pub async fn user_by_login(&self, login: &str) -> Result<Option<UserRow>, DbError> {
         let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.login = ?1"))
             .bind(login.trim())
@@ -191,6 +199,32 @@ impl Db {
         .fetch_optional(&self.pool)
         .await?;
         Ok(id.map(UserId))
+    }
+
+    /// The jurisdiction an office covers (its name), and the names of some venues.
+    pub async fn scope_names(
+        &self,
+        office: Option<OfficeId>,
+        venues: &[VenueId],
+    ) -> Result<(Option<String>, Vec<(i64, String)>), DbError> {
+        let jurisdiction = match office {
+            Some(office) => sqlx::query_scalar(
+                "SELECT j.name FROM supervision_offices o JOIN jurisdictions j ON j.id = o.jurisdiction_id WHERE o.id = ?1",
+            )
+            .bind(office.0)
+            .fetch_optional(&self.pool)
+            .await?,
+            None => None,
+        };
+        let mut names = Vec::new();
+        for venue in venues {
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM venues WHERE id = ?1")
+                .bind(venue.0)
+                .fetch_optional(&self.pool)
+                .await?;
+            names.extend(name.map(|n| (venue.0, n)));
+        }
+        Ok((jurisdiction, names))
     }
 
     /// A supervision office by its name or its number.

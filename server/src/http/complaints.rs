@@ -277,10 +277,12 @@ async fn render_form(state: &AppState, headers: &HeaderMap, echo: ComplaintEcho,
     let catalog: SharedCatalog = state.catalog.clone();
     let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
     let (leptos, site) = (state.leptos.clone(), state.assets.clone());
+    let console: app::api::ssr::SharedConsole = std::sync::Arc::new(state.console());
     let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(catalog.clone());
             provide_context(desk.clone());
+            provide_context(console.clone());
             provide_context(echo.clone());
         },
         move || app::shell(leptos.clone(), site.clone()),

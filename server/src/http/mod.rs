@@ -1,5 +1,6 @@
 //! The HTTP surface: Leptos pages and server functions, static assets, health, metrics.
 
+mod account;
 mod analysis;
 mod api_v1;
 pub mod assets;
@@ -20,7 +21,7 @@ mod server_fn_status;
 mod whep;
 
 use crate::state::AppState;
-use app::api::ssr::{SharedCatalog, SharedDesk};
+use app::api::ssr::{SharedCatalog, SharedConsole, SharedDesk};
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
@@ -35,9 +36,11 @@ use tower_http::trace::TraceLayer;
 pub fn router(state: AppState) -> Router {
     let catalog: SharedCatalog = state.catalog.clone();
     let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
+    let console: SharedConsole = std::sync::Arc::new(state.console());
     let context = move || {
         provide_context(catalog.clone());
         provide_context(desk.clone());
+        provide_context(console.clone());
     };
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
@@ -71,11 +74,13 @@ pub fn router(state: AppState) -> Router {
         .merge(whep::routes())
         .merge(complaints::routes())
         .merge(open311::routes())
+        .merge(account::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())
         })
         .fallback_service(assets)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), account::visitor))
         .layer(axum::middleware::from_fn(server_fn_status::fix_status))
         .layer(axum::middleware::from_fn_with_state(security::Https(https), security::headers))
         .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))

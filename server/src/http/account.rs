@@ -1,0 +1,367 @@
+//! Signing in and out, setting a password from a link, ending sessions; and the middleware
+//! that finds who is signed in (and the browser's CSRF secret) before anything renders.
+
+use crate::accounts::{csrf, LinkError, LoginError, SignedIn, SESSION_COOKIE};
+use crate::state::AppState;
+use app::api::ssr::{SharedCatalog, SharedConsole, SharedDesk};
+use app::api::{AccountEcho, SignedInUser, Visitor};
+use app::i18n::{lang_from_cookies, Lang};
+use axum::extract::{Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::{Form, Router};
+use chrono::Utc;
+use leptos::prelude::provide_context;
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account/login", post(login))
+        .route("/account/logout", post(logout))
+        .route("/account/password/{secret}", post(set_password))
+        .route("/console/sessions/{id}/end", post(end_session))
+}
+
+/// A cookie's value from the request.
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|value| {
+        value.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name && !v.is_empty()).then_some(v)
+        })
+    })
+}
+
+/// The signed-in person of a request, as the middleware found them.
+#[derive(Clone)]
+pub struct Session(pub Option<SignedIn>);
+
+/// Whether a path is one of the workspace's pages, whose forms need the CSRF cookie.
+fn workspace_page(path: &str) -> bool {
+    path.starts_with("/account/") || path == "/console" || path.starts_with("/console/")
+}
+
+fn cookie_attributes(https: bool) -> &'static str {
+    if https {
+        "Path=/; HttpOnly; Secure"
+    } else {
+        "Path=/; HttpOnly"
+    }
+}
+
+/// Finds the session (from its cookie) and the browser's CSRF secret, and leaves both in the
+/// request for handlers and pages; gives a browser without a CSRF secret one on workspace pages.
+pub async fn visitor(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    let signed_in = match cookie(headers, SESSION_COOKIE) {
+        Some(secret) => state.accounts.session(secret, Utc::now()).await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not look the session up");
+            None
+        }),
+        None => None,
+    };
+    let (secret, fresh) = match cookie(headers, csrf::COOKIE) {
+        Some(s) => (s.to_string(), false),
+        None => (csrf::browser_secret(), workspace_page(request.uri().path())),
+    };
+    let user = signed_in.as_ref().map(|s| SignedInUser {
+        id: s.actor.user,
+        session: s.session,
+        login: s.login.clone(),
+        display_name: s.display_name.clone(),
+        role: s.actor.role.code().to_string(),
+    });
+    let path = request.uri().path();
+    let console_page =
+        request.method() == axum::http::Method::GET && (path == "/console" || path.starts_with("/console/"));
+    if console_page && user.is_none() {
+        // The console's pages are for people signed in: sign in first, then come back.
+        let back = request.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/console");
+        return see_other(&format!("/account/login?next={}", urlencoding(back)));
+    }
+    request.extensions_mut().insert(Visitor { csrf: state.accounts.csrf.token(&secret), user });
+    request.extensions_mut().insert(Session(signed_in));
+    let mut response = next.run(request).await;
+    if fresh {
+        let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+        let value = format!("{}={secret}; {}; SameSite=Strict", csrf::COOKIE, cookie_attributes(https));
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+fn client_address(state: &AppState, request: &Request) -> String {
+    state
+        .client_addr
+        .of(request.headers(), request.extensions())
+        .map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// Whether a posted form's CSRF field belongs to this browser.
+fn csrf_ok(state: &AppState, headers: &HeaderMap, field: &str) -> bool {
+    cookie(headers, csrf::COOKIE).is_some_and(|secret| state.accounts.csrf.check(secret, field))
+}
+
+fn csrf_refusal(lang: Lang) -> String {
+    match lang {
+        Lang::Zh => "表单已过期或来自其他网站，未被接受。请刷新页面后重试。".into(),
+        Lang::En => {
+            "This form expired or came from another site, so it was not accepted. Reload the page and try again.".into()
+        }
+    }
+}
+
+/// Renders an account page again at `status`, with what was typed and what was wrong.
+async fn render_page(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+    echo: AccountEcho,
+    status: StatusCode,
+) -> Response {
+    let catalog: SharedCatalog = state.catalog.clone();
+    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
+    let console: SharedConsole = std::sync::Arc::new(state.console());
+    let (leptos, site) = (state.leptos.clone(), state.assets.clone());
+    let render = leptos_axum::render_app_async_with_context(
+        move || {
+            provide_context(catalog.clone());
+            provide_context(desk.clone());
+            provide_context(console.clone());
+            provide_context(echo.clone());
+        },
+        move || app::shell(leptos.clone(), site.clone()),
+    );
+    let mut request = Request::builder().uri(path);
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {
+        for value in headers.get_all(&name) {
+            request = request.header(&name, value);
+        }
+    }
+    let mut request = request.body(axum::body::Body::empty()).expect("a valid request");
+    // The page's forms need this browser's CSRF field again.
+    let secret = cookie(headers, csrf::COOKIE).unwrap_or_default();
+    request.extensions_mut().insert(Visitor { csrf: state.accounts.csrf.token(secret), user: None });
+    let mut response = render(request).await.into_response();
+    *response.status_mut() = status;
+    response
+}
+
+fn see_other(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    next: String,
+}
+
+async fn login(State(state): State<AppState>, request: Request) -> Response {
+    let address = client_address(&state, &request);
+    let headers = request.headers().clone();
+    let lang = lang_from_cookies(&headers);
+    let form = match Form::<LoginForm>::from_request(request, &state).await {
+        Ok(Form(form)) => form,
+        Err(_) => LoginForm { login: String::new(), password: String::new(), csrf: String::new(), next: String::new() },
+    };
+    let again = |problem: String, status| {
+        let echo = AccountEcho { login: form.login.trim().to_string(), problem };
+        let path = format!("/account/login?next={}", urlencoding(&form.next));
+        let state = state.clone();
+        let headers = headers.clone();
+        async move { render_page(&state, &headers, &path, echo, status).await }
+    };
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        return again(csrf_refusal(lang), StatusCode::FORBIDDEN).await;
+    }
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(|ua| ua.chars().take(200).collect::<String>());
+    match state.accounts.login(&form.login, &form.password, &address, user_agent.as_deref(), Utc::now()).await {
+        Ok(secret) => {
+            let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
+            let cookie = format!("{SESSION_COOKIE}={secret}; {}; SameSite=Lax", cookie_attributes(https));
+            let next = Some(form.next.as_str())
+                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+                .unwrap_or("/console");
+            let mut response = see_other(next);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(LoginError::Wrong) => {
+            let problem = match lang {
+                Lang::Zh => "登录名或密码错误。",
+                Lang::En => "The login or the password is wrong.",
+            };
+            again(problem.into(), StatusCode::UNAUTHORIZED).await
+        }
+        Err(LoginError::Locked(locked)) => {
+            let problem = match (lang, locked) {
+                (Lang::Zh, mingchu_domain::account::LockedOut::Account) => "该账号登录失败次数过多，请15分钟后再试。",
+                (Lang::Zh, mingchu_domain::account::LockedOut::Address) => {
+                    "此网络地址登录失败次数过多，请15分钟后再试。"
+                }
+                (Lang::En, _) => "Too many failed sign-ins; try again in 15 minutes.",
+            };
+            let mut response = again(problem.into(), StatusCode::TOO_MANY_REQUESTS).await;
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("900"));
+            response
+        }
+        Err(LoginError::Db(e)) => {
+            tracing::error!(error = %e, "sign-in failed");
+            crate::http::error::HttpError::unavailable().into_response()
+        }
+    }
+}
+
+/// Percent-encodes a path for a query value.
+fn urlencoding(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Deserialize)]
+struct CsrfOnly {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// A form that acts for the signed-in person: its CSRF field, and someone signed in.
+fn signed_in_form(
+    state: &AppState,
+    headers: &HeaderMap,
+    session: &Session,
+    csrf: &str,
+) -> Result<SignedIn, Box<Response>> {
+    let lang = lang_from_cookies(headers);
+    if !csrf_ok(state, headers, csrf) {
+        return Err(Box::new((StatusCode::FORBIDDEN, csrf_refusal(lang)).into_response()));
+    }
+    session.0.clone().ok_or_else(|| Box::new(see_other("/account/login?next=/console")))
+}
+
+async fn logout(State(state): State<AppState>, request: Request) -> Response {
+    let address = client_address(&state, &request);
+    let headers = request.headers().clone();
+    let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
+    let Ok(Form(form)) = Form::<CsrfOnly>::from_request(request, &state).await else {
+        return (StatusCode::BAD_REQUEST, "malformed form").into_response();
+    };
+    let signed_in = match signed_in_form(&state, &headers, &session, &form.csrf) {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    if let Err(e) = state.accounts.logout(&signed_in, Some(&address), Utc::now()).await {
+        tracing::error!(error = %e, "sign-out failed");
+        return crate::http::error::HttpError::unavailable().into_response();
+    }
+    let mut response = see_other("/account/login");
+    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0");
+    if let Ok(value) = HeaderValue::from_str(&clear) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let address = client_address(&state, &request);
+    let headers = request.headers().clone();
+    let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
+    let Ok(Form(form)) = Form::<CsrfOnly>::from_request(request, &state).await else {
+        return (StatusCode::BAD_REQUEST, "malformed form").into_response();
+    };
+    let signed_in = match signed_in_form(&state, &headers, &session, &form.csrf) {
+        Ok(s) => s,
+        Err(response) => return *response,
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.end_session(signed_in.actor.user, id, &who, Utc::now()).await {
+        Ok(true) => see_other("/console"),
+        Ok(false) => (StatusCode::NOT_FOUND, "no such session of yours").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "ending a session failed");
+            crate::http::error::HttpError::unavailable().into_response()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    again: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+async fn set_password(State(state): State<AppState>, Path(secret): Path<String>, request: Request) -> Response {
+    let address = client_address(&state, &request);
+    let headers = request.headers().clone();
+    let lang = lang_from_cookies(&headers);
+    let path = format!("/account/password/{secret}");
+    let Ok(Form(form)) = Form::<PasswordForm>::from_request(request, &state).await else {
+        return (StatusCode::BAD_REQUEST, "malformed form").into_response();
+    };
+    let again = |problem: String, status| {
+        let echo = AccountEcho { login: String::new(), problem };
+        let (state, headers, path) = (state.clone(), headers.clone(), path.clone());
+        async move { render_page(&state, &headers, &path, echo, status).await }
+    };
+    if !csrf_ok(&state, &headers, &form.csrf) {
+        return again(csrf_refusal(lang), StatusCode::FORBIDDEN).await;
+    }
+    match state.accounts.set_password(&secret, &form.password, &form.again, Some(&address), Utc::now()).await {
+        Ok(_) => see_other("/account/login?password=set"),
+        Err(LinkError::Invalid) => {
+            let problem = match lang {
+                Lang::Zh => "此链接无效：已使用、已过期或已被新链接取代。请联系管理员重新发送。",
+                Lang::En => "This link is not valid: it was used, it expired, or a newer one was sent. Ask an administrator for a new one.",
+            };
+            again(problem.into(), StatusCode::GONE).await
+        }
+        Err(LinkError::Password(problem)) => {
+            use mingchu_domain::account::PasswordProblem::*;
+            let text = match (lang, problem) {
+                (Lang::Zh, TooShort) => "密码至少需要10个字符。",
+                (Lang::Zh, TooLong) => "密码最多200个字符。",
+                (Lang::Zh, ContainsLogin) => "密码不能包含登录名。",
+                (Lang::Zh, Mismatch) => "两次输入的密码不一致。",
+                (Lang::En, TooShort) => "The password needs at least 10 characters.",
+                (Lang::En, TooLong) => "The password may have at most 200 characters.",
+                (Lang::En, ContainsLogin) => "The password must not contain your login.",
+                (Lang::En, Mismatch) => "The two passwords differ.",
+            };
+            again(text.into(), StatusCode::BAD_REQUEST).await
+        }
+        Err(LinkError::Db(e)) => {
+            tracing::error!(error = %e, "setting a password failed");
+            crate::http::error::HttpError::unavailable().into_response()
+        }
+    }
+}
+
+use axum::extract::FromRequest;

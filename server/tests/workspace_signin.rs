@@ -1,0 +1,205 @@
+//! Signing in to the workspace on the real server: a one-time link sets the password, the
+//! login form starts a session behind an HttpOnly cookie, every form refuses a missing or
+//! foreign CSRF field, failed sign-ins are limited per account, and signing out ends it.
+
+mod support;
+
+use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
+use reqwest::{redirect, Client, StatusCode};
+use std::path::Path;
+use support::cli::{mingchu, ok};
+use support::Server;
+
+fn client() -> Client {
+    Client::builder().redirect(redirect::Policy::none()).build().unwrap()
+}
+
+/// The value a response sets for cookie `name`, with its attributes.
+fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+fn value(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
+}
+
+/// The hidden CSRF field of the page's first form.
+fn csrf_field(html: &str) -> String {
+    let at = html.find(r#"name="csrf" value=""#).expect("a CSRF field") + r#"name="csrf" value=""#.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+/// A browser: its CSRF cookie and, once signed in, its session cookie.
+struct Browser {
+    http: Client,
+    base: String,
+    csrf_cookie: String,
+    session: Option<String>,
+}
+
+impl Browser {
+    fn cookies(&self) -> String {
+        let mut c = format!("mc_csrf={}", self.csrf_cookie);
+        if let Some(s) = &self.session {
+            c.push_str(&format!("; mc_session={s}"));
+        }
+        c
+    }
+
+    /// Opens a workspace page, keeping the CSRF cookie it sets; returns the form's field.
+    async fn open(&mut self, path: &str) -> (StatusCode, String) {
+        let response =
+            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).send().await.unwrap();
+        if let Some(c) = set_cookie(&response, "mc_csrf") {
+            assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
+            self.csrf_cookie = value(&c);
+        }
+        let status = response.status();
+        (status, response.text().await.unwrap())
+    }
+
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).form(form).send().await.unwrap()
+    }
+}
+
+fn link_secret(data: &Path, args: &[&str]) -> String {
+    ok(mingchu(data, args)).rsplit('/').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).status.success());
+    let office = server::demo::generate(server::demo::SEED).offices[0].clone();
+    let inspector = link_secret(
+        &data,
+        &["user", "add", "--login", "wang.fang", "--name", "王芳", "--role", "inspector", "--office", &office],
+    );
+    let operator = link_secret(
+        &data,
+        &["user", "add", "--login", "canteen", "--name", "食堂经理", "--role", "operator", "--venue", "3"],
+    );
+    let server = Server::start_on(&data);
+    let mut browser = Browser { http: client(), base: server.base.clone(), csrf_cookie: String::new(), session: None };
+
+    // The link's page, with the browser's CSRF field.
+    let (status, html) = browser.open(&format!("/account/password/{inspector}")).await;
+    assert_eq!(status, 200);
+    let csrf = csrf_field(&html);
+    let path = format!("/account/password/{inspector}");
+    let good = "明厨亮灶-守护舌尖安全";
+
+    // Without the field, or with another browser's: refused, nothing changed.
+    let response = browser.post(&path, &[("password", good), ("again", good)]).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(response.text().await.unwrap().contains("表单已过期或来自其他网站"));
+    let other = Browser {
+        http: client(),
+        base: server.base.clone(),
+        csrf_cookie: "0123456789abcdef0123456789abcdef".into(),
+        session: None,
+    };
+    assert_eq!(
+        other.post(&path, &[("password", good), ("again", good), ("csrf", &csrf)]).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // A weak password is refused with a reason.
+    let response =
+        browser.post(&path, &[("password", "wang.fang-1234"), ("again", "wang.fang-1234"), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("密码不能包含登录名"));
+    // A good one: set, and the link is used up.
+    let response = browser.post(&path, &[("password", good), ("again", good), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/account/login?password=set");
+    let response = browser.post(&path, &[("password", good), ("again", good), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+
+    // Signing in: a wrong password, then the right one.
+    let (_, html) = browser.open("/account/login?password=set").await;
+    assert!(html.contains("密码已设置"));
+    let csrf = csrf_field(&html);
+    let response = browser
+        .post("/account/login", &[("login", "wang.fang"), ("password", "wrong password!"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("登录名或密码错误") && html.contains(r#"value="wang.fang""#), "the login is shown again");
+    let response = browser.post("/account/login", &[("login", "nobody"), ("password", good), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "an unknown login reads the same");
+    let response = browser
+        .post(
+            "/account/login",
+            &[("login", "wang.fang"), ("password", good), ("csrf", &csrf), ("next", "//evil.example")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[LOCATION], "/console", "only local paths are followed");
+    let cookie = set_cookie(&response, "mc_session").expect("a session cookie");
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain http here; Secure behind https");
+    browser.session = Some(value(&cookie));
+
+    // The console knows who this is and what they cover.
+    let (status, html) = browser.open("/console").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("王芳") && html.contains(&office) && html.contains("监管人员"), "{html}");
+    assert!(html.contains("当前会话"));
+    // Signed out (by someone without the cookie): sent to sign in.
+    let anonymous = client().get(format!("{}/console", server.base)).send().await.unwrap();
+    assert!(anonymous.status().is_redirection(), "{}", anonymous.status());
+    assert!(anonymous.headers()[LOCATION].to_str().unwrap().starts_with("/account/login"));
+
+    // Signing out needs the field too; then the session is gone.
+    let csrf = csrf_field(&html);
+    assert_eq!(browser.post("/account/logout", &[]).await.status(), StatusCode::FORBIDDEN);
+    let response = browser.post("/account/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert!(set_cookie(&response, "mc_session").unwrap().contains("Max-Age=0"));
+    let (status, _) = browser.open("/console").await;
+    assert!(status.is_redirection(), "the old cookie no longer works: {status}");
+    browser.session = None;
+
+    // Five failures lock the account for a while, even for the right password next.
+    let (_, html) = browser.open(&format!("/account/password/{operator}")).await;
+    let csrf = csrf_field(&html);
+    let operator_password = "后厨干净整洁每一天都好";
+    let response = browser
+        .post(
+            &format!("/account/password/{operator}"),
+            &[("password", operator_password), ("again", operator_password), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    for _ in 0..5 {
+        let response = browser
+            .post("/account/login", &[("login", "canteen"), ("password", "guess-guess-guess"), ("csrf", &csrf)])
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response =
+        browser.post("/account/login", &[("login", "canteen"), ("password", operator_password), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()[RETRY_AFTER], "900");
+    assert!(response.text().await.unwrap().contains("登录失败次数过多"));
+    // Another account from the same address is not locked by that.
+    let response = browser.post("/account/login", &[("login", "wang.fang"), ("password", good), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    drop(server);
+
+    // Everything above is in the audit log, and the chain holds.
+    let log = ok(mingchu(&data, &["audit", "list", "--limit", "100"]));
+    for action in ["user.set_password", "session.start", "session.end"] {
+        assert!(log.contains(action), "{action} in {log}");
+    }
+    assert!(!log.contains(good) && !log.contains(operator_password), "no password in the log");
+    assert!(ok(mingchu(&data, &["audit", "verify"])).starts_with("intact:"));
+}
