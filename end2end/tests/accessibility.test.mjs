@@ -1,5 +1,5 @@
 // Accessibility on a phone: axe-core (npm) runs in Chromium on the home, venue, complaint,
-// tracking and programme pages, hydrated, in both languages; no serious or critical
+// tracking and programme pages and the staff sign-in page, hydrated, in both languages; no serious or critical
 // violation is allowed. Video tiles need a text alternative and grade faces a label.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,7 +45,8 @@ test('no serious or critical accessibility violations on the citizen pages, in b
   const venue = await venueWithCameras();
   const { context, page, errors } = await phone(browser);
   const tracking = await aComplaint(page, venue.id);
-  const paths = ['/', `/venues/${venue.id}`, '/complaints', `/complaints/new?venue=${venue.id}`, tracking, '/programme'];
+  const paths = ['/', `/venues/${venue.id}`, '/complaints', `/complaints/new?venue=${venue.id}`, tracking, '/programme',
+    '/account/login'];
   const problems = [];
   for (const lang of ['zh-CN', 'en']) {
     await page.goto(`${BASE_URL}/lang/${lang}?next=/`);
