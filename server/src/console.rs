@@ -1,7 +1,7 @@
 //! The console's data for pages (`app::api::ssr::Console`), over the database.
 
 use crate::db::Db;
-use app::api::{ConsoleHome, SessionInfo};
+use app::api::{ConsoleHome, SessionInfo, TotpView};
 use app::error::AppError;
 use mingchu_domain::access::UserId;
 
@@ -22,6 +22,19 @@ impl app::api::ssr::Console for ConsoleData {
         let (jurisdiction, venues) =
             self.db.scope_names(row.office.as_ref().map(|(id, _)| *id), &row.venues).await.map_err(unavailable)?;
         let sessions = self.db.sessions_of(user).await.map_err(unavailable)?;
+        let totp = match self.db.totp_state(user).await.map_err(unavailable)? {
+            (_, true) => TotpView::On,
+            (Some(secret), false) => {
+                let bytes = crate::accounts::totp::decode(&secret).ok_or(AppError::Unavailable)?;
+                let uri = crate::accounts::totp::uri("明厨 Mingchu", &row.login, &bytes);
+                let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|_| AppError::Unavailable)?;
+                let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+                // Inline in the page: without the XML declaration.
+                let qr_svg = svg.find("<svg").map(|at| svg[at..].to_string()).unwrap_or(svg);
+                TotpView::Pending { secret, qr_svg }
+            }
+            (None, false) => TotpView::Off,
+        };
         Ok(ConsoleHome {
             display_name: row.display_name,
             login: row.login,
@@ -40,6 +53,7 @@ impl app::api::ssr::Console for ConsoleData {
                     user_agent: s.user_agent,
                 })
                 .collect(),
+            totp,
         })
     }
 }

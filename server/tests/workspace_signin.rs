@@ -1,6 +1,7 @@
 //! Signing in to the workspace on the real server: a one-time link sets the password, the
 //! login form starts a session behind an HttpOnly cookie, every form refuses a missing or
-//! foreign CSRF field, failed sign-ins are limited per account, and signing out ends it.
+//! foreign CSRF field, failed sign-ins are limited per account, signing out ends it, and a
+//! second factor (RFC 6238) set up from the console is needed from then on.
 
 mod support;
 
@@ -193,11 +194,44 @@ async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_
     // Another account from the same address is not locked by that.
     let response = browser.post("/account/login", &[("login", "wang.fang"), ("password", good), ("csrf", &csrf)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    browser.session = Some(value(&set_cookie(&response, "mc_session").unwrap()));
+
+    // Two-step sign-in: set up from the console with a secret and a QR code, confirmed by a
+    // first code, then needed at every sign-in, each code once.
+    let (_, html) = browser.open("/console").await;
+    let csrf = csrf_field(&html);
+    assert_eq!(browser.post("/console/totp/start", &[("csrf", &csrf)]).await.status(), StatusCode::SEE_OTHER);
+    let (_, html) = browser.open("/console").await;
+    assert!(html.contains("<svg"), "a QR code to scan");
+    let at =
+        html.find(r#"<code class="totp-secret">"#).expect("the secret to type") + r#"<code class="totp-secret">"#.len();
+    let secret = server::accounts::totp::decode(html[at..].split('<').next().unwrap()).expect("base32");
+    let now = chrono::Utc::now().timestamp();
+    let wrong = if server::accounts::totp::code_at(&secret, now) == "000000" { "111111" } else { "000000" };
+    let response = browser.post("/console/totp/confirm", &[("csrf", &csrf), ("code", wrong)]).await;
+    assert_eq!(response.headers()[LOCATION], "/console?totp=wrong#totp");
+    let first = server::accounts::totp::code_at(&secret, now);
+    let response = browser.post("/console/totp/confirm", &[("csrf", &csrf), ("code", &first)]).await;
+    assert_eq!(response.headers()[LOCATION], "/console?totp=on#totp");
+    let (_, html) = browser.open("/console?totp=on").await;
+    assert!(html.contains(r#"data-totp="on""#) && html.contains("两步验证已开启"));
+    let response = browser.post("/account/login", &[("login", "wang.fang"), ("password", good), ("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert!(response.text().await.unwrap().contains("6位动态码"), "asks for the code");
+    let response = browser
+        .post("/account/login", &[("login", "wang.fang"), ("password", good), ("csrf", &csrf), ("code", &first)])
+        .await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "the confirming code was used already");
+    let next = server::accounts::totp::code_at(&secret, now + server::accounts::totp::STEP);
+    let response = browser
+        .post("/account/login", &[("login", "wang.fang"), ("password", good), ("csrf", &csrf), ("code", &next)])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER, "a fresh code signs in");
     drop(server);
 
     // Everything above is in the audit log, and the chain holds.
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "100"]));
-    for action in ["user.set_password", "session.start", "session.end"] {
+    for action in ["user.set_password", "session.start", "session.end", "user.totp_on"] {
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(!log.contains(good) && !log.contains(operator_password), "no password in the log");

@@ -48,6 +48,20 @@ pub struct ConsoleHome {
     /// An operator's venues (id, name).
     pub venues: Vec<(i64, String)>,
     pub sessions: Vec<SessionInfo>,
+    pub totp: TotpView,
+}
+
+/// The second factor as the console shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TotpView {
+    Off,
+    /// Being set up: the secret to type and the `otpauth://` URI as a QR code (SVG markup,
+    /// made on the server from our own data).
+    Pending {
+        secret: String,
+        qr_svg: String,
+    },
+    On,
 }
 
 /// One of the person's live sessions.

@@ -4,6 +4,7 @@
 
 pub mod csrf;
 pub mod password;
+pub mod totp;
 
 use crate::db::sessions::SessionRow;
 use crate::db::{Db, DbError};
@@ -35,6 +36,9 @@ fn random_secret() -> String {
 pub enum LoginError {
     #[error("the login or the password is wrong")]
     Wrong,
+    /// Password right, second factor missing or wrong.
+    #[error("the code from the authenticator app is missing or wrong")]
+    Code,
     #[error(transparent)]
     Locked(LockedOut),
     #[error(transparent)]
@@ -87,6 +91,7 @@ impl Accounts {
         &self,
         login: &str,
         password: &str,
+        code: &str,
         address: &str,
         user_agent: Option<&str>,
         now: DateTime<Utc>,
@@ -95,7 +100,7 @@ impl Accounts {
         let (by_login, by_address) = self.db.login_failures(login, address, now - LOGIN_WINDOW).await?;
         login_allowed(by_login, by_address).map_err(LoginError::Locked)?;
         let credentials = self.db.credentials(login).await?;
-        let stored = credentials.as_ref().and_then(|(_, hash)| hash.clone());
+        let stored = credentials.as_ref().and_then(|c| c.password_hash.clone());
         let typed = password.to_string();
         let matches = tokio::task::spawn_blocking(move || match stored {
             Some(stored) => password::verify(&typed, &stored),
@@ -107,13 +112,63 @@ impl Accounts {
         })
         .await
         .unwrap_or(false);
-        self.db.record_login(login, address, matches, now).await?;
-        let Some((user, _)) = credentials.filter(|_| matches) else { return Err(LoginError::Wrong) };
+        // The second factor, when on: a code of the moment, not used before.
+        let second = match credentials.as_ref().filter(|_| matches) {
+            Some(c) => match c.totp_secret.as_deref().and_then(totp::decode) {
+                None => Ok(()),
+                Some(secret) => match totp::check(&secret, code, now.timestamp(), c.totp_last_step) {
+                    Some(step) if self.db.use_totp_step(c.user, step).await? => Ok(()),
+                    _ => Err(LoginError::Code),
+                },
+            },
+            None => Err(LoginError::Wrong),
+        };
+        self.db.record_login(login, address, second.is_ok(), now).await?;
+        second?;
+        let user = credentials.map(|c| c.user).ok_or(LoginError::Wrong)?;
         let actor = self.db.actor(user).await?.ok_or(LoginError::Wrong)?;
         let secret = random_secret();
         let who = who(&actor, Some(address));
         self.db.start_session(user, &sha256_hex(&secret), user_agent, &who, now).await?;
         Ok(secret)
+    }
+
+    /// Starts setting up the second factor: a new secret, pending until a code confirms it.
+    pub async fn start_totp(&self, user: UserId) -> Result<(), DbError> {
+        self.db.start_totp(user, &totp::encode(&totp::new_secret())).await
+    }
+
+    /// Turns the second factor on with a first code from the app; `false` for a wrong code.
+    pub async fn confirm_totp(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        address: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let (pending, _) = self.db.totp_state(signed_in.actor.user).await?;
+        let Some(secret) = pending.as_deref().and_then(totp::decode) else { return Ok(false) };
+        let Some(step) = totp::check(&secret, code, now.timestamp(), None) else { return Ok(false) };
+        self.db.confirm_totp(signed_in.actor.user, step, &who(&signed_in.actor, address), now).await
+    }
+
+    /// Turns the second factor off, with a current code; `false` for a wrong code.
+    pub async fn disable_totp(
+        &self,
+        signed_in: &SignedIn,
+        code: &str,
+        address: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let Some(c) = self.db.credentials(&signed_in.login).await? else { return Ok(false) };
+        let Some(secret) = c.totp_secret.as_deref().and_then(totp::decode) else { return Ok(false) };
+        match totp::check(&secret, code, now.timestamp(), c.totp_last_step) {
+            Some(step) if self.db.use_totp_step(c.user, step).await? => {
+                self.db.disable_totp(c.user, &who(&signed_in.actor, address), now).await?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
     }
 
     /// The person signed in with this session secret, if the session is live.

@@ -7,6 +7,16 @@ use mingchu_domain::access::{Actor, JurisdictionId, OfficeId, Role, UserId, Venu
 use mingchu_domain::audit::{timestamp, Who};
 use mingchu_domain::vocab::VenueId;
 
+/// What signing in checks.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user: UserId,
+    pub password_hash: Option<String>,
+    /// The second factor's secret (base32), when on.
+    pub totp_secret: Option<String>,
+    pub totp_last_step: Option<i64>,
+}
+
 /// A stored session, found by its secret's hash.
 #[derive(Clone, Debug)]
 pub struct SessionRow {
@@ -31,14 +41,89 @@ fn parse_time(text: &str) -> Result<DateTime<Utc>, DbError> {
 }
 
 impl Db {
-    /// An active account's id and password hash, by login.
-    pub async fn credentials(&self, login: &str) -> Result<Option<(UserId, Option<String>)>, DbError> {
-        let row: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT id, password_hash FROM users WHERE login = ?1 AND disabled_at IS NULL")
-                .bind(login)
+    /// An active account's id, password hash and second factor (secret, last step used).
+    pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>, DbError> {
+        type Row = (i64, Option<String>, Option<String>, Option<i64>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT id, password_hash, totp_secret, totp_last_step FROM users WHERE login = ?1 AND disabled_at IS NULL",
+        )
+        .bind(login)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(id, password_hash, totp_secret, totp_last_step)| Credentials {
+            user: UserId(id),
+            password_hash,
+            totp_secret,
+            totp_last_step,
+        }))
+    }
+
+    /// The second factor of an account: the secret being set up, and whether one is on.
+    pub async fn totp_state(&self, user: UserId) -> Result<(Option<String>, bool), DbError> {
+        let row: Option<(Option<String>, bool)> =
+            sqlx::query_as("SELECT totp_pending, totp_secret IS NOT NULL FROM users WHERE id = ?1")
+                .bind(user.0)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(id, hash)| (UserId(id), hash)))
+        Ok(row.unwrap_or((None, false)))
+    }
+
+    /// Keeps a new secret for `user` until a first code confirms it.
+    pub async fn start_totp(&self, user: UserId, secret: &str) -> Result<(), DbError> {
+        sqlx::query("UPDATE users SET totp_pending = ?2 WHERE id = ?1")
+            .bind(user.0)
+            .bind(secret)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Turns the pending secret on, its first code (`step`) used up.
+    pub async fn confirm_totp(&self, user: UserId, step: i64, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
+        let mut tx = self.write_tx().await?;
+        let on = sqlx::query(
+            "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2 \
+             WHERE id = ?1 AND totp_pending IS NOT NULL",
+        )
+        .bind(user.0)
+        .bind(step)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            > 0;
+        if on {
+            let (before, after) = (Some(r#"{"totp":false}"#.into()), Some(r#"{"totp":true}"#.into()));
+            append(&mut tx, who.did(now, "user.totp_on", &format!("user:{user}"), before, after)).await?;
+        }
+        tx.commit().await?;
+        Ok(on)
+    }
+
+    /// Turns the second factor off.
+    pub async fn disable_totp(&self, user: UserId, who: &Who, now: DateTime<Utc>) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1")
+            .bind(user.0)
+            .execute(&mut *tx)
+            .await?;
+        let (before, after) = (Some(r#"{"totp":true}"#.into()), Some(r#"{"totp":false}"#.into()));
+        append(&mut tx, who.did(now, "user.totp_off", &format!("user:{user}"), before, after)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Marks a code's step used, if no later or equal one was (two sign-ins racing with one
+    /// code: only one wins).
+    pub async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, DbError> {
+        Ok(sqlx::query(
+            "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+        )
+        .bind(user.0)
+        .bind(step)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            > 0)
     }
 
     /// Failed sign-ins since `since`: for this login, and from this address.

@@ -22,6 +22,9 @@ pub fn routes() -> Router<AppState> {
         .route("/account/logout", post(logout))
         .route("/account/password/{secret}", post(set_password))
         .route("/console/sessions/{id}/end", post(end_session))
+        .route("/console/totp/start", post(totp_start))
+        .route("/console/totp/confirm", post(totp_confirm))
+        .route("/console/totp/off", post(totp_off))
 }
 
 /// A cookie's value from the request.
@@ -163,6 +166,8 @@ struct LoginForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
+    code: String,
+    #[serde(default)]
     csrf: String,
     #[serde(default)]
     next: String,
@@ -174,7 +179,13 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
     let lang = lang_from_cookies(&headers);
     let form = match Form::<LoginForm>::from_request(request, &state).await {
         Ok(Form(form)) => form,
-        Err(_) => LoginForm { login: String::new(), password: String::new(), csrf: String::new(), next: String::new() },
+        Err(_) => LoginForm {
+            login: String::new(),
+            password: String::new(),
+            code: String::new(),
+            csrf: String::new(),
+            next: String::new(),
+        },
     };
     let again = |problem: String, status| {
         let echo = AccountEcho { login: form.login.trim().to_string(), problem };
@@ -190,7 +201,11 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(200).collect::<String>());
-    match state.accounts.login(&form.login, &form.password, &address, user_agent.as_deref(), Utc::now()).await {
+    match state
+        .accounts
+        .login(&form.login, &form.password, &form.code, &address, user_agent.as_deref(), Utc::now())
+        .await
+    {
         Ok(secret) => {
             let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
             let cookie = format!("{SESSION_COOKIE}={secret}; {}; SameSite=Lax", cookie_attributes(https));
@@ -207,6 +222,17 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
             let problem = match lang {
                 Lang::Zh => "登录名或密码错误。",
                 Lang::En => "The login or the password is wrong.",
+            };
+            again(problem.into(), StatusCode::UNAUTHORIZED).await
+        }
+        Err(LoginError::Code) => {
+            let problem = match (lang, form.code.trim().is_empty()) {
+                (Lang::Zh, true) => "此账号已开启两步验证：请输入验证器应用中的6位动态码。",
+                (Lang::Zh, false) => "动态码错误或已使用，请输入应用中当前的6位动态码。",
+                (Lang::En, true) => {
+                    "This account uses two-step sign-in: enter the 6-digit code from your authenticator app."
+                }
+                (Lang::En, false) => "That code is wrong or was used already; enter the app's current 6-digit code.",
             };
             again(problem.into(), StatusCode::UNAUTHORIZED).await
         }
@@ -305,6 +331,66 @@ async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, request
             tracing::error!(error = %e, "ending a session failed");
             crate::http::error::HttpError::unavailable().into_response()
         }
+    }
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// Reads a console form with a code: the person, the code, their address.
+async fn code_form(state: &AppState, request: Request) -> Result<(SignedIn, String, String), Response> {
+    let address = client_address(state, &request);
+    let headers = request.headers().clone();
+    let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
+    let Ok(Form(form)) = Form::<CodeForm>::from_request(request, state).await else {
+        return Err((StatusCode::BAD_REQUEST, "malformed form").into_response());
+    };
+    let signed_in = signed_in_form(state, &headers, &session, &form.csrf).map_err(|r| *r)?;
+    Ok((signed_in, form.code, address))
+}
+
+fn unavailable(e: crate::db::DbError) -> Response {
+    tracing::error!(error = %e, "a console action failed");
+    crate::http::error::HttpError::unavailable().into_response()
+}
+
+async fn totp_start(State(state): State<AppState>, request: Request) -> Response {
+    let (signed_in, _, _) = match code_form(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match state.accounts.start_totp(signed_in.actor.user).await {
+        Ok(()) => see_other("/console#totp"),
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn totp_confirm(State(state): State<AppState>, request: Request) -> Response {
+    let (signed_in, code, address) = match code_form(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match state.accounts.confirm_totp(&signed_in, &code, Some(&address), Utc::now()).await {
+        Ok(true) => see_other("/console?totp=on#totp"),
+        Ok(false) => see_other("/console?totp=wrong#totp"),
+        Err(e) => unavailable(e),
+    }
+}
+
+async fn totp_off(State(state): State<AppState>, request: Request) -> Response {
+    let (signed_in, code, address) = match code_form(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    match state.accounts.disable_totp(&signed_in, &code, Some(&address), Utc::now()).await {
+        Ok(true) => see_other("/console?totp=off#totp"),
+        Ok(false) => see_other("/console?totp=wrong#totp"),
+        Err(e) => unavailable(e),
     }
 }
 

@@ -42,6 +42,8 @@ pub fn LoginPage() -> impl IntoView {
                 <input id="login" name="login" required autocomplete="username" autocapitalize="none" value=echo.login/>
                 <label for="password">{t(lang, "密码", "Password")}</label>
                 <input id="password" name="password" type="password" required autocomplete="current-password"/>
+                <label for="code">{t(lang, "动态码（已开启两步验证时）", "Code (with two-step sign-in on)")}</label>
+                <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}"/>
                 <button class="primary" type="submit">{t(lang, "登录", "Sign in")}</button>
             </form>
         </article>

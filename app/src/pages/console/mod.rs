@@ -6,7 +6,7 @@ mod account;
 
 pub use account::{LoginPage, PasswordPage};
 
-use crate::api::{get_console_home, visitor, ConsoleHome};
+use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
 use crate::i18n::{use_lang, Lang};
 use crate::pages::complaints::t;
 use leptos::prelude::*;
@@ -84,6 +84,7 @@ fn ConsoleHomeView(home: ConsoleHome, lang: Lang) -> impl IntoView {
             <h2>{t(lang, "权限范围", "What you may act on")}</h2>
             {scope}
         </section>
+        <TotpSection totp=home.totp.clone() lang/>
         <section class="card">
             <h2>{t(lang, "登录会话", "Your sessions")}</h2>
             <table class="console-sessions">
@@ -115,6 +116,67 @@ fn ConsoleHomeView(home: ConsoleHome, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+        </section>
+    }
+}
+
+/// Two-step sign-in: set up with an authenticator app (a QR code, or the secret typed), turned
+/// on by a first code, turned off with a current one.
+#[component]
+fn TotpSection(totp: TotpView, lang: Lang) -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let outcome = query.with_untracked(|q| q.get("totp"));
+    let note = match outcome.as_deref() {
+        Some("on") => Some(("success", t(lang, "两步验证已开启。", "Two-step sign-in is on."))),
+        Some("off") => Some(("success", t(lang, "两步验证已关闭。", "Two-step sign-in is off."))),
+        Some("wrong") => Some((
+            "error",
+            t(
+                lang,
+                "动态码不正确，请输入应用中当前的6位动态码。",
+                "That code is not right; enter the app's current 6-digit code.",
+            ),
+        )),
+        _ => None,
+    };
+    let code_input = move || {
+        view! {
+            <label for="totp-code">{t(lang, "6位动态码", "6-digit code")}</label>
+            <input id="totp-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9 ]{6,7}" required/>
+        }
+    };
+    let body = match totp {
+        TotpView::Off => view! {
+            <p>{t(lang, "登录时除密码外，再输入验证器应用（如 Google Authenticator、Microsoft Authenticator 等支持 TOTP 的应用）中的动态码。", "Sign in with a code from an authenticator app (Google Authenticator, Microsoft Authenticator or any TOTP app) as well as your password.")}</p>
+            <form method="post" action="/console/totp/start">
+                <CsrfField/>
+                <button type="submit">{t(lang, "开启两步验证", "Set up two-step sign-in")}</button>
+            </form>
+        }.into_any(),
+        TotpView::Pending { secret, qr_svg } => view! {
+            <p>{t(lang, "用验证器应用扫描二维码，或手动输入密钥，然后输入应用显示的动态码。", "Scan the QR code with the app, or type the secret, then enter the code it shows.")}</p>
+            <div class="totp-qr" role="img" aria-label=t(lang, "两步验证二维码", "Two-step sign-in QR code") inner_html=qr_svg></div>
+            <p>{t(lang, "密钥：", "Secret: ")}<code class="totp-secret">{secret}</code></p>
+            <form class="account-form" method="post" action="/console/totp/confirm">
+                <CsrfField/>
+                {code_input}
+                <button class="primary" type="submit">{t(lang, "确认开启", "Turn on")}</button>
+            </form>
+        }.into_any(),
+        TotpView::On => view! {
+            <p data-totp="on">{t(lang, "已开启：登录时需要动态码。", "On: signing in needs a code.")}</p>
+            <form class="account-form" method="post" action="/console/totp/off">
+                <CsrfField/>
+                {code_input}
+                <button type="submit">{t(lang, "关闭两步验证", "Turn off")}</button>
+            </form>
+        }.into_any(),
+    };
+    view! {
+        <section class="card" id="totp">
+            <h2>{t(lang, "两步验证", "Two-step sign-in")}</h2>
+            {note.map(|(class, text)| view! { <p class=class role="status">{text}</p> })}
+            {body}
         </section>
     }
 }
