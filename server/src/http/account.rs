@@ -3,7 +3,6 @@
 
 use crate::accounts::{csrf, LinkError, LoginError, SignedIn, SESSION_COOKIE};
 use crate::state::AppState;
-use app::api::ssr::{SharedCatalog, SharedConsole, SharedDesk};
 use app::api::{AccountEcho, SignedInUser, Visitor};
 use app::i18n::{lang_from_cookies, Lang};
 use axum::extract::{Path, Request, State};
@@ -127,32 +126,10 @@ async fn render_page(
     echo: AccountEcho,
     status: StatusCode,
 ) -> Response {
-    let catalog: SharedCatalog = state.catalog.clone();
-    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
-    let console: SharedConsole = std::sync::Arc::new(state.console());
-    let (leptos, site) = (state.leptos.clone(), state.assets.clone());
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(catalog.clone());
-            provide_context(desk.clone());
-            provide_context(console.clone());
-            provide_context(echo.clone());
-        },
-        move || app::shell(leptos.clone(), site.clone()),
-    );
-    let mut request = Request::builder().uri(path);
-    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {
-        for value in headers.get_all(&name) {
-            request = request.header(&name, value);
-        }
-    }
-    let mut request = request.body(axum::body::Body::empty()).expect("a valid request");
     // The page's forms need this browser's CSRF field again.
     let secret = cookie(headers, csrf::COOKIE).unwrap_or_default();
-    request.extensions_mut().insert(Visitor { csrf: state.accounts.csrf.token(secret), user: None });
-    let mut response = render(request).await.into_response();
-    *response.status_mut() = status;
-    response
+    let visitor = Visitor { csrf: state.accounts.csrf.token(secret), user: None };
+    super::render::page_again(state, headers, path, status, move || provide_context(echo.clone()), Some(visitor)).await
 }
 
 fn see_other(to: &str) -> Response {
@@ -269,12 +246,6 @@ fn urlencoding(value: &str) -> String {
         .collect()
 }
 
-#[derive(Deserialize)]
-struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 /// A form that acts for the signed-in person: its CSRF field, and someone signed in.
 fn signed_in_form(
     state: &AppState,
@@ -290,19 +261,12 @@ fn signed_in_form(
 }
 
 async fn logout(State(state): State<AppState>, request: Request) -> Response {
-    let address = client_address(&state, &request);
-    let headers = request.headers().clone();
-    let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
-    let Ok(Form(form)) = Form::<CsrfOnly>::from_request(request, &state).await else {
-        return (StatusCode::BAD_REQUEST, "malformed form").into_response();
-    };
-    let signed_in = match signed_in_form(&state, &headers, &session, &form.csrf) {
-        Ok(s) => s,
-        Err(response) => return *response,
+    let (signed_in, _, address) = match console_form(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     if let Err(e) = state.accounts.logout(&signed_in, Some(&address), Utc::now()).await {
-        tracing::error!(error = %e, "sign-out failed");
-        return crate::http::error::HttpError::unavailable().into_response();
+        return unavailable(e);
     }
     let mut response = see_other("/account/login");
     let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; Max-Age=0");
@@ -313,41 +277,33 @@ async fn logout(State(state): State<AppState>, request: Request) -> Response {
 }
 
 async fn end_session(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
-    let address = client_address(&state, &request);
-    let headers = request.headers().clone();
-    let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
-    let Ok(Form(form)) = Form::<CsrfOnly>::from_request(request, &state).await else {
-        return (StatusCode::BAD_REQUEST, "malformed form").into_response();
-    };
-    let signed_in = match signed_in_form(&state, &headers, &session, &form.csrf) {
-        Ok(s) => s,
-        Err(response) => return *response,
+    let (signed_in, _, address) = match console_form(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
     match state.db.end_session(signed_in.actor.user, id, &who, Utc::now()).await {
         Ok(true) => see_other("/console"),
         Ok(false) => (StatusCode::NOT_FOUND, "no such session of yours").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "ending a session failed");
-            crate::http::error::HttpError::unavailable().into_response()
-        }
+        Err(e) => unavailable(e),
     }
 }
 
 #[derive(Deserialize)]
-struct CodeForm {
+struct ConsoleForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
     code: String,
 }
 
-/// Reads a console form with a code: the person, the code, their address.
-async fn code_form(state: &AppState, request: Request) -> Result<(SignedIn, String, String), Response> {
+/// Reads a form that acts for the signed-in person (its CSRF field checked): the person, the
+/// code it may carry, their address.
+async fn console_form(state: &AppState, request: Request) -> Result<(SignedIn, String, String), Response> {
     let address = client_address(state, &request);
     let headers = request.headers().clone();
     let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
-    let Ok(Form(form)) = Form::<CodeForm>::from_request(request, state).await else {
+    let Ok(Form(form)) = Form::<ConsoleForm>::from_request(request, state).await else {
         return Err((StatusCode::BAD_REQUEST, "malformed form").into_response());
     };
     let signed_in = signed_in_form(state, &headers, &session, &form.csrf).map_err(|r| *r)?;
@@ -360,7 +316,7 @@ fn unavailable(e: crate::db::DbError) -> Response {
 }
 
 async fn totp_start(State(state): State<AppState>, request: Request) -> Response {
-    let (signed_in, _, _) = match code_form(&state, request).await {
+    let (signed_in, _, _) = match console_form(&state, request).await {
         Ok(f) => f,
         Err(r) => return r,
     };
@@ -370,28 +326,31 @@ async fn totp_start(State(state): State<AppState>, request: Request) -> Response
     }
 }
 
-async fn totp_confirm(State(state): State<AppState>, request: Request) -> Response {
-    let (signed_in, code, address) = match code_form(&state, request).await {
+/// Turns the second factor on (`on`: with the app's first code) or off (with a current one).
+async fn totp_change(state: AppState, request: Request, on: bool) -> Response {
+    let (signed_in, code, address) = match console_form(&state, request).await {
         Ok(f) => f,
         Err(r) => return r,
     };
-    match state.accounts.confirm_totp(&signed_in, &code, Some(&address), Utc::now()).await {
-        Ok(true) => see_other("/console?totp=on#totp"),
+    let now = Utc::now();
+    let changed = if on {
+        state.accounts.confirm_totp(&signed_in, &code, Some(&address), now).await
+    } else {
+        state.accounts.disable_totp(&signed_in, &code, Some(&address), now).await
+    };
+    match changed {
+        Ok(true) => see_other(if on { "/console?totp=on#totp" } else { "/console?totp=off#totp" }),
         Ok(false) => see_other("/console?totp=wrong#totp"),
         Err(e) => unavailable(e),
     }
 }
 
+async fn totp_confirm(State(state): State<AppState>, request: Request) -> Response {
+    totp_change(state, request, true).await
+}
+
 async fn totp_off(State(state): State<AppState>, request: Request) -> Response {
-    let (signed_in, code, address) = match code_form(&state, request).await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    match state.accounts.disable_totp(&signed_in, &code, Some(&address), Utc::now()).await {
-        Ok(true) => see_other("/console?totp=off#totp"),
-        Ok(false) => see_other("/console?totp=wrong#totp"),
-        Err(e) => unavailable(e),
-    }
+    totp_change(state, request, false).await
 }
 
 #[derive(Deserialize)]

@@ -9,14 +9,12 @@ use super::error::{self, Format, HttpError, Text};
 use crate::complaints::{reference, Outcome, Submission, Upload};
 use crate::db::UpdateError;
 use crate::state::AppState;
-use app::api::ssr::{SharedCatalog, SharedDesk};
 use app::api::{
     ComplaintEcho, FormProblem, PhotoFault, Problem, PublicComplaint, SubmitReceipt, SubmitRefusal, HONEYPOT_FIELD,
     MAX_PHOTOS, MAX_PHOTO_BYTES, SUBMIT_PATH,
 };
 use app::error::ErrorKind;
 use app::i18n::Lang;
-use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -274,29 +272,7 @@ async fn decide(
 
 /// Renders the complaint form page again, with the echo, at `status`.
 async fn render_form(state: &AppState, headers: &HeaderMap, echo: ComplaintEcho, status: StatusCode) -> Response {
-    let catalog: SharedCatalog = state.catalog.clone();
-    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
-    let (leptos, site) = (state.leptos.clone(), state.assets.clone());
-    let console: app::api::ssr::SharedConsole = std::sync::Arc::new(state.console());
-    let render = leptos_axum::render_app_async_with_context(
-        move || {
-            provide_context(catalog.clone());
-            provide_context(desk.clone());
-            provide_context(console.clone());
-            provide_context(echo.clone());
-        },
-        move || app::shell(leptos.clone(), site.clone()),
-    );
-    let mut request = Request::builder().uri(SUBMIT_PATH);
-    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::HOST] {
-        for value in headers.get_all(&name) {
-            request = request.header(&name, value);
-        }
-    }
-    let request = request.body(Body::empty()).expect("a valid request");
-    let mut response = render(request).await.into_response();
-    *response.status_mut() = status;
-    response
+    super::render::page_again(state, headers, SUBMIT_PATH, status, move || provide_context(echo.clone()), None).await
 }
 
 #[derive(Deserialize)]

@@ -15,17 +15,16 @@ pub mod metrics;
 mod open311;
 pub mod open_data;
 mod refusals;
+mod render;
 mod security;
 pub mod serve;
 mod server_fn_status;
 mod whep;
 
 use crate::state::AppState;
-use app::api::ssr::{SharedCatalog, SharedConsole, SharedDesk};
 use app::{shell, App};
 use axum::routing::get;
 use axum::Router;
-use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::convert::Infallible;
 use tower_http::compression::CompressionLayer;
@@ -34,14 +33,7 @@ use tower_http::trace::TraceLayer;
 
 /// The whole application. Tests call this with their own state and serve it on port 0.
 pub fn router(state: AppState) -> Router {
-    let catalog: SharedCatalog = state.catalog.clone();
-    let desk: SharedDesk = std::sync::Arc::new(state.complaints.clone());
-    let console: SharedConsole = std::sync::Arc::new(state.console());
-    let context = move || {
-        provide_context(catalog.clone());
-        provide_context(desk.clone());
-        provide_context(console.clone());
-    };
+    let context = render::page_context(&state);
     let routes = generate_route_list(App);
     let leptos = state.leptos.clone();
     let site = state.assets.clone();
