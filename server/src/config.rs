@@ -51,6 +51,9 @@ pub enum Command {
     /// The audit log: verify its hash chain, print its head or its newest entries.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Per-user API tokens with scopes: create (prints the token once), list, revoke.
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Open311 API keys for partner systems: create (prints the key once), list, revoke.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
@@ -179,6 +182,32 @@ pub enum UserCommand {
         #[command(flatten)]
         base: PublicUrl,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Make a token that acts for an account, only within its scopes; prints it once.
+    Create {
+        /// The account it acts for.
+        #[arg(long)]
+        login: String,
+        /// What it is for (e.g. the system that uses it).
+        #[arg(long)]
+        name: String,
+        /// read, captures, complaints, venues or admin (repeat for several).
+        #[arg(long = "scope", required = true, value_parser = crate::config::parse_scope)]
+        scopes: Vec<mingchu_domain::access::TokenScope>,
+    },
+    /// List tokens (never the tokens themselves) with their account, scopes and use.
+    List,
+    /// Revoke a token by its id.
+    Revoke { id: i64 },
+}
+
+/// `--scope`: one of the scope codes.
+pub fn parse_scope(code: &str) -> Result<mingchu_domain::access::TokenScope, String> {
+    mingchu_domain::access::TokenScope::from_code(code.trim())
+        .ok_or_else(|| format!("unknown scope {code:?}: use read, captures, complaints, venues or admin"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -84,6 +84,12 @@ pub async fn import(db_args: &DbArgs, kind: import::ImportKind, path: &std::path
 /// with it and call [`http::router`] in process.
 pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, ServerError> {
     let admin_token = args.admin_token().map_err(ServerError::Usage)?;
+    if admin_token.is_some() {
+        tracing::warn!(
+            "--admin-token is deprecated and acts as an administrator's API token for one more release; \
+             make per-user tokens with scopes instead: mingchu token create --login L --name N --scope S"
+        );
+    }
     let db = open_db(db_args).await?;
     if args.demo {
         if let SeedOutcome::Seeded { venues } = db.seed(&demo::generate(demo::SEED)).await? {

@@ -29,6 +29,7 @@ async fn run() -> ExitCode {
         Command::Complaint(command) => server::complaint_cli::complaint(&cli.db, command).await,
         Command::User(command) => server::user_cli::user(&cli.db, command).await,
         Command::Audit(command) => server::user_cli::audit(&cli.db, command).await,
+        Command::Token(command) => server::user_cli::token(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

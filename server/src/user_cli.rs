@@ -1,7 +1,7 @@
 //! `mingchu user` and `mingchu audit`: the first administrator is made from the shell, and the
 //! audit log is checked there. Changes made here are audited as made by `shell`.
 
-use crate::config::{AuditCommand, DbArgs, PublicUrl, UserCommand};
+use crate::config::{AuditCommand, DbArgs, PublicUrl, TokenCommand, UserCommand};
 use crate::db::audit::AuditCheck;
 use crate::db::users::UserWriteError;
 use crate::db::Db;
@@ -26,6 +26,58 @@ pub async fn audit(db_args: &DbArgs, command: AuditCommand) -> Result<(), Server
     let result = run_audit(&db, command).await;
     db.close().await;
     result
+}
+
+pub async fn token(db_args: &DbArgs, command: TokenCommand) -> Result<(), ServerError> {
+    let db = crate::open_db(db_args).await?;
+    let result = run_token(&db, command).await;
+    db.close().await;
+    result
+}
+
+async fn run_token(db: &Db, command: TokenCommand) -> Result<(), ServerError> {
+    match command {
+        TokenCommand::Create { login, name, scopes } => {
+            let name = name.trim();
+            if name.is_empty() || name.chars().count() > 60 {
+                return Err(usage("the token's name must be 1 to 60 characters"));
+            }
+            let user = db.user_by_login(&login).await?.ok_or_else(|| usage(format!("no account {login:?}")))?;
+            if user.disabled_at.is_some() {
+                return Err(usage(format!("the account {login:?} is disabled")));
+            }
+            let accounts = crate::accounts::Accounts::open(db.clone()).await?;
+            let (id, token) = accounts.create_token(user.id, name, &scopes, &Who::shell(), Utc::now()).await?;
+            println!("{token}");
+            eprintln!("token {id} for {login} created. It is shown only now; give it to its user and keep it secret.");
+        }
+        TokenCommand::List => {
+            for t in db.tokens().await? {
+                let scopes: Vec<&str> = t.scopes.iter().map(|s| s.code()).collect();
+                let state = match (&t.revoked_at, &t.last_used_at) {
+                    (Some(at), _) => format!("revoked {at}"),
+                    (None, Some(at)) => format!("last used {at}"),
+                    (None, None) => "never used".into(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\tcreated {}\t{}",
+                    t.id,
+                    t.login,
+                    t.name,
+                    scopes.join(","),
+                    t.created_at,
+                    state
+                );
+            }
+        }
+        TokenCommand::Revoke { id } => {
+            if !db.revoke_token(id, &Who::shell(), Utc::now()).await? {
+                return Err(usage(format!("no live token {id}")));
+            }
+            println!("revoked token {id}");
+        }
+    }
+    Ok(())
 }
 
 /// A new one-time password link's secret and the hash that is stored.

@@ -221,6 +221,32 @@ impl Accounts {
     }
 }
 
+impl Accounts {
+    /// Makes an API token for `user` with `scopes`; returns its id and the token, shown once.
+    pub async fn create_token(
+        &self,
+        user: UserId,
+        name: &str,
+        scopes: &[mingchu_domain::access::TokenScope],
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<(i64, String), DbError> {
+        let token = format!("mct_{}", random_secret());
+        let id = self.db.create_token(user, name, scopes, &sha256_hex(&token), who, now).await?;
+        Ok((id, token))
+    }
+
+    /// Who an API token acts as (its user, limited to its scopes), and how the log names it.
+    pub async fn token_actor(&self, token: &str, now: DateTime<Utc>) -> Result<Option<(Actor, Who)>, DbError> {
+        let Some((id, user, scopes)) = self.db.token_by_hash(&sha256_hex(token.trim()), now).await? else {
+            return Ok(None);
+        };
+        let Some(actor) = self.db.actor(user).await? else { return Ok(None) };
+        let who = Who { actor: format!("token:{id}"), role: Some(actor.role.code().to_string()), address: None };
+        Ok(Some((actor.through_token(scopes), who)))
+    }
+}
+
 /// How the audit log names a signed-in person.
 pub fn who(actor: &Actor, address: Option<&str>) -> Who {
     Who {

@@ -14,6 +14,7 @@ mod screens;
 mod search_terms;
 mod seed;
 pub mod sessions;
+pub mod tokens;
 pub mod users;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};

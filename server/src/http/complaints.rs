@@ -350,7 +350,9 @@ async fn update(
     Path(reference): Path<String>,
     body: Result<Json<UpdateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<PublicComplaint>, HttpError> {
-    super::analysis::authorise(&state, &headers)?;
+    let normalized_ref = reference::normalize(&reference).unwrap_or_default();
+    let about = super::api_auth::About::Complaint(&normalized_ref);
+    super::api_auth::authorise(&state, &headers, mingchu_domain::access::Action::HandleComplaint, about).await?;
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
     let to = ComplaintStatus::from_code(&body.status).ok_or_else(|| {
         let all = ComplaintStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");

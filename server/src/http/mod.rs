@@ -2,6 +2,7 @@
 
 mod account;
 mod analysis;
+mod api_auth;
 mod api_v1;
 pub mod assets;
 mod cameras;

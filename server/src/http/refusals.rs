@@ -25,17 +25,6 @@ impl HttpError {
             "no active screen at this address: it was revoked or given a new address, or the link is mistyped",
         )
     }
-
-    pub fn admin_token_needed() -> HttpError {
-        HttpError::new(ErrorKind::Unauthorized, "send the admin token as `Authorization: Bearer <token>`")
-    }
-
-    pub fn admin_off() -> HttpError {
-        HttpError::new(
-            ErrorKind::Forbidden,
-            "the admin API is off: start the server with --admin-token (MINGCHU_ADMIN_TOKEN)",
-        )
-    }
 }
 
 impl From<crate::complaints::LookupError> for HttpError {

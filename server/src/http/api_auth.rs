@@ -1,0 +1,86 @@
+//! Who calls the API: `Authorization: Bearer <token>`, a per-user token with scopes (`mingchu
+//! token create`), or the deprecated `--admin-token`, which acts as an administrator. What the
+//! caller may do is decided by the one policy function, on the venue the request is about.
+
+use super::error::HttpError;
+use crate::db::tokens::VenueOf;
+use crate::state::AppState;
+use app::error::ErrorKind;
+use axum::http::{header, HeaderMap};
+use mingchu_domain::access::{decide, Action, Actor, Object, Role, UserId};
+use sha2::{Digest, Sha256};
+
+fn token_needed() -> HttpError {
+    HttpError::new(
+        ErrorKind::Unauthorized,
+        "send an API token as `Authorization: Bearer <token>` (an administrator makes one with `mingchu token create`)",
+    )
+}
+
+/// The caller, from the bearer token.
+pub async fn api_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, HttpError> {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(token_needed)?;
+    // Digests compared, so the comparison's time says nothing about the flag's token.
+    if let Some(legacy) = state.admin_token.as_deref() {
+        if Sha256::digest(given.as_bytes()) == Sha256::digest(legacy.as_bytes()) {
+            return Ok(Actor::administrator(UserId(0)));
+        }
+    }
+    match state.accounts.token_actor(given, chrono::Utc::now()).await? {
+        Some((actor, _)) => Ok(actor),
+        None => Err(token_needed()),
+    }
+}
+
+/// What a request is about, for the policy.
+#[derive(Clone, Copy, Debug)]
+pub enum About<'a> {
+    /// A listing over the programme.
+    Everything,
+    Camera(i64),
+    Event(i64),
+    Complaint(&'a str),
+}
+
+/// The caller, if the policy lets them do `action` to what the request is about. Something
+/// that does not exist is judged as the whole programme (administrators then get the
+/// handler's "not found"; others a refusal, which tells them nothing about what exists).
+pub async fn authorise(
+    state: &AppState,
+    headers: &HeaderMap,
+    action: Action,
+    about: About<'_>,
+) -> Result<Actor, HttpError> {
+    let actor = api_actor(state, headers).await?;
+    let venue = match about {
+        About::Everything => None,
+        About::Camera(id) => state.db.venue_of(VenueOf::Camera(id)).await?,
+        About::Event(id) => state.db.venue_of(VenueOf::Event(id)).await?,
+        About::Complaint(reference) => state.db.venue_of(VenueOf::Complaint(reference)).await?,
+    };
+    let place = match venue {
+        Some(venue) => state.db.venue_place(venue).await?,
+        None => None,
+    };
+    let object = match &place {
+        Some(place) => Object::Venue(place),
+        // A listing, or something not found (then only an administrator learns that).
+        None => Object::Programme,
+    };
+    let decided = decide(&actor, action, &object).and_then(|()| {
+        // Something that does not exist, asked by someone with a narrower view: refused alike.
+        let unknown = matches!(object, Object::Programme) && !matches!(about, About::Everything);
+        match unknown && actor.role != Role::Administrator {
+            true => Err(mingchu_domain::access::Refusal::Role { role: actor.role.code() }),
+            false => Ok(()),
+        }
+    });
+    decided.map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))?;
+    Ok(actor)
+}
