@@ -15,7 +15,7 @@ pub async fn run(db_args: &DbArgs, command: EventsCommand) -> Result<(), ServerE
 }
 
 async fn list(db: &crate::db::Db, camera: Option<CameraId>, limit: u32, json: bool) -> Result<(), ServerError> {
-    let events = db.list_captures(camera, limit).await?;
+    let events = db.list_captures(&mingchu_domain::access::Actor::shell(), camera, limit).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&events).expect("serializable"));
         return Ok(());

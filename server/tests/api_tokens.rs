@@ -67,23 +67,50 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     let operator = token(&data, "canteen", &["read", "captures", "complaints", "venues", "admin"]);
     assert!(admin.starts_with("mct_") && admin.len() == 68, "{admin}");
 
+    let (ours_cam, theirs_cam) = (camera_of(ours).unwrap(), camera_of(theirs).unwrap());
+    // One capture on a camera of each venue, as frame analysis would store them.
+    {
+        use sqlx::{ConnectOptions, Connection};
+        let mut db =
+            sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+        for camera in [ours_cam, theirs_cam] {
+            sqlx::query(
+                "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
+                 VALUES (?1, '2026-12-01T04:00:00Z', 'animal', 0.9, '[]', x'ffd8ffd9')",
+            )
+            .bind(camera)
+            .execute(&mut db)
+            .await
+            .unwrap();
+        }
+        db.close().await.unwrap();
+    }
+    let listed = |body: &Value| -> Vec<i64> {
+        let mut cameras: Vec<i64> = body.as_array().unwrap().iter().map(|e| e["camera_id"].as_i64().unwrap()).collect();
+        cameras.sort();
+        cameras
+    };
+
     let server = Server::start_on_with(&data, &["--admin-token", LEGACY]);
     let base = server.base.as_str();
-    let (ours_cam, theirs_cam) = (camera_of(ours).unwrap(), camera_of(theirs).unwrap());
 
     // An administrator's token and the deprecated flag see every camera's events.
-    assert_eq!(events(base, &admin, None).await.0, StatusCode::OK);
-    assert_eq!(events(base, LEGACY, None).await.0, StatusCode::OK);
+    let mut both = vec![ours_cam, theirs_cam];
+    both.sort();
+    assert_eq!(listed(&events(base, &admin, None).await.1), both);
+    assert_eq!(listed(&events(base, LEGACY, None).await.1), both);
     // An inspector: within the office's jurisdiction only, a camera at a time.
     assert_eq!(events(base, &inspector, Some(ours_cam)).await.0, StatusCode::OK);
     let (status, body) = events(base, &inspector, Some(theirs_cam)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["error"]["message"].as_str().unwrap().contains("outside your office's jurisdictions"), "{body}");
+    // Their list holds only what the office covers.
     let (status, body) = events(base, &inspector, None).await;
-    assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(body["error"]["message"].as_str().unwrap().contains("name a camera"), "{body}");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed(&body), [ours_cam]);
     // An operator: their own venue's cameras, and never more, whatever the token's scopes say.
     assert_eq!(events(base, &operator, Some(ours_cam)).await.0, StatusCode::OK);
+    assert_eq!(listed(&events(base, &operator, None).await.1), [ours_cam]);
     let (status, body) = events(base, &operator, Some(theirs_cam)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["error"]["message"].as_str().unwrap().contains("not one of your venues"), "{body}");

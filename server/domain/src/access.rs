@@ -117,6 +117,12 @@ impl Actor {
         Actor { user, role: Role::Administrator, office: None, venues: Vec::new(), token_scopes: None }
     }
 
+    /// The server's command line (and the deprecated `--admin-token`): whoever runs it owns
+    /// the database, so it acts as an administrator. User 0 is nobody's account.
+    pub fn shell() -> Actor {
+        Actor::administrator(UserId(0))
+    }
+
     pub fn inspector(user: UserId, office: OfficeId, covers: Vec<JurisdictionId>) -> Actor {
         Actor { user, role: Role::Inspector, office: Some((office, covers)), venues: Vec::new(), token_scopes: None }
     }

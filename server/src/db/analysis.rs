@@ -3,6 +3,7 @@
 
 use super::{Db, DbError};
 use chrono::{DateTime, SecondsFormat, Utc};
+use mingchu_domain::access::{Actor, Role};
 use mingchu_domain::vocab::CameraId;
 use serde::Serialize;
 
@@ -127,15 +128,38 @@ impl Db {
     }
 
     /// Capture events, newest first, optionally of one camera.
-    pub async fn list_captures(&self, camera: Option<CameraId>, limit: u32) -> Result<Vec<CaptureEvent>, DbError> {
+    pub async fn list_captures(
+        &self,
+        seen_by: &Actor,
+        camera: Option<CameraId>,
+        limit: u32,
+    ) -> Result<Vec<CaptureEvent>, DbError> {
         type Row = (i64, i64, i64, String, String, String, String, f64, String, String);
+        // What the actor covers (mingchu_domain::access): everything, the venues in their
+        // office's jurisdictions and below, or their own venues.
+        let (jurisdictions, venues): (Option<Vec<i64>>, Option<Vec<i64>>) = match seen_by.role {
+            Role::Administrator => (None, None),
+            Role::Inspector => {
+                let roots: Vec<i64> =
+                    seen_by.office.iter().flat_map(|(_, covers)| covers.iter().map(|j| j.0)).collect();
+                (Some(self.jurisdictions_below(&roots).await?), None)
+            }
+            Role::Operator => (None, Some(seen_by.venues.iter().map(|v| v.0).collect())),
+        };
+        let as_json =
+            |ids: &Option<Vec<i64>>| ids.as_ref().map(|ids| serde_json::to_string(ids).expect("ids serialise"));
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT e.id, e.camera_id, c.venue_id, v.name, c.name, e.at, e.category, e.confidence, e.boxes, e.review
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE ?1 IS NULL OR e.camera_id = ?1 ORDER BY e.at DESC, e.id DESC LIMIT ?2",
+             WHERE (?1 IS NULL OR e.camera_id = ?1)
+               AND (?3 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?3)))
+               AND (?4 IS NULL OR v.id IN (SELECT value FROM json_each(?4)))
+             ORDER BY e.at DESC, e.id DESC LIMIT ?2",
         )
         .bind(camera.map(|c| c.0))
         .bind(limit)
+        .bind(as_json(&jurisdictions))
+        .bind(as_json(&venues))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -155,6 +179,20 @@ impl Db {
                 })
             })
             .collect()
+    }
+
+    /// The jurisdictions `roots` and every one below them.
+    pub async fn jurisdictions_below(&self, roots: &[i64]) -> Result<Vec<i64>, DbError> {
+        Ok(sqlx::query_scalar(
+            "WITH RECURSIVE below (id, depth) AS ( \
+               SELECT id, 0 FROM jurisdictions WHERE id IN (SELECT value FROM json_each(?1)) \
+               UNION SELECT j.id, below.depth + 1 FROM jurisdictions j JOIN below ON j.parent_id = below.id \
+               WHERE below.depth < 8) \
+             SELECT DISTINCT id FROM below",
+        )
+        .bind(serde_json::to_string(roots).expect("ids serialise"))
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     /// The JPEG of a capture event.
