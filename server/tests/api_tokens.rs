@@ -64,6 +64,7 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     refused(mingchu(&data, &["token", "create", "--login", "nobody", "--name", "x", "--scope", "read"]), "no account");
     let admin = token(&data, "admin", &["read"]);
     let inspector = token(&data, "wang.fang", &["read"]);
+    let reviewer = token(&data, "wang.fang", &["read", "captures"]);
     let operator = token(&data, "canteen", &["read", "captures", "complaints", "venues", "admin"]);
     assert!(admin.starts_with("mct_") && admin.len() == 68, "{admin}");
 
@@ -115,6 +116,47 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["error"]["message"].as_str().unwrap().contains("not one of your venues"), "{body}");
 
+    // Reviewing a capture: the "captures" scope, within the jurisdiction, one decision at a time.
+    let event_of = |body: &Value, camera: i64| {
+        body.as_array().unwrap().iter().find(|e| e["camera_id"] == camera).unwrap()["id"].as_i64().unwrap()
+    };
+    let all = events(base, &admin, None).await.1;
+    let (our_event, their_event) = (event_of(&all, ours_cam), event_of(&all, theirs_cam));
+    let review = |token: String, event: i64, body: Value| async move {
+        let res = reqwest::Client::new()
+            .post(format!("{base}/api/v1/events/{event}/review"))
+            .bearer_auth(token)
+            .header("content-type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        (status, serde_json::from_str::<Value>(&res.text().await.unwrap()).unwrap_or(Value::Null))
+    };
+    let confirm = serde_json::json!({ "decision": "confirm" });
+    let (status, body) = review(inspector.clone(), our_event, confirm.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "a read-only token: {body}");
+    assert_eq!(review(reviewer.clone(), their_event, confirm.clone()).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        review(operator.clone(), our_event, confirm.clone()).await.0,
+        StatusCode::FORBIDDEN,
+        "operators do not review"
+    );
+    let (status, body) = review(reviewer.clone(), our_event, serde_json::json!({ "decision": "dismiss" })).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["message"].as_str().unwrap().contains("needs a reason"), "{body}");
+    let (status, body) = review(reviewer.clone(), our_event, confirm.clone()).await;
+    assert_eq!((status, body["review"].as_str()), (StatusCode::OK, Some("confirmed")));
+    let (status, body) = review(reviewer.clone(), our_event, confirm.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body["error"]["message"].as_str().unwrap().contains("reviewed already"), "{body}");
+    let unreview = serde_json::json!({ "decision": "unreview" });
+    assert_eq!(review(reviewer.clone(), our_event, unreview).await.1["review"], "pending");
+    let dismiss = serde_json::json!({ "decision": "dismiss", "reason": "false_reflection" });
+    assert_eq!(review(reviewer.clone(), our_event, dismiss).await.1["review"], "dismissed");
+    assert_eq!(review(LEGACY.to_string(), 999_999, confirm.clone()).await.0, StatusCode::NOT_FOUND);
+
     // A complaint status change needs the "complaints" scope, then the role.
     let update = |token: String| async move {
         reqwest::Client::new()
@@ -149,4 +191,9 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     drop(server);
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "50"]));
     assert!(log.contains("token.create") && log.contains("token.revoke"), "{log}");
+    for action in ["capture.confirm", "capture.unreview", "capture.dismiss"] {
+        assert!(log.contains(action), "{action} in {log}");
+    }
+    assert!(log.contains("token:") && log.contains(r#""reason":"false_reflection""#), "{log}");
+    assert!(ok(mingchu(&data, &["audit", "verify"])).starts_with("intact:"));
 }

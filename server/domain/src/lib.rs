@@ -15,5 +15,6 @@ pub mod complaint;
 pub mod licence;
 pub mod picture;
 pub mod programme;
+pub mod review;
 pub mod subscriber;
 pub mod vocab;

@@ -215,3 +215,73 @@ impl Db {
         Ok(ids.into_iter().map(CameraId).collect())
     }
 }
+
+/// Why a review could not be recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum ReviewError {
+    #[error("no capture event {0}")]
+    NotFound(i64),
+    #[error(transparent)]
+    Refused(mingchu_domain::review::ReviewRefusal),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for ReviewError {
+    fn from(e: sqlx::Error) -> Self {
+        ReviewError::Db(e.into())
+    }
+}
+
+impl Db {
+    /// Records a reviewer's decision on capture `id` (audited, in one transaction).
+    pub async fn review_capture(
+        &self,
+        id: i64,
+        decision: mingchu_domain::review::Decision,
+        reviewer: &Actor,
+        who: &mingchu_domain::audit::Who,
+        now: DateTime<Utc>,
+    ) -> Result<mingchu_domain::review::ReviewState, ReviewError> {
+        use mingchu_domain::review::{decide_review, Decision, ReviewState};
+        let mut tx = self.write_tx().await?;
+        let current: Option<String> = sqlx::query_scalar("SELECT review FROM capture_events WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let current = current.ok_or(ReviewError::NotFound(id))?;
+        let current = ReviewState::from_code(&current)
+            .ok_or_else(|| DbError::Corrupt(format!("event {id}: review {current:?}")))?;
+        let next = decide_review(current, decision).map_err(ReviewError::Refused)?;
+        let reason = match decision {
+            Decision::Dismiss(reason) => Some(reason.code()),
+            _ => None,
+        };
+        let at = mingchu_domain::audit::timestamp(now);
+        // The shell and the deprecated admin token are nobody's account.
+        let reviewer_id = (reviewer.user.0 > 0).then_some(reviewer.user.0);
+        let (reviewed_by, reviewed_at) = match next {
+            ReviewState::Pending => (None, None),
+            _ => (reviewer_id, Some(at.clone())),
+        };
+        sqlx::query("UPDATE capture_events SET review = ?2, reviewed_by = ?3, reviewed_at = ?4, dismiss_reason = ?5 WHERE id = ?1")
+            .bind(id)
+            .bind(next.code())
+            .bind(reviewed_by)
+            .bind(reviewed_at)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?;
+        let action = match decision {
+            Decision::Confirm => "capture.confirm",
+            Decision::Dismiss(_) => "capture.dismiss",
+            Decision::Unreview => "capture.unreview",
+        };
+        let before = serde_json::json!({ "review": current.code() }).to_string();
+        let after = serde_json::json!({ "review": next.code(), "reason": reason }).to_string();
+        super::audit::append(&mut tx, who.did(now, action, &format!("capture:{id}"), Some(before), Some(after)))
+            .await?;
+        tx.commit().await?;
+        Ok(next)
+    }
+}

@@ -17,7 +17,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture};
+pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture, ReviewError};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
 pub use complaints::{ComplaintFilter, ComplaintRecord, NewComplaint, Stored, StoredPhoto, UpdateError};
 pub use import::ImportWriteError;

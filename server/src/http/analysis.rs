@@ -21,11 +21,67 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/cameras/{id}/health", get(health))
         .route("/api/v1/events", get(events))
         .route("/api/v1/events/{id}/snapshot.jpg", get(event_snapshot))
+        .route("/api/v1/events/{id}/review", axum::routing::post(review))
 }
 
 async fn health(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<CameraHealth>, HttpError> {
     let camera = id.parse().map(CameraId).map_err(|_| HttpError::no_camera(&id))?;
     state.db.camera_health(camera).await?.map(Json).ok_or(HttpError::no_camera(&id))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewBody {
+    decision: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// What a review decision looks like after it was recorded.
+#[derive(serde::Serialize)]
+struct Reviewed {
+    id: i64,
+    review: &'static str,
+}
+
+/// `POST /api/v1/events/{id}/review`: confirm, dismiss with a reason, or put back in the queue.
+async fn review(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<Reviewed>, HttpError> {
+    use mingchu_domain::review::{Decision, DismissReason};
+    let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
+    let (actor, who) = authorise(&state, &headers, Action::ReviewCapture, About::Event(event)).await?;
+    let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
+    let reasons = || DismissReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
+    let decision = match (body.decision.as_str(), body.reason.as_deref()) {
+        ("confirm", None) => Decision::Confirm,
+        ("unreview", None) => Decision::Unreview,
+        ("dismiss", Some(code)) => {
+            Decision::Dismiss(DismissReason::from_code(code).ok_or_else(|| {
+                HttpError::invalid_body(format!("unknown reason {code:?}; use one of: {}", reasons()))
+            })?)
+        }
+        ("dismiss", None) => {
+            return Err(HttpError::invalid_body(format!("a dismissal needs a reason: one of {}", reasons())))
+        }
+        ("confirm" | "unreview", Some(_)) => return Err(HttpError::invalid_body("only a dismissal takes a reason")),
+        (other, _) => {
+            return Err(HttpError::invalid_body(format!(
+                "unknown decision {other:?}; use confirm, dismiss or unreview"
+            )))
+        }
+    };
+    match state.db.review_capture(event, decision, &actor, &who, chrono::Utc::now()).await {
+        Ok(state) => Ok(Json(Reviewed { id: event, review: state.code() })),
+        Err(crate::db::ReviewError::NotFound(_)) => Err(HttpError::no_event(&id)),
+        Err(crate::db::ReviewError::Refused(refusal)) => {
+            Err(HttpError::new(app::error::ErrorKind::Conflict, refusal.to_string()))
+        }
+        Err(crate::db::ReviewError::Db(e)) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -42,7 +98,7 @@ async fn events(
     let Query(query) = query.map_err(|e| HttpError::invalid_body(format!("bad query: {}", e.body_text())))?;
     let about = query.camera.map_or(About::Everything, About::Camera);
     // A listing shows only what the caller covers.
-    let actor = authorise(&state, &headers, Action::ViewCaptures, about).await?;
+    let (actor, _) = authorise(&state, &headers, Action::ViewCaptures, about).await?;
     let limit = query.limit.unwrap_or(50);
     if !(1..=MAX_EVENTS).contains(&limit) {
         return Err(HttpError::invalid_parameters(vec![ParamProblem {

@@ -8,6 +8,7 @@ use crate::state::AppState;
 use app::error::ErrorKind;
 use axum::http::{header, HeaderMap};
 use mingchu_domain::access::{decide, Action, Actor, Object, Role};
+use mingchu_domain::audit::Who;
 use sha2::{Digest, Sha256};
 
 fn token_needed() -> HttpError {
@@ -17,8 +18,8 @@ fn token_needed() -> HttpError {
     )
 }
 
-/// The caller, from the bearer token.
-pub async fn api_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, HttpError> {
+/// The caller, from the bearer token, and how the audit log names it.
+pub async fn api_actor(state: &AppState, headers: &HeaderMap) -> Result<(Actor, Who), HttpError> {
     let given = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -29,11 +30,13 @@ pub async fn api_actor(state: &AppState, headers: &HeaderMap) -> Result<Actor, H
     // Digests compared, so the comparison's time says nothing about the flag's token.
     if let Some(legacy) = state.admin_token.as_deref() {
         if Sha256::digest(given.as_bytes()) == Sha256::digest(legacy.as_bytes()) {
-            return Ok(Actor::shell());
+            let who =
+                Who { actor: "token:admin-flag".into(), role: Some(Role::Administrator.code().into()), address: None };
+            return Ok((Actor::shell(), who));
         }
     }
     match state.accounts.token_actor(given, chrono::Utc::now()).await? {
-        Some((actor, _)) => Ok(actor),
+        Some(found) => Ok(found),
         None => Err(token_needed()),
     }
 }
@@ -56,8 +59,8 @@ pub async fn authorise(
     headers: &HeaderMap,
     action: Action,
     about: About<'_>,
-) -> Result<Actor, HttpError> {
-    let actor = api_actor(state, headers).await?;
+) -> Result<(Actor, Who), HttpError> {
+    let (actor, who) = api_actor(state, headers).await?;
     let venue = match about {
         About::Everything => None,
         About::Camera(id) => state.db.venue_of(VenueOf::Camera(id)).await?,
@@ -82,5 +85,5 @@ pub async fn authorise(
         }
     });
     decided.map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))?;
-    Ok(actor)
+    Ok((actor, who))
 }
