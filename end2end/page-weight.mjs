@@ -3,7 +3,7 @@
 // Counts the bytes the browser received from the network (Chrome DevTools Protocol
 // `Network.loadingFinished.encodedDataLength`), so compression and every request count.
 //
-//   BASE_URL=http://127.0.0.1:3000 node end2end/page-weight.mjs [--budget]
+//   BASE_URL=http://127.0.0.1:3000 [DISPLAY_PATH=/display/<token>] node end2end/page-weight.mjs [--budget]
 //
 // Prints a Markdown table. With --budget, exits 1 when a page's JavaScript + WebAssembly
 // exceeds its budget (the phone-first issue: home and venue pages 200 KB, others 300 KB).
@@ -27,6 +27,9 @@ async function pages() {
     { name: 'complaints (find one by reference)', path: '/complaints', budget: 300 * KB },
     { name: 'complaint form', path: `/complaints/new?venue=${venue.id}`, budget: 300 * KB },
     { name: 'programme', path: '/programme', budget: 300 * KB },
+    { name: 'staff sign-in', path: '/account/login', budget: 300 * KB },
+    // A display screen's secret address, when the caller registered one (scripts/test.sh does).
+    ...(process.env.DISPLAY_PATH ? [{ name: 'display screen', path: process.env.DISPLAY_PATH, budget: 300 * KB }] : []),
   ];
 }
 

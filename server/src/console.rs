@@ -17,6 +17,12 @@ fn unavailable(e: crate::db::DbError) -> AppError {
 
 #[async_trait::async_trait]
 impl app::api::ssr::Console for ConsoleData {
+    async fn password_link(&self, secret: &str) -> Result<Option<String>, AppError> {
+        let hash = crate::accounts::sha256_hex(secret);
+        let found = self.db.password_link_login(&hash, chrono::Utc::now()).await.map_err(unavailable)?;
+        Ok(found.map(|(_, login)| login))
+    }
+
     async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {
         let row = self.db.user_by_id(user).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
         let (jurisdiction, venues) =

@@ -95,6 +95,7 @@ async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_
     let (status, html) = browser.open(&format!("/account/password/{inspector}")).await;
     assert_eq!(status, 200);
     let csrf = csrf_field(&html);
+    assert!(html.contains("wang.fang"), "the page names the account");
     let path = format!("/account/password/{inspector}");
     let good = "明厨亮灶-守护舌尖安全";
 
@@ -123,6 +124,10 @@ async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_
     assert_eq!(response.headers()[LOCATION], "/account/login?password=set");
     let response = browser.post(&path, &[("password", good), ("again", good), ("csrf", &csrf)]).await;
     assert_eq!(response.status(), StatusCode::GONE);
+    // Opened again, the used link says so before anyone types a password.
+    let (status, html) = browser.open(&path).await;
+    assert_eq!(status, StatusCode::GONE);
+    assert!(html.contains("此链接无效") && !html.contains(r#"name="password""#), "no form for a used link");
 
     // Signing in: a wrong password, then the right one.
     let (_, html) = browser.open("/account/login?password=set").await;

@@ -41,6 +41,8 @@ pub type SharedDesk = Arc<dyn ComplaintDesk>;
 pub trait Console: Send + Sync + 'static {
     /// The first page of `user`, asked from `session`.
     async fn home(&self, user: mingchu_domain::access::UserId, session: i64) -> Result<super::ConsoleHome, AppError>;
+    /// The login a one-time password link is for, while it is valid (unused, unexpired).
+    async fn password_link(&self, secret: &str) -> Result<Option<String>, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

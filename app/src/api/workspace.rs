@@ -77,6 +77,17 @@ pub struct SessionInfo {
     pub current: bool,
 }
 
+/// Whether `path` is a path on this site, so that a `next=` or a language switch cannot send
+/// people elsewhere (`//host`, `https://…` and `/\\host` are not).
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control)
+}
+
+/// Where to go after signing in: a local `next`, else the console.
+pub fn after_sign_in(next: Option<&str>) -> &str {
+    next.filter(|n| is_local_path(n)).unwrap_or("/console")
+}
+
 /// The visitor the server left in this request (nobody, outside a server render).
 pub fn visitor() -> Visitor {
     #[cfg(feature = "ssr")]
@@ -89,6 +100,29 @@ pub fn visitor() -> Visitor {
     {
         Visitor::default()
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert!(is_local_path("/venues/3?x=1"));
+        assert!(!is_local_path("//evil.example"));
+        assert!(!is_local_path("https://evil.example"));
+        assert!(!is_local_path("/\\evil.example"));
+        assert_eq!(after_sign_in(Some("/console/captures")), "/console/captures");
+        assert_eq!(after_sign_in(Some("//evil.example")), "/console");
+        assert_eq!(after_sign_in(None), "/console");
+    }
+}
+
+/// The login a one-time password link is for; `NotFound` (410 Gone on the page) when the link
+/// was used, expired, replaced or never existed.
+#[server(endpoint = "password_link", input = leptos::server_fn::codec::Json)]
+pub async fn get_password_link(secret: String) -> Result<String, AppError> {
+    super::ssr::console()?.password_link(&secret).await.and_then(|login| login.ok_or(AppError::NotFound))
 }
 
 /// The console's first page for the signed-in person; `NotFound` when nobody is signed in

@@ -156,6 +156,30 @@ pub enum Object<'a> {
     Office(OfficeId),
     /// One account (its sessions, second factor, tokens).
     Account(UserId),
+    /// Something the request names that does not exist: only someone who may act on
+    /// everything learns that; anyone else is refused as if it were not theirs.
+    Missing,
+}
+
+/// What an actor's listings may hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    Everything,
+    /// Venues in these jurisdictions or any below them.
+    Jurisdictions(Vec<JurisdictionId>),
+    /// These venues.
+    Venues(Vec<VenueId>),
+}
+
+impl Actor {
+    /// What a listing asked by this actor may show.
+    pub fn coverage(&self) -> Coverage {
+        match self.role {
+            Role::Administrator => Coverage::Everything,
+            Role::Inspector => Coverage::Jurisdictions(self.office.iter().flat_map(|(_, c)| c.clone()).collect()),
+            Role::Operator => Coverage::Venues(self.venues.clone()),
+        }
+    }
 }
 
 /// Everything the workspace lets someone do.
@@ -269,7 +293,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
             match object {
                 // Lists over the programme: the caller shows only what the office covers.
                 Object::Programme if action.is_listing() => Ok(()),
-                Object::Programme => Err(role),
+                Object::Programme | Object::Missing => Err(role),
                 Object::Venue(place) if place.jurisdictions.iter().any(|j| covers.contains(j)) => Ok(()),
                 Object::Venue(_) => Err(Refusal::OutsideJurisdiction),
                 Object::Office(o) if *o == office => Ok(()),
@@ -289,7 +313,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
             match object {
                 // Lists over the programme: the caller shows only the operator's venues.
                 Object::Programme if action.is_listing() => Ok(()),
-                Object::Programme | Object::Office(_) => Err(role),
+                Object::Programme | Object::Office(_) | Object::Missing => Err(role),
                 Object::Venue(place) if actor.venues.contains(&place.venue) => Ok(()),
                 Object::Venue(_) => Err(Refusal::NotYourVenue),
                 Object::Account(user) if *user == actor.user => Ok(()),
@@ -408,6 +432,23 @@ mod tests {
         let admin_token = Actor::administrator(UserId(1)).through_token(vec![TokenScope::Complaints]);
         assert_eq!(decide(&admin_token, ManageUsers, &Object::Programme), Err(Refusal::Scope("admin")));
         assert_eq!(decide(&admin_token, HandleComplaint, &Object::Venue(&place)), Ok(()));
+    }
+
+    #[test]
+    fn only_someone_who_may_act_on_everything_learns_that_something_is_missing() {
+        assert_eq!(decide(&Actor::shell(), ReviewCapture, &Object::Missing), Ok(()));
+        assert_eq!(decide(&inspector_a(), ReviewCapture, &Object::Missing), Err(Refusal::Role { role: "inspector" }));
+        assert_eq!(decide(&operator_of(1), ViewCaptures, &Object::Missing), Err(Refusal::Role { role: "operator" }));
+        // The scope is checked first, as always.
+        let reader = Actor::shell().through_token(vec![TokenScope::Read]);
+        assert_eq!(decide(&reader, ReviewCapture, &Object::Missing), Err(Refusal::Scope("captures")));
+    }
+
+    #[test]
+    fn listings_cover_what_the_role_covers() {
+        assert_eq!(Actor::shell().coverage(), Coverage::Everything);
+        assert_eq!(inspector_a().coverage(), Coverage::Jurisdictions(vec![STREET_A]));
+        assert_eq!(operator_of(4).coverage(), Coverage::Venues(vec![VenueId(4)]));
     }
 
     #[test]

@@ -83,6 +83,39 @@ pub enum Decision {
     Unreview,
 }
 
+/// Why a decision as typed (a code and an optional reason code) is not one the desk knows.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecisionProblem {
+    #[error("unknown decision {0:?}; use confirm, dismiss or unreview")]
+    Unknown(String),
+    #[error("a dismissal needs a reason: one of {}", reason_codes())]
+    ReasonNeeded,
+    #[error("unknown reason {0:?}; use one of: {codes}", codes = reason_codes())]
+    UnknownReason(String),
+    #[error("only a dismissal takes a reason")]
+    ReasonNotTaken,
+}
+
+fn reason_codes() -> String {
+    DismissReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ")
+}
+
+impl Decision {
+    /// Reads a decision from its code (`confirm`, `dismiss`, `unreview`) and a reason code.
+    pub fn parse(decision: &str, reason: Option<&str>) -> Result<Decision, DecisionProblem> {
+        match (decision, reason) {
+            ("confirm", None) => Ok(Decision::Confirm),
+            ("unreview", None) => Ok(Decision::Unreview),
+            ("dismiss", Some(code)) => DismissReason::from_code(code)
+                .map(Decision::Dismiss)
+                .ok_or_else(|| DecisionProblem::UnknownReason(code.to_string())),
+            ("dismiss", None) => Err(DecisionProblem::ReasonNeeded),
+            ("confirm" | "unreview", Some(_)) => Err(DecisionProblem::ReasonNotTaken),
+            (other, _) => Err(DecisionProblem::Unknown(other.to_string())),
+        }
+    }
+}
+
 /// Why a decision does not apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ReviewRefusal {
@@ -127,6 +160,17 @@ mod tests {
         assert_eq!(decide_review(Confirmed, Decision::Unreview), Ok(Pending));
         assert_eq!(decide_review(Dismissed, Decision::Unreview), Ok(Pending));
         assert_eq!(decide_review(Pending, Decision::Unreview), Err(ReviewRefusal::NotReviewed));
+    }
+
+    #[test]
+    fn decisions_are_read_with_their_reasons() {
+        assert_eq!(Decision::parse("confirm", None), Ok(Decision::Confirm));
+        assert_eq!(Decision::parse("dismiss", Some("false_pet")), Ok(Decision::Dismiss(DismissReason::FalsePet)));
+        assert_eq!(Decision::parse("dismiss", None), Err(DecisionProblem::ReasonNeeded));
+        assert_eq!(Decision::parse("dismiss", Some("meh")), Err(DecisionProblem::UnknownReason("meh".into())));
+        assert_eq!(Decision::parse("unreview", Some("false_pet")), Err(DecisionProblem::ReasonNotTaken));
+        assert_eq!(Decision::parse("approve", None), Err(DecisionProblem::Unknown("approve".into())));
+        assert!(DecisionProblem::ReasonNeeded.to_string().contains("false_staff_on_break"));
     }
 
     #[test]

@@ -21,7 +21,8 @@ pub const SESSION_COOKIE: &str = "mc_session";
 /// A session is marked used at most this often (one write per minute, not per request).
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
-fn sha256_hex(secret: &str) -> String {
+/// How secrets (sessions, links, tokens) are stored: their SHA-256, as hex.
+pub(crate) fn sha256_hex(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

@@ -3,7 +3,7 @@
 
 use super::{Db, DbError};
 use chrono::{DateTime, SecondsFormat, Utc};
-use mingchu_domain::access::{Actor, Role};
+use mingchu_domain::access::{Actor, Coverage};
 use mingchu_domain::vocab::CameraId;
 use serde::Serialize;
 
@@ -135,16 +135,15 @@ impl Db {
         limit: u32,
     ) -> Result<Vec<CaptureEvent>, DbError> {
         type Row = (i64, i64, i64, String, String, String, String, f64, String, String);
-        // What the actor covers (mingchu_domain::access): everything, the venues in their
-        // office's jurisdictions and below, or their own venues.
-        let (jurisdictions, venues): (Option<Vec<i64>>, Option<Vec<i64>>) = match seen_by.role {
-            Role::Administrator => (None, None),
-            Role::Inspector => {
-                let roots: Vec<i64> =
-                    seen_by.office.iter().flat_map(|(_, covers)| covers.iter().map(|j| j.0)).collect();
+        // What the actor covers (mingchu_domain::access): everything, the venues in some
+        // jurisdictions and those below them, or some venues.
+        let (jurisdictions, venues): (Option<Vec<i64>>, Option<Vec<i64>>) = match seen_by.coverage() {
+            Coverage::Everything => (None, None),
+            Coverage::Jurisdictions(roots) => {
+                let roots: Vec<i64> = roots.iter().map(|j| j.0).collect();
                 (Some(self.jurisdictions_below(&roots).await?), None)
             }
-            Role::Operator => (None, Some(seen_by.venues.iter().map(|v| v.0).collect())),
+            Coverage::Venues(venues) => (None, Some(venues.iter().map(|v| v.0).collect())),
         };
         let as_json =
             |ids: &Option<Vec<i64>>| ids.as_ref().map(|ids| serde_json::to_string(ids).expect("ids serialise"));

@@ -186,9 +186,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
         Ok(secret) => {
             let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
             let cookie = format!("{SESSION_COOKIE}={secret}; {}; SameSite=Lax", cookie_attributes(https));
-            let next = Some(form.next.as_str())
-                .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-                .unwrap_or("/console");
+            let next = app::api::after_sign_in(Some(form.next.as_str()));
             let mut response = see_other(next);
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(header::SET_COOKIE, value);

@@ -51,29 +51,11 @@ async fn review(
     Path(id): Path<String>,
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Reviewed>, HttpError> {
-    use mingchu_domain::review::{Decision, DismissReason};
     let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
     let (actor, who) = authorise(&state, &headers, Action::ReviewCapture, About::Event(event)).await?;
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
-    let reasons = || DismissReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>().join(", ");
-    let decision = match (body.decision.as_str(), body.reason.as_deref()) {
-        ("confirm", None) => Decision::Confirm,
-        ("unreview", None) => Decision::Unreview,
-        ("dismiss", Some(code)) => {
-            Decision::Dismiss(DismissReason::from_code(code).ok_or_else(|| {
-                HttpError::invalid_body(format!("unknown reason {code:?}; use one of: {}", reasons()))
-            })?)
-        }
-        ("dismiss", None) => {
-            return Err(HttpError::invalid_body(format!("a dismissal needs a reason: one of {}", reasons())))
-        }
-        ("confirm" | "unreview", Some(_)) => return Err(HttpError::invalid_body("only a dismissal takes a reason")),
-        (other, _) => {
-            return Err(HttpError::invalid_body(format!(
-                "unknown decision {other:?}; use confirm, dismiss or unreview"
-            )))
-        }
-    };
+    let decision = mingchu_domain::review::Decision::parse(&body.decision, body.reason.as_deref())
+        .map_err(|problem| HttpError::invalid_body(problem.to_string()))?;
     match state.db.review_capture(event, decision, &actor, &who, chrono::Utc::now()).await {
         Ok(state) => Ok(Json(Reviewed { id: event, review: state.code() })),
         Err(crate::db::ReviewError::NotFound(_)) => Err(HttpError::no_event(&id)),

@@ -52,8 +52,8 @@ pub enum About<'a> {
 }
 
 /// The caller, if the policy lets them do `action` to what the request is about. Something
-/// that does not exist is judged as the whole programme (administrators then get the
-/// handler's "not found"; others a refusal, which tells them nothing about what exists).
+/// that does not exist is `Object::Missing`: administrators then get the handler's "not
+/// found", others a refusal, which tells them nothing about what exists.
 pub async fn authorise(
     state: &AppState,
     headers: &HeaderMap,
@@ -71,19 +71,12 @@ pub async fn authorise(
         Some(venue) => state.db.venue_place(venue).await?,
         None => None,
     };
-    let object = match &place {
-        Some(place) => Object::Venue(place),
-        // A listing, or something not found (then only an administrator learns that).
-        None => Object::Programme,
+    let object = match (&place, about) {
+        (Some(place), _) => Object::Venue(place),
+        (None, About::Everything) => Object::Programme,
+        (None, _) => Object::Missing,
     };
-    let decided = decide(&actor, action, &object).and_then(|()| {
-        // Something that does not exist, asked by someone with a narrower view: refused alike.
-        let unknown = matches!(object, Object::Programme) && !matches!(about, About::Everything);
-        match unknown && actor.role != Role::Administrator {
-            true => Err(mingchu_domain::access::Refusal::Role { role: actor.role.code() }),
-            false => Ok(()),
-        }
-    });
+    let decided = decide(&actor, action, &object);
     decided.map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))?;
     Ok((actor, who))
 }

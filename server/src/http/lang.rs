@@ -20,25 +20,7 @@ pub async fn switch(Path(code): Path<String>, Query(q): Query<Next>) -> Response
                 .into_response()
         }
     };
-    let next = q.next.filter(|n| is_local_path(n)).unwrap_or_else(|| "/".to_string());
+    let next = q.next.filter(|n| app::api::is_local_path(n)).unwrap_or_else(|| "/".to_string());
     let cookie = format!("lang={}; Path=/; Max-Age=31536000; SameSite=Lax", lang.tag());
     (StatusCode::SEE_OTHER, [(header::LOCATION, next), (header::SET_COOKIE, cookie)]).into_response()
-}
-
-/// Only same-site paths, so the switch cannot be used to send people elsewhere.
-fn is_local_path(p: &str) -> bool {
-    p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') && !p.chars().any(char::is_control)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_local_path;
-
-    #[test]
-    fn rejects_open_redirects() {
-        assert!(is_local_path("/venues/3?x=1"));
-        assert!(!is_local_path("//evil.example"));
-        assert!(!is_local_path("https://evil.example"));
-        assert!(!is_local_path("/\\evil.example"));
-    }
 }

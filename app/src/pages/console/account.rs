@@ -1,18 +1,12 @@
 //! Signing in, and setting a password from a one-time link.
 
 use super::CsrfField;
-use crate::api::AccountEcho;
+use crate::api::{get_password_link, AccountEcho};
 use crate::i18n::use_lang;
 use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-/// Where to go after signing in: a local path from `?next=`, else the console.
-fn next_path(next: Option<String>) -> String {
-    next.filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
-        .unwrap_or_else(|| "/console".into())
-}
 
 /// `/account/login`.
 #[component]
@@ -20,7 +14,7 @@ pub fn LoginPage() -> impl IntoView {
     let lang = use_lang();
     let query = use_query_map();
     let echo = use_context::<AccountEcho>().unwrap_or_default();
-    let next = next_path(query.with_untracked(|q| q.get("next")));
+    let next = crate::api::after_sign_in(query.with_untracked(|q| q.get("next")).as_deref()).to_string();
     let password_set = query.with_untracked(|q| q.get("password").is_some());
     view! {
         <Title text=t(lang, "登录", "Sign in")/>
@@ -50,44 +44,64 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// `/account/password/{secret}`: the page a one-time link opens.
+/// `/account/password/{secret}`: the page a one-time link opens. A link that no longer works
+/// says so at once (410), before anyone types a password.
 #[component]
 pub fn PasswordPage() -> impl IntoView {
     let lang = use_lang();
     let params = use_params_map();
     let secret = params.with_untracked(|p| p.get("secret").unwrap_or_default());
     let echo = use_context::<AccountEcho>().unwrap_or_default();
+    let link = Resource::new_blocking(move || secret.clone(), get_password_link);
     view! {
         <Title text=t(lang, "设置密码", "Set your password")/>
         <article class="account">
             <h1>{t(lang, "设置密码", "Set your password")}</h1>
-            <p>{t(
-                lang,
-                "此链接只能使用一次。密码至少10个字符，且不能包含登录名。",
-                "This link works once. The password needs at least 10 characters and must not contain your login.",
-            )}</p>
-            {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
-            <form class="card account-form" method="post" action=format!("/account/password/{secret}")>
-                <CsrfField/>
-                <label for="password">{t(lang, "新密码", "New password")}</label>
-                <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"/>
-                <label for="again">{t(lang, "再次输入", "Again")}</label>
-                <input id="again" name="again" type="password" required minlength="10" autocomplete="new-password"/>
-                <button class="primary" type="submit">{t(lang, "设置密码", "Set password")}</button>
-            </form>
+            <Suspense fallback=|| ()>
+                {move || link.get().map(|found| match found {
+                    Ok(login) => {
+                        let echo = echo.clone();
+                        let secret = params.with_untracked(|p| p.get("secret").unwrap_or_default());
+                        view! {
+                            <p>{t(lang, "账号：", "Account: ")}<strong>{login}</strong></p>
+                            <p>{t(
+                                lang,
+                                "此链接只能使用一次。密码至少10个字符，且不能包含登录名。",
+                                "This link works once. The password needs at least 10 characters and must not contain your login.",
+                            )}</p>
+                            {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
+                            <form class="card account-form" method="post" action=format!("/account/password/{secret}")>
+                                <CsrfField/>
+                                <label for="password">{t(lang, "新密码", "New password")}</label>
+                                <input id="password" name="password" type="password" required minlength="10" autocomplete="new-password"/>
+                                <label for="again">{t(lang, "再次输入", "Again")}</label>
+                                <input id="again" name="again" type="password" required minlength="10" autocomplete="new-password"/>
+                                <button class="primary" type="submit">{t(lang, "设置密码", "Set password")}</button>
+                            </form>
+                        }.into_any()
+                    }
+                    Err(crate::error::AppError::NotFound) => {
+                        #[cfg(feature = "ssr")]
+                        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+                            response.set_status(http::StatusCode::GONE);
+                        }
+                        view! {
+                            <p class="error" role="alert">{t(
+                                lang,
+                                "此链接无效：已使用、已过期或已被新链接取代。请联系管理员重新发送。",
+                                "This link is not valid: it was used, it expired, or a newer one was sent. Ask an administrator for a new one.",
+                            )}</p>
+                        }.into_any()
+                    }
+                    Err(_) => view! {
+                        <p class="error" role="alert">{t(
+                            lang,
+                            "暂时无法打开此链接，请稍后再试。",
+                            "This link cannot be opened right now; please try again shortly.",
+                        )}</p>
+                    }.into_any(),
+                })}
+            </Suspense>
         </article>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::next_path;
-
-    #[test]
-    fn only_local_paths_are_followed_after_signing_in() {
-        assert_eq!(next_path(Some("/console/captures".into())), "/console/captures");
-        assert_eq!(next_path(Some("//evil.example".into())), "/console");
-        assert_eq!(next_path(Some("https://evil.example".into())), "/console");
-        assert_eq!(next_path(None), "/console");
     }
 }
