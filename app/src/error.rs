@@ -97,6 +97,9 @@ pub enum AppError {
     NotFound,
     #[error("invalid request: {0}")]
     BadRequest(String),
+    /// The policy's refusal, in words for the person.
+    #[error("not allowed: {0}")]
+    Forbidden(String),
     #[error("service unavailable")]
     Unavailable,
     #[error("too many requests; try again in {minutes} minutes")]
@@ -110,6 +113,7 @@ impl AppError {
         match self {
             AppError::NotFound => ErrorKind::NotFound,
             AppError::BadRequest(_) | AppError::Transport(_) => ErrorKind::BadRequest,
+            AppError::Forbidden(_) => ErrorKind::Forbidden,
             AppError::Unavailable => ErrorKind::Unavailable,
             AppError::RateLimited { .. } => ErrorKind::RateLimited,
         }

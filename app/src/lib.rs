@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/login") view=pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/password/:secret") view=pages::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsolePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/captures") view=pages::CapturesPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

@@ -109,9 +109,10 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     let (status, body) = events(base, &inspector, None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(listed(&body), [ours_cam]);
-    // An operator: their own venue's cameras, and never more, whatever the token's scopes say.
+    // An operator: their own venue's cameras, and never more, whatever the token's scopes say;
+    // and only confirmed findings, not the queue (none is confirmed yet).
     assert_eq!(events(base, &operator, Some(ours_cam)).await.0, StatusCode::OK);
-    assert_eq!(listed(&events(base, &operator, None).await.1), [ours_cam]);
+    assert_eq!(listed(&events(base, &operator, None).await.1), Vec::<i64>::new());
     let (status, body) = events(base, &operator, Some(theirs_cam)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(body["error"]["message"].as_str().unwrap().contains("not one of your venues"), "{body}");
@@ -148,6 +149,8 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     assert!(body["error"]["message"].as_str().unwrap().contains("needs a reason"), "{body}");
     let (status, body) = review(reviewer.clone(), our_event, confirm.clone()).await;
     assert_eq!((status, body["review"].as_str()), (StatusCode::OK, Some("confirmed")));
+    // Confirmed, it is a finding the venue's operator sees.
+    assert_eq!(listed(&events(base, &operator, None).await.1), [ours_cam]);
     let (status, body) = review(reviewer.clone(), our_event, confirm.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(body["error"]["message"].as_str().unwrap().contains("reviewed already"), "{body}");

@@ -5,74 +5,11 @@
 
 mod support;
 
-use reqwest::header::{COOKIE, LOCATION, RETRY_AFTER, SET_COOKIE};
-use reqwest::{redirect, Client, StatusCode};
-use std::path::Path;
+use reqwest::header::{LOCATION, RETRY_AFTER};
+use reqwest::StatusCode;
 use support::cli::{mingchu, ok};
+use support::workspace::{client, csrf_field, link_secret, set_cookie, value, Browser};
 use support::Server;
-
-fn client() -> Client {
-    Client::builder().redirect(redirect::Policy::none()).build().unwrap()
-}
-
-/// The value a response sets for cookie `name`, with its attributes.
-fn set_cookie(response: &reqwest::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(str::to_string)
-}
-
-fn value(set_cookie: &str) -> String {
-    set_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_string()
-}
-
-/// The hidden CSRF field of the page's first form.
-fn csrf_field(html: &str) -> String {
-    let at = html.find(r#"name="csrf" value=""#).expect("a CSRF field") + r#"name="csrf" value=""#.len();
-    html[at..].split('"').next().unwrap().to_string()
-}
-
-/// A browser: its CSRF cookie and, once signed in, its session cookie.
-struct Browser {
-    http: Client,
-    base: String,
-    csrf_cookie: String,
-    session: Option<String>,
-}
-
-impl Browser {
-    fn cookies(&self) -> String {
-        let mut c = format!("mc_csrf={}", self.csrf_cookie);
-        if let Some(s) = &self.session {
-            c.push_str(&format!("; mc_session={s}"));
-        }
-        c
-    }
-
-    /// Opens a workspace page, keeping the CSRF cookie it sets; returns the form's field.
-    async fn open(&mut self, path: &str) -> (StatusCode, String) {
-        let response =
-            self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).send().await.unwrap();
-        if let Some(c) = set_cookie(&response, "mc_csrf") {
-            assert!(c.contains("HttpOnly") && c.contains("SameSite=Strict"), "{c}");
-            self.csrf_cookie = value(&c);
-        }
-        let status = response.status();
-        (status, response.text().await.unwrap())
-    }
-
-    async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).form(form).send().await.unwrap()
-    }
-}
-
-fn link_secret(data: &Path, args: &[&str]) -> String {
-    ok(mingchu(data, args)).rsplit('/').next().unwrap().to_string()
-}
 
 #[tokio::test]
 async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_limits() {
@@ -89,7 +26,7 @@ async fn a_link_sets_the_password_and_the_person_signs_in_and_out_with_csrf_and_
         &["user", "add", "--login", "canteen", "--name", "食堂经理", "--role", "operator", "--venue", "3"],
     );
     let server = Server::start_on(&data);
-    let mut browser = Browser { http: client(), base: server.base.clone(), csrf_cookie: String::new(), session: None };
+    let mut browser = Browser::new(&server.base);
 
     // The link's page, with the browser's CSRF field.
     let (status, html) = browser.open(&format!("/account/password/{inspector}")).await;

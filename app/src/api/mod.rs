@@ -3,6 +3,7 @@
 
 mod complaints;
 mod dto;
+mod review;
 mod screens;
 #[cfg(feature = "ssr")]
 pub mod ssr;
@@ -10,6 +11,7 @@ mod workspace;
 
 pub use complaints::*;
 pub use dto::*;
+pub use review::*;
 pub use screens::*;
 pub use workspace::*;
 

@@ -43,6 +43,12 @@ pub trait Console: Send + Sync + 'static {
     async fn home(&self, user: mingchu_domain::access::UserId, session: i64) -> Result<super::ConsoleHome, AppError>;
     /// The login a one-time password link is for, while it is valid (unused, unexpired).
     async fn password_link(&self, secret: &str) -> Result<Option<String>, AppError>;
+    /// The review desk as `actor` may see it; `Forbidden` for whoever may not review.
+    async fn review_desk(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &super::DeskQuery,
+    ) -> Result<super::ReviewDesk, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -25,6 +25,8 @@ pub struct SignedInUser {
     pub display_name: String,
     /// The role's code (`Role::code`).
     pub role: String,
+    /// What the policy knows of them (role, office, venues).
+    pub actor: mingchu_domain::access::Actor,
 }
 
 /// What a refused account form says when it is shown again.

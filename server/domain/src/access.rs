@@ -172,6 +172,18 @@ pub enum Coverage {
 }
 
 impl Actor {
+    /// Whether the actor sees captures in `state` (of what they cover). A venue's operator
+    /// sees only findings a person confirmed against the venue, not the queue or what was
+    /// dismissed; reviewers see every state.
+    pub fn sees_capture(&self, state: crate::review::ReviewState) -> bool {
+        self.role != Role::Operator || state == crate::review::ReviewState::Confirmed
+    }
+
+    /// The capture states the actor sees.
+    pub fn visible_captures(&self) -> Vec<crate::review::ReviewState> {
+        crate::review::ReviewState::ALL.into_iter().filter(|s| self.sees_capture(*s)).collect()
+    }
+
     /// What a listing asked by this actor may show.
     pub fn coverage(&self) -> Coverage {
         match self.role {
@@ -222,8 +234,12 @@ pub enum Action {
 impl Action {
     /// Actions that may be asked of the whole programme by someone with a narrower view: the
     /// answer (a list, a queue) holds only what they may see.
+    /// Reviewing over the programme is the review desk's queue.
     fn is_listing(self) -> bool {
-        matches!(self, Action::UseConsole | Action::ViewVenue | Action::ViewCaptures | Action::ViewComplaints)
+        matches!(
+            self,
+            Action::UseConsole | Action::ViewVenue | Action::ViewCaptures | Action::ReviewCapture | Action::ViewComplaints
+        )
     }
 
     /// The token scope an action needs.
@@ -369,6 +385,9 @@ mod tests {
         // An office that covers the whole district covers every street in it.
         let bureau = Actor::inspector(UserId(5), OfficeId(1), vec![DISTRICT]);
         assert_eq!(decide(&bureau, ReviewCapture, &Object::Venue(&theirs)), Ok(()));
+        // The review desk: the office's queue, over the programme.
+        assert_eq!(decide(&inspector, ReviewCapture, &Object::Programme), Ok(()));
+        assert!(inspector.sees_capture(crate::review::ReviewState::Pending));
     }
 
     #[test]
@@ -408,6 +427,11 @@ mod tests {
             assert_eq!(decide(&operator, action, &Object::Venue(&own)), refused, "{action:?}");
         }
         assert_eq!(decide(&operator, ManageUsers, &Object::Programme), refused);
+        // No review desk, and only confirmed findings in their listings.
+        assert_eq!(decide(&operator, ReviewCapture, &Object::Programme), refused);
+        assert!(!operator.sees_capture(crate::review::ReviewState::Pending));
+        assert!(!operator.sees_capture(crate::review::ReviewState::Dismissed));
+        assert_eq!(operator.visible_captures(), vec![crate::review::ReviewState::Confirmed]);
         assert_eq!(decide(&operator, ReplyForVenue, &Object::Programme), refused, "replies name their venue");
         assert_eq!(decide(&operator, ManageWebhooks, &Object::Office(OfficeId(10))), refused);
     }

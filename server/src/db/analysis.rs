@@ -3,7 +3,7 @@
 
 use super::{Db, DbError};
 use chrono::{DateTime, SecondsFormat, Utc};
-use mingchu_domain::access::{Actor, Coverage};
+use mingchu_domain::access::Actor;
 use mingchu_domain::vocab::CameraId;
 use serde::Serialize;
 
@@ -136,29 +136,23 @@ impl Db {
     ) -> Result<Vec<CaptureEvent>, DbError> {
         type Row = (i64, i64, i64, String, String, String, String, f64, String, String);
         // What the actor covers (mingchu_domain::access): everything, the venues in some
-        // jurisdictions and those below them, or some venues.
-        let (jurisdictions, venues): (Option<Vec<i64>>, Option<Vec<i64>>) = match seen_by.coverage() {
-            Coverage::Everything => (None, None),
-            Coverage::Jurisdictions(roots) => {
-                let roots: Vec<i64> = roots.iter().map(|j| j.0).collect();
-                (Some(self.jurisdictions_below(&roots).await?), None)
-            }
-            Coverage::Venues(venues) => (None, Some(venues.iter().map(|v| v.0).collect())),
-        };
-        let as_json =
-            |ids: &Option<Vec<i64>>| ids.as_ref().map(|ids| serde_json::to_string(ids).expect("ids serialise"));
+        // jurisdictions and those below them, or some venues; and the states they see.
+        let (jurisdictions, venues) = super::review_desk::scope_params(self, seen_by).await?;
+        let states: Vec<&str> = seen_by.visible_captures().iter().map(|s| s.code()).collect();
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT e.id, e.camera_id, c.venue_id, v.name, c.name, e.at, e.category, e.confidence, e.boxes, e.review
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
              WHERE (?1 IS NULL OR e.camera_id = ?1)
                AND (?3 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?3)))
                AND (?4 IS NULL OR v.id IN (SELECT value FROM json_each(?4)))
+               AND e.review IN (SELECT value FROM json_each(?5))
              ORDER BY e.at DESC, e.id DESC LIMIT ?2",
         )
         .bind(camera.map(|c| c.0))
         .bind(limit)
-        .bind(as_json(&jurisdictions))
-        .bind(as_json(&venues))
+        .bind(jurisdictions)
+        .bind(venues)
+        .bind(serde_json::to_string(&states).expect("codes serialise"))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -194,12 +188,21 @@ impl Db {
         .await?)
     }
 
-    /// The JPEG of a capture event.
-    pub async fn capture_snapshot(&self, id: i64) -> Result<Option<Vec<u8>>, DbError> {
-        Ok(sqlx::query_scalar("SELECT snapshot FROM capture_events WHERE id = ?")
+    /// The JPEG of a capture event and its review state.
+    pub async fn capture_snapshot(
+        &self,
+        id: i64,
+    ) -> Result<Option<(mingchu_domain::review::ReviewState, Vec<u8>)>, DbError> {
+        let row: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT review, snapshot FROM capture_events WHERE id = ?")
             .bind(id)
             .fetch_optional(&self.pool)
-            .await?)
+            .await?;
+        row.map(|(review, jpeg)| {
+            mingchu_domain::review::ReviewState::from_code(&review)
+                .map(|state| (state, jpeg))
+                .ok_or_else(|| DbError::Corrupt(format!("event {id}: review {review:?}")))
+        })
+        .transpose()
     }
 
     /// Cameras that should be analysed all the time: RTSP cameras of trading or closed venues
@@ -242,19 +245,44 @@ impl Db {
         who: &mingchu_domain::audit::Who,
         now: DateTime<Utc>,
     ) -> Result<mingchu_domain::review::ReviewState, ReviewError> {
-        use mingchu_domain::review::{decide_review, Decision, ReviewState};
+        use mingchu_domain::review::{decide_review, Decision, MergeTarget, ReviewState, Reviewed};
         let mut tx = self.write_tx().await?;
-        let current: Option<String> = sqlx::query_scalar("SELECT review FROM capture_events WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let current = current.ok_or(ReviewError::NotFound(id))?;
-        let current = ReviewState::from_code(&current)
-            .ok_or_else(|| DbError::Corrupt(format!("event {id}: review {current:?}")))?;
-        let next = decide_review(current, decision).map_err(ReviewError::Refused)?;
-        let reason = match decision {
-            Decision::Dismiss(reason) => Some(reason.code()),
+        let current: Option<(String, i64, i64)> = sqlx::query_as(
+            "SELECT e.review, c.venue_id, (SELECT count(*) FROM capture_events m WHERE m.merged_into = e.id)
+             FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (current, venue, merged_into_it) = current.ok_or(ReviewError::NotFound(id))?;
+        let state_of = |code: &str, of: i64| {
+            ReviewState::from_code(code).ok_or_else(|| DbError::Corrupt(format!("event {of}: review {code:?}")))
+        };
+        let current = state_of(&current, id)?;
+        let target = match decision {
+            Decision::Merge { into } => {
+                let found: Option<(String, i64)> = sqlx::query_as(
+                    "SELECT e.review, c.venue_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id
+                     WHERE e.id = ?1",
+                )
+                .bind(into)
+                .fetch_optional(&mut *tx)
+                .await?;
+                match found {
+                    Some((state, target_venue)) => {
+                        Some(MergeTarget { id: into, state: state_of(&state, into)?, same_venue: target_venue == venue })
+                    }
+                    None => None,
+                }
+            }
             _ => None,
+        };
+        let reviewed = Reviewed { id, state: current, merged_into_it: u32::try_from(merged_into_it).unwrap_or(u32::MAX) };
+        let next = decide_review(reviewed, decision, target).map_err(ReviewError::Refused)?;
+        let (reason, into) = match decision {
+            Decision::Dismiss(reason) => (Some(reason.code()), None),
+            Decision::Merge { into } => (None, Some(into)),
+            _ => (None, None),
         };
         let at = mingchu_domain::audit::timestamp(now);
         // The shell and the deprecated admin token are nobody's account.
@@ -263,21 +291,21 @@ impl Db {
             ReviewState::Pending => (None, None),
             _ => (reviewer_id, Some(at.clone())),
         };
-        sqlx::query("UPDATE capture_events SET review = ?2, reviewed_by = ?3, reviewed_at = ?4, dismiss_reason = ?5 WHERE id = ?1")
-            .bind(id)
-            .bind(next.code())
-            .bind(reviewed_by)
-            .bind(reviewed_at)
-            .bind(reason)
-            .execute(&mut *tx)
-            .await?;
-        let action = match decision {
-            Decision::Confirm => "capture.confirm",
-            Decision::Dismiss(_) => "capture.dismiss",
-            Decision::Unreview => "capture.unreview",
-        };
+        sqlx::query(
+            "UPDATE capture_events SET review = ?2, reviewed_by = ?3, reviewed_at = ?4, dismiss_reason = ?5,
+                    merged_into = ?6 WHERE id = ?1",
+        )
+        .bind(id)
+        .bind(next.code())
+        .bind(reviewed_by)
+        .bind(reviewed_at)
+        .bind(reason)
+        .bind(into)
+        .execute(&mut *tx)
+        .await?;
+        let action = decision.action();
         let before = serde_json::json!({ "review": current.code() }).to_string();
-        let after = serde_json::json!({ "review": next.code(), "reason": reason }).to_string();
+        let after = serde_json::json!({ "review": next.code(), "reason": reason, "merged_into": into }).to_string();
         super::audit::append(&mut tx, who.did(now, action, &format!("capture:{id}"), Some(before), Some(after)))
             .await?;
         tx.commit().await?;

@@ -10,6 +10,7 @@ mod complaints;
 mod import;
 pub mod open_data;
 mod replies;
+pub mod review_desk;
 mod screens;
 mod search_terms;
 mod seed;

@@ -68,13 +68,7 @@ pub async fn visitor(State(state): State<AppState>, mut request: Request, next: 
         Some(s) => (s.to_string(), false),
         None => (csrf::browser_secret(), workspace_page(request.uri().path())),
     };
-    let user = signed_in.as_ref().map(|s| SignedInUser {
-        id: s.actor.user,
-        session: s.session,
-        login: s.login.clone(),
-        display_name: s.display_name.clone(),
-        role: s.actor.role.code().to_string(),
-    });
+    let user = signed_in.as_ref().map(signed_in_user);
     let path = request.uri().path();
     let console_page =
         request.method() == axum::http::Method::GET && (path == "/console" || path.starts_with("/console/"));
@@ -94,6 +88,23 @@ pub async fn visitor(State(state): State<AppState>, mut request: Request, next: 
         }
     }
     response
+}
+
+fn signed_in_user(s: &SignedIn) -> SignedInUser {
+    SignedInUser {
+        id: s.actor.user,
+        session: s.session,
+        login: s.login.clone(),
+        display_name: s.display_name.clone(),
+        role: s.actor.role.code().to_string(),
+        actor: s.actor.clone(),
+    }
+}
+
+/// The visitor of a request that posted a console form, for rendering a page again.
+pub(super) fn visitor_of(state: &AppState, headers: &HeaderMap, signed_in: &SignedIn) -> Visitor {
+    let secret = cookie(headers, csrf::COOKIE).unwrap_or_default();
+    Visitor { csrf: state.accounts.csrf.token(secret), user: Some(signed_in_user(signed_in)) }
 }
 
 fn client_address(state: &AppState, request: &Request) -> String {
@@ -132,7 +143,7 @@ async fn render_page(
     super::render::page_again(state, headers, path, status, move || provide_context(echo.clone()), Some(visitor)).await
 }
 
-fn see_other(to: &str) -> Response {
+pub(super) fn see_other(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(header::LOCATION, to.to_string())]).into_response()
 }
 
@@ -306,6 +317,47 @@ async fn console_form(state: &AppState, request: Request) -> Result<(SignedIn, S
     };
     let signed_in = signed_in_form(state, &headers, &session, &form.csrf).map_err(|r| *r)?;
     Ok((signed_in, form.code, address))
+}
+
+/// The signed-in person of a request, as the middleware found them.
+pub(super) fn console_session(request: &Request) -> Option<SignedIn> {
+    request.extensions().get::<Session>().and_then(|s| s.0.clone())
+}
+
+/// A console form as posted (its fields in order; a name may repeat, as ticked boxes do).
+pub(super) struct ConsolePost {
+    fields: Vec<(String, String)>,
+}
+
+/// The largest console form read (a bulk form of 200 ticked captures is far below it).
+const MAX_FORM: usize = 64 * 1024;
+
+impl ConsolePost {
+    /// The first value of `name`.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of `name`.
+    pub fn values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.fields.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// Reads a form that acts for the signed-in person, with its CSRF field checked: the
+    /// person, the form, the request's headers and the person's address.
+    pub async fn read(state: &AppState, request: Request) -> Result<(SignedIn, ConsolePost, HeaderMap, String), Response> {
+        let address = client_address(state, &request);
+        let headers = request.headers().clone();
+        let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
+        let body = axum::body::to_bytes(request.into_body(), MAX_FORM)
+            .await
+            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "this form is too large").into_response())?;
+        let fields: Vec<(String, String)> =
+            url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let form = ConsolePost { fields };
+        let signed_in = signed_in_form(state, &headers, &session, form.value("csrf").unwrap_or_default()).map_err(|r| *r)?;
+        Ok((signed_in, form, headers, address))
+    }
 }
 
 fn unavailable(e: crate::db::DbError) -> Response {

@@ -1,7 +1,7 @@
 //! Frame analysis over HTTP: a public camera's picture health (public, like the honesty badge),
 //! and the capture events, served only to the admin token until the review screens exist.
 
-use super::api_auth::{authorise, About};
+use super::api_auth::{authorise, authorise_actor, About};
 use super::error::{HttpError, ParamProblem};
 use crate::db::{CameraHealth, CaptureEvent};
 use crate::state::AppState;
@@ -35,6 +35,9 @@ struct ReviewBody {
     decision: String,
     #[serde(default)]
     reason: Option<String>,
+    /// The capture to merge into (`merge`).
+    #[serde(default)]
+    into: Option<i64>,
 }
 
 /// What a review decision looks like after it was recorded.
@@ -52,10 +55,13 @@ async fn review(
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Reviewed>, HttpError> {
     let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
-    let (actor, who) = authorise(&state, &headers, Action::ReviewCapture, About::Event(event)).await?;
+    let (actor, who) = super::api_auth::api_actor(&state, &headers).await?;
+    // The policy first: a body is read only for whoever may review this capture.
+    authorise_actor(&state, &actor, Action::ReviewCapture, About::Event(event)).await?;
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
-    let decision = mingchu_domain::review::Decision::parse(&body.decision, body.reason.as_deref())
+    let decision = mingchu_domain::review::Decision::parse(&body.decision, body.reason.as_deref(), body.into)
         .map_err(|problem| HttpError::invalid_body(problem.to_string()))?;
+    super::api_auth::authorise_review(&state, &actor, event, decision).await?;
     match state.db.review_capture(event, decision, &actor, &who, chrono::Utc::now()).await {
         Ok(state) => Ok(Json(Reviewed { id: event, review: state.code() })),
         Err(crate::db::ReviewError::NotFound(_)) => Err(HttpError::no_event(&id)),
@@ -97,7 +103,10 @@ async fn event_snapshot(
     Path(id): Path<String>,
 ) -> Result<Response, HttpError> {
     let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
-    authorise(&state, &headers, Action::ViewCaptures, About::Event(event)).await?;
-    let jpeg = state.db.capture_snapshot(event).await?.ok_or(HttpError::no_event(&id))?;
+    let (actor, _) = authorise(&state, &headers, Action::ViewCaptures, About::Event(event)).await?;
+    let jpeg = match state.db.capture_snapshot(event).await? {
+        Some((review, jpeg)) if actor.sees_capture(review) => jpeg,
+        _ => return Err(HttpError::no_event(&id)),
+    };
     Ok(([(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"))], jpeg).into_response())
 }

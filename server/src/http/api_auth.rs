@@ -61,6 +61,18 @@ pub async fn authorise(
     about: About<'_>,
 ) -> Result<(Actor, Who), HttpError> {
     let (actor, who) = api_actor(state, headers).await?;
+    authorise_actor(state, &actor, action, about).await?;
+    Ok((actor, who))
+}
+
+/// Whether `actor` (a token's or a signed-in person's) may do `action` to what a request is
+/// about, asked of the one policy function.
+pub async fn authorise_actor(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    about: About<'_>,
+) -> Result<(), HttpError> {
     let venue = match about {
         About::Everything => None,
         About::Camera(id) => state.db.venue_of(VenueOf::Camera(id)).await?,
@@ -76,7 +88,20 @@ pub async fn authorise(
         (None, About::Everything) => Object::Programme,
         (None, _) => Object::Missing,
     };
-    let decided = decide(&actor, action, &object);
-    decided.map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))?;
-    Ok((actor, who))
+    decide(actor, action, &object).map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))
+}
+
+/// Whether `actor` may record `decision` on capture `event`: its venue, and for a merge the
+/// venue of the capture merged into, must be theirs to review.
+pub async fn authorise_review(
+    state: &AppState,
+    actor: &Actor,
+    event: i64,
+    decision: mingchu_domain::review::Decision,
+) -> Result<(), HttpError> {
+    authorise_actor(state, actor, Action::ReviewCapture, About::Event(event)).await?;
+    if let mingchu_domain::review::Decision::Merge { into } = decision {
+        authorise_actor(state, actor, Action::ReviewCapture, About::Event(into)).await?;
+    }
+    Ok(())
 }

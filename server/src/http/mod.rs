@@ -7,6 +7,7 @@ mod api_v1;
 pub mod assets;
 mod cameras;
 mod complaints;
+mod console_review;
 mod display;
 pub mod error;
 mod health;
@@ -68,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .merge(complaints::routes())
         .merge(open311::routes())
         .merge(account::routes())
+        .merge(console_review::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

@@ -13,6 +13,8 @@ pub mod rtsp;
 pub mod schema;
 #[allow(dead_code)]
 pub mod whep;
+#[allow(dead_code)]
+pub mod workspace;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -3,8 +3,10 @@
 //! every form carries the browser's CSRF field.
 
 mod account;
+mod captures;
 
 pub use account::{LoginPage, PasswordPage};
+pub use captures::CapturesPage;
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
 use crate::i18n::{use_lang, Lang};
@@ -25,6 +27,26 @@ fn role_name(lang: Lang, code: &str) -> &'static str {
 #[component]
 pub(crate) fn CsrfField() -> impl IntoView {
     view! { <input type="hidden" name="csrf" value=visitor().csrf/> }
+}
+
+/// The console's sections, as the signed-in person's role has them.
+#[component]
+pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let role = visitor().user.map(|u| u.role).unwrap_or_default();
+    let mut items = vec![("home", "/console", t(lang, "工作台", "Console"))];
+    if role != "operator" {
+        items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
+    }
+    view! {
+        <nav class="console-nav" aria-label=t(lang, "工作台栏目", "Console sections")>
+            <ul>
+                {items.into_iter().map(|(key, href, label)| view! {
+                    <li><a href=href aria-current=(key == current).then_some("page")>{label}</a></li>
+                }).collect_view()}
+            </ul>
+        </nav>
+    }
 }
 
 /// `/console`: who you are, what you may act on, and your sessions (each can be ended).
@@ -70,6 +92,7 @@ fn ConsoleHomeView(home: ConsoleHome, lang: Lang) -> impl IntoView {
         }
     };
     view! {
+        <ConsoleNav current="home"/>
         <header class="console-head">
             <h1>{t(lang, "工作台", "Console")}</h1>
             <p class="console-who">
