@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account/password/:secret") view=pages::PasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsolePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/captures") view=pages::CapturesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/inbox") view=pages::InboxPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

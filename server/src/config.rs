@@ -54,6 +54,10 @@ pub enum Command {
     /// Per-user API tokens with scopes: create (prints the token once), list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Where notices (confirmed findings, cameras offline too long) are pushed: WeCom and
+    /// DingTalk group robots and signed JSON webhooks of a venue or a supervision office.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Open311 API keys for partner systems: create (prints the key once), list, revoke.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
@@ -369,6 +373,16 @@ pub struct ServeArgs {
     #[arg(long, env = "MINGCHU_CHECK_INTERVAL", default_value_t = 300,
           value_parser = clap::value_parser!(u64).range(0..=600))]
     pub check_interval: u64,
+    /// Minutes a trading venue's camera may be offline before the venue (its console inbox and
+    /// webhooks) is told; 0 turns these notices off.
+    #[arg(long, env = "MINGCHU_OFFLINE_NOTICE_MINUTES", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(0..=10_080))]
+    pub offline_notice_minutes: u64,
+    /// Seconds before a failed webhook delivery is first tried again; each later wait doubles
+    /// (at most 6 hours), and a delivery is given up after 12 attempts.
+    #[arg(long, env = "MINGCHU_WEBHOOK_RETRY_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub webhook_retry_seconds: u64,
     /// The portal's address as the public reaches it, for the QR codes on display screens;
     /// by default taken from each request's Host header.
     #[arg(long, env = "MINGCHU_PUBLIC_URL")]
@@ -525,4 +539,33 @@ mod tests {
         let missing = serve(&["--admin-token-file", "/nonexistent/token"]).admin_token().unwrap_err();
         assert!(missing.contains("cannot read the admin token file"), "{missing}");
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Push a venue's notices (or every venue's an office covers) to a robot or a webhook.
+    Add {
+        /// The venue whose notices are pushed.
+        #[arg(long, conflicts_with = "office", required_unless_present = "office")]
+        venue: Option<i64>,
+        /// The supervision office (its name or number): notices of every venue it covers.
+        #[arg(long)]
+        office: Option<String>,
+        /// wecom (企业微信 group robot), dingtalk (钉钉 robot with 加签) or json (signed JSON).
+        #[arg(long)]
+        channel: String,
+        /// The robot's webhook address (with its key or access token) or the receiver's.
+        #[arg(long)]
+        url: String,
+        /// DingTalk's signing secret (SEC…) or the JSON webhook's HMAC key.
+        #[arg(long, env = "MINGCHU_WEBHOOK_SECRET", hide_env_values = true)]
+        secret: Option<String>,
+        /// A name people recognise it by (the group's name).
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// The live webhooks and how their deliveries went.
+    List,
+    /// Stop pushing to a webhook (what is queued for it is cancelled).
+    Remove { id: i64 },
 }

@@ -18,11 +18,13 @@ pub mod http;
 pub mod import;
 mod media_store;
 mod private_files;
+pub mod push;
 pub mod reply_cli;
 pub mod screen_cli;
 pub mod state;
 pub mod telemetry;
 pub mod user_cli;
+pub mod webhook_cli;
 
 use config::{DbArgs, ServeArgs};
 use db::{Db, SeedOutcome};
@@ -121,6 +123,12 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
+    let push = push::Wake::default();
+    let first_retry = std::time::Duration::from_secs(args.webhook_retry_seconds);
+    tokio::spawn(push::Sender::new(db.clone(), args.public_url.as_ref(), first_retry).run(push.clone()));
+    if args.offline_notice_minutes > 0 {
+        spawn_offline_notices(db.clone(), chrono::Duration::minutes(args.offline_notice_minutes as i64), push.clone());
+    }
     let analysis = mingchu_analysis::Analysis::start(
         media.cameras.clone(),
         std::sync::Arc::new(db.clone()),
@@ -142,6 +150,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.admin_token = admin_token.map(Into::into);
     state.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_uploads));
     state.accounts = accounts::Accounts::open(state.db.clone()).await?;
+    state.push = push;
     Ok(state)
 }
 
@@ -183,6 +192,24 @@ fn analysis_config(args: &ServeArgs) -> mingchu_analysis::AnalysisConfig {
         detector,
         rules_file: args.rules.clone(),
     }
+}
+
+/// Tells venues of cameras offline too long, once a minute.
+fn spawn_offline_notices(db: db::Db, after: chrono::Duration, wake: push::Wake) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            match db.notify_offline_cameras(chrono::Utc::now(), after).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(cameras = n, "venues told of cameras offline too long");
+                    wake.now();
+                }
+                Err(e) => tracing::warn!(error = %e, "could not look for cameras offline too long"),
+            }
+        }
+    });
 }
 
 /// Marks display screens offline once their heartbeats stop.

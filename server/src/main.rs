@@ -30,6 +30,7 @@ async fn run() -> ExitCode {
         Command::User(command) => server::user_cli::user(&cli.db, command).await,
         Command::Audit(command) => server::user_cli::audit(&cli.db, command).await,
         Command::Token(command) => server::user_cli::token(&cli.db, command).await,
+        Command::Webhook(command) => server::webhook_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -38,6 +38,8 @@ pub struct AppState {
     pub uploads: Arc<tokio::sync::Semaphore>,
     /// Who runs the portal (Open311 discovery's contact).
     pub operator_contact: Arc<str>,
+    /// Wakes the webhook sender when a notice was queued.
+    pub push: crate::push::Wake,
 }
 
 impl AppState {
@@ -68,6 +70,7 @@ impl AppState {
             operator_contact: "12315".into(),
             uploads: Arc::new(tokio::sync::Semaphore::new(64)),
             open_data: Arc::default(),
+            push: Default::default(),
         }
     }
 }

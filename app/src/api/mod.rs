@@ -3,6 +3,7 @@
 
 mod complaints;
 mod dto;
+mod inbox;
 mod review;
 mod screens;
 #[cfg(feature = "ssr")]
@@ -11,6 +12,7 @@ mod workspace;
 
 pub use complaints::*;
 pub use dto::*;
+pub use inbox::*;
 pub use review::*;
 pub use screens::*;
 pub use workspace::*;

@@ -49,6 +49,8 @@ pub trait Console: Send + Sync + 'static {
         actor: &mingchu_domain::access::Actor,
         query: &super::DeskQuery,
     ) -> Result<super::ReviewDesk, AppError>;
+    /// The notices about the venues `actor` covers, and the webhooks they may configure.
+    async fn inbox(&self, actor: &mingchu_domain::access::Actor) -> Result<super::Inbox, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -9,7 +9,7 @@ mod programme;
 mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
-pub use console::{CapturesPage, ConsolePage, LoginPage, PasswordPage};
+pub use console::{CapturesPage, ConsolePage, InboxPage, LoginPage, PasswordPage};
 pub use display::DisplayPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

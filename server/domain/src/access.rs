@@ -238,7 +238,11 @@ impl Action {
     fn is_listing(self) -> bool {
         matches!(
             self,
-            Action::UseConsole | Action::ViewVenue | Action::ViewCaptures | Action::ReviewCapture | Action::ViewComplaints
+            Action::UseConsole
+                | Action::ViewVenue
+                | Action::ViewCaptures
+                | Action::ReviewCapture
+                | Action::ViewComplaints
         )
     }
 

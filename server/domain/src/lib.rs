@@ -3,8 +3,8 @@
 //! server: pure functions and types, the current moment passed in, unit-tested on simulated
 //! time. The database layer persists what these decide; handlers and workers call them.
 //!
-//! No I/O, no clock, no framework: this crate depends on serde, chrono and thiserror only, and
-//! compiles to WebAssembly for the browser.
+//! No I/O, no clock, no framework: this crate depends on serde, chrono, thiserror and pure
+//! hashing crates only, and compiles to WebAssembly for the browser.
 
 pub mod access;
 pub mod account;
@@ -15,6 +15,7 @@ pub mod complaint;
 pub mod licence;
 pub mod picture;
 pub mod programme;
+pub mod push;
 pub mod review;
 pub mod subscriber;
 pub mod vocab;

@@ -38,7 +38,6 @@ impl ReviewState {
     pub fn is_open(self) -> bool {
         matches!(self, ReviewState::Pending | ReviewState::Confirmed)
     }
-
 }
 
 /// Why a capture is dismissed.
@@ -93,7 +92,9 @@ pub enum Decision {
     Confirm,
     Dismiss(DismissReason),
     /// The same event as open capture `into` (of the same venue).
-    Merge { into: i64 },
+    Merge {
+        into: i64,
+    },
     /// Back to the queue (allowed, and audited like every decision).
     Unreview,
 }
@@ -289,7 +290,10 @@ mod tests {
         assert_eq!(decide_review(pending, merge, target(Pending, true)), Ok(Merged));
         assert_eq!(decide_review(pending, merge, None), Err(ReviewRefusal::NoTarget));
         assert_eq!(decide_review(pending, merge, target(Pending, false)), Err(ReviewRefusal::OtherVenue));
-        assert_eq!(decide_review(pending, merge, target(Dismissed, true)), Err(ReviewRefusal::TargetClosed("dismissed")));
+        assert_eq!(
+            decide_review(pending, merge, target(Dismissed, true)),
+            Err(ReviewRefusal::TargetClosed("dismissed"))
+        );
         assert_eq!(decide_review(pending, merge, target(Merged, true)), Err(ReviewRefusal::TargetClosed("merged")));
         let itself = Some(MergeTarget { id: 1, state: Pending, same_venue: true });
         assert_eq!(decide_review(pending, Decision::Merge { into: 1 }, itself), Err(ReviewRefusal::IntoItself));
@@ -303,10 +307,7 @@ mod tests {
     #[test]
     fn decisions_are_read_with_their_reasons() {
         assert_eq!(Decision::parse("confirm", None, None), Ok(Decision::Confirm));
-        assert_eq!(
-            Decision::parse("dismiss", Some("false_pet"), None),
-            Ok(Decision::Dismiss(DismissReason::FalsePet))
-        );
+        assert_eq!(Decision::parse("dismiss", Some("false_pet"), None), Ok(Decision::Dismiss(DismissReason::FalsePet)));
         assert_eq!(Decision::parse("dismiss", None, None), Err(DecisionProblem::ReasonNeeded));
         assert_eq!(Decision::parse("dismiss", Some("meh"), None), Err(DecisionProblem::UnknownReason("meh".into())));
         assert_eq!(Decision::parse("unreview", Some("false_pet"), None), Err(DecisionProblem::ReasonNotTaken));

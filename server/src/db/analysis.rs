@@ -247,14 +247,18 @@ impl Db {
     ) -> Result<mingchu_domain::review::ReviewState, ReviewError> {
         use mingchu_domain::review::{decide_review, Decision, MergeTarget, ReviewState, Reviewed};
         let mut tx = self.write_tx().await?;
-        let current: Option<(String, i64, i64)> = sqlx::query_as(
-            "SELECT e.review, c.venue_id, (SELECT count(*) FROM capture_events m WHERE m.merged_into = e.id)
-             FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1",
+        type Current = (String, i64, i64, String, String, String, String);
+        let current: Option<Current> = sqlx::query_as(
+            "SELECT e.review, c.venue_id, (SELECT count(*) FROM capture_events m WHERE m.merged_into = e.id),
+                    v.name, c.name, e.category, e.at
+             FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
+             WHERE e.id = ?1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
-        let (current, venue, merged_into_it) = current.ok_or(ReviewError::NotFound(id))?;
+        let (current, venue, merged_into_it, venue_name, camera, category, captured_at) =
+            current.ok_or(ReviewError::NotFound(id))?;
         let state_of = |code: &str, of: i64| {
             ReviewState::from_code(code).ok_or_else(|| DbError::Corrupt(format!("event {of}: review {code:?}")))
         };
@@ -303,6 +307,22 @@ impl Db {
         .bind(into)
         .execute(&mut *tx)
         .await?;
+        // A confirmed finding is pushed to the venue; put back, its notice is withdrawn.
+        match (current, next) {
+            (_, ReviewState::Confirmed) => {
+                let notice = mingchu_domain::push::Notice::Finding {
+                    capture: id,
+                    venue_id: venue,
+                    venue: venue_name,
+                    camera,
+                    category,
+                    at: captured_at,
+                };
+                super::push::add_notice(&mut tx, &notice, now).await?;
+            }
+            (ReviewState::Confirmed, _) => super::push::withdraw_notice(&mut tx, &format!("capture:{id}"), now).await?,
+            _ => {}
+        }
         let action = decision.action();
         let before = serde_json::json!({ "review": current.code() }).to_string();
         let after = serde_json::json!({ "review": next.code(), "reason": reason, "merged_into": into }).to_string();

@@ -9,6 +9,7 @@ mod checks;
 mod complaints;
 mod import;
 pub mod open_data;
+pub mod push;
 mod replies;
 pub mod review_desk;
 mod screens;

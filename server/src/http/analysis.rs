@@ -63,7 +63,10 @@ async fn review(
         .map_err(|problem| HttpError::invalid_body(problem.to_string()))?;
     super::api_auth::authorise_review(&state, &actor, event, decision).await?;
     match state.db.review_capture(event, decision, &actor, &who, chrono::Utc::now()).await {
-        Ok(state) => Ok(Json(Reviewed { id: event, review: state.code() })),
+        Ok(review) => {
+            state.push.now();
+            Ok(Json(Reviewed { id: event, review: review.code() }))
+        }
         Err(crate::db::ReviewError::NotFound(_)) => Err(HttpError::no_event(&id)),
         Err(crate::db::ReviewError::Refused(refusal)) => {
             Err(HttpError::new(app::error::ErrorKind::Conflict, refusal.to_string()))

@@ -154,7 +154,11 @@ async fn decide_one(
 ) -> Result<(), Outcome> {
     authorise_review(state, actor, id, decision).await.map_err(Outcome::Refused)?;
     match state.db.review_capture(id, decision, actor, who, chrono::Utc::now()).await {
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            // A confirmed finding was queued for the venue's webhooks.
+            state.push.now();
+            Ok(())
+        }
         Err(ReviewError::NotFound(_)) => Err(Outcome::Missing),
         Err(ReviewError::Refused(refusal)) => Err(Outcome::Conflict(refusal)),
         Err(ReviewError::Db(e)) => Err(Outcome::Failed(e)),

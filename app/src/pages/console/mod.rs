@@ -4,9 +4,11 @@
 
 mod account;
 mod captures;
+mod inbox;
 
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
+pub use inbox::InboxPage;
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
 use crate::i18n::{use_lang, Lang};
@@ -38,6 +40,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     if role != "operator" {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
     }
+    items.push(("inbox", "/console/inbox", t(lang, "消息", "Inbox")));
     view! {
         <nav class="console-nav" aria-label=t(lang, "工作台栏目", "Console sections")>
             <ul>
