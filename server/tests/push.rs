@@ -237,10 +237,70 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
     let csrf = csrf_field(&html);
     let response = elsewhere.post(&format!("/console/inbox/{notice}/read"), &[("csrf", &csrf)]).await;
     assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
+
+    // Put back in the queue, the finding's notice is withdrawn (and says so).
+    let (_, html) = desk.open("/console/captures?state=confirmed").await;
+    let response = desk
+        .post(&format!("/console/captures/{capture}/review"), &[("csrf", &csrf_field(&html)), ("decision", "unreview")])
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    let (_, html) = venue_side.open("/console/inbox").await;
+    assert!(html.contains("已撤回"), "{html}");
     drop(server);
 
     let listed = ok(mingchu(&data, &["webhook", "list"]));
     assert!(listed.contains("delivered 1 queued 0 failed 0") && !listed.contains("key=k"), "{listed}");
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "50"]));
     assert!(log.contains("webhook.add") && !log.contains(JSON_SECRET) && !log.contains("key=k"), "{log}");
+}
+
+#[tokio::test]
+async fn a_camera_offline_too_long_is_told_once_per_spell_and_only_for_a_trading_venue() {
+    use server::db::Db;
+    use sqlx::{ConnectOptions, Connection};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).status.success());
+    let cameras: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    let (first, second) = (&cameras[0], cameras.iter().find(|c| c["venue_id"] != cameras[0]["venue_id"]).unwrap());
+    let now = chrono::Utc::now();
+    let stamp = |minutes_ago: i64| {
+        (now - chrono::Duration::minutes(minutes_ago)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    };
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+    let change = |camera: i64, state: &'static str, at: String| {
+        sqlx::query("INSERT INTO camera_state_changes (camera_id, at, state) VALUES (?1, ?2, ?3)")
+            .bind(camera)
+            .bind(at)
+            .bind(state)
+    };
+    let (a, b) = (first["id"].as_i64().unwrap(), second["id"].as_i64().unwrap());
+    // a: online, then offline 45 minutes ago; b: offline 20 minutes ago.
+    change(a, "online", stamp(120)).execute(&mut conn).await.unwrap();
+    change(a, "offline", stamp(45)).execute(&mut conn).await.unwrap();
+    change(b, "offline", stamp(20)).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let after = chrono::Duration::minutes(30);
+    assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 1, "a only");
+    assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 0, "once per spell");
+    // Later b is down long enough too, but its venue is suspended by then: not expected online.
+    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+    sqlx::query("UPDATE venues SET status = 'suspended' WHERE id = ?1")
+        .bind(second["venue_id"].as_i64().unwrap())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // a comes back and goes down again: a new spell, a new notice.
+    change(a, "online", stamp(10)).execute(&mut conn).await.unwrap();
+    change(a, "unplayable", stamp(5)).execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let later = now + chrono::Duration::minutes(40);
+    assert_eq!(db.notify_offline_cameras(later, after).await.unwrap(), 1, "a's second spell, not b");
+    let admin = mingchu_domain::access::Actor::shell();
+    let inbox = db.inbox(&admin, 10).await.unwrap();
+    assert_eq!(inbox.len(), 2);
+    assert!(inbox.iter().all(|n| matches!(&n.notice, mingchu_domain::push::Notice::CameraOffline { camera_id, .. } if *camera_id == a)));
+    db.close().await;
 }
