@@ -165,11 +165,8 @@ impl ConsoleData {
                 }
             })
             .collect();
-        let rules = tallies
-            .rules
-            .into_iter()
-            .map(|(name, tally)| app::api::TallyRow { id: None, name, tally })
-            .collect();
+        let rules =
+            tallies.rules.into_iter().map(|(name, tally)| app::api::TallyRow { id: None, name, tally }).collect();
         let cameras = tallies
             .cameras
             .into_iter()

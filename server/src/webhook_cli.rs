@@ -51,12 +51,16 @@ async fn run_on(db: &Db, command: WebhookCommand) -> Result<(), ServerError> {
                 (None, Some(office)) => WebhookOwner::Office(
                     db.office_named(&office)
                         .await?
-                        .ok_or_else(|| usage(format!("there is no supervision office {office:?} (its name or number)")))?
+                        .ok_or_else(|| {
+                            usage(format!("there is no supervision office {office:?} (its name or number)"))
+                        })?
                         .0,
                 ),
                 (None, None) => return Err(usage("name the venue (--venue) or the office (--office)")),
             };
-            let id = db.add_webhook(owner, channel, &url, secret.as_deref(), &label, None, &Who::shell(), Utc::now()).await?;
+            let id = db
+                .add_webhook(owner, channel, &url, secret.as_deref(), &label, None, &Who::shell(), Utc::now())
+                .await?;
             println!("{id}");
             Ok(())
         }

@@ -215,7 +215,12 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
     let response = venue_side
         .post(
             "/console/webhooks",
-            &[("csrf", &csrf), ("owner", &format!("venue:{ours}")), ("channel", "dingtalk"), ("url", "https://oapi.dingtalk.com/robot/send")],
+            &[
+                ("csrf", &csrf),
+                ("owner", &format!("venue:{ours}")),
+                ("channel", "dingtalk"),
+                ("url", "https://oapi.dingtalk.com/robot/send"),
+            ],
         )
         .await;
     assert_eq!(response.status(), reqwest::StatusCode::BAD_REQUEST);
@@ -224,7 +229,10 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
     // Not for another venue, nor an office.
     for owner in [format!("venue:{other}"), "office:1".to_string()] {
         let response = venue_side
-            .post("/console/webhooks", &[("csrf", &csrf), ("owner", &owner), ("channel", "json"), ("url", &json_url), ("secret", JSON_SECRET)])
+            .post(
+                "/console/webhooks",
+                &[("csrf", &csrf), ("owner", &owner), ("channel", "json"), ("url", &json_url), ("secret", JSON_SECRET)],
+            )
             .await;
         assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN, "{owner}");
     }
@@ -301,6 +309,8 @@ async fn a_camera_offline_too_long_is_told_once_per_spell_and_only_for_a_trading
     let admin = mingchu_domain::access::Actor::shell();
     let inbox = db.inbox(&admin, 10).await.unwrap();
     assert_eq!(inbox.len(), 2);
-    assert!(inbox.iter().all(|n| matches!(&n.notice, mingchu_domain::push::Notice::CameraOffline { camera_id, .. } if *camera_id == a)));
+    assert!(inbox.iter().all(
+        |n| matches!(&n.notice, mingchu_domain::push::Notice::CameraOffline { camera_id, .. } if *camera_id == a)
+    ));
     db.close().await;
 }

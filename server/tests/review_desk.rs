@@ -111,7 +111,8 @@ async fn an_inspector_decides_the_office_queue_and_every_refusal_says_why() {
     assert_eq!(review_state(&data, f).await.0, "pending");
 
     // Confirm: back to the desk with what was done.
-    let response = desk.post(&review(a), &[("csrf", &csrf), ("decision", "confirm"), ("back", "/console/captures")]).await;
+    let response =
+        desk.post(&review(a), &[("csrf", &csrf), ("decision", "confirm"), ("back", "/console/captures")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(response.headers()[LOCATION], format!("/console/captures?done=confirmed-{a}"));
     let (_, html) = desk.open(&format!("/console/captures?done=confirmed-{a}")).await;
@@ -198,7 +199,8 @@ async fn an_inspector_decides_the_office_queue_and_every_refusal_says_why() {
     assert_eq!(venue_side.get(&format!("/console/captures/{a}/snapshot.jpg")).await.status(), StatusCode::OK);
     assert_eq!(venue_side.get(&format!("/console/captures/{d}/snapshot.jpg")).await.status(), StatusCode::NOT_FOUND);
     let csrf = csrf_field(&venue_side.open("/console").await.1);
-    let response = venue_side.post(&review(e), &[("csrf", &csrf), ("decision", "dismiss"), ("reason", "false_pet")]).await;
+    let response =
+        venue_side.post(&review(e), &[("csrf", &csrf), ("decision", "dismiss"), ("reason", "false_pet")]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN, "operators do not review");
     assert_eq!(review_state(&data, e).await.0, "pending");
     // Nobody signed in: the picture is not served.

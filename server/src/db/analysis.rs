@@ -273,15 +273,18 @@ impl Db {
                 .fetch_optional(&mut *tx)
                 .await?;
                 match found {
-                    Some((state, target_venue)) => {
-                        Some(MergeTarget { id: into, state: state_of(&state, into)?, same_venue: target_venue == venue })
-                    }
+                    Some((state, target_venue)) => Some(MergeTarget {
+                        id: into,
+                        state: state_of(&state, into)?,
+                        same_venue: target_venue == venue,
+                    }),
                     None => None,
                 }
             }
             _ => None,
         };
-        let reviewed = Reviewed { id, state: current, merged_into_it: u32::try_from(merged_into_it).unwrap_or(u32::MAX) };
+        let reviewed =
+            Reviewed { id, state: current, merged_into_it: u32::try_from(merged_into_it).unwrap_or(u32::MAX) };
         let next = decide_review(reviewed, decision, target).map_err(ReviewError::Refused)?;
         let (reason, into) = match decision {
             Decision::Dismiss(reason) => (Some(reason.code()), None),

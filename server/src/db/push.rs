@@ -242,8 +242,7 @@ impl Db {
                     id,
                     venue_id,
                     venue,
-                    notice: serde_json::from_str(&body)
-                        .map_err(|e| DbError::Corrupt(format!("notice {id}: {e}")))?,
+                    notice: serde_json::from_str(&body).map_err(|e| DbError::Corrupt(format!("notice {id}: {e}")))?,
                     created_at,
                     withdrawn: withdrawn_at.is_some(),
                     read: read != 0,
@@ -318,8 +317,11 @@ impl Db {
         // The secret is not logged; the address may hold a robot's key, so only its host is.
         let host = url::Url::parse(url.trim()).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
         let after = serde_json::json!({ "venue": venue, "office": office, "channel": channel.code(), "host": host, "label": label.trim() });
-        super::audit::append(&mut tx, who.did(now, "webhook.add", &format!("webhook:{id}"), None, Some(after.to_string())))
-            .await?;
+        super::audit::append(
+            &mut tx,
+            who.did(now, "webhook.add", &format!("webhook:{id}"), None, Some(after.to_string())),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -343,7 +345,8 @@ impl Db {
             .bind(id)
             .execute(&mut *tx)
             .await?;
-            super::audit::append(&mut tx, who.did(now, "webhook.disable", &format!("webhook:{id}"), None, None)).await?;
+            super::audit::append(&mut tx, who.did(now, "webhook.disable", &format!("webhook:{id}"), None, None))
+                .await?;
         }
         tx.commit().await?;
         Ok(done)
@@ -399,7 +402,20 @@ impl Db {
 
     /// Live webhooks of some venues and offices (`None`: every one), with their deliveries.
     pub async fn webhooks(&self, venues: Option<&[i64]>, offices: Option<&[i64]>) -> Result<Vec<WebhookRow>, DbError> {
-        type Row = (i64, Option<i64>, Option<String>, Option<i64>, Option<String>, String, String, String, String, i64, i64, i64);
+        type Row = (
+            i64,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            String,
+            String,
+            String,
+            String,
+            i64,
+            i64,
+            i64,
+        );
         let json = |ids: Option<&[i64]>| ids.map(|ids| serde_json::to_string(ids).expect("ids serialise"));
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT w.id, w.venue_id, v.name, w.office_id, o.name, w.channel, w.url, w.label, w.created_at,

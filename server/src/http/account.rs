@@ -345,7 +345,10 @@ impl ConsolePost {
 
     /// Reads a form that acts for the signed-in person, with its CSRF field checked: the
     /// person, the form, the request's headers and the person's address.
-    pub async fn read(state: &AppState, request: Request) -> Result<(SignedIn, ConsolePost, HeaderMap, String), Response> {
+    pub async fn read(
+        state: &AppState,
+        request: Request,
+    ) -> Result<(SignedIn, ConsolePost, HeaderMap, String), Response> {
         let address = client_address(state, &request);
         let headers = request.headers().clone();
         let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
@@ -355,7 +358,8 @@ impl ConsolePost {
         let fields: Vec<(String, String)> =
             url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
         let form = ConsolePost { fields };
-        let signed_in = signed_in_form(state, &headers, &session, form.value("csrf").unwrap_or_default()).map_err(|r| *r)?;
+        let signed_in =
+            signed_in_form(state, &headers, &session, form.value("csrf").unwrap_or_default()).map_err(|r| *r)?;
         Ok((signed_in, form, headers, address))
     }
 }

@@ -66,9 +66,15 @@ fn problem_text(lang: Lang, problem: &WebhookProblem) -> String {
     match (lang, problem) {
         (Lang::Zh, WebhookProblem::NotHttp) => "地址须以 https:// 开头（同一网络内的接收端可用 http://）。".into(),
         (Lang::Zh, WebhookProblem::SecretNeeded(_)) => "此类型需要签名密钥。".into(),
-        (Lang::Zh, WebhookProblem::SecretNotTaken) => "企业微信群机器人没有签名密钥，其 key 已在地址中，请将密钥留空。".into(),
-        (Lang::Zh, WebhookProblem::WeComKey) => "企业微信群机器人的地址应包含 key=…（在群设置的“群机器人”中复制）。".into(),
-        (Lang::Zh, WebhookProblem::DingTalkToken) => "钉钉机器人的地址应包含 access_token=…（在机器人设置中复制）。".into(),
+        (Lang::Zh, WebhookProblem::SecretNotTaken) => {
+            "企业微信群机器人没有签名密钥，其 key 已在地址中，请将密钥留空。".into()
+        }
+        (Lang::Zh, WebhookProblem::WeComKey) => {
+            "企业微信群机器人的地址应包含 key=…（在群设置的“群机器人”中复制）。".into()
+        }
+        (Lang::Zh, WebhookProblem::DingTalkToken) => {
+            "钉钉机器人的地址应包含 access_token=…（在机器人设置中复制）。".into()
+        }
         (Lang::Zh, WebhookProblem::SecretLength) => "签名密钥应为16至200个字符。".into(),
         (Lang::En, problem) => {
             let text = problem.to_string();
@@ -111,8 +117,15 @@ async fn add(State(state): State<AppState>, request: Request) -> Response {
             let echo = InboxEcho { problem, url, label };
             let visitor = visitor_of(&state, &headers, &signed_in);
             let provide = move || leptos::prelude::provide_context(echo.clone());
-            return super::render::page_again(&state, &headers, "/console/inbox", StatusCode::BAD_REQUEST, provide, Some(visitor))
-                .await;
+            return super::render::page_again(
+                &state,
+                &headers,
+                "/console/inbox",
+                StatusCode::BAD_REQUEST,
+                provide,
+                Some(visitor),
+            )
+            .await;
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));

@@ -113,7 +113,9 @@ fn problem_text(lang: Lang, problem: &DecisionProblem) -> String {
 
 fn refusal_text(lang: Lang, refusal: &ReviewRefusal) -> String {
     match (lang, refusal) {
-        (Lang::Zh, ReviewRefusal::AlreadyReviewed(_)) => "该抓拍已被审核过（可能是其他人刚刚处理）。如需改判，请先撤回审核。".into(),
+        (Lang::Zh, ReviewRefusal::AlreadyReviewed(_)) => {
+            "该抓拍已被审核过（可能是其他人刚刚处理）。如需改判，请先撤回审核。".into()
+        }
         (Lang::Zh, ReviewRefusal::NotReviewed) => "该抓拍仍在待审核队列中，无需撤回。".into(),
         (Lang::Zh, ReviewRefusal::NoTarget) => "要并入的抓拍不存在。".into(),
         (Lang::Zh, ReviewRefusal::IntoItself) => "抓拍不能并入自身。".into(),
@@ -193,8 +195,16 @@ async fn review_one(State(state): State<AppState>, Path(id): Path<String>, reque
     let decision = match decision_of(&form) {
         Ok(d) => d,
         Err(problem) => {
-            return desk_again(&state, &signed_in, &headers, &back, StatusCode::BAD_REQUEST, Some(id), problem_text(lang, &problem))
-                .await
+            return desk_again(
+                &state,
+                &signed_in,
+                &headers,
+                &back,
+                StatusCode::BAD_REQUEST,
+                Some(id),
+                problem_text(lang, &problem),
+            )
+            .await
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
@@ -203,7 +213,16 @@ async fn review_one(State(state): State<AppState>, Path(id): Path<String>, reque
         Err(Outcome::Refused(refusal)) => refusal.into_response(),
         Err(Outcome::Missing) => HttpError::no_event(&id.to_string()).into_response(),
         Err(Outcome::Conflict(refusal)) => {
-            desk_again(&state, &signed_in, &headers, &back, StatusCode::CONFLICT, Some(id), refusal_text(lang, &refusal)).await
+            desk_again(
+                &state,
+                &signed_in,
+                &headers,
+                &back,
+                StatusCode::CONFLICT,
+                Some(id),
+                refusal_text(lang, &refusal),
+            )
+            .await
         }
         Err(Outcome::Failed(e)) => HttpError::from(e).into_response(),
     }

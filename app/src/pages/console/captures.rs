@@ -86,7 +86,13 @@ fn desk_href(query: &DeskQuery) -> String {
 fn encode(value: &str) -> String {
     value
         .bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -97,10 +103,13 @@ pub fn CapturesPage() -> impl IntoView {
     let query = params.with_untracked(|q| desk_query(|k| q.get(k)));
     let outcome = params.with_untracked(|q| (q.get("done"), q.get("skipped")));
     let echo = use_context::<DeskEcho>();
-    let desk = Resource::new_blocking({
-        let query = query.clone();
-        move || query.clone()
-    }, get_review_desk);
+    let desk = Resource::new_blocking(
+        {
+            let query = query.clone();
+            move || query.clone()
+        },
+        get_review_desk,
+    );
     view! {
         <Title text=t(lang, "抓拍审核", "Review desk")/>
         <article class="console desk">

@@ -1,0 +1,128 @@
+// The workspace in real Chromium on a 1024x768 tablet, against a server of its own: an inspector
+// sets a password from the one-time link, signs in, confirms one AI capture and dismisses another
+// on the review desk (no script on these pages); the venue's operator signs in and finds the
+// confirmed finding, with its picture, in the inbox.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { launch } from './browser.mjs';
+import { ROOT, Stack, freePort } from './stack.mjs';
+
+const BIN = process.env.MINGCHU_BIN;
+const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
+const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
+const TABLET = { width: 1024, height: 768 };
+
+let browser;
+let stack;
+before(async () => {
+  if (skip) return;
+  browser = await launch();
+  stack = new Stack(BIN, SITE);
+});
+after(async () => {
+  await browser?.close();
+  stack?.cleanup();
+});
+
+/** Two captures on a camera of a venue office 1 covers, as frame analysis stores them (the
+ * picture is a real JPEG of a cat); returns the venue and the captures' ids. */
+function storeCaptures(database) {
+  const script = `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+camera, venue = db.execute("""
+  WITH RECURSIVE below (id) AS (
+    SELECT jurisdiction_id FROM supervision_offices WHERE id = 1
+    UNION SELECT j.id FROM jurisdictions j JOIN below ON j.parent_id = below.id)
+  SELECT c.id, c.venue_id FROM cameras c JOIN venues v ON v.id = c.venue_id
+  WHERE v.jurisdiction_id IN (SELECT id FROM below) AND v.status = 'operating' ORDER BY c.id LIMIT 1""").fetchone()
+jpeg = open(sys.argv[2], 'rb').read()
+boxes = '[{"label":"cat","score":0.91,"bbox":{"x0":0.2,"y0":0.1,"x1":0.8,"y1":0.9}}]'
+ids = []
+for at, category in (("2026-12-01T02:00:00.000Z", "animal"), ("2026-12-01T02:05:00.000Z", "phone")):
+    ids.append(db.execute("INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) "
+                          "VALUES (?, ?, ?, 0.91, ?, ?) RETURNING id", (camera, at, category, boxes, jpeg)).fetchone()[0])
+db.commit()
+print(venue, *ids)
+`;
+  const out = execFileSync('python3', ['-c', script, database, join(ROOT, 'models', 'testdata', 'chelsea.jpg')], { encoding: 'utf8' });
+  const [venue, confirmThis, dismissThis] = out.trim().split(' ').map(Number);
+  return { venue, confirmThis, dismissThis };
+}
+
+/** Sets the password on the one-time link's page, then signs in on the sign-in page. */
+async function signIn(page, link, login, password) {
+  await page.goto(link);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('input[name="again"]').fill(password);
+  await Promise.all([page.waitForURL(/\/account\/login\?password=set/), page.locator('form button[type="submit"]').click()]);
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(password);
+  await Promise.all([page.waitForURL(/\/console$/), page.locator('form.account-form button[type="submit"]').click()]);
+}
+
+const fitsTheWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+test('an inspector decides captures on the review desk and the operator finds the finding in the inbox', { skip, timeout: 180_000 }, async () => {
+  stack.mingchu('seed-demo');
+  const { venue, confirmThis, dismissThis } = storeCaptures(join(stack.dir, 'data', 'mingchu.db'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const linkOf = (printed) => `${base}/account/password/${printed.split('/').pop()}`;
+  const inspectorLink = linkOf(stack.mingchu('user', 'add', '--login', 'wang.fang', '--name', '王芳', '--role', 'inspector', '--office', '1'));
+  const operatorLink = linkOf(stack.mingchu('user', 'add', '--login', 'canteen', '--name', '食堂经理', '--role', 'operator', '--venue', String(venue)));
+  await stack.startServer(port);
+
+  // The inspector, on a tablet.
+  const desk = await browser.newContext({ viewport: TABLET, locale: 'zh-CN' });
+  const page = await desk.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err.message));
+  await signIn(page, inspectorLink, 'wang.fang', '明厨亮灶-守护舌尖安全');
+  assert.match(await page.locator('.console-who').textContent(), /王芳/);
+  await page.locator('.console-nav a', { hasText: '抓拍审核' }).click();
+  await page.waitForURL(/\/console\/captures$/);
+  const card = (id) => page.locator(`.desk-card[data-capture="${id}"]`);
+  await card(confirmThis).waitFor();
+  await card(dismissThis).waitFor();
+  assert.ok(await fitsTheWidth(page), 'the desk fits a 1024-pixel tablet');
+  assert.ok(await card(confirmThis).locator('img').evaluate((img) => img.complete && img.naturalWidth > 0), 'the snapshot shows');
+  assert.equal(await page.locator('script[src]').count(), 0, 'the console loads no script');
+
+  // Confirm one.
+  await Promise.all([page.waitForURL(/done=confirmed-/), card(confirmThis).getByRole('button', { name: '确认违规' }).click()]);
+  assert.match(await page.locator('p.success[role="status"]').textContent(), new RegExp(`已确认抓拍 #${confirmThis}`));
+  assert.equal(await card(confirmThis).count(), 0, 'it left the queue');
+  // Dismissing without a reason says what is missing; with one, it is done.
+  await card(dismissThis).getByRole('button', { name: '排除', exact: true }).click();
+  await page.locator('p.error[role="alert"]', { hasText: '排除抓拍需要选择原因' }).waitFor();
+  await card(dismissThis).locator('select[name="reason"]').selectOption('false_pet');
+  await Promise.all([page.waitForURL(/done=dismissed-/), card(dismissThis).getByRole('button', { name: '排除', exact: true }).click()]);
+  assert.equal(await card(dismissThis).count(), 0);
+  // The dismissed list says by whom and why; the rule's dismissed share is shown.
+  await page.goto(`${base}/console/captures?state=dismissed`);
+  const decided = await card(dismissThis).locator('.desk-decided').textContent();
+  assert.match(decided, /误报：宠物或动物图片/);
+  assert.match(decided, /王芳/);
+  assert.match(await page.locator('#tuning').textContent(), /phone[\s\S]*100%/);
+  assert.deepEqual(errors, []);
+  await desk.close();
+
+  // The venue's operator, on a tablet too: the finding in the inbox, with its picture.
+  const venueSide = await browser.newContext({ viewport: TABLET, locale: 'zh-CN' });
+  const inbox = await venueSide.newPage();
+  await signIn(inbox, operatorLink, 'canteen', '后厨干净整洁每一天都好');
+  assert.equal(await inbox.locator('.console-nav a', { hasText: '抓拍审核' }).count(), 0, 'no review desk for operators');
+  await inbox.locator('.console-nav a', { hasText: '消息' }).click();
+  const notice = inbox.locator('.inbox-item[data-kind="finding"]');
+  await notice.waitFor();
+  assert.equal(await notice.count(), 1, 'only the confirmed capture, not the dismissed one');
+  assert.match(await notice.locator('h3').textContent(), /监管人员确认问题：animal/);
+  assert.ok(await notice.locator('img').evaluate((img) => img.complete && img.naturalWidth > 0), 'the finding\'s picture shows');
+  assert.ok(await fitsTheWidth(inbox), 'the inbox fits a 1024-pixel tablet');
+  await Promise.all([inbox.waitForURL(/\/console\/inbox/), notice.getByRole('button', { name: '标记为已读' }).click()]);
+  assert.equal(await inbox.locator('.inbox-item.unread').count(), 0);
+  await venueSide.close();
+});
