@@ -53,7 +53,7 @@ async fn main() {
                 (start + chrono::Duration::seconds(i as i64 * 60)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
             let (review, reason) = match i % 6 {
                 _ if i >= DECIDED => ("pending", None),
-                0 | 1 | 2 => ("confirmed", None),
+                0..=2 => ("confirmed", None),
                 3 => ("dismissed", Some("false_reflection")),
                 4 => ("dismissed", Some("not_a_violation")),
                 _ => ("dismissed", Some("false_pet")),
