@@ -97,9 +97,16 @@ async fn run_complaint(db: &Db, command: ComplaintCommand) -> Result<(), ServerE
             let to = ComplaintStatus::from_code(&status)
                 .ok_or_else(|| ServerError::Usage(format!("unknown status {status:?}; use one of: {}", statuses())))?;
             let original = duplicate_of.as_deref().map(parse_reference).transpose()?;
-            db.update_complaint(&reference, to, &note, original.as_deref(), Utc::now())
-                .await
-                .map_err(|e| ServerError::Usage(e.to_string()))?;
+            db.update_complaint(
+                &reference,
+                to,
+                &note,
+                original.as_deref(),
+                &mingchu_domain::audit::Who::shell(),
+                Utc::now(),
+            )
+            .await
+            .map_err(|e| ServerError::Usage(e.to_string()))?;
             println!("{reference} is now {}", to.code());
         }
     }

@@ -414,6 +414,7 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
         mingchu_domain::vocab::ComplaintStatus::Accepted,
         "",
         None,
+        &mingchu_domain::audit::Who::shell(),
         monday + Duration::days(3),
     )
     .await
@@ -423,6 +424,7 @@ async fn the_kpis_count_decisions_made_on_time_and_overdue() {
         mingchu_domain::vocab::ComplaintStatus::Rejected,
         "不属于本部门管辖",
         None,
+        &mingchu_domain::audit::Who::shell(),
         monday + Duration::days(12),
     )
     .await

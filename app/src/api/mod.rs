@@ -1,6 +1,7 @@
 //! Server functions and the data they return. The data source is the [`ssr::Catalog`] the
 //! server provides through context; this crate never talks to a database itself.
 
+mod complaint_desk;
 mod complaints;
 mod dto;
 mod inbox;
@@ -10,6 +11,7 @@ mod screens;
 pub mod ssr;
 mod workspace;
 
+pub use complaint_desk::*;
 pub use complaints::*;
 pub use dto::*;
 pub use inbox::*;

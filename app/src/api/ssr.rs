@@ -51,6 +51,19 @@ pub trait Console: Send + Sync + 'static {
     ) -> Result<super::ReviewDesk, AppError>;
     /// The notices about the venues `actor` covers, and the webhooks they may configure.
     async fn inbox(&self, actor: &mingchu_domain::access::Actor) -> Result<super::Inbox, AppError>;
+    /// The complaints about the venues `actor` covers, in a view (`open`, `closed`, `mine`).
+    async fn complaints(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        view: &str,
+    ) -> Result<super::ComplaintList, AppError>;
+    /// One complaint as `actor` may see it; `NotFound` for an unknown reference, `Forbidden`
+    /// for one outside what they cover.
+    async fn complaint(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        reference: &str,
+    ) -> Result<super::ComplaintCase, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

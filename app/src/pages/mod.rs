@@ -9,7 +9,9 @@ mod programme;
 mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
-pub use console::{CapturesPage, ConsolePage, InboxPage, LoginPage, PasswordPage};
+pub use console::{
+    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, PasswordPage,
+};
 pub use display::DisplayPage;
 pub use home::HomePage;
 pub use not_found::NotFound;

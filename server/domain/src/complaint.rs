@@ -73,6 +73,60 @@ pub fn change(
     Ok(Change { to, note: note.to_string(), duplicate_of, mediation_due })
 }
 
+/// Which kind of note a desk adds without changing the status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// Shown on the public tracking page and in Open311, as progress.
+    Public,
+    /// For the staff handling it only: never public, never shown to the venue.
+    Private,
+}
+
+/// Why a note is not taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NoteRefusal {
+    #[error("the note is empty")]
+    Empty,
+    #[error("the note can be at most 2000 characters")]
+    TooLong,
+    #[error("the complaint is {0}: nothing more is published on it")]
+    Final(&'static str),
+}
+
+/// Checks a note added to a complaint in `status`; returns it trimmed. A public progress
+/// note is taken only while something is still being done (not after a rejection, a
+/// duplicate or closing); a private note always.
+pub fn note(kind: NoteKind, status: ComplaintStatus, text: &str) -> Result<String, NoteRefusal> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(NoteRefusal::Empty);
+    }
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(NoteRefusal::TooLong);
+    }
+    if kind == NoteKind::Public && status.next().is_empty() {
+        return Err(NoteRefusal::Final(status.code()));
+    }
+    Ok(text.to_string())
+}
+
+/// Working days left until `due` on `today` (negative: overdue by that many), for the desk.
+pub fn working_days_left(today: NaiveDate, due: NaiveDate) -> i64 {
+    if due >= today {
+        let mut n = 0;
+        while calendar::add_working_days(today, n as u32) < due {
+            n += 1;
+        }
+        n
+    } else {
+        let mut n = 0;
+        while calendar::add_working_days(due, n as u32) < today {
+            n += 1;
+        }
+        -n
+    }
+}
+
 /// When the decision on accepting a complaint submitted at `submitted` is due.
 pub fn acceptance_due(submitted: DateTime<Utc>) -> NaiveDate {
     calendar::add_working_days(china_time::day(submitted), ACCEPT_WORKING_DAYS)
@@ -130,6 +184,27 @@ mod tests {
         );
         assert_eq!(change("MC-1", Submitted, Rejected, "  ", None, now), Err(Refusal::ReasonRequired));
         assert_eq!(change("MC-1", Submitted, Accepted, &"长".repeat(2001), None, now), Err(Refusal::NoteTooLong));
+    }
+
+    #[test]
+    fn notes_are_checked_and_public_ones_stop_when_nothing_more_is_done() {
+        assert_eq!(note(NoteKind::Public, Accepted, " 已联系商户 "), Ok("已联系商户".into()));
+        assert_eq!(note(NoteKind::Public, Submitted, "x"), Ok("x".into()));
+        assert_eq!(note(NoteKind::Public, Closed, "x"), Err(NoteRefusal::Final("closed")));
+        assert_eq!(note(NoteKind::Private, Closed, "内部备注"), Ok("内部备注".into()));
+        assert_eq!(note(NoteKind::Private, Accepted, "  "), Err(NoteRefusal::Empty));
+        assert_eq!(note(NoteKind::Private, Accepted, &"长".repeat(2001)), Err(NoteRefusal::TooLong));
+    }
+
+    #[test]
+    fn working_days_left_count_the_calendar() {
+        let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        // Monday 2026-11-30 to Wednesday 2026-12-02: two working days.
+        assert_eq!(working_days_left(day("2026-11-30"), day("2026-12-02")), 2);
+        assert_eq!(working_days_left(day("2026-12-02"), day("2026-12-02")), 0);
+        // Friday 2026-12-04 to Monday 2026-12-07: one working day over the weekend.
+        assert_eq!(working_days_left(day("2026-12-04"), day("2026-12-07")), 1);
+        assert_eq!(working_days_left(day("2026-12-07"), day("2026-12-04")), -1);
     }
 
     #[test]

@@ -252,6 +252,7 @@ impl Db {
         to: ComplaintStatus,
         note: &str,
         duplicate_of: Option<&str>,
+        who: &mingchu_domain::audit::Who,
         now: DateTime<Utc>,
     ) -> Result<(), UpdateError> {
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
@@ -294,6 +295,14 @@ impl Db {
         .execute(&mut *tx)
         .await
         .map_err(DbError::from)?;
+        let before = serde_json::json!({ "status": from }).to_string();
+        let after =
+            serde_json::json!({ "status": to.code(), "note": change.note, "duplicate_of": change.duplicate_of });
+        super::audit::append(
+            &mut tx,
+            who.did(now, "complaint.status", &format!("complaint:{reference}"), Some(before), Some(after.to_string())),
+        )
+        .await?;
         tx.commit().await.map_err(DbError::from)?;
         Ok(())
     }

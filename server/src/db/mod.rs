@@ -6,6 +6,7 @@ pub mod audit;
 mod cameras;
 mod catalog;
 mod checks;
+pub mod complaint_desk;
 mod complaints;
 mod import;
 pub mod open_data;

@@ -352,7 +352,8 @@ async fn update(
 ) -> Result<Json<PublicComplaint>, HttpError> {
     let normalized_ref = reference::normalize(&reference).unwrap_or_default();
     let about = super::api_auth::About::Complaint(&normalized_ref);
-    super::api_auth::authorise(&state, &headers, mingchu_domain::access::Action::HandleComplaint, about).await?;
+    let (_, who) =
+        super::api_auth::authorise(&state, &headers, mingchu_domain::access::Action::HandleComplaint, about).await?;
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
     let to = ComplaintStatus::from_code(&body.status).ok_or_else(|| {
         let all = ComplaintStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");
@@ -360,7 +361,11 @@ async fn update(
     })?;
     let normalized = reference::normalize(&reference).ok_or_else(|| HttpError::no_complaint(&reference))?;
     let duplicate_of = body.duplicate_of.as_deref().and_then(reference::normalize);
-    match state.db.update_complaint(&normalized, to, &body.note, duplicate_of.as_deref(), chrono::Utc::now()).await {
+    match state
+        .db
+        .update_complaint(&normalized, to, &body.note, duplicate_of.as_deref(), &who, chrono::Utc::now())
+        .await
+    {
         Ok(()) => {}
         Err(UpdateError::NotFound(_)) => return Err(HttpError::no_complaint(&reference)),
         Err(UpdateError::Db(e)) => return Err(HttpError::from(e)),

@@ -7,6 +7,7 @@ mod api_v1;
 pub mod assets;
 mod cameras;
 mod complaints;
+mod console_complaints;
 mod console_inbox;
 mod console_review;
 mod display;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(console_review::routes())
         .merge(console_inbox::routes())
+        .merge(console_complaints::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

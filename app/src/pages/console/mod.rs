@@ -4,10 +4,12 @@
 
 mod account;
 mod captures;
+mod complaints;
 mod inbox;
 
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
+pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
 pub use inbox::InboxPage;
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
@@ -40,6 +42,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     if role != "operator" {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
     }
+    items.push(("complaints", "/console/complaints", t(lang, "投诉处理", "Complaints")));
     items.push(("inbox", "/console/inbox", t(lang, "消息", "Inbox")));
     view! {
         <nav class="console-nav" aria-label=t(lang, "工作台栏目", "Console sections")>
