@@ -1,12 +1,13 @@
 // The workspace in real Chromium on a 1024x768 tablet, against a server of its own: an inspector
 // sets a password from the one-time link, signs in, confirms one AI capture and dismisses another
 // on the review desk (no script on these pages); the venue's operator signs in and finds the
-// confirmed finding, with its picture, in the inbox.
+// confirmed finding, with its picture, in the inbox; a citizen's complaint is accepted on the
+// complaint desk and the citizen's tracking page shows the update.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
+import { launch, phone, hydrated } from './browser.mjs';
 import { ROOT, Stack, freePort } from './stack.mjs';
 
 const BIN = process.env.MINGCHU_BIN;
@@ -65,7 +66,7 @@ async function signIn(page, link, login, password) {
 
 const fitsTheWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-test('an inspector decides captures on the review desk and the operator finds the finding in the inbox', { skip, timeout: 180_000 }, async () => {
+test('an inspector decides captures on the review desk, the operator finds the finding in the inbox, a complaint is accepted', { skip, timeout: 180_000 }, async () => {
   stack.mingchu('seed-demo');
   const { venue, confirmThis, dismissThis } = storeCaptures(join(stack.dir, 'data', 'mingchu.db'));
   const port = await freePort();
@@ -74,6 +75,17 @@ test('an inspector decides captures on the review desk and the operator finds th
   const inspectorLink = linkOf(stack.mingchu('user', 'add', '--login', 'wang.fang', '--name', '王芳', '--role', 'inspector', '--office', '1'));
   const operatorLink = linkOf(stack.mingchu('user', 'add', '--login', 'canteen', '--name', '食堂经理', '--role', 'operator', '--venue', String(venue)));
   await stack.startServer(port);
+
+  // A citizen complains about the venue from a phone.
+  const citizen = await phone(browser);
+  await citizen.page.goto(`${base}/complaints/new?venue=${venue}`);
+  await hydrated(citizen.page);
+  await citizen.page.locator('#c-category').selectOption('hygiene');
+  await citizen.page.locator('#c-description').fill('后厨垃圾桶没有盖子，苍蝇很多。');
+  await citizen.page.locator('#c-occurred').fill('2026-11-30T12:00');
+  await citizen.page.locator('#c-contact').fill('13812345678');
+  await Promise.all([citizen.page.waitForURL(/\/complaints\/MC-[^/?]+\?new=1$/), citizen.page.locator('form.complaint-form button[type=submit]').click()]);
+  const reference = (await citizen.page.locator('.success .reference').textContent()).trim();
 
   // The inspector, on a tablet.
   const desk = await browser.newContext({ viewport: TABLET, locale: 'zh-CN' });
@@ -107,8 +119,26 @@ test('an inspector decides captures on the review desk and the operator finds th
   assert.match(decided, /误报：宠物或动物图片/);
   assert.match(decided, /王芳/);
   assert.match(await page.locator('#tuning').textContent(), /phone[\s\S]*100%/);
+
+  // The complaint desk: accept the citizen's complaint with a public note.
+  await page.locator('.console-nav a', { hasText: '投诉处理' }).click();
+  await page.locator(`tr[data-complaint="${reference}"] a`).click();
+  await page.waitForURL(new RegExp(`/console/complaints/${reference}$`));
+  assert.match(await page.locator('.complainant').textContent(), /13812345678/, 'staff see how to reach the citizen');
+  assert.ok(await fitsTheWidth(page), 'the complaint desk fits a 1024-pixel tablet');
+  await page.locator('#cs-status').selectOption('accepted');
+  await page.locator('#cs-note').fill('已受理，监管所将于三个工作日内现场核查。');
+  await Promise.all([page.waitForURL(/\?done=1$/), page.getByRole('button', { name: '保存' }).click()]);
+  assert.equal(await page.locator('dd[data-status]').getAttribute('data-status'), 'accepted');
   assert.deepEqual(errors, []);
   await desk.close();
+
+  // The citizen's tracking page shows it.
+  await citizen.page.goto(`${base}/complaints/${reference}`);
+  assert.equal(await citizen.page.locator('.complaint').getAttribute('data-status'), 'accepted');
+  assert.match(await citizen.page.content(), /已受理，监管所将于三个工作日内现场核查。/);
+  assert.deepEqual(citizen.errors, []);
+  await citizen.context.close();
 
   // The venue's operator, on a tablet too: the finding in the inbox, with its picture.
   const venueSide = await browser.newContext({ viewport: TABLET, locale: 'zh-CN' });
