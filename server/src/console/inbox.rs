@@ -1,0 +1,86 @@
+//! The inbox's data: the notices about the venues someone covers and their webhooks.
+
+use super::{unavailable, ConsoleData};
+use app::error::AppError;
+
+impl ConsoleData {
+    pub async fn inbox_of(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::Inbox, AppError> {
+        use mingchu_domain::access::{decide, Action, Object, Role};
+        use mingchu_domain::push::Notice;
+        decide(actor, Action::UseConsole, &Object::Programme).map_err(|r| AppError::Forbidden(r.to_string()))?;
+        let notices = self.db.inbox(actor, 100).await.map_err(unavailable)?;
+        // Whose webhooks they may see and add: an operator's venues, an inspector's office.
+        let mut owners = Vec::new();
+        let (venues, offices): (Option<Vec<i64>>, Option<Vec<i64>>) = match actor.role {
+            Role::Administrator => (None, None),
+            Role::Operator => {
+                let (_, names) = self.db.scope_names(None, &actor.venues).await.map_err(unavailable)?;
+                for (id, name) in &names {
+                    owners.push((format!("venue:{id}"), name.clone()));
+                }
+                (Some(names.iter().map(|(id, _)| *id).collect()), Some(Vec::new()))
+            }
+            Role::Inspector => {
+                let row = self.db.user_by_id(actor.user).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
+                let office = row.office.map(|(id, name)| (id.0, name));
+                if let Some((id, name)) = &office {
+                    owners.push((format!("office:{id}"), name.clone()));
+                }
+                (Some(Vec::new()), Some(office.iter().map(|(id, _)| *id).collect()))
+            }
+        };
+        let webhooks = self.db.webhooks(venues.as_deref(), offices.as_deref()).await.map_err(unavailable)?;
+        let items = notices
+            .into_iter()
+            .map(|n| {
+                let (camera, capture, category, at) = match &n.notice {
+                    Notice::Finding { capture, camera, category, at, .. } => {
+                        (camera.clone(), Some(*capture), Some(category.clone()), at.clone())
+                    }
+                    Notice::CameraOffline { camera, since, .. } => (camera.clone(), None, None, since.clone()),
+                };
+                app::api::InboxItem {
+                    id: n.id,
+                    kind: n.notice.kind().to_string(),
+                    venue_id: n.venue_id,
+                    venue: n.venue,
+                    camera,
+                    capture,
+                    category,
+                    at,
+                    created_at: n.created_at,
+                    withdrawn: n.withdrawn,
+                    read: n.read,
+                    deliveries: n
+                        .deliveries
+                        .into_iter()
+                        .map(|d| app::api::DeliveryView {
+                            webhook: d.webhook,
+                            channel: d.channel,
+                            state: d.state,
+                            attempts: d.attempts,
+                            last_outcome: d.last_outcome,
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let webhooks = webhooks
+            .into_iter()
+            .map(|w| app::api::WebhookView {
+                id: w.id,
+                owner: match (w.venue, w.office) {
+                    (Some((_, name)), _) | (None, Some((_, name))) => name,
+                    _ => String::new(),
+                },
+                channel: w.channel,
+                url: crate::webhook_cli::shown_url(&w.url),
+                label: w.label,
+                delivered: w.delivered,
+                queued: w.queued,
+                failed: w.failed,
+            })
+            .collect();
+        Ok(app::api::Inbox { notices: items, webhooks, owners })
+    }
+}

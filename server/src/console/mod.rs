@@ -1,0 +1,98 @@
+//! The console's data for pages (`app::api::ssr::Console`), over the database: the home page
+//! here, the desks in their own files.
+
+mod complaints;
+mod inbox;
+mod review;
+
+use crate::db::Db;
+use app::api::{ConsoleHome, SessionInfo, TotpView};
+use app::error::AppError;
+use mingchu_domain::access::UserId;
+
+#[derive(Clone)]
+pub struct ConsoleData {
+    pub db: Db,
+}
+
+fn unavailable(e: crate::db::DbError) -> AppError {
+    tracing::error!(error = %e, "console query failed");
+    AppError::Unavailable
+}
+
+#[async_trait::async_trait]
+impl app::api::ssr::Console for ConsoleData {
+    async fn password_link(&self, secret: &str) -> Result<Option<String>, AppError> {
+        let hash = crate::accounts::sha256_hex(secret);
+        let found = self.db.password_link_login(&hash, chrono::Utc::now()).await.map_err(unavailable)?;
+        Ok(found.map(|(_, login)| login))
+    }
+
+    async fn review_desk(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &app::api::DeskQuery,
+    ) -> Result<app::api::ReviewDesk, AppError> {
+        self.desk(actor, query).await
+    }
+
+    async fn inbox(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::Inbox, AppError> {
+        self.inbox_of(actor).await
+    }
+
+    async fn complaints(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        view: &str,
+    ) -> Result<app::api::ComplaintList, AppError> {
+        self.complaint_list(actor, view).await
+    }
+
+    async fn complaint(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        reference: &str,
+    ) -> Result<app::api::ComplaintCase, AppError> {
+        self.complaint_case(actor, reference).await
+    }
+
+    async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {
+        let row = self.db.user_by_id(user).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
+        let (jurisdiction, venues) =
+            self.db.scope_names(row.office.as_ref().map(|(id, _)| *id), &row.venues).await.map_err(unavailable)?;
+        let sessions = self.db.sessions_of(user).await.map_err(unavailable)?;
+        let totp = match self.db.totp_state(user).await.map_err(unavailable)? {
+            (_, true) => TotpView::On,
+            (Some(secret), false) => {
+                let bytes = crate::accounts::totp::decode(&secret).ok_or(AppError::Unavailable)?;
+                let uri = crate::accounts::totp::uri("明厨 Mingchu", &row.login, &bytes);
+                let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|_| AppError::Unavailable)?;
+                let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
+                // Inline in the page: without the XML declaration.
+                let qr_svg = svg.find("<svg").map(|at| svg[at..].to_string()).unwrap_or(svg);
+                TotpView::Pending { secret, qr_svg }
+            }
+            (None, false) => TotpView::Off,
+        };
+        Ok(ConsoleHome {
+            display_name: row.display_name,
+            login: row.login,
+            role: row.role.code().to_string(),
+            office: row.office.map(|(_, name)| name),
+            jurisdiction,
+            venues,
+            sessions: sessions
+                .into_iter()
+                .map(|s| SessionInfo {
+                    current: s.id == session,
+                    id: s.id,
+                    created_at: s.created_at,
+                    last_seen_at: s.last_seen_at,
+                    address: s.address,
+                    user_agent: s.user_agent,
+                })
+                .collect(),
+            totp,
+        })
+    }
+}
