@@ -34,11 +34,12 @@ async fn execute(db: &crate::db::Db, command: ReplyCommand) -> Result<(), Server
             }
         }
         ReplyCommand::Publish { id } => {
-            db.moderate_reply(id, true, None).await?;
+            db.moderate_reply(id, true, None, &mingchu_domain::audit::Who::shell(), chrono::Utc::now()).await?;
             println!("reply {id} published");
         }
         ReplyCommand::Reject { id, reason } => {
-            db.moderate_reply(id, false, Some(&reason)).await?;
+            db.moderate_reply(id, false, Some(&reason), &mingchu_domain::audit::Who::shell(), chrono::Utc::now())
+                .await?;
             println!("reply {id} rejected");
         }
     }

@@ -263,7 +263,7 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
 }
 
 #[tokio::test]
-async fn a_camera_offline_too_long_is_told_once_per_spell_and_only_for_a_trading_venue() {
+async fn a_camera_offline_too_long_is_told_once_per_spell_and_not_for_a_closed_venue() {
     use server::db::Db;
     use sqlx::{ConnectOptions, Connection};
     let dir = tempfile::tempdir().unwrap();
@@ -293,9 +293,9 @@ async fn a_camera_offline_too_long_is_told_once_per_spell_and_only_for_a_trading
     let after = chrono::Duration::minutes(30);
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 1, "a only");
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 0, "once per spell");
-    // Later b is down long enough too, but its venue is suspended by then: not expected online.
+    // Later b is down long enough too, but its venue has closed by then: not expected online.
     let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-    sqlx::query("UPDATE venues SET status = 'suspended' WHERE id = ?1")
+    sqlx::query("UPDATE venues SET status = 'closed' WHERE id = ?1")
         .bind(second["venue_id"].as_i64().unwrap())
         .execute(&mut conn)
         .await

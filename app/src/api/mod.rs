@@ -9,6 +9,7 @@ mod review;
 mod screens;
 #[cfg(feature = "ssr")]
 pub mod ssr;
+mod venue_desk;
 mod workspace;
 
 pub use complaint_desk::*;
@@ -17,6 +18,7 @@ pub use dto::*;
 pub use inbox::*;
 pub use review::*;
 pub use screens::*;
+pub use venue_desk::*;
 pub use workspace::*;
 
 use crate::domain::VenueId;

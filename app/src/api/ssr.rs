@@ -64,6 +64,10 @@ pub trait Console: Send + Sync + 'static {
         actor: &mingchu_domain::access::Actor,
         reference: &str,
     ) -> Result<super::ComplaintCase, AppError>;
+    /// The venues `actor` covers.
+    async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<super::VenueListRow>, AppError>;
+    /// One venue's desk as `actor` may see it.
+    async fn venue(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<super::VenueDesk, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -10,7 +10,8 @@ mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use console::{
-    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, PasswordPage,
+    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, PasswordPage, VenueDeskPage,
+    VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

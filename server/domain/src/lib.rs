@@ -18,4 +18,5 @@ pub mod programme;
 pub mod push;
 pub mod review;
 pub mod subscriber;
+pub mod venue;
 pub mod vocab;

@@ -152,16 +152,16 @@ fn china(at: &str) -> String {
         .unwrap_or_else(|| at.to_string())
 }
 
-/// Whether a camera offline since `since` should be pushed to its venue now: the venue is
-/// trading (a suspended, closed or planned venue's cameras are not expected online, and its
-/// online rate is not counted) and the camera has been offline at least `after`.
+/// Whether a camera offline since `since` should be pushed to its venue now: its cameras
+/// count toward the online rate (a trading venue, suspended ones included: their kitchens are
+/// still supervised; not closed or planned ones) and it has been offline at least `after`.
 pub fn offline_notice_due(
     status: crate::vocab::VenueStatus,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
     after: chrono::Duration,
 ) -> bool {
-    status == crate::vocab::VenueStatus::Operating && now - since >= after
+    crate::programme::counts_toward_online_rate(status) && now - since >= after
 }
 
 /// An HTTP request to send (always a POST of JSON).
@@ -413,14 +413,15 @@ mod tests {
     }
 
     #[test]
-    fn only_a_trading_venue_is_told_of_a_camera_offline_too_long() {
+    fn only_a_venue_whose_cameras_count_is_told_of_a_camera_offline_too_long() {
         use crate::vocab::VenueStatus;
         let since = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         let after = chrono::Duration::minutes(30);
         let at = |minutes| since + chrono::Duration::minutes(minutes);
         assert!(!offline_notice_due(VenueStatus::Operating, since, at(29), after));
         assert!(offline_notice_due(VenueStatus::Operating, since, at(30), after));
-        for status in [VenueStatus::Suspended, VenueStatus::Closed, VenueStatus::Planned] {
+        assert!(offline_notice_due(VenueStatus::Suspended, since, at(30), after), "still supervised");
+        for status in [VenueStatus::Closed, VenueStatus::Planned] {
             assert!(!offline_notice_due(status, since, at(600), after), "{status:?}");
         }
     }

@@ -4,6 +4,7 @@
 mod complaints;
 mod inbox;
 mod review;
+mod venues;
 
 use crate::db::Db;
 use app::api::{ConsoleHome, SessionInfo, TotpView};
@@ -54,6 +55,14 @@ impl app::api::ssr::Console for ConsoleData {
         reference: &str,
     ) -> Result<app::api::ComplaintCase, AppError> {
         self.complaint_case(actor, reference).await
+    }
+
+    async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<app::api::VenueListRow>, AppError> {
+        self.venue_list(actor).await
+    }
+
+    async fn venue(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<app::api::VenueDesk, AppError> {
+        self.venue_desk(actor, id).await
     }
 
     async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {

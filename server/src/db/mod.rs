@@ -19,6 +19,7 @@ mod seed;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+pub mod venue_desk;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture, ReviewError};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};

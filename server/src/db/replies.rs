@@ -123,8 +123,15 @@ impl Db {
         Ok(id)
     }
 
-    /// Publishes or rejects a pending reply.
-    pub async fn moderate_reply(&self, id: i64, publish: bool, note: Option<&str>) -> Result<(), ReplyError> {
+    /// Publishes or rejects a pending reply; audited.
+    pub async fn moderate_reply(
+        &self,
+        id: i64,
+        publish: bool,
+        note: Option<&str>,
+        who: &mingchu_domain::audit::Who,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ReplyError> {
         let note = note.map(str::trim).filter(|n| !n.is_empty());
         if !publish && note.is_none() {
             return Err(ReplyError::NoReason);
@@ -148,6 +155,9 @@ impl Db {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        let action = if publish { "reply.publish" } else { "reply.reject" };
+        let after = note.map(|n| serde_json::json!({ "note": n }).to_string());
+        super::audit::append(&mut tx, who.did(now, action, &format!("reply:{id}"), None, after)).await?;
         tx.commit().await?;
         Ok(())
     }

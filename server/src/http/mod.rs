@@ -10,6 +10,7 @@ mod complaints;
 mod console_complaints;
 mod console_inbox;
 mod console_review;
+mod console_venues;
 mod display;
 pub mod error;
 mod health;
@@ -74,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_review::routes())
         .merge(console_inbox::routes())
         .merge(console_complaints::routes())
+        .merge(console_venues::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

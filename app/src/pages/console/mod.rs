@@ -6,11 +6,13 @@ mod account;
 mod captures;
 mod complaints;
 mod inbox;
+mod venues;
 
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
 pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
 pub use inbox::InboxPage;
+pub use venues::{VenueDeskPage, VenueListPage};
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
 use crate::i18n::{use_lang, Lang};
@@ -42,6 +44,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     if role != "operator" {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
     }
+    items.push(("venues", "/console/venues", t(lang, "单位", "Venues")));
     items.push(("complaints", "/console/complaints", t(lang, "投诉处理", "Complaints")));
     items.push(("inbox", "/console/inbox", t(lang, "消息", "Inbox")));
     view! {

@@ -1,0 +1,84 @@
+//! The console's venue desk (`/console/venues`): the venues someone covers with their cameras'
+//! online rate; one venue with its status history, cameras' health and replies to moderate.
+
+use crate::domain::VenueStatus;
+use crate::error::AppError;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VenueListRow {
+    pub id: i64,
+    pub name: String,
+    pub status: VenueStatus,
+    pub cameras: u32,
+    /// Online checks over checks in the rate window (7 China days).
+    pub rate: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VenueDesk {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub status: VenueStatus,
+    /// Today in China (`YYYY-MM-DD`), the latest effective date allowed.
+    pub today: String,
+    pub history: Vec<StatusEntry>,
+    pub cameras: Vec<CameraView>,
+    /// Replies waiting for moderation (for those who moderate).
+    pub replies: Vec<ReplyView>,
+    pub may_change_status: bool,
+    pub may_manage_cameras: bool,
+    pub may_moderate: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StatusEntry {
+    pub status: VenueStatus,
+    pub since: String,
+    pub reason: Option<String>,
+    pub by: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CameraView {
+    pub id: i64,
+    pub name: String,
+    pub area: String,
+    pub public: bool,
+    pub always_on: bool,
+    /// Picture health from frame analysis (`ok`, `dark`, `covered`, …).
+    pub health: Option<String>,
+    /// The connection's last state and since when.
+    pub connection: Option<(String, String)>,
+    pub rate: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReplyView {
+    pub id: i64,
+    pub inspected_on: String,
+    pub finding: Option<String>,
+    pub body: String,
+    pub submitted_at: String,
+}
+
+/// What went wrong with a venue-desk form, when the page is shown again with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct VenueEcho {
+    pub problem: String,
+    pub reason: String,
+}
+
+#[server(endpoint = "console_venues", input = leptos::server_fn::codec::Json)]
+pub async fn get_venue_list() -> Result<Vec<VenueListRow>, AppError> {
+    let user = super::visitor().user.ok_or(AppError::NotFound)?;
+    super::ssr::respond(super::ssr::console()?.venues(&user.actor).await)
+}
+
+#[server(endpoint = "console_venue", input = leptos::server_fn::codec::Json)]
+pub async fn get_venue_desk(id: i64) -> Result<VenueDesk, AppError> {
+    let user = super::visitor().user.ok_or(AppError::NotFound)?;
+    super::ssr::respond(super::ssr::console()?.venue(&user.actor, id).await)
+}

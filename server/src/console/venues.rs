@@ -1,0 +1,86 @@
+//! The venue desk's data: the venues someone covers, and one venue as they may see it.
+
+use super::{unavailable, ConsoleData};
+use app::error::AppError;
+use mingchu_domain::access::{decide, Action, Actor, Object};
+use mingchu_domain::programme::{rate, window_start};
+use mingchu_domain::vocab::VenueId;
+
+impl ConsoleData {
+    pub async fn venue_list(&self, actor: &Actor) -> Result<Vec<app::api::VenueListRow>, AppError> {
+        decide(actor, Action::ViewVenue, &Object::Programme).map_err(|r| AppError::Forbidden(r.to_string()))?;
+        let from = window_start(mingchu_domain::china_time::day(chrono::Utc::now()));
+        let rows = self.db.desk_venues(actor, from, 500).await.map_err(unavailable)?;
+        Ok(rows
+            .into_iter()
+            .map(|v| app::api::VenueListRow {
+                id: v.id,
+                name: v.name,
+                status: v.status,
+                cameras: v.cameras,
+                rate: rate(v.online, v.checks),
+            })
+            .collect())
+    }
+
+    pub async fn venue_desk(&self, actor: &Actor, id: i64) -> Result<app::api::VenueDesk, AppError> {
+        let forbidden = |r: mingchu_domain::access::Refusal| AppError::Forbidden(r.to_string());
+        let Some(place) = self.db.venue_place(VenueId(id)).await.map_err(unavailable)? else {
+            decide(actor, Action::ViewVenue, &Object::Missing).map_err(forbidden)?;
+            return Err(AppError::NotFound);
+        };
+        let object = Object::Venue(&place);
+        decide(actor, Action::ViewVenue, &object).map_err(forbidden)?;
+        let facts = self.db.venue_facts(VenueId(id)).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
+        let today = mingchu_domain::china_time::day(chrono::Utc::now());
+        let cameras = self.db.venue_camera_states(VenueId(id), window_start(today)).await.map_err(unavailable)?;
+        let may_moderate = decide(actor, Action::ModerateReply, &object).is_ok();
+        let replies = if may_moderate {
+            self.db
+                .list_replies(Some(crate::db::ReplyStatus::Pending))
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .filter(|r| r.venue_id == id)
+                .map(|r| app::api::ReplyView {
+                    id: r.id,
+                    inspected_on: r.inspected_on,
+                    finding: r.finding,
+                    body: r.body,
+                    submitted_at: r.submitted_at,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(app::api::VenueDesk {
+            id,
+            name: facts.name,
+            address: facts.address,
+            status: facts.status,
+            today: today.to_string(),
+            history: facts
+                .history
+                .into_iter()
+                .map(|(status, since, reason, by)| app::api::StatusEntry { status, since, reason, by })
+                .collect(),
+            cameras: cameras
+                .into_iter()
+                .map(|c| app::api::CameraView {
+                    id: c.id,
+                    name: c.name,
+                    area: c.area,
+                    public: c.public,
+                    always_on: c.always_on,
+                    health: c.health,
+                    connection: c.connection,
+                    rate: rate(c.online, c.checks),
+                })
+                .collect(),
+            replies,
+            may_change_status: decide(actor, Action::ChangeVenueStatus, &object).is_ok(),
+            may_manage_cameras: decide(actor, Action::ManageCameras, &object).is_ok(),
+            may_moderate,
+        })
+    }
+}

@@ -1,0 +1,163 @@
+//! The console's venue desk on the real server: an inspector closes a venue found closed late,
+//! back-dated with its reason (refused without one, or in the future), and the public side
+//! stops counting it connected; makes a camera private; moderates the venue's reply. The venue's
+//! operator sees their cameras' health and online rate and may change none of it; another
+//! office's inspector may not see the venue. Every change is audited.
+
+mod support;
+
+use reqwest::StatusCode;
+use support::cli::{mingchu, ok};
+use support::workspace::{csrf_field, link_secret, Browser};
+use support::Server;
+
+#[tokio::test]
+async fn an_inspector_changes_a_venue_and_each_role_sees_what_it_may() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).status.success());
+    let district = server::demo::generate(server::demo::SEED);
+    let cameras: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    // An operating venue with a public camera.
+    let camera = cameras.iter().find(|c| c["public"] == true).unwrap();
+    let (venue, camera_id) = (camera["venue_id"].as_i64().unwrap(), camera["id"].as_i64().unwrap());
+    let street = district.venues[(venue - 1) as usize].street;
+    let office = district.offices[street].clone();
+    let other_office = district.offices.iter().enumerate().find(|(i, _)| *i != street).unwrap().1.clone();
+    let inspector = link_secret(
+        &data,
+        &["user", "add", "--login", "wang.fang", "--name", "王芳", "--role", "inspector", "--office", &office],
+    );
+    let outsider = link_secret(
+        &data,
+        &["user", "add", "--login", "zhao.lei", "--name", "赵磊", "--role", "inspector", "--office", &other_office],
+    );
+    let operator = link_secret(
+        &data,
+        &[
+            "user",
+            "add",
+            "--login",
+            "canteen",
+            "--name",
+            "食堂经理",
+            "--role",
+            "operator",
+            "--venue",
+            &venue.to_string(),
+        ],
+    );
+    // A reply of the venue to its latest inspection, waiting for moderation.
+    let detail: serde_json::Value = {
+        let server = Server::start_on(&data);
+        let body = reqwest::get(format!("{}/api/v1/venues/{venue}/inspections", server.base)).await.unwrap();
+        serde_json::from_str(&body.text().await.unwrap()).unwrap()
+    };
+    let inspection = detail["inspections"].as_array().or(detail.as_array()).unwrap()[0]["id"].as_i64().unwrap();
+    let reply = ok(mingchu(
+        &data,
+        &["reply", "add", "--inspection", &inspection.to_string(), "--text", "已整改，已更换防蝇门帘。"],
+    ));
+    let server = Server::start_on(&data);
+    let base = server.base.clone();
+
+    let mut desk = Browser::new(&base);
+    desk.sign_in_with_link(&inspector, "wang.fang", "明厨亮灶-守护舌尖安全").await;
+    let (_, list) = desk.open("/console/venues").await;
+    assert!(list.contains(&format!(r#"data-venue="{venue}""#)));
+    let path = format!("/console/venues/{venue}");
+    let (status, html) = desk.open(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"data-venue-status="operating""#) && html.contains(&format!(r#"data-camera="{camera_id}""#))
+    );
+    assert!(html.contains("已整改，已更换防蝇门帘"), "the reply waits for moderation");
+    let csrf = csrf_field(&html);
+    let today = mingchu_domain::china_time::day(chrono::Utc::now());
+    let yesterday = (today - chrono::Duration::days(1)).to_string();
+    let tomorrow = (today + chrono::Duration::days(1)).to_string();
+
+    // Without a reason, or from tomorrow: refused, the venue unchanged.
+    let status_path = format!("{path}/status");
+    let response =
+        desk.post(&status_path, &[("csrf", &csrf), ("status", "closed"), ("since", &yesterday), ("reason", "")]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("变更经营状态须写明原因"));
+    let response = desk
+        .post(&status_path, &[("csrf", &csrf), ("status", "closed"), ("since", &tomorrow), ("reason", "停业")])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("生效日期不能晚于今天"));
+    // Closed since yesterday, found today: back-dated with its reason.
+    let response = desk
+        .post(
+            &status_path,
+            &[("csrf", &csrf), ("status", "closed"), ("since", &yesterday), ("reason", "门店已转让，现场核实已停业。")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = desk.open(&path).await;
+    assert!(html.contains(r#"data-venue-status="closed""#) && html.contains("门店已转让") && html.contains(&yesterday));
+    let public: serde_json::Value = serde_json::from_str(
+        &reqwest::get(format!("{base}/api/v1/venues/{venue}")).await.unwrap().text().await.unwrap(),
+    )
+    .unwrap();
+    assert_eq!(public["summary"]["status"], "closed", "{public}");
+
+    // A camera made private, and the reply published.
+    let response =
+        desk.post(&format!("/console/cameras/{camera_id}/visibility"), &[("csrf", &csrf), ("public", "0")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    assert_eq!(listed.iter().find(|c| c["id"] == camera_id).unwrap()["public"], false);
+    let moderate = format!("/console/replies/{reply}/moderate");
+    let response = desk.post(&moderate, &[("csrf", &csrf), ("decision", "reject"), ("note", "")]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "a rejection needs its reason");
+    let response = desk.post(&moderate, &[("csrf", &csrf), ("decision", "publish")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = desk.post(&moderate, &[("csrf", &csrf), ("decision", "publish")]).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT, "published already");
+
+    // Another office's inspector: not theirs.
+    let mut other = Browser::new(&base);
+    other.sign_in_with_link(&outsider, "zhao.lei", "别的辖区的监管人员甲乙").await;
+    let (status, _) = other.open(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let csrf_other = csrf_field(&other.open("/console").await.1);
+    let response = other
+        .post(
+            &status_path,
+            &[("csrf", &csrf_other), ("status", "operating"), ("since", &today.to_string()), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+
+    // The operator: their cameras' health and online rate; no forms, and refused if posted.
+    let mut venue_side = Browser::new(&base);
+    venue_side.sign_in_with_link(&operator, "canteen", "后厨干净整洁每一天都好").await;
+    let (status, html) = venue_side.open(&path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!(r#"data-camera="{camera_id}""#)) && html.contains("近7日在线率"));
+    assert!(!html.contains(&format!(r#"action="{status_path}""#)) && !html.contains("/visibility"));
+    let csrf_op = csrf_field(&venue_side.open("/console").await.1);
+    let response = venue_side
+        .post(
+            &status_path,
+            &[("csrf", &csrf_op), ("status", "operating"), ("since", &today.to_string()), ("reason", "我们重新开业了")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let response = venue_side
+        .post(&format!("/console/cameras/{camera_id}/visibility"), &[("csrf", &csrf_op), ("public", "1")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    drop(server);
+
+    let log = ok(mingchu(&data, &["audit", "list", "--limit", "100"]));
+    for action in ["venue.status", "camera.visibility", "reply.publish"] {
+        assert!(log.contains(action), "{action} in {log}");
+    }
+    assert!(ok(mingchu(&data, &["audit", "verify"])).starts_with("intact:"));
+}
