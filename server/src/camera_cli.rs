@@ -31,7 +31,7 @@ pub async fn run(db_args: &DbArgs, command: CameraCommand) -> Result<(), ServerE
                     transport: transport.code(),
                     always_on,
                 };
-                Ok(db.add_camera(&camera).await?)
+                Ok(db.add_camera(&camera, &mingchu_domain::audit::Who::shell(), chrono::Utc::now()).await?)
             }
             .await;
             db.close().await;
@@ -82,7 +82,7 @@ fn parse_area(given: &str) -> Result<KitchenArea, ServerError> {
 }
 
 /// An `rtsp://` URL with a host. The message never repeats a password.
-fn check_url(url: &str) -> Result<(), ServerError> {
+pub(crate) fn check_url(url: &str) -> Result<(), ServerError> {
     let parsed =
         url::Url::parse(url).map_err(|e| ServerError::Usage(format!("invalid camera URL {}: {e}", redact(url))))?;
     if parsed.scheme() != "rtsp" {

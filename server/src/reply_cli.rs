@@ -15,7 +15,13 @@ pub async fn run(db_args: &DbArgs, command: ReplyCommand) -> Result<(), ServerEr
 async fn execute(db: &crate::db::Db, command: ReplyCommand) -> Result<(), ServerError> {
     match command {
         ReplyCommand::Add { inspection, finding, text } => {
-            let id = db.add_reply(&NewReply { inspection_id: inspection, finding, body: &text }).await?;
+            let id = db
+                .add_reply(
+                    &NewReply { inspection_id: inspection, finding, body: &text },
+                    &mingchu_domain::audit::Who::shell(),
+                    chrono::Utc::now(),
+                )
+                .await?;
             println!("{id}");
         }
         ReplyCommand::List { status, json } => {

@@ -27,7 +27,10 @@ async fn execute(db: &Db, command: ScreenCommand) -> Result<(), ServerError> {
     match command {
         ScreenCommand::Add { venue, name, low_bandwidth, promote_seconds, url } => {
             let issued = db
-                .add_screen(&NewScreen { venue: VenueId(venue), name: name.as_deref(), low_bandwidth, promote_seconds })
+                .add_screen(
+                    &NewScreen { venue: VenueId(venue), name: name.as_deref(), low_bandwidth, promote_seconds },
+                    &mingchu_domain::audit::Who::shell(),
+                )
                 .await?;
             print_issued(&issued, &url);
         }
@@ -63,7 +66,7 @@ async fn execute(db: &Db, command: ScreenCommand) -> Result<(), ServerError> {
         }
         ScreenCommand::Rotate { id, url } => print_issued(&db.rotate_screen(ScreenId(id)).await?, &url),
         ScreenCommand::Revoke { id } => {
-            db.revoke_screen(ScreenId(id)).await?;
+            db.revoke_screen(ScreenId(id), &mingchu_domain::audit::Who::shell()).await?;
             println!("screen {id} revoked");
         }
     }

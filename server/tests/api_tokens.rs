@@ -198,5 +198,8 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(log.contains("token:") && log.contains(r#""reason":"false_reflection""#), "{log}");
+    // Made through the API, from this machine: the address is logged too.
+    let confirmed = log.lines().find(|l| l.contains("capture.confirm")).unwrap();
+    assert!(confirmed.ends_with("\t127.0.0.1"), "{confirmed}");
     assert!(ok(mingchu(&data, &["audit", "verify"])).starts_with("intact:"));
 }

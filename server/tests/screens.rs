@@ -142,7 +142,7 @@ async fn silent_screens_go_offline_as_of_their_last_heartbeat() {
     db.migrate().await.unwrap();
     db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
     let screen = NewScreen { venue: VenueId(3), name: None, low_bandwidth: false, promote_seconds: 20 };
-    let issued = db.add_screen(&screen).await.unwrap();
+    let issued = db.add_screen(&screen, &mingchu_domain::audit::Who::shell()).await.unwrap();
     let report = ScreenReport { tiles: 6, live: 6, ..Default::default() };
 
     let t0 = Utc::now();
@@ -165,6 +165,6 @@ async fn silent_screens_go_offline_as_of_their_last_heartbeat() {
         .collect();
     assert_eq!(changes, [(true, 300), (false, 30), (true, 0)], "newest first");
     assert_eq!(listed[0].name, "screen 1");
-    assert_eq!(db.add_screen(&screen).await.unwrap().id, ScreenId(2));
+    assert_eq!(db.add_screen(&screen, &mingchu_domain::audit::Who::shell()).await.unwrap().id, ScreenId(2));
     assert_eq!(db.list_screens(Some(VenueId(3))).await.unwrap()[0].name, "screen 2");
 }

@@ -120,6 +120,55 @@ async fn an_inspector_changes_a_venue_and_each_role_sees_what_it_may() {
     let response = desk.post(&moderate, &[("csrf", &csrf), ("decision", "publish")]).await;
     assert_eq!(response.status(), StatusCode::CONFLICT, "published already");
 
+    // A camera added (a bad address refused first, without repeating its password), kept
+    // connected, then on demand again.
+    let cameras_path = format!("{path}/cameras");
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("name", "冷菜间"),
+        ("area", "special_room"),
+        ("url", "http://admin:s3cret@10.0.0.9/"),
+    ];
+    let response = desk.post(&cameras_path, &bad).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("rtsp://") && !text.contains("s3cret"), "the refusal hides the password");
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("name", "冷菜间"),
+        ("area", "special_room"),
+        ("url", "rtsp://admin:s3cret@127.0.0.1:9/stream"),
+        ("public", "1"),
+    ];
+    assert_eq!(desk.post(&cameras_path, &good).await.status(), StatusCode::SEE_OTHER);
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    let added = listed.iter().find(|c| c["venue_id"] == venue && c["name"] == "冷菜间").expect("the camera was added");
+    let added_id = added["id"].as_i64().unwrap();
+    let always = format!("/console/cameras/{added_id}/always-on");
+    assert_eq!(desk.post(&always, &[("csrf", &csrf), ("on", "1")]).await.status(), StatusCode::SEE_OTHER);
+    let listed: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    assert_eq!(listed.iter().find(|c| c["id"] == added_id).unwrap()["always_on"], true);
+    assert_eq!(desk.post(&always, &[("csrf", &csrf), ("on", "0")]).await.status(), StatusCode::SEE_OTHER);
+    let (_, html) = desk.open(&path).await;
+    assert!(html.contains("冷菜间") && !html.contains("s3cret"), "the camera is listed, its password never shown");
+
+    // A display screen registered (its address shown once) and revoked.
+    let response = desk.post(&format!("{path}/screens"), &[("csrf", &csrf), ("name", "餐厅大屏")]).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let html = response.text().await.unwrap();
+    let at = html.find("/display/").expect("the screen's address");
+    let token: String = html[at + "/display/".len()..].chars().take_while(char::is_ascii_hexdigit).collect();
+    assert_eq!(token.len(), 32);
+    let display = reqwest::get(format!("{base}/display/{token}")).await.unwrap();
+    assert_eq!(display.status(), StatusCode::OK, "the screen's page opens");
+    let (_, html) = desk.open(&path).await;
+    let screen = html.split(r#"data-screen=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let response = desk.post(&format!("/console/screens/{screen}/revoke"), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(reqwest::get(format!("{base}/display/{token}")).await.unwrap().status(), StatusCode::NOT_FOUND);
+
     // Another office's inspector: not theirs.
     let mut other = Browser::new(&base);
     other.sign_in_with_link(&outsider, "zhao.lei", "别的辖区的监管人员甲乙").await;
@@ -141,6 +190,7 @@ async fn an_inspector_changes_a_venue_and_each_role_sees_what_it_may() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(&format!(r#"data-camera="{camera_id}""#)) && html.contains("近7日在线率"));
     assert!(!html.contains(&format!(r#"action="{status_path}""#)) && !html.contains("/visibility"));
+    assert!(!html.contains("/always-on") && !html.contains("/screens") && !html.contains("/moderate"), "no forms");
     let csrf_op = csrf_field(&venue_side.open("/console").await.1);
     let response = venue_side
         .post(
@@ -156,7 +206,16 @@ async fn an_inspector_changes_a_venue_and_each_role_sees_what_it_may() {
     drop(server);
 
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "100"]));
-    for action in ["venue.status", "camera.visibility", "reply.publish"] {
+    for action in [
+        "venue.status",
+        "camera.visibility",
+        "camera.add",
+        "camera.always_on",
+        "screen.add",
+        "screen.revoke",
+        "reply.publish",
+        "reply.add",
+    ] {
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(ok(mingchu(&data, &["audit", "verify"])).starts_with("intact:"));

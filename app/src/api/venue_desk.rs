@@ -28,6 +28,13 @@ pub struct VenueDesk {
     pub cameras: Vec<CameraView>,
     /// Replies waiting for moderation (for those who moderate).
     pub replies: Vec<ReplyView>,
+    /// The venue's display screens (not revoked).
+    pub screens: Vec<ScreenView>,
+    pub may_manage_screens: bool,
+    /// The latest inspections, for the venue to reply to.
+    pub inspections: Vec<InspectionView>,
+    /// Whether the person replies for the venue (its operator).
+    pub may_reply: bool,
     pub may_change_status: bool,
     pub may_manage_cameras: bool,
     pub may_moderate: bool,
@@ -56,6 +63,23 @@ pub struct CameraView {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct InspectionView {
+    pub id: i64,
+    pub date: String,
+    /// The findings' items, in order (a reply names one by its position, from 1).
+    pub findings: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ScreenView {
+    pub id: i64,
+    pub name: String,
+    pub online: bool,
+    pub last_heartbeat_at: Option<String>,
+    pub low_bandwidth: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ReplyView {
     pub id: i64,
     pub inspected_on: String,
@@ -69,6 +93,8 @@ pub struct ReplyView {
 pub struct VenueEcho {
     pub problem: String,
     pub reason: String,
+    /// A screen's address, shown once when it was just registered.
+    pub issued: Option<String>,
 }
 
 #[server(endpoint = "console_venues", input = leptos::server_fn::codec::Json)]

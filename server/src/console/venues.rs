@@ -53,7 +53,43 @@ impl ConsoleData {
         } else {
             Vec::new()
         };
+        let may_manage_screens = decide(actor, Action::ManageScreens, &object).is_ok();
+        let screens = self
+            .db
+            .list_screens(Some(VenueId(id)))
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .filter(|s| s.revoked_at.is_none())
+            .map(|s| app::api::ScreenView {
+                id: s.id,
+                name: s.name,
+                online: s.online,
+                last_heartbeat_at: s.last_heartbeat_at,
+                low_bandwidth: s.low_bandwidth,
+            })
+            .collect();
+        let may_reply = decide(actor, Action::ReplyForVenue, &object).is_ok();
+        let inspections = if may_reply {
+            self.db
+                .inspections(VenueId(id), Some(3))
+                .await
+                .map_err(unavailable)?
+                .into_iter()
+                .map(|i| app::api::InspectionView {
+                    id: i.id,
+                    date: i.date,
+                    findings: i.findings.into_iter().map(|f| f.item).collect(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(app::api::VenueDesk {
+            inspections,
+            may_reply,
+            screens,
+            may_manage_screens,
             id,
             name: facts.name,
             address: facts.address,

@@ -80,7 +80,14 @@ impl Db {
         Ok(ids.into_iter().map(CameraId).collect())
     }
 
-    pub async fn add_camera(&self, camera: &NewCamera<'_>) -> Result<CameraId, DbError> {
+    /// Adds a camera; audited (its address is not logged: it may hold credentials).
+    pub async fn add_camera(
+        &self,
+        camera: &NewCamera<'_>,
+        who: &mingchu_domain::audit::Who,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<CameraId, DbError> {
+        let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO cameras (venue_id, name, area, is_public, source_url, rtsp_transport, always_on)
              VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -92,8 +99,18 @@ impl Db {
         .bind(camera.url)
         .bind(camera.transport)
         .bind(camera.always_on)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        let after = serde_json::json!({
+            "venue": camera.venue.0, "name": camera.name, "area": camera.area.code(),
+            "public": camera.public, "always_on": camera.always_on,
+        });
+        super::audit::append(
+            &mut tx,
+            who.did(now, "camera.add", &format!("camera:{id}"), None, Some(after.to_string())),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(CameraId(id))
     }
 

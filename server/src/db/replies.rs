@@ -74,8 +74,13 @@ impl From<sqlx::Error> for ReplyError {
 }
 
 impl Db {
-    /// Stores a venue's reply, pending moderation; returns its id.
-    pub async fn add_reply(&self, reply: &NewReply<'_>) -> Result<i64, ReplyError> {
+    /// Stores a venue's reply, pending moderation; returns its id. Audited.
+    pub async fn add_reply(
+        &self,
+        reply: &NewReply<'_>,
+        who: &mingchu_domain::audit::Who,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<i64, ReplyError> {
         let body = reply.body.trim();
         if body.is_empty() {
             return Err(ReplyError::Empty);
@@ -119,6 +124,9 @@ impl Db {
         .bind(body)
         .fetch_one(&mut *tx)
         .await?;
+        let after = serde_json::json!({ "inspection": reply.inspection_id, "finding": reply.finding, "body": body });
+        super::audit::append(&mut tx, who.did(now, "reply.add", &format!("reply:{id}"), None, Some(after.to_string())))
+            .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -160,6 +168,15 @@ impl Db {
         super::audit::append(&mut tx, who.did(now, action, &format!("reply:{id}"), None, after)).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The venue an inspection was of.
+    pub async fn inspection_venue(&self, inspection: i64) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
+        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM inspections WHERE id = ?1")
+            .bind(inspection)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(venue.map(mingchu_domain::vocab::VenueId))
     }
 
     /// Replies for moderators, oldest first; all of them, or those with one status.

@@ -118,8 +118,12 @@ fn settings((id, venue, low_bandwidth, promote): SettingsRow) -> ScreenSettings 
 }
 
 impl Db {
-    /// Registers a screen for a venue and returns the secret for its URL.
-    pub async fn add_screen(&self, screen: &NewScreen<'_>) -> Result<IssuedScreen, ScreenError> {
+    /// Registers a screen for a venue and returns the secret for its URL; audited.
+    pub async fn add_screen(
+        &self,
+        screen: &NewScreen<'_>,
+        who: &mingchu_domain::audit::Who,
+    ) -> Result<IssuedScreen, ScreenError> {
         if screen.promote_seconds > MAX_PROMOTE_SECONDS {
             return Err(ScreenError::PromoteRange(screen.promote_seconds));
         }
@@ -151,6 +155,12 @@ impl Db {
         .bind(screen.promote_seconds as i64)
         .fetch_one(&mut *tx)
         .await?;
+        let after = serde_json::json!({ "venue": screen.venue.0, "name": name, "low_bandwidth": screen.low_bandwidth });
+        super::audit::append(
+            &mut tx,
+            who.did(Utc::now(), "screen.add", &format!("screen:{id}"), None, Some(after.to_string())),
+        )
+        .await?;
         tx.commit().await?;
         Ok(IssuedScreen { id: ScreenId(id), venue: screen.venue, token })
     }
@@ -168,7 +178,7 @@ impl Db {
     }
 
     /// Revokes a screen: its URL stops working and it no longer counts as installed.
-    pub async fn revoke_screen(&self, id: ScreenId) -> Result<(), ScreenError> {
+    pub async fn revoke_screen(&self, id: ScreenId, who: &mingchu_domain::audit::Who) -> Result<(), ScreenError> {
         self.active_screen_venue(id).await?;
         let now = stamp(Utc::now());
         let mut tx = self.write_tx().await?;
@@ -186,6 +196,8 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
         }
+        super::audit::append(&mut tx, who.did(Utc::now(), "screen.revoke", &format!("screen:{}", id.0), None, None))
+            .await?;
         tx.commit().await?;
         Ok(())
     }

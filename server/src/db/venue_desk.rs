@@ -220,6 +220,34 @@ impl Db {
         Ok(changed)
     }
 
+    /// Sets whether a camera runs always; audited. `false` when there is no such camera.
+    pub async fn set_camera_always_on(
+        &self,
+        camera: i64,
+        on: bool,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<bool, DbError> {
+        let mut tx = self.write_tx().await?;
+        let changed = sqlx::query("UPDATE cameras SET always_on = ?2 WHERE id = ?1")
+            .bind(camera)
+            .bind(on)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+            > 0;
+        if changed {
+            let after = serde_json::json!({ "always_on": on }).to_string();
+            super::audit::append(
+                &mut tx,
+                who.did(now, "camera.always_on", &format!("camera:{camera}"), None, Some(after)),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
     /// The venue a reply is about.
     pub async fn reply_venue(&self, reply: i64) -> Result<Option<VenueId>, DbError> {
         let venue: Option<i64> = sqlx::query_scalar(

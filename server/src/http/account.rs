@@ -40,6 +40,10 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 #[derive(Clone)]
 pub struct Session(pub Option<SignedIn>);
 
+/// Where a request came from (the peer, or the proxy's header), for the audit log.
+#[derive(Clone)]
+pub struct RequestAddress(pub String);
+
 /// Whether a path is one of the workspace's pages, whose forms need the CSRF cookie.
 fn workspace_page(path: &str) -> bool {
     path.starts_with("/account/") || path == "/console" || path.starts_with("/console/")
@@ -79,6 +83,8 @@ pub async fn visitor(State(state): State<AppState>, mut request: Request, next: 
     }
     request.extensions_mut().insert(Visitor { csrf: state.accounts.csrf.token(&secret), user });
     request.extensions_mut().insert(Session(signed_in));
+    let address = client_address(&state, &request);
+    request.extensions_mut().insert(RequestAddress(address));
     let mut response = next.run(request).await;
     if fresh {
         let https = state.public_url.as_ref().is_some_and(|u| u.scheme() == "https");

@@ -51,11 +51,13 @@ struct Reviewed {
 async fn review(
     State(state): State<AppState>,
     headers: HeaderMap,
+    address: Option<axum::Extension<super::account::RequestAddress>>,
     Path(id): Path<String>,
     body: Result<Json<ReviewBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<Reviewed>, HttpError> {
     let event = id.parse::<i64>().map_err(|_| HttpError::no_event(&id))?;
-    let (actor, who) = super::api_auth::api_actor(&state, &headers).await?;
+    let (actor, mut who) = super::api_auth::api_actor(&state, &headers).await?;
+    who.address = address.map(|a| a.0 .0);
     // The policy first: a body is read only for whoever may review this capture.
     authorise_actor(&state, &actor, Action::ReviewCapture, About::Event(event)).await?;
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;

@@ -347,13 +347,15 @@ struct UpdateBody {
 async fn update(
     State(state): State<AppState>,
     headers: HeaderMap,
+    address: Option<axum::Extension<super::account::RequestAddress>>,
     Path(reference): Path<String>,
     body: Result<Json<UpdateBody>, axum::extract::rejection::JsonRejection>,
 ) -> Result<Json<PublicComplaint>, HttpError> {
     let normalized_ref = reference::normalize(&reference).unwrap_or_default();
     let about = super::api_auth::About::Complaint(&normalized_ref);
-    let (_, who) =
+    let (_, mut who) =
         super::api_auth::authorise(&state, &headers, mingchu_domain::access::Action::HandleComplaint, about).await?;
+    who.address = address.map(|a| a.0 .0);
     let Json(body) = body.map_err(|e| HttpError::invalid_body(e.body_text()))?;
     let to = ComplaintStatus::from_code(&body.status).ok_or_else(|| {
         let all = ComplaintStatus::ALL.iter().map(|s| s.code()).collect::<Vec<_>>().join(", ");

@@ -23,6 +23,11 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/venues/{id}/status", post(status))
         .route("/console/cameras/{id}/visibility", post(visibility))
+        .route("/console/cameras/{id}/always-on", post(always_on))
+        .route("/console/venues/{id}/cameras", post(add_camera))
+        .route("/console/venues/{id}/screens", post(add_screen))
+        .route("/console/screens/{id}/revoke", post(revoke_screen))
+        .route("/console/inspections/{id}/replies", post(reply))
         .route("/console/replies/{id}/moderate", post(moderate))
 }
 
@@ -52,7 +57,7 @@ async fn venue_again(
     problem: String,
     reason: String,
 ) -> Response {
-    let echo = VenueEcho { problem, reason };
+    let echo = VenueEcho { problem, reason, issued: None };
     let visitor = visitor_of(state, headers, signed_in);
     let provide = move || leptos::prelude::provide_context(echo.clone());
     super::render::page_again(state, headers, &format!("/console/venues/{venue}"), status, provide, Some(visitor)).await
@@ -168,5 +173,204 @@ async fn moderate(State(state): State<AppState>, Path(id): Path<i64>, request: R
         Err(e @ ReplyError::AlreadyModerated { .. }) => (StatusCode::CONFLICT, e.to_string()).into_response(),
         Err(ReplyError::Db(e)) => HttpError::from(e).into_response(),
         Err(e) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    }
+}
+
+async fn always_on(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, form, _, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(refused) = authorise_actor(&state, &signed_in.actor, Action::ManageCameras, About::Camera(id)).await {
+        return refused.into_response();
+    }
+    let on = form.value("on") == Some("1");
+    let venue = match state.db.venue_of(crate::db::tokens::VenueOf::Camera(id)).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return HttpError::no_camera(&id.to_string()).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.set_camera_always_on(id, on, &who, chrono::Utc::now()).await {
+        Ok(true) => {}
+        Ok(false) => return HttpError::no_camera(&id.to_string()).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
+    }
+    // At once: started and kept running, or left to run only while watched.
+    if let Err(e) = state.media.cameras.set_always_on(mingchu_domain::vocab::CameraId(id), on).await {
+        tracing::warn!(camera = id, error = %e, "the always-on change applies at the next start");
+    }
+    see_other(&format!("/console/venues/{venue}?done=camera"))
+}
+
+async fn add_camera(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = on_venue(&state, &signed_in, Action::ManageCameras, Some(VenueId(id))).await {
+        return r;
+    }
+    let lang = app::i18n::lang_from_cookies(&headers);
+    let name = form.value("name").unwrap_or_default().trim().to_string();
+    let url = form.value("url").unwrap_or_default().trim().to_string();
+    let area = form.value("area").and_then(mingchu_domain::vocab::KitchenArea::from_code);
+    let problem = match (name.is_empty() || name.chars().count() > 40, area, crate::camera_cli::check_url(&url)) {
+        (true, _, _) => Some(match lang {
+            Lang::Zh => "摄像头需要名称（最多40字）。".to_string(),
+            Lang::En => "The camera needs a name (at most 40 characters).".to_string(),
+        }),
+        (_, None, _) => Some(match lang {
+            Lang::Zh => "请选择拍摄的后厨区域。".to_string(),
+            Lang::En => "Choose the kitchen area it shows.".to_string(),
+        }),
+        // The sentence never repeats a password from the address.
+        (_, _, Err(e)) => Some(match lang {
+            Lang::Zh => format!("摄像头地址应为 rtsp://[用户名:密码@]主机[:端口]/路径。（{e}）"),
+            Lang::En => format!("The camera address is rtsp://[user:password@]host[:port]/path ({e})."),
+        }),
+        _ => None,
+    };
+    if let Some(problem) = problem {
+        return venue_again(&state, &signed_in, &headers, id, StatusCode::BAD_REQUEST, problem, String::new()).await;
+    }
+    let always_on = form.value("always_on") == Some("1");
+    let camera = crate::db::NewCamera {
+        venue: VenueId(id),
+        name: &name,
+        area: area.expect("checked above"),
+        url: Some(&url),
+        public: form.value("public") == Some("1"),
+        transport: if form.value("transport") == Some("udp") { "udp" } else { "tcp" },
+        always_on,
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.add_camera(&camera, &who, chrono::Utc::now()).await {
+        Ok(camera) => {
+            if always_on {
+                if let Err(e) = state.media.cameras.set_always_on(camera, true).await {
+                    tracing::warn!(camera = %camera, error = %e, "the new camera starts at the next start");
+                }
+            }
+            see_other(&format!("/console/venues/{id}?done=camera"))
+        }
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}
+
+async fn add_screen(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(r) = on_venue(&state, &signed_in, Action::ManageScreens, Some(VenueId(id))).await {
+        return r;
+    }
+    let lang = app::i18n::lang_from_cookies(&headers);
+    let name = form.value("name").map(str::trim).filter(|n| !n.is_empty());
+    let screen = crate::db::NewScreen {
+        venue: VenueId(id),
+        name,
+        low_bandwidth: form.value("low_bandwidth") == Some("1"),
+        promote_seconds: 0,
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.add_screen(&screen, &who).await {
+        Ok(issued) => {
+            // Shown once, on this page: only its hash is kept.
+            let base = match &state.public_url {
+                Some(url) => url.as_str().trim_end_matches('/').to_string(),
+                None => {
+                    let host =
+                        headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+                    format!("http://{host}")
+                }
+            };
+            let echo = VenueEcho {
+                problem: String::new(),
+                reason: String::new(),
+                issued: Some(format!("{base}/display/{}", issued.token)),
+            };
+            let visitor = visitor_of(&state, &headers, &signed_in);
+            let provide = move || leptos::prelude::provide_context(echo.clone());
+            super::render::page_again(
+                &state,
+                &headers,
+                &format!("/console/venues/{id}"),
+                StatusCode::CREATED,
+                provide,
+                Some(visitor),
+            )
+            .await
+        }
+        Err(crate::db::ScreenError::NameTooLong(_)) => {
+            let problem = match lang {
+                Lang::Zh => "屏幕名称过长。".to_string(),
+                Lang::En => "The screen's name is too long.".to_string(),
+            };
+            venue_again(&state, &signed_in, &headers, id, StatusCode::BAD_REQUEST, problem, String::new()).await
+        }
+        Err(crate::db::ScreenError::Db(e)) => HttpError::from(e).into_response(),
+        Err(e) => (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
+    }
+}
+
+async fn revoke_screen(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, _, _, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let venue = match state.db.list_screens(None).await {
+        Ok(screens) => screens.into_iter().find(|s| s.id == id).map(|s| VenueId(s.venue_id)),
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    if let Err(r) = on_venue(&state, &signed_in, Action::ManageScreens, venue).await {
+        return r;
+    }
+    let Some(venue) = venue else {
+        return HttpError::new(app::error::ErrorKind::NotFound, "there is no such screen").into_response();
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.revoke_screen(mingchu_domain::vocab::ScreenId(id), &who).await {
+        Ok(()) => see_other(&format!("/console/venues/{venue}?done=screen#screens")),
+        Err(crate::db::ScreenError::Db(e)) => HttpError::from(e).into_response(),
+        Err(e) => (StatusCode::CONFLICT, e.to_string()).into_response(),
+    }
+}
+
+/// `POST /console/inspections/{id}/replies`: the venue's operator answers an inspection (or one
+/// of its findings); the reply waits for moderation before it is public.
+async fn reply(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let venue = match state.db.inspection_venue(id).await {
+        Ok(v) => v,
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    if let Err(r) = on_venue(&state, &signed_in, Action::ReplyForVenue, venue).await {
+        return r;
+    }
+    let Some(venue) = venue else {
+        return HttpError::new(app::error::ErrorKind::NotFound, "there is no such inspection").into_response();
+    };
+    let lang = app::i18n::lang_from_cookies(&headers);
+    let finding = form.value("finding").and_then(|f| f.parse::<u32>().ok()).filter(|f| *f > 0);
+    let body = form.value("body").unwrap_or_default().to_string();
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    let reply = crate::db::NewReply { inspection_id: id, finding, body: &body };
+    match state.db.add_reply(&reply, &who, chrono::Utc::now()).await {
+        Ok(_) => see_other(&format!("/console/venues/{}?done=reply", venue.0)),
+        Err(ReplyError::Db(e)) => HttpError::from(e).into_response(),
+        Err(e) => {
+            let problem = match (lang, &e) {
+                (Lang::Zh, ReplyError::Empty) => "回复内容不能为空。".to_string(),
+                (Lang::Zh, ReplyError::TooLong(_)) => "回复最多2000字。".to_string(),
+                (Lang::Zh, _) => "无法识别所回复的检查项目。".to_string(),
+                (Lang::En, e) => format!("{e}."),
+            };
+            venue_again(&state, &signed_in, &headers, venue.0, StatusCode::BAD_REQUEST, problem, String::new()).await
+        }
     }
 }

@@ -121,6 +121,10 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
         <h1>{desk.name.clone()}</h1>
         <p>{desk.address.clone()}" · "<a href=format!("/venues/{id}")>{t(lang, "公开页面", "Public page")}</a></p>
         {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
+        {echo.issued.clone().map(|url| view! {
+            <p class="success" role="status">{t(lang, "屏幕已登记。在屏幕的浏览器中打开此地址（只显示这一次）：", "The screen is registered. Open this address in the screen's browser (shown this once): ")}
+                <code class="screen-url">{url}</code></p>
+        })}
         <section class="card">
             <h2>{t(lang, "经营状态", "Trading status")}</h2>
             <p data-venue-status=desk.status.code()><strong>{status_name(lang, desk.status)}</strong></p>
@@ -164,6 +168,11 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
                                 <input type="hidden" name="public" value=if c.public { "0" } else { "1" }/>
                                 <button type="submit">{if c.public { t(lang, "设为不公开", "Make private") } else { t(lang, "设为公开", "Make public") }}</button>
                             </form>
+                            <form method="post" action=format!("/console/cameras/{}/always-on", c.id)>
+                                <CsrfField/>
+                                <input type="hidden" name="on" value=if c.always_on { "0" } else { "1" }/>
+                                <button type="submit">{if c.always_on { t(lang, "改为按需连接", "Connect on demand") } else { t(lang, "改为常连", "Keep connected") }}</button>
+                            </form>
                         });
                         view! {
                             <tr data-camera=c.id class:overdue=below_target(c.rate)>
@@ -177,6 +186,72 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            {desk.may_manage_cameras.then(|| view! {
+                <details class="add-camera">
+                    <summary>{t(lang, "添加摄像头", "Add a camera")}</summary>
+                    <form class="account-form" method="post" action=format!("/console/venues/{id}/cameras")>
+                        <CsrfField/>
+                        <label for="ac-name">{t(lang, "名称", "Name")}</label>
+                        <input id="ac-name" name="name" required maxlength="40"/>
+                        <label for="ac-area">{t(lang, "后厨区域", "Kitchen area")}</label>
+                        <select id="ac-area" name="area">
+                            {crate::domain::KitchenArea::ALL.iter().map(|a| view! { <option value=a.code()>{lang.kitchen_area(*a)}</option> }).collect_view()}
+                        </select>
+                        <label for="ac-url">{t(lang, "RTSP 地址（密码只存储、不显示）", "RTSP address (a password is stored, never shown)")}</label>
+                        <input id="ac-url" name="url" required placeholder="rtsp://user:password@192.168.1.64:554/Streaming/Channels/101" autocomplete="off"/>
+                        <label><input type="checkbox" name="public" value="1" checked/>" "{t(lang, "向公众直播", "Public live view")}</label>
+                        <label><input type="checkbox" name="always_on" value="1"/>" "{t(lang, "常连（持续接入，用于分析与在线率）", "Keep connected (for analysis and the online rate)")}</label>
+                        <button class="primary" type="submit">{t(lang, "添加", "Add")}</button>
+                    </form>
+                </details>
+            })}
+        </section>
+        {(desk.may_reply && !desk.inspections.is_empty()).then(|| view! {
+            <section class="card" id="reply">
+                <h2>{t(lang, "回复检查结果", "Reply to an inspection")}</h2>
+                <p>{t(lang, "回复经监管部门审核后在单位公开页面展示。", "A reply is shown on the venue's public page once the regulator has moderated it.")}</p>
+                {desk.inspections.iter().map(|i| view! {
+                    <form class="account-form" method="post" action=format!("/console/inspections/{}/replies", i.id) data-inspection=i.id>
+                        <CsrfField/>
+                        <label for=format!("rp-f-{}", i.id)>{t(lang, "检查日期 ", "Inspection of ")}{i.date.clone()}</label>
+                        <select id=format!("rp-f-{}", i.id) name="finding">
+                            <option value="">{t(lang, "整次检查", "The whole inspection")}</option>
+                            {i.findings.iter().enumerate().map(|(n, item)| view! { <option value=(n + 1).to_string()>{item.clone()}</option> }).collect_view()}
+                        </select>
+                        <label for=format!("rp-b-{}", i.id)>{t(lang, "回复内容", "Your reply")}</label>
+                        <textarea id=format!("rp-b-{}", i.id) name="body" rows="3" maxlength="2000" required></textarea>
+                        <button class="primary" type="submit">{t(lang, "提交回复", "Send the reply")}</button>
+                    </form>
+                }).collect_view()}
+            </section>
+        })}
+        <section class="card" id="screens">
+            <h2>{t(lang, "餐厅展示屏", "Display screens")}</h2>
+            <ul class="complaint-notes">
+                {desk.screens.iter().map(|s| view! {
+                    <li data-screen=s.id>
+                        <strong>{s.name.clone()}</strong>" · "
+                        {if s.online { t(lang, "在线", "online") } else { t(lang, "离线", "offline") }}
+                        {s.low_bandwidth.then(|| t(lang, "（低带宽快照）", " (low-bandwidth snapshots)"))}
+                        {s.last_heartbeat_at.clone().map(|at| format!(" · {}", at.get(..16).unwrap_or(&at).replace('T', " ")))}
+                        {desk.may_manage_screens.then(|| view! {
+                            <form method="post" action=format!("/console/screens/{}/revoke", s.id)>
+                                <CsrfField/>
+                                <button type="submit">{t(lang, "停用", "Revoke")}</button>
+                            </form>
+                        })}
+                    </li>
+                }).collect_view()}
+            </ul>
+            {desk.may_manage_screens.then(|| view! {
+                <form class="desk-filters" method="post" action=format!("/console/venues/{id}/screens")>
+                    <CsrfField/>
+                    <label for="sc-name">{t(lang, "屏幕名称", "Screen name")}</label>
+                    <input id="sc-name" name="name" maxlength="40"/>
+                    <label><input type="checkbox" name="low_bandwidth" value="1"/>" "{t(lang, "低带宽（快照）", "Low bandwidth (snapshots)")}</label>
+                    <button type="submit">{t(lang, "登记屏幕", "Register a screen")}</button>
+                </form>
+            })}
         </section>
         {(desk.may_moderate && !desk.replies.is_empty()).then(|| view! {
             <section class="card" id="replies">

@@ -53,14 +53,14 @@ impl CameraState {
 pub struct CameraHub {
     pub id: CameraId,
     pub spec: SourceSpec,
-    pub always_on: bool,
     state: watch::Sender<CameraState>,
     leases: watch::Sender<usize>,
     events: broadcast::Sender<MediaEvent>,
     gop: Mutex<Gop>,
 }
 
-/// Keeps an on-demand camera running while held.
+/// Keeps a camera running while held: a viewer's, the analysis's, or the registry's own for a
+/// camera set to run always.
 pub struct Lease {
     hub: Arc<CameraHub>,
 }
@@ -89,11 +89,10 @@ pub struct Subscription {
 }
 
 impl CameraHub {
-    pub fn new(id: CameraId, spec: SourceSpec, always_on: bool) -> Arc<CameraHub> {
+    pub fn new(id: CameraId, spec: SourceSpec) -> Arc<CameraHub> {
         Arc::new(CameraHub {
             id,
             spec,
-            always_on,
             state: watch::Sender::new(CameraState::Idle),
             leases: watch::Sender::new(0),
             // About 4 s of video at 30 fps: a consumer further behind gets `Lagged` and resyncs.

@@ -1,5 +1,7 @@
 //! Cameras at run time: one hub and one supervised ingest per camera, created the first time
-//! anything asks for the camera (so cameras added while the server runs work at once).
+//! anything asks for the camera (so cameras added while the server runs work at once). A
+//! camera set to run always is held by a lease of the registry's own, taken and dropped as
+//! the setting changes, so the change applies at once.
 
 mod backoff;
 mod hub;
@@ -19,11 +21,13 @@ use std::sync::{Arc, Mutex};
 pub struct Cameras {
     store: Arc<dyn CameraStore>,
     hubs: Arc<Mutex<HashMap<CameraId, Arc<CameraHub>>>>,
+    /// The leases that keep always-on cameras running.
+    pins: Arc<Mutex<HashMap<CameraId, Lease>>>,
 }
 
 impl Cameras {
     pub fn new(store: Arc<dyn CameraStore>) -> Cameras {
-        Cameras { store, hubs: Arc::default() }
+        Cameras { store, hubs: Arc::default(), pins: Arc::default() }
     }
 
     /// The camera's hub, starting its supervisor on first use; `None` if no such camera.
@@ -34,14 +38,44 @@ impl Cameras {
     /// The hub of a camera whose settings the caller has read, starting its supervisor on
     /// first use.
     pub fn hub(&self, config: CameraConfig) -> Arc<CameraHub> {
-        let mut hubs = self.hubs.lock().expect("hubs lock");
-        hubs.entry(config.id)
-            .or_insert_with(|| {
-                let hub = CameraHub::new(config.id, config.spec, config.always_on);
-                supervisor::spawn(hub.clone(), self.store.clone());
-                hub
-            })
-            .clone()
+        let (hub, new) = {
+            let mut hubs = self.hubs.lock().expect("hubs lock");
+            match hubs.get(&config.id) {
+                Some(hub) => (hub.clone(), false),
+                None => {
+                    let hub = CameraHub::new(config.id, config.spec);
+                    supervisor::spawn(hub.clone(), self.store.clone());
+                    hubs.insert(config.id, hub.clone());
+                    (hub, true)
+                }
+            }
+        };
+        if new && config.always_on {
+            self.pin(&hub);
+        }
+        hub
+    }
+
+    fn pin(&self, hub: &Arc<CameraHub>) {
+        self.pins.lock().expect("pins lock").entry(hub.id).or_insert_with(|| hub.lease());
+    }
+
+    /// Applies a camera's always-on setting as changed in the store: started and kept running,
+    /// or left to run only while something holds it.
+    pub async fn set_always_on(&self, id: CameraId, on: bool) -> Result<(), StoreError> {
+        if on {
+            if let Some(hub) = self.get(id).await? {
+                self.pin(&hub);
+            }
+        } else {
+            self.pins.lock().expect("pins lock").remove(&id);
+        }
+        Ok(())
+    }
+
+    /// Whether the registry keeps the camera running (always-on).
+    pub fn is_pinned(&self, id: CameraId) -> bool {
+        self.pins.lock().expect("pins lock").contains_key(&id)
     }
 
     /// The hub if the camera has been used since start (cheap; no database access).

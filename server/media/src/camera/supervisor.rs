@@ -82,7 +82,8 @@ async fn run(hub: Arc<CameraHub>, io: Io) {
     let mut log = StateLog::default();
     let log = &mut log;
     loop {
-        if !hub.always_on {
+        // An always-on camera is held by the registry's lease, so it never waits here.
+        if *leases.borrow() == 0 {
             // Unplayable is a fact about the camera, kept while nobody watches; the rest idles.
             if !matches!(hub.state(), CameraState::Unplayable(_)) {
                 set_state(&hub, &io, log, CameraState::Idle).await;
@@ -118,9 +119,6 @@ async fn run(hub: Arc<CameraHub>, io: Io) {
         hub.restarted();
         // Sleep before retrying, unless every consumer leaves meanwhile (then go idle).
         let idle = async {
-            if hub.always_on {
-                std::future::pending::<()>().await
-            }
             let _ = leases.wait_for(|n| *n == 0).await;
         };
         tokio::select! {
@@ -148,11 +146,14 @@ async fn stream(
     // Frames checked since the first keyframe: Main/High streams may carry B-frames, which show
     // only after a reference P frame, so they count as playable once a few frames have passed.
     let mut checked: Option<(bool, usize)> = None;
+    // The frame timeout runs from the last frame, not from each wake-up of the loop (the
+    // once-a-second check of whether anyone still watches would otherwise restart it).
+    let mut deadline = Instant::now() + FRAME_TIMEOUT;
     loop {
-        let next = tokio::time::timeout(FRAME_TIMEOUT, src.next_frame());
+        let next = tokio::time::timeout_at(deadline, src.next_frame());
         let frame = tokio::select! {
             r = next => r,
-            _ = tokio::time::sleep(Duration::from_secs(1)), if !hub.always_on => {
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {
                 // Checked once a second while frames flow too (below).
                 if *leases.borrow() == 0 && unwatched_since.is_some_and(|t| t.elapsed() >= LINGER) {
                     return Ended::Unwatched;
@@ -165,6 +166,7 @@ async fn stream(
             Ok(Err(e)) => return Ended::Failed(e),
             Err(_) => return Ended::Failed(SourceError::Stream("no picture for 5 s".into())),
         };
+        deadline = Instant::now() + FRAME_TIMEOUT;
         if let Some(kind) = unplayable(&frame.annexb) {
             return Ended::Failed(SourceError::Unplayable(kind.into()));
         }
@@ -180,7 +182,7 @@ async fn stream(
             set_state(hub, io, log, CameraState::Online).await;
         }
         hub.publish(Arc::new(frame));
-        if hub.always_on || *leases.borrow() > 0 {
+        if *leases.borrow() > 0 {
             unwatched_since = None;
         } else {
             let since = *unwatched_since.get_or_insert_with(Instant::now);
@@ -304,8 +306,13 @@ mod tests {
         }
     }
 
+    /// A supervised camera; `always_on`: held by a lease for the test's length, as the
+    /// registry holds an always-on camera.
     fn start(always_on: bool, script: &Arc<Script>) -> (Arc<CameraHub>, Arc<Records>) {
-        let hub = CameraHub::new(CameraId(1), SourceSpec::Synthetic { camera: CameraId(1) }, always_on);
+        let hub = CameraHub::new(CameraId(1), SourceSpec::Synthetic { camera: CameraId(1) });
+        if always_on {
+            std::mem::forget(hub.lease());
+        }
         let records = Arc::new(Records::default());
         spawn_with(hub.clone(), script.clone(), records.clone());
         (hub, records)
@@ -366,6 +373,22 @@ mod tests {
         assert_eq!(*records.0.lock().unwrap(), ["offline", "online"]);
     }
 
+    #[tokio::test(start_paused = true)]
+    async fn a_watched_silent_stream_is_offline_too_despite_the_watch_checks() {
+        // The once-a-second check of whether anyone watches must not restart the timeout.
+        let script = Script::new([Plan::Silent, Plan::Stream]);
+        let (hub, _records) = start(false, &script);
+        let _viewer = hub.lease();
+        tokio::time::sleep(FRAME_TIMEOUT + Duration::from_millis(1100)).await;
+        assert!(
+            matches!(hub.state(), CameraState::Offline(ref why) if why.contains("no picture"))
+                || hub.state() == CameraState::Online,
+            "{:?}",
+            hub.state()
+        );
+        assert!(script.attempts.lock().unwrap().len() >= 2, "the silent stream was given up and reopened");
+    }
+
     /// Recorded cameras (`source::replay`: GStreamer's replies and streams) through the
     /// production opener and retina, on real time.
     mod recorded {
@@ -375,7 +398,9 @@ mod tests {
 
         fn start_recorded(replay: &Replay, credentials: Option<&str>) -> (Arc<CameraHub>, Arc<Records>) {
             let spec = SourceSpec::Rtsp { url: replay.url(credentials), transport: RtspTransport::Tcp };
-            let hub = CameraHub::new(CameraId(1), spec, true);
+            let hub = CameraHub::new(CameraId(1), spec);
+            // Always on, as the registry holds such a camera.
+            std::mem::forget(hub.lease());
             let records = Arc::new(Records::default());
             spawn_with(hub.clone(), Arc::new(Sources), records.clone());
             (hub, records)
