@@ -129,10 +129,26 @@ async fn an_inspector_handles_a_complaint_and_each_role_sees_what_it_may() {
     let csrf = csrf_field(&venue_side.open("/console").await.1);
     let response = venue_side.post(&format!("{path}/status"), &[("csrf", &csrf), ("status", "resolved")]).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    // The venue tells the regulator what happened: the desk sees it, the public does not.
+    let response =
+        venue_side.post(&format!("{path}/respond"), &[("csrf", &csrf), ("body", "当班厨师已培训，汤锅加盖。")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = desk.open(&path).await;
+    assert!(html.contains("当班厨师已培训"), "the inspector reads the venue's response");
+    let public = reqwest::get(format!("{base}/complaints/{reference}")).await.unwrap().text().await.unwrap();
+    assert!(!public.contains("当班厨师已培训"), "not public");
+    // Only the venue responds for the venue.
+    let csrf = csrf_field(&html);
+    assert_eq!(
+        desk.post(&format!("{path}/respond"), &[("csrf", &csrf), ("body", "代写")]).await.status(),
+        StatusCode::FORBIDDEN
+    );
     drop(server);
 
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "100"]));
-    for action in ["complaint.status", "complaint.public_note", "complaint.private_note", "complaint.assign"] {
+    for action in
+        ["complaint.status", "complaint.public_note", "complaint.private_note", "complaint.assign", "venue.respond"]
+    {
         assert!(log.contains(action), "{action} in {log}");
     }
     assert!(!log.contains("投诉人要求回电"), "a private note's text is not in the log");

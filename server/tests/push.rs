@@ -211,6 +211,23 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
     assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
     let (_, html) = venue_side.open("/console/inbox").await;
     assert!(html.contains("inbox-item read") && !html.contains("标记为已读"));
+    // The operator answers the finding; whoever covers the venue reads it in their inbox.
+    let response =
+        venue_side.post(&format!("/console/inbox/{notice}/respond"), &[("csrf", &csrf), ("body", " ")]).await;
+    assert_eq!(response.status(), reqwest::StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("回复内容不能为空"));
+    let response = venue_side
+        .post(
+            &format!("/console/inbox/{notice}/respond"),
+            &[("csrf", &csrf), ("body", "已请除虫公司处理，并封堵墙洞。")],
+        )
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::SEE_OTHER);
+    let (_, html) = desk.open("/console/inbox").await;
+    assert!(
+        html.contains("已请除虫公司处理") && !html.contains("/respond"),
+        "the inspector reads it, and cannot answer for the venue"
+    );
     // A bad webhook typed in the console: refused with a reason, the typed address kept.
     let response = venue_side
         .post(
@@ -244,6 +261,8 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
     assert!(!html.contains("data-notice="), "{html}");
     let csrf = csrf_field(&html);
     let response = elsewhere.post(&format!("/console/inbox/{notice}/read"), &[("csrf", &csrf)]).await;
+    assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
+    let response = elsewhere.post(&format!("/console/inbox/{notice}/respond"), &[("csrf", &csrf), ("body", "x")]).await;
     assert_eq!(response.status(), reqwest::StatusCode::FORBIDDEN);
 
     // Put back in the queue, the finding's notice is withdrawn (and says so).

@@ -45,6 +45,10 @@ pub struct ComplaintCase {
     pub assignees: Vec<(i64, String, String)>,
     /// Private notes (staff only): (when, by whom, text).
     pub notes: Vec<(String, String, String)>,
+    /// The venue's responses (seen by staff and the venue): (when, by whom, text).
+    pub responses: Vec<(String, String, String)>,
+    /// Whether the person responds for the venue (its operator).
+    pub may_respond: bool,
 }
 
 /// What went wrong with a complaint-desk form, when the server shows the page again with it.

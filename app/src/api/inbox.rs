@@ -30,6 +30,10 @@ pub struct InboxItem {
     pub withdrawn: bool,
     pub read: bool,
     pub deliveries: Vec<DeliveryView>,
+    /// The venue's responses to it: (when, by whom, text).
+    pub responses: Vec<(String, String, String)>,
+    /// Whether the person may respond for the venue (its operator), while it is live.
+    pub may_respond: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -61,6 +61,30 @@ pub fn change_status(
     Ok(StatusChange { to, effective, reason: reason.to_string() })
 }
 
+/// The longest response of a venue to a finding or a complaint.
+pub const MAX_RESPONSE_CHARS: usize = 2000;
+
+/// Why a venue's response is not taken.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ResponseProblem {
+    #[error("the response is empty")]
+    Empty,
+    #[error("the response can be at most 2000 characters")]
+    TooLong,
+}
+
+/// Checks a venue's response to a finding or a complaint; returns it trimmed.
+pub fn response(text: &str) -> Result<String, ResponseProblem> {
+    let text = text.trim();
+    if text.is_empty() {
+        Err(ResponseProblem::Empty)
+    } else if text.chars().count() > MAX_RESPONSE_CHARS {
+        Err(ResponseProblem::TooLong)
+    } else {
+        Ok(text.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -79,6 +103,13 @@ mod tests {
             change,
             Ok(StatusChange { to: Closed, effective: day("2026-11-10"), reason: "已停业，门店转让".into() })
         );
+    }
+
+    #[test]
+    fn a_response_is_trimmed_and_bounded() {
+        assert_eq!(response(" 已整改 "), Ok("已整改".into()));
+        assert_eq!(response("  "), Err(ResponseProblem::Empty));
+        assert_eq!(response(&"长".repeat(2001)), Err(ResponseProblem::TooLong));
     }
 
     #[test]

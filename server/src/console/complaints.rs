@@ -90,7 +90,18 @@ impl ConsoleData {
                 }
             }
         }
+        let responses = self
+            .db
+            .responses(&[format!("complaint:{reference}")])
+            .await
+            .map_err(unavailable)?
+            .into_iter()
+            .map(|(_, r)| (r.at, r.author, r.body))
+            .collect();
+        let may_respond = decide(actor, Action::ReplyForVenue, &object).is_ok();
         Ok(app::api::ComplaintCase {
+            responses,
+            may_respond,
             days_left: days_left(public.expected()),
             next: public.status.next().to_vec(),
             complainant,

@@ -30,6 +30,22 @@ impl ConsoleData {
             }
         };
         let webhooks = self.db.webhooks(venues.as_deref(), offices.as_deref()).await.map_err(unavailable)?;
+        let subjects: Vec<String> = notices.iter().map(|n| n.notice.subject()).collect();
+        let responses = self.db.responses(&subjects).await.map_err(unavailable)?;
+        // Who responds for which venue: asked of the policy, once per venue listed.
+        let mut venue_ids: Vec<i64> = notices.iter().map(|n| n.venue_id).collect();
+        venue_ids.sort_unstable();
+        venue_ids.dedup();
+        let mut replies_for = Vec::new();
+        for venue in venue_ids {
+            if let Some(place) =
+                self.db.venue_place(mingchu_domain::vocab::VenueId(venue)).await.map_err(unavailable)?
+            {
+                if decide(actor, Action::ReplyForVenue, &Object::Venue(&place)).is_ok() {
+                    replies_for.push(venue);
+                }
+            }
+        }
         let items = notices
             .into_iter()
             .map(|n| {
@@ -39,7 +55,15 @@ impl ConsoleData {
                     }
                     Notice::CameraOffline { camera, since, .. } => (camera.clone(), None, None, since.clone()),
                 };
+                let subject = n.notice.subject();
+                let responses = responses
+                    .iter()
+                    .filter(|(s, _)| *s == subject)
+                    .map(|(_, r)| (r.at.clone(), r.author.clone(), r.body.clone()))
+                    .collect();
                 app::api::InboxItem {
+                    responses,
+                    may_respond: replies_for.contains(&n.venue_id) && !n.withdrawn,
                     id: n.id,
                     kind: n.notice.kind().to_string(),
                     venue_id: n.venue_id,

@@ -262,6 +262,19 @@ impl Db {
             .collect()
     }
 
+    /// A notice's venue, subject and whether it was withdrawn.
+    pub async fn notice_subject(
+        &self,
+        id: i64,
+    ) -> Result<Option<(mingchu_domain::vocab::VenueId, String, bool)>, DbError> {
+        let row: Option<(i64, String, Option<String>)> =
+            sqlx::query_as("SELECT venue_id, subject, withdrawn_at FROM notices WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(venue, subject, withdrawn)| (mingchu_domain::vocab::VenueId(venue), subject, withdrawn.is_some())))
+    }
+
     /// The venue a notice is about.
     pub async fn notice_venue(&self, id: i64) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
         let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM notices WHERE id = ?1")

@@ -259,3 +259,54 @@ impl Db {
         Ok(venue.map(VenueId))
     }
 }
+
+/// A venue's response to a finding or a complaint.
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub at: String,
+    pub author: String,
+    pub body: String,
+}
+
+impl Db {
+    /// Records a venue's response (checked with `venue::response`) to `subject`; audited.
+    pub async fn add_response(
+        &self,
+        venue: VenueId,
+        subject: &str,
+        body: &str,
+        author: Option<i64>,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        let at = mingchu_domain::audit::timestamp(now);
+        sqlx::query("INSERT INTO venue_responses (venue_id, subject, body, author_id, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(venue.0)
+            .bind(subject)
+            .bind(body)
+            .bind(author)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await?;
+        let after = serde_json::json!({ "body": body }).to_string();
+        super::audit::append(&mut tx, who.did(now, "venue.respond", subject, None, Some(after))).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The responses to each of `subjects`, oldest first.
+    pub async fn responses(&self, subjects: &[String]) -> Result<Vec<(String, Response)>, DbError> {
+        let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
+            "SELECT r.subject, r.at, u.display_name, r.body FROM venue_responses r LEFT JOIN users u ON u.id = r.author_id
+             WHERE r.subject IN (SELECT value FROM json_each(?1)) ORDER BY r.at, r.id",
+        )
+        .bind(serde_json::to_string(subjects).expect("subjects serialise"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(subject, at, author, body)| (subject, Response { at, author: author.unwrap_or_default(), body }))
+            .collect())
+    }
+}

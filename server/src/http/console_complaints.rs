@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/complaints/{reference}/status", post(status))
         .route("/console/complaints/{reference}/assign", post(assign))
         .route("/console/complaints/{reference}/note", post(note))
+        .route("/console/complaints/{reference}/respond", post(respond))
 }
 
 /// Reads a complaint-desk form for someone the policy lets handle the complaint: the person,
@@ -204,6 +205,46 @@ async fn note(State(state): State<AppState>, Path(raw): Path<String>, request: R
     match state.db.add_complaint_note(&reference, kind, &text, author, &who, chrono::Utc::now()).await {
         Ok(true) => done(&reference),
         Ok(false) => HttpError::no_complaint(&reference).into_response(),
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}
+
+/// `POST /console/complaints/{reference}/respond`: the venue's operator tells the regulator
+/// what happened (not public; the complainant's identity is never shown to them).
+async fn respond(State(state): State<AppState>, Path(raw): Path<String>, request: Request) -> Response {
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let reference = reference::normalize(&raw).unwrap_or_default();
+    if let Err(refused) =
+        authorise_actor(&state, &signed_in.actor, Action::ReplyForVenue, About::Complaint(&reference)).await
+    {
+        return refused.into_response();
+    }
+    let venue = match state.db.venue_of(crate::db::tokens::VenueOf::Complaint(&reference)).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return HttpError::no_complaint(&reference).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    let lang = app::i18n::lang_from_cookies(&headers);
+    let body = match mingchu_domain::venue::response(form.value("body").unwrap_or_default()) {
+        Ok(body) => body,
+        Err(problem) => {
+            let text = match (lang, problem) {
+                (Lang::Zh, mingchu_domain::venue::ResponseProblem::Empty) => "说明内容不能为空。".to_string(),
+                (Lang::Zh, _) => "说明最多2000字。".to_string(),
+                (Lang::En, p) => format!("{p}."),
+            };
+            return case_again(&state, &signed_in, &headers, &reference, StatusCode::BAD_REQUEST, text, String::new())
+                .await;
+        }
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    let author = Some(signed_in.actor.user.0).filter(|u| *u > 0);
+    match state.db.add_response(venue, &format!("complaint:{reference}"), &body, author, &who, chrono::Utc::now()).await
+    {
+        Ok(()) => done(&reference),
         Err(e) => HttpError::from(e).into_response(),
     }
 }

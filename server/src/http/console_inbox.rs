@@ -19,6 +19,7 @@ use mingchu_domain::vocab::VenueId;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/inbox/{id}/read", post(mark_read))
+        .route("/console/inbox/{id}/respond", post(respond))
         .route("/console/webhooks", post(add))
         .route("/console/webhooks/{id}/remove", post(remove))
 }
@@ -158,6 +159,64 @@ async fn remove(State(state): State<AppState>, Path(id): Path<i64>, request: Req
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
     match state.db.disable_webhook(id, &who, chrono::Utc::now()).await {
         Ok(_) => see_other("/console/inbox?webhook=removed#webhooks"),
+        Err(e) => HttpError::from(e).into_response(),
+    }
+}
+
+/// `POST /console/inbox/{id}/respond`: the venue's operator answers a notice (a confirmed
+/// finding, a camera offline), for those covering the venue to read.
+async fn respond(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let notice = match state.db.notice_subject(id).await {
+        Ok(n) => n,
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    if let Err(r) = on_venue(&state, &signed_in.actor, Action::ReplyForVenue, notice.as_ref().map(|n| n.0)).await {
+        return r;
+    }
+    let Some((venue, subject, withdrawn)) = notice else {
+        return HttpError::new(app::error::ErrorKind::NotFound, "there is no such notice").into_response();
+    };
+    let lang = app::i18n::lang_from_cookies(&headers);
+    if withdrawn {
+        return HttpError::new(
+            app::error::ErrorKind::Conflict,
+            "this notice was withdrawn; there is nothing to answer",
+        )
+        .into_response();
+    }
+    let body = match mingchu_domain::venue::response(form.value("body").unwrap_or_default()) {
+        Ok(body) => body,
+        Err(problem) => {
+            let echo = InboxEcho {
+                problem: match (lang, problem) {
+                    (Lang::Zh, mingchu_domain::venue::ResponseProblem::Empty) => "回复内容不能为空。".into(),
+                    (Lang::Zh, _) => "回复最多2000字。".into(),
+                    (Lang::En, p) => format!("{p}."),
+                },
+                url: String::new(),
+                label: String::new(),
+            };
+            let visitor = visitor_of(&state, &headers, &signed_in);
+            let provide = move || leptos::prelude::provide_context(echo.clone());
+            return super::render::page_again(
+                &state,
+                &headers,
+                "/console/inbox",
+                StatusCode::BAD_REQUEST,
+                provide,
+                Some(visitor),
+            )
+            .await;
+        }
+    };
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    let author = Some(signed_in.actor.user.0).filter(|u| *u > 0);
+    match state.db.add_response(venue, &subject, &body, author, &who, chrono::Utc::now()).await {
+        Ok(()) => see_other(&format!("/console/inbox#n{id}")),
         Err(e) => HttpError::from(e).into_response(),
     }
 }

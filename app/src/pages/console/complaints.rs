@@ -179,6 +179,24 @@ fn Case(case: ComplaintCase, lang: Lang) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </section>
+        {(!case.responses.is_empty() || case.may_respond).then(|| view! {
+            <section class="card" id="responses">
+                <h2>{t(lang, "单位回复（不公开）", "The venue's responses (not public)")}</h2>
+                <ol class="complaint-notes">
+                    {case.responses.iter().map(|(at, by, text)| view! {
+                        <li><small>{shown(at)}" · "{by.clone()}</small><br/>{text.clone()}</li>
+                    }).collect_view()}
+                </ol>
+                {case.may_respond.then(|| view! {
+                    <form class="account-form" method="post" action=format!("/console/complaints/{}/respond", c.reference)>
+                        <CsrfField/>
+                        <label for="cr-body">{t(lang, "向监管部门说明情况", "Tell the regulator what happened")}</label>
+                        <textarea id="cr-body" name="body" rows="3" maxlength="2000" required></textarea>
+                        <button class="primary" type="submit">{t(lang, "提交说明", "Send")}</button>
+                    </form>
+                })}
+            </section>
+        })}
         {case.may_handle.then(|| {
             let next = case.next.clone();
             view! {

@@ -64,7 +64,9 @@ pub fn InboxPage() -> impl IntoView {
 #[component]
 fn InboxView(inbox: Inbox, lang: Lang) -> impl IntoView {
     let empty = inbox.notices.is_empty();
+    let echo = use_context::<InboxEcho>().unwrap_or_default();
     view! {
+        {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
         <section class="card">
             <h2>{t(lang, "推送给单位的消息", "Notices to the venues")}</h2>
             {if empty {
@@ -132,6 +134,22 @@ fn Notice(item: InboxItem, lang: Lang) -> impl IntoView {
                     </ul></dd>
                 })}
             </dl>
+            {(!item.responses.is_empty()).then(|| view! {
+                <h4>{t(lang, "单位回复", "The venue's responses")}</h4>
+                <ol class="complaint-notes">
+                    {item.responses.iter().map(|(at, by, text)| view! {
+                        <li><small>{shown(at)}" · "{by.clone()}</small><br/>{text.clone()}</li>
+                    }).collect_view()}
+                </ol>
+            })}
+            {item.may_respond.then(|| view! {
+                <form class="account-form" method="post" action=format!("/console/inbox/{id}/respond")>
+                    <CsrfField/>
+                    <label for=format!("rs-{id}")>{t(lang, "回复监管部门（如整改情况）", "Respond to the regulator (e.g. what was put right)")}</label>
+                    <textarea id=format!("rs-{id}") name="body" rows="2" maxlength="2000" required></textarea>
+                    <button type="submit">{t(lang, "提交回复", "Send")}</button>
+                </form>
+            })}
             {(!item.read).then(|| view! {
                 <form method="post" action=format!("/console/inbox/{id}/read")>
                     <CsrfField/>
@@ -178,7 +196,6 @@ fn Webhooks(inbox_webhooks: Vec<crate::api::WebhookView>, owners: Vec<(String, S
                 </table>
             })}
             {may_add.then(|| view! {
-                {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
                 <form class="account-form" method="post" action="/console/webhooks">
                     <CsrfField/>
                     <label for="wh-owner">{t(lang, "推送谁的消息", "Whose notices")}</label>
