@@ -18,5 +18,6 @@ pub mod programme;
 pub mod push;
 pub mod review;
 pub mod subscriber;
+pub mod text;
 pub mod venue;
 pub mod vocab;

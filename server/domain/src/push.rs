@@ -207,7 +207,7 @@ pub fn outgoing(
             let timestamp = now.timestamp_millis();
             let sign = dingtalk_sign(secret.unwrap_or_default(), timestamp);
             let joiner = if url.contains('?') { '&' } else { '?' };
-            let url = format!("{url}{joiner}timestamp={timestamp}&sign={}", percent_encode(&sign));
+            let url = format!("{url}{joiner}timestamp={timestamp}&sign={}", crate::text::percent_encode(&sign, b""));
             Outgoing { url, headers: Vec::new(), body: body.to_string() }
         }
         Channel::Json => {
@@ -250,19 +250,6 @@ pub fn dingtalk_sign(secret: &str, timestamp_ms: i64) -> String {
 /// The JSON webhook's signature header value.
 pub fn json_signature(secret: &str, timestamp: i64, body: &str) -> String {
     format!("sha256={}", hex::encode(hmac_sha256(secret, &format!("{timestamp}.{body}"))))
-}
-
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// What the receiver's answer means.

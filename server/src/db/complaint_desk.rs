@@ -57,13 +57,18 @@ impl Db {
             DeskView::Mine => ("c.assigned_to = ?3", "ASC"),
         };
         let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT c.reference, c.venue_id, v.name, c.category, c.status, c.submitted_at, c.accept_due,
+            concat!(
+                "SELECT c.reference, c.venue_id, v.name, c.category, c.status, c.submitted_at, c.accept_due,
                     c.mediation_due, u.display_name
              FROM complaints c JOIN venues v ON v.id = c.venue_id LEFT JOIN users u ON u.id = c.assigned_to
              WHERE {filter}
-               AND (?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
-               AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))
+               AND ",
+                super::review_desk::covered!(),
+                "
              ORDER BY c.submitted_at {order}, c.id {order} LIMIT ?4"
+            ),
+            filter = filter,
+            order = order
         ))
         .bind(&jurisdictions)
         .bind(&venues)

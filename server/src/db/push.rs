@@ -213,14 +213,15 @@ impl Db {
     pub async fn inbox(&self, actor: &Actor, limit: u32) -> Result<Vec<InboxNotice>, DbError> {
         type Row = (i64, i64, String, String, String, Option<String>, i64);
         let (jurisdictions, venues) = super::review_desk::scope_params(self, actor).await?;
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT n.id, n.venue_id, v.name, n.body, n.created_at, n.withdrawn_at,
                     EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id AND r.user_id = ?3)
              FROM notices n JOIN venues v ON v.id = n.venue_id
-             WHERE (?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
-               AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))
-             ORDER BY n.created_at DESC, n.id DESC LIMIT ?4",
-        )
+             WHERE ",
+            super::review_desk::covered!(),
+            "
+             ORDER BY n.created_at DESC, n.id DESC LIMIT ?4"
+        ))
         .bind(&jurisdictions)
         .bind(&venues)
         .bind(actor.user.0)

@@ -71,10 +71,17 @@ pub(super) async fn scope_params(db: &Db, actor: &Actor) -> Result<(Option<Strin
     })
 }
 
-const SCOPE: &str = "(?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
-    AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))
-    AND (?3 IS NULL OR e.camera_id = ?3)
-    AND (?4 IS NULL OR e.category = ?4)";
+/// The venues (`v`) a listing may hold, with the two parameters of [`scope_params`] bound
+/// first (`?1`, `?2`).
+macro_rules! covered {
+    () => {
+        "(?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
+         AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))"
+    };
+}
+pub(super) use covered;
+
+const SCOPE: &str = concat!(covered!(), " AND (?3 IS NULL OR e.camera_id = ?3) AND (?4 IS NULL OR e.category = ?4)");
 
 impl Db {
     /// A page of the desk, in the desk's order: the queue oldest first (nothing waits

@@ -36,6 +36,15 @@ pub struct CameraState {
     pub online: u64,
 }
 
+/// A camera's switches changed from the venue desk.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CameraFlag {
+    /// Shown live to the public.
+    Public,
+    /// Kept connected all the time.
+    AlwaysOn,
+}
+
 /// A venue of the desk's list.
 #[derive(Clone, Debug)]
 pub struct VenueRow {
@@ -51,7 +60,7 @@ impl Db {
     /// The venues `actor` covers, by name, with their cameras and checks since `from`.
     pub async fn desk_venues(&self, actor: &Actor, from: NaiveDate, limit: u32) -> Result<Vec<VenueRow>, DbError> {
         let (jurisdictions, venues) = super::review_desk::scope_params(self, actor).await?;
-        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(concat!(
             "SELECT v.id, v.name, v.status,
                     (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id),
                     coalesce((SELECT sum(d.checks) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
@@ -59,10 +68,11 @@ impl Db {
                     coalesce((SELECT sum(d.online) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
                               WHERE c.venue_id = v.id AND d.day >= ?3), 0)
              FROM venues v
-             WHERE (?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
-               AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))
-             ORDER BY v.name, v.id LIMIT ?4",
-        )
+             WHERE ",
+            super::review_desk::covered!(),
+            "
+             ORDER BY v.name, v.id LIMIT ?4"
+        ))
         .bind(&jurisdictions)
         .bind(&venues)
         .bind(from.to_string())
@@ -192,57 +202,26 @@ impl Db {
             .collect())
     }
 
-    /// Makes a camera public or private; audited. `false` when there is no such camera.
-    pub async fn set_camera_public(
+    /// Sets one of a camera's switches; audited. `false` when there is no such camera.
+    pub async fn set_camera_flag(
         &self,
         camera: i64,
-        public: bool,
-        who: &Who,
-        now: DateTime<Utc>,
-    ) -> Result<bool, DbError> {
-        let mut tx = self.write_tx().await?;
-        let changed = sqlx::query("UPDATE cameras SET is_public = ?2 WHERE id = ?1")
-            .bind(camera)
-            .bind(public)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            > 0;
-        if changed {
-            let after = serde_json::json!({ "public": public }).to_string();
-            super::audit::append(
-                &mut tx,
-                who.did(now, "camera.visibility", &format!("camera:{camera}"), None, Some(after)),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(changed)
-    }
-
-    /// Sets whether a camera runs always; audited. `false` when there is no such camera.
-    pub async fn set_camera_always_on(
-        &self,
-        camera: i64,
+        flag: CameraFlag,
         on: bool,
         who: &Who,
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
+        let (sql, action, key) = match flag {
+            CameraFlag::Public => ("UPDATE cameras SET is_public = ?2 WHERE id = ?1", "camera.visibility", "public"),
+            CameraFlag::AlwaysOn => {
+                ("UPDATE cameras SET always_on = ?2 WHERE id = ?1", "camera.always_on", "always_on")
+            }
+        };
         let mut tx = self.write_tx().await?;
-        let changed = sqlx::query("UPDATE cameras SET always_on = ?2 WHERE id = ?1")
-            .bind(camera)
-            .bind(on)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected()
-            > 0;
+        let changed = sqlx::query(sql).bind(camera).bind(on).execute(&mut *tx).await?.rows_affected() > 0;
         if changed {
-            let after = serde_json::json!({ "always_on": on }).to_string();
-            super::audit::append(
-                &mut tx,
-                who.did(now, "camera.always_on", &format!("camera:{camera}"), None, Some(after)),
-            )
-            .await?;
+            let after = serde_json::json!({ key: on }).to_string();
+            super::audit::append(&mut tx, who.did(now, action, &format!("camera:{camera}"), None, Some(after))).await?;
         }
         tx.commit().await?;
         Ok(changed)

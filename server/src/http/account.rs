@@ -249,16 +249,7 @@ async fn login(State(state): State<AppState>, request: Request) -> Response {
 
 /// Percent-encodes a path for a query value.
 fn urlencoding(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    mingchu_domain::text::percent_encode(value, b"/")
 }
 
 /// A form that acts for the signed-in person: its CSRF field, and someone signed in.

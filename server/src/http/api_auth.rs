@@ -91,6 +91,22 @@ pub async fn authorise_actor(
     decide(actor, action, &object).map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))
 }
 
+/// Whether `actor` may do `action` to `venue`, looked up by the caller (`None`: it does not
+/// exist, which only someone who may act on everything learns).
+pub async fn authorise_venue(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    venue: Option<mingchu_domain::vocab::VenueId>,
+) -> Result<(), HttpError> {
+    let place = match venue {
+        Some(v) => state.db.venue_place(v).await?,
+        None => None,
+    };
+    let object = place.as_ref().map_or(Object::Missing, Object::Venue);
+    decide(actor, action, &object).map_err(|refusal| HttpError::new(ErrorKind::Forbidden, refusal.to_string()))
+}
+
 /// Whether `actor` may record `decision` on capture `event`: its venue, and for a merge the
 /// venue of the capture merged into, must be theirs to review.
 pub async fn authorise_review(

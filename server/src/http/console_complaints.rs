@@ -60,6 +60,17 @@ async fn case_again(
     super::render::page_again(state, headers, &path, status, provide, Some(visitor)).await
 }
 
+/// The case page again at 400, saying what was wrong with the form.
+async fn refused_form(
+    state: &AppState,
+    signed_in: &SignedIn,
+    headers: &HeaderMap,
+    reference: &str,
+    problem: String,
+) -> Response {
+    case_again(state, signed_in, headers, reference, StatusCode::BAD_REQUEST, problem, String::new()).await
+}
+
 fn done(reference: &str) -> Response {
     see_other(&format!("/console/complaints/{reference}?done=1"))
 }
@@ -132,16 +143,7 @@ async fn assign(State(state): State<AppState>, Path(raw): Path<String>, request:
                     Lang::Zh => "只能分配给负责该单位所在辖区的监管人员。".to_string(),
                     Lang::En => "A complaint goes only to an inspector whose office covers the venue.".to_string(),
                 };
-                return case_again(
-                    &state,
-                    &signed_in,
-                    &headers,
-                    &reference,
-                    StatusCode::BAD_REQUEST,
-                    problem,
-                    String::new(),
-                )
-                .await;
+                return refused_form(&state, &signed_in, &headers, &reference, problem).await;
             };
             Some(user)
         }
@@ -188,16 +190,7 @@ async fn note(State(state): State<AppState>, Path(raw): Path<String>, request: R
                 (Lang::Zh, NoteRefusal::Final(_)) => "此投诉已办结，不再发布公开进展；可添加内部备注。".to_string(),
                 (Lang::En, refusal) => format!("{refusal}."),
             };
-            return case_again(
-                &state,
-                &signed_in,
-                &headers,
-                &reference,
-                StatusCode::BAD_REQUEST,
-                problem,
-                String::new(),
-            )
-            .await;
+            return refused_form(&state, &signed_in, &headers, &reference, problem).await;
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
@@ -236,8 +229,7 @@ async fn respond(State(state): State<AppState>, Path(raw): Path<String>, request
                 (Lang::Zh, _) => "说明最多2000字。".to_string(),
                 (Lang::En, p) => format!("{p}."),
             };
-            return case_again(&state, &signed_in, &headers, &reference, StatusCode::BAD_REQUEST, text, String::new())
-                .await;
+            return refused_form(&state, &signed_in, &headers, &reference, text).await;
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));

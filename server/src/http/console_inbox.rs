@@ -24,25 +24,30 @@ pub fn routes() -> Router<AppState> {
         .route("/console/webhooks/{id}/remove", post(remove))
 }
 
-fn refused(refusal: mingchu_domain::access::Refusal) -> Response {
-    HttpError::new(app::error::ErrorKind::Forbidden, refusal.to_string()).into_response()
-}
-
 /// Asks the policy whether `actor` may do `action` to a venue (missing: not theirs).
 async fn on_venue(state: &AppState, actor: &Actor, action: Action, venue: Option<VenueId>) -> Result<(), Response> {
-    let place = match venue {
-        Some(v) => state.db.venue_place(v).await.map_err(|e| HttpError::from(e).into_response())?,
-        None => None,
-    };
-    let object = place.as_ref().map_or(Object::Missing, Object::Venue);
-    decide(actor, action, &object).map_err(refused)
+    super::api_auth::authorise_venue(state, actor, action, venue).await.map_err(IntoResponse::into_response)
 }
 
 async fn on_owner(state: &AppState, actor: &Actor, owner: WebhookOwner) -> Result<(), Response> {
     match owner {
         WebhookOwner::Venue(v) => on_venue(state, actor, Action::ManageWebhooks, Some(VenueId(v))).await,
-        WebhookOwner::Office(o) => decide(actor, Action::ManageWebhooks, &Object::Office(OfficeId(o))).map_err(refused),
+        WebhookOwner::Office(o) => decide(actor, Action::ManageWebhooks, &Object::Office(OfficeId(o)))
+            .map_err(|r| HttpError::new(app::error::ErrorKind::Forbidden, r.to_string()).into_response()),
     }
+}
+
+/// The inbox shown again at `status` with what went wrong (and the webhook form as typed).
+async fn inbox_again(
+    state: &AppState,
+    signed_in: &crate::accounts::SignedIn,
+    headers: &axum::http::HeaderMap,
+    status: StatusCode,
+    echo: InboxEcho,
+) -> Response {
+    let visitor = visitor_of(state, headers, signed_in);
+    let provide = move || leptos::prelude::provide_context(echo.clone());
+    super::render::page_again(state, headers, "/console/inbox", status, provide, Some(visitor)).await
 }
 
 async fn mark_read(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
@@ -116,17 +121,7 @@ async fn add(State(state): State<AppState>, request: Request) -> Response {
         Ok(channel) => channel,
         Err(problem) => {
             let echo = InboxEcho { problem, url, label };
-            let visitor = visitor_of(&state, &headers, &signed_in);
-            let provide = move || leptos::prelude::provide_context(echo.clone());
-            return super::render::page_again(
-                &state,
-                &headers,
-                "/console/inbox",
-                StatusCode::BAD_REQUEST,
-                provide,
-                Some(visitor),
-            )
-            .await;
+            return inbox_again(&state, &signed_in, &headers, StatusCode::BAD_REQUEST, echo).await;
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
@@ -148,7 +143,7 @@ async fn remove(State(state): State<AppState>, Path(id): Path<i64>, request: Req
             // Not there: only someone who may act on everything learns that.
             return match decide(&signed_in.actor, Action::ManageWebhooks, &Object::Missing) {
                 Ok(()) => HttpError::new(app::error::ErrorKind::NotFound, "there is no such webhook").into_response(),
-                Err(refusal) => refused(refusal),
+                Err(refusal) => HttpError::new(app::error::ErrorKind::Forbidden, refusal.to_string()).into_response(),
             };
         }
         Err(e) => return HttpError::from(e).into_response(),
@@ -200,17 +195,7 @@ async fn respond(State(state): State<AppState>, Path(id): Path<i64>, request: Re
                 url: String::new(),
                 label: String::new(),
             };
-            let visitor = visitor_of(&state, &headers, &signed_in);
-            let provide = move || leptos::prelude::provide_context(echo.clone());
-            return super::render::page_again(
-                &state,
-                &headers,
-                "/console/inbox",
-                StatusCode::BAD_REQUEST,
-                provide,
-                Some(visitor),
-            )
-            .await;
+            return inbox_again(&state, &signed_in, &headers, StatusCode::BAD_REQUEST, echo).await;
         }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));

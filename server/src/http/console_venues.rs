@@ -6,6 +6,7 @@ use super::account::{see_other, visitor_of, ConsolePost};
 use super::api_auth::{authorise_actor, About};
 use super::error::HttpError;
 use crate::accounts::SignedIn;
+use crate::db::venue_desk::CameraFlag;
 use crate::db::ReplyError;
 use crate::state::AppState;
 use app::api::VenueEcho;
@@ -15,7 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
-use mingchu_domain::access::{decide, Action, Object};
+use mingchu_domain::access::Action;
 use mingchu_domain::venue::{change_status, StatusRefusal};
 use mingchu_domain::vocab::{VenueId, VenueStatus};
 
@@ -39,13 +40,7 @@ async fn on_venue(
     action: Action,
     venue: Option<VenueId>,
 ) -> Result<(), Response> {
-    let place = match venue {
-        Some(v) => state.db.venue_place(v).await.map_err(|e| HttpError::from(e).into_response())?,
-        None => None,
-    };
-    let object = place.as_ref().map_or(Object::Missing, Object::Venue);
-    decide(&signed_in.actor, action, &object)
-        .map_err(|r| HttpError::new(app::error::ErrorKind::Forbidden, r.to_string()).into_response())
+    super::api_auth::authorise_venue(state, &signed_in.actor, action, venue).await.map_err(IntoResponse::into_response)
 }
 
 async fn venue_again(
@@ -135,7 +130,7 @@ async fn visibility(State(state): State<AppState>, Path(id): Path<i64>, request:
         Ok(None) => return HttpError::no_camera(&id.to_string()).into_response(),
         Err(e) => return HttpError::from(e).into_response(),
     };
-    match state.db.set_camera_public(id, public, &who, chrono::Utc::now()).await {
+    match state.db.set_camera_flag(id, CameraFlag::Public, public, &who, chrono::Utc::now()).await {
         Ok(true) => see_other(&format!("/console/venues/{venue}?done=camera")),
         Ok(false) => HttpError::no_camera(&id.to_string()).into_response(),
         Err(e) => HttpError::from(e).into_response(),
@@ -191,7 +186,7 @@ async fn always_on(State(state): State<AppState>, Path(id): Path<i64>, request: 
         Err(e) => return HttpError::from(e).into_response(),
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
-    match state.db.set_camera_always_on(id, on, &who, chrono::Utc::now()).await {
+    match state.db.set_camera_flag(id, CameraFlag::AlwaysOn, on, &who, chrono::Utc::now()).await {
         Ok(true) => {}
         Ok(false) => return HttpError::no_camera(&id.to_string()).into_response(),
         Err(e) => return HttpError::from(e).into_response(),

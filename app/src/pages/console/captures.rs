@@ -84,16 +84,7 @@ fn desk_href(query: &DeskQuery) -> String {
 }
 
 fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    mingchu_domain::text::percent_encode(value, b"")
 }
 
 #[component]
