@@ -16,6 +16,7 @@ pub mod licence;
 pub mod picture;
 pub mod programme;
 pub mod push;
+pub mod rectification;
 pub mod review;
 pub mod subscriber;
 pub mod text;
