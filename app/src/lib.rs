@@ -105,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/venues") view=pages::VenueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/venues/:id") view=pages::VenueDeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/complaints/:reference") view=pages::ComplaintCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/orders") view=pages::OrderListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/orders/new") view=pages::NewOrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/orders/:id") view=pages::OrderCasePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/orders/:id/print") view=pages::OrderPrintPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::SiteFooter/>

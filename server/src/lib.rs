@@ -194,7 +194,8 @@ fn analysis_config(args: &ServeArgs) -> mingchu_analysis::AnalysisConfig {
     }
 }
 
-/// Tells venues of cameras offline too long, once a minute.
+/// Tells venues (and their offices) of cameras offline too long and of rectification orders
+/// past their due day, once a minute.
 fn spawn_offline_notices(db: db::Db, after: chrono::Duration, wake: push::Wake) {
     tokio::spawn(async move {
         let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
@@ -207,6 +208,14 @@ fn spawn_offline_notices(db: db::Db, after: chrono::Duration, wake: push::Wake) 
                     wake.now();
                 }
                 Err(e) => tracing::warn!(error = %e, "could not look for cameras offline too long"),
+            }
+            match db.escalate_overdue_orders(chrono::Utc::now()).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(orders = n, "overdue rectification orders escalated");
+                    wake.now();
+                }
+                Err(e) => tracing::warn!(error = %e, "could not look for overdue rectification orders"),
             }
         }
     });

@@ -97,7 +97,7 @@ pub fn build_id(site_root: &std::path::Path, assets: &SiteAssets) -> String {
 impl AppState {
     /// The console's data for pages.
     pub fn console(&self) -> crate::console::ConsoleData {
-        crate::console::ConsoleData { db: self.db.clone() }
+        crate::console::ConsoleData { db: self.db.clone(), public_url: self.public_url.clone() }
     }
 }
 

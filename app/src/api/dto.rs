@@ -372,6 +372,36 @@ pub struct VenueDetail {
     pub status_history: Vec<StatusChange>,
     pub cameras: Vec<CameraSummary>,
     pub honesty: StreamHonesty,
+    /// The public timeline: confirmed violations, newest first, with their orders.
+    pub violations: Vec<PublicViolation>,
+}
+
+/// A confirmed violation on the venue's public timeline.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicViolation {
+    pub id: i64,
+    pub source: crate::domain::ViolationSource,
+    /// An AI capture's rule, or a `ViolationCategory` code.
+    pub category: String,
+    /// The day it was seen (`YYYY-MM-DD`, China).
+    pub observed_on: String,
+    /// The evidence picture, where the office publishes it.
+    pub evidence: Option<String>,
+    pub order: Option<PublicOrder>,
+}
+
+/// The rectification order a violation led to, as the public sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PublicOrder {
+    pub id: i64,
+    pub number: String,
+    pub issued_on: String,
+    pub due_on: String,
+    /// `open`, `overdue` or `rectified`.
+    pub standing: String,
+    pub rectified_on: Option<String>,
+    /// The venue's latest reply on what it put right.
+    pub reply: Option<String>,
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub struct Inbox {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InboxItem {
     pub id: i64,
-    /// `finding` or `camera_offline`.
+    /// `finding`, `camera_offline`, `order_issued` or `order_overdue`.
     pub kind: String,
     pub venue_id: i64,
     pub venue: String,
@@ -34,6 +34,9 @@ pub struct InboxItem {
     pub responses: Vec<(String, String, String)>,
     /// Whether the person may respond for the venue (its operator), while it is live.
     pub may_respond: bool,
+    /// A rectification order's notice: the order (id, number, due day); it is answered on
+    /// the order's page.
+    pub order: Option<(i64, String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -5,6 +5,7 @@ mod complaint_desk;
 mod complaints;
 mod dto;
 mod inbox;
+mod orders;
 mod review;
 mod screens;
 #[cfg(feature = "ssr")]
@@ -16,6 +17,7 @@ pub use complaint_desk::*;
 pub use complaints::*;
 pub use dto::*;
 pub use inbox::*;
+pub use orders::*;
 pub use review::*;
 pub use screens::*;
 pub use venue_desk::*;

@@ -68,6 +68,14 @@ pub trait Console: Send + Sync + 'static {
     async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<super::VenueListRow>, AppError>;
     /// One venue's desk as `actor` may see it.
     async fn venue(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<super::VenueDesk, AppError>;
+    /// The rectification orders on the venues `actor` covers, in a view (`open`, `overdue`,
+    /// `closed`).
+    async fn orders(&self, actor: &mingchu_domain::access::Actor, view: &str) -> Result<super::OrderList, AppError>;
+    /// One order as `actor` may see it.
+    async fn order(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<super::OrderCase, AppError>;
+    /// The form issuing an order against `venue`; `Forbidden` for whoever may not issue one.
+    async fn order_form(&self, actor: &mingchu_domain::access::Actor, venue: i64)
+        -> Result<super::OrderForm, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

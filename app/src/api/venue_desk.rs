@@ -36,6 +36,8 @@ pub struct VenueDesk {
     /// Whether the person replies for the venue (its operator).
     pub may_reply: bool,
     pub may_change_status: bool,
+    /// May issue rectification orders against it.
+    pub may_enforce: bool,
     pub may_manage_cameras: bool,
     pub may_moderate: bool,
 }

@@ -10,8 +10,8 @@ mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use console::{
-    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, PasswordPage, VenueDeskPage,
-    VenueListPage,
+    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, NewOrderPage, OrderCasePage,
+    OrderListPage, OrderPrintPage, PasswordPage, VenueDeskPage, VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

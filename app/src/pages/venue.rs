@@ -49,8 +49,62 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
             <LicenceCard licence=detail.licence/>
             <FactsCard summary=s connected_on=detail.connected_on history=detail.status_history/>
             <InspectionsCard inspections=detail.inspections/>
+            <TimelineCard violations=detail.violations/>
             <ComplaintCard venue=s_id/>
         </article>
+    }
+}
+
+/// The enforcement timeline: confirmed violations, the orders they led to, when they were put
+/// right and what the venue replied. Nothing unconfirmed is ever here.
+#[component]
+fn TimelineCard(violations: Vec<crate::api::PublicViolation>) -> impl IntoView {
+    use super::console::{category_text, source_name};
+    use crate::pages::complaints::t;
+    let lang = use_lang();
+    let empty = violations.is_empty();
+    view! {
+        <section class="card venue-timeline" id="timeline" aria-labelledby="timeline-h">
+            <h2 id="timeline-h">{t(lang, "问题与整改", "Violations and rectification")}</h2>
+            {if empty {
+                view! { <p>{t(lang, "暂无经确认的违法违规问题。", "No confirmed violations.")}</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="timeline">
+                        {violations.into_iter().map(|v| {
+                            let anchor = v.order.as_ref().map(|o| format!("order-{}", o.id));
+                            view! {
+                                <li id=anchor data-violation=v.id>
+                                    <p><time datetime=v.observed_on.clone()>{v.observed_on.clone()}</time>" · "
+                                        <strong>{category_text(lang, &v.category)}</strong>" · "{source_name(lang, v.source)}</p>
+                                    {v.evidence.clone().map(|src| view! {
+                                        <img src=src alt=t(lang, "证据图片", "Evidence picture") width="240" height="135" loading="lazy"/>
+                                    })}
+                                    {v.order.map(|o| {
+                                        let standing = match (o.standing.as_str(), lang) {
+                                            ("rectified", crate::i18n::Lang::Zh) => format!("已于{}整改完成", o.rectified_on.clone().unwrap_or_default()),
+                                            ("rectified", crate::i18n::Lang::En) => format!("Rectified on {}", o.rectified_on.clone().unwrap_or_default()),
+                                            ("overdue", crate::i18n::Lang::Zh) => format!("整改期限{}，已逾期", o.due_on),
+                                            ("overdue", crate::i18n::Lang::En) => format!("Due {}, overdue", o.due_on),
+                                            (_, crate::i18n::Lang::Zh) => format!("限期{}前整改", o.due_on),
+                                            (_, crate::i18n::Lang::En) => format!("To be put right by {}", o.due_on),
+                                        };
+                                        view! {
+                                            <p class=format!("order-standing standing-{}", o.standing)>
+                                                {t(lang, "整改通知 ", "Order ")}{o.number.clone()}" · "{standing}
+                                            </p>
+                                            {o.reply.map(|r| view! {
+                                                <p class="order-reply">{t(lang, "单位回复：", "The venue replied: ")}{r}</p>
+                                            })}
+                                        }
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

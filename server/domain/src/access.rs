@@ -73,6 +73,8 @@ pub enum TokenScope {
     Captures,
     /// Handle complaints.
     Complaints,
+    /// Record violations, issue and verify rectification orders.
+    Orders,
     /// Change venues, cameras, screens and replies.
     Venues,
     /// Administer accounts, tokens and the audit log.
@@ -80,14 +82,21 @@ pub enum TokenScope {
 }
 
 impl TokenScope {
-    pub const ALL: [TokenScope; 5] =
-        [TokenScope::Read, TokenScope::Captures, TokenScope::Complaints, TokenScope::Venues, TokenScope::Admin];
+    pub const ALL: [TokenScope; 6] = [
+        TokenScope::Read,
+        TokenScope::Captures,
+        TokenScope::Complaints,
+        TokenScope::Orders,
+        TokenScope::Venues,
+        TokenScope::Admin,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
             TokenScope::Read => "read",
             TokenScope::Captures => "captures",
             TokenScope::Complaints => "complaints",
+            TokenScope::Orders => "orders",
             TokenScope::Venues => "venues",
             TokenScope::Admin => "admin",
         }
@@ -211,6 +220,9 @@ pub enum Action {
     ViewComplainant,
     /// Accept, reject, assign, annotate, mark duplicate, close.
     HandleComplaint,
+    /// Record a violation, issue a rectification order, verify the venue's reply, decide on
+    /// an extension.
+    Enforce,
     /// Change a venue's status (operating, suspended, closed, planned).
     ChangeVenueStatus,
     /// Add cameras, make them private or always-on.
@@ -243,6 +255,7 @@ impl Action {
                 | Action::ViewCaptures
                 | Action::ReviewCapture
                 | Action::ViewComplaints
+                | Action::Enforce
         )
     }
 
@@ -253,6 +266,7 @@ impl Action {
             UseConsole | ViewVenue | ViewCaptures | ViewComplaints | ViewComplainant => TokenScope::Read,
             ReviewCapture => TokenScope::Captures,
             HandleComplaint => TokenScope::Complaints,
+            Enforce => TokenScope::Orders,
             ChangeVenueStatus | ManageCameras | ManageScreens | ModerateReply | ReplyForVenue | ManageWebhooks => {
                 TokenScope::Venues
             }
@@ -299,6 +313,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
                     | ViewComplaints
                     | ViewComplainant
                     | HandleComplaint
+                    | Enforce
                     | ChangeVenueStatus
                     | ManageCameras
                     | ManageScreens
@@ -382,7 +397,9 @@ mod tests {
         let inspector = inspector_a();
         let ours = venue_in(1, STREET_A);
         let theirs = venue_in(2, STREET_B);
-        for action in [ViewVenue, ReviewCapture, ViewComplainant, HandleComplaint, ChangeVenueStatus, ManageCameras] {
+        for action in
+            [ViewVenue, ReviewCapture, ViewComplainant, HandleComplaint, Enforce, ChangeVenueStatus, ManageCameras]
+        {
             assert_eq!(decide(&inspector, action, &Object::Venue(&ours)), Ok(()), "{action:?}");
             assert_eq!(decide(&inspector, action, &Object::Venue(&theirs)), Err(Refusal::OutsideJurisdiction));
         }
@@ -426,7 +443,8 @@ mod tests {
             assert_eq!(decide(&operator, action, &Object::Venue(&other)), Err(Refusal::NotYourVenue), "{action:?}");
         }
         let refused = Err(Refusal::Role { role: "operator" });
-        for action in [ViewComplainant, ReviewCapture, HandleComplaint, ChangeVenueStatus, ManageCameras, ModerateReply]
+        for action in
+            [ViewComplainant, ReviewCapture, HandleComplaint, Enforce, ChangeVenueStatus, ManageCameras, ModerateReply]
         {
             assert_eq!(decide(&operator, action, &Object::Venue(&own)), refused, "{action:?}");
         }
@@ -454,6 +472,7 @@ mod tests {
         let reader = inspector_a().through_token(vec![TokenScope::Read]);
         assert_eq!(decide(&reader, ViewCaptures, &Object::Venue(&place)), Ok(()));
         assert_eq!(decide(&reader, ReviewCapture, &Object::Venue(&place)), Err(Refusal::Scope("captures")));
+        assert_eq!(decide(&reader, Enforce, &Object::Venue(&place)), Err(Refusal::Scope("orders")));
         // Scopes narrow a role; they never widen it.
         let wide = operator_of(1).through_token(TokenScope::ALL.to_vec());
         assert_eq!(decide(&wide, ReviewCapture, &Object::Venue(&place)), Err(Refusal::Role { role: "operator" }));

@@ -84,6 +84,10 @@ pub enum Notice {
     Finding { capture: i64, venue_id: i64, venue: String, camera: String, category: String, at: String },
     /// A camera has been offline longer than the programme allows.
     CameraOffline { camera_id: i64, venue_id: i64, venue: String, camera: String, since: String },
+    /// An inspector issued a rectification order against the venue.
+    OrderIssued { order: i64, number: String, venue_id: i64, venue: String, requirement: String, due: String },
+    /// A rectification order is past its due day and not closed.
+    OrderOverdue { order: i64, number: String, venue_id: i64, venue: String, due: String },
 }
 
 impl Notice {
@@ -92,6 +96,8 @@ impl Notice {
         match self {
             Notice::Finding { .. } => "finding",
             Notice::CameraOffline { .. } => "camera_offline",
+            Notice::OrderIssued { .. } => "order_issued",
+            Notice::OrderOverdue { .. } => "order_overdue",
         }
     }
 
@@ -100,12 +106,17 @@ impl Notice {
         match self {
             Notice::Finding { capture, .. } => format!("capture:{capture}"),
             Notice::CameraOffline { camera_id, since, .. } => format!("camera:{camera_id}:{since}"),
+            Notice::OrderIssued { order, .. } => format!("order:{order}"),
+            Notice::OrderOverdue { order, .. } => format!("order:{order}:overdue"),
         }
     }
 
     pub fn venue_id(&self) -> i64 {
         match self {
-            Notice::Finding { venue_id, .. } | Notice::CameraOffline { venue_id, .. } => *venue_id,
+            Notice::Finding { venue_id, .. }
+            | Notice::CameraOffline { venue_id, .. }
+            | Notice::OrderIssued { venue_id, .. }
+            | Notice::OrderOverdue { venue_id, .. } => *venue_id,
         }
     }
 
@@ -114,6 +125,8 @@ impl Notice {
         match self {
             Notice::Finding { .. } => "finding.confirmed",
             Notice::CameraOffline { .. } => "camera.offline",
+            Notice::OrderIssued { .. } => "order.issued",
+            Notice::OrderOverdue { .. } => "order.overdue",
         }
     }
 
@@ -142,6 +155,23 @@ impl Notice {
                     ],
                 )
             }
+            Notice::OrderIssued { venue, number, requirement, due, .. } => (
+                format!("【明厨亮灶】整改通知：{number}"),
+                vec![
+                    format!("单位：{venue}"),
+                    format!("整改要求：{requirement}"),
+                    format!("整改期限：{due}前"),
+                    "请按期整改，并在工作台“整改”中回复整改情况（可附照片）。".into(),
+                ],
+            ),
+            Notice::OrderOverdue { venue, number, due, .. } => (
+                format!("【明厨亮灶】整改逾期：{number}"),
+                vec![
+                    format!("单位：{venue}"),
+                    format!("整改期限：{due}，已逾期未完成。"),
+                    "请立即整改并回复；逾期未改正的，依法处理。".into(),
+                ],
+            ),
         }
     }
 }

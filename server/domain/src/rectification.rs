@@ -75,6 +75,87 @@ pub enum Step {
     },
 }
 
+impl Step {
+    /// The stored code of the step (`issue` is the order's first step, taken by [`issue`]).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Step::Reply { .. } => "reply",
+            Step::AskExtension { .. } => "ask_extension",
+            Step::GrantExtension => "grant_extension",
+            Step::RefuseExtension { .. } => "refuse_extension",
+            Step::Accept => "accept",
+            Step::Reject { .. } => "reject",
+        }
+    }
+
+    /// The party that takes this step.
+    pub fn party(&self) -> Party {
+        match self {
+            Step::Reply { .. } | Step::AskExtension { .. } => Party::Venue,
+            _ => Party::Inspector,
+        }
+    }
+
+    /// Its note or reason, when it has one.
+    pub fn note(&self) -> Option<&str> {
+        match self {
+            Step::Reply { note } => Some(note),
+            Step::AskExtension { reason, .. } | Step::RefuseExtension { reason } | Step::Reject { reason } => {
+                Some(reason)
+            }
+            Step::GrantExtension | Step::Accept => None,
+        }
+    }
+}
+
+impl Party {
+    pub fn code(self) -> &'static str {
+        match self {
+            Party::Venue => "venue",
+            Party::Inspector => "inspector",
+        }
+    }
+}
+
+/// The days an order usually gives, when the inspector does not set another due day.
+pub const USUAL_DAYS_TO_RECTIFY: u64 = 7;
+
+/// The notice's number as printed: the office's name, the year and the office's running
+/// number for that year, e.g. `坪山街道监管所 整改〔2026〕第0012号`.
+pub fn notice_number(office: &str, year: i32, seq: i64) -> String {
+    format!("{office} 整改〔{year}〕第{seq:04}号")
+}
+
+/// How an order shows on the venue's public timeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Being put right; due on the day.
+    Open { due: NaiveDate },
+    /// Past its due day and not closed.
+    Overdue { due: NaiveDate },
+    /// Verified as put right on the day.
+    Rectified { on: NaiveDate, on_time: bool },
+}
+
+impl Standing {
+    pub fn code(self) -> &'static str {
+        match self {
+            Standing::Open { .. } => "open",
+            Standing::Overdue { .. } => "overdue",
+            Standing::Rectified { .. } => "rectified",
+        }
+    }
+}
+
+/// The order's public standing on `today`.
+pub fn standing(order: &Order, today: NaiveDate) -> Standing {
+    match order.closed_on {
+        Some(on) if order.state == OrderState::Closed => Standing::Rectified { on, on_time: on <= order.due },
+        _ if is_overdue(order, today) => Standing::Overdue { due: order.due },
+        _ => Standing::Open { due: order.due },
+    }
+}
+
 /// An order as the rules see it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Order {
@@ -352,6 +433,27 @@ mod tests {
         assert_eq!(
             take(&twice, Party::Venue, &ask("2027-01-10", "再延期"), day("2026-12-28")),
             Err(OrderRefusal::TooManyExtensions)
+        );
+    }
+
+    #[test]
+    fn the_public_standing_follows_the_order() {
+        let order = issued();
+        assert_eq!(standing(&order, day("2026-12-10")), Standing::Open { due: day("2026-12-10") });
+        assert_eq!(standing(&order, day("2026-12-11")), Standing::Overdue { due: day("2026-12-10") });
+        let replied = take(&order, Party::Venue, &reply(), day("2026-12-12")).unwrap();
+        let closed = take(&replied, Party::Inspector, &Step::Accept, day("2026-12-13")).unwrap();
+        assert_eq!(standing(&closed, day("2027-01-01")), Standing::Rectified { on: day("2026-12-13"), on_time: false });
+        assert_eq!(notice_number("坪山街道监管所", 2026, 12), "坪山街道监管所 整改〔2026〕第0012号");
+    }
+
+    #[test]
+    fn each_step_knows_its_party_and_note() {
+        let ask = Step::AskExtension { until: day("2026-12-20"), reason: "设备未到货".into() };
+        assert_eq!((ask.code(), ask.party(), ask.note()), ("ask_extension", Party::Venue, Some("设备未到货")));
+        assert_eq!(
+            (Step::Accept.code(), Step::Accept.party(), Step::Accept.note()),
+            ("accept", Party::Inspector, None)
         );
     }
 

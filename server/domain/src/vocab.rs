@@ -197,6 +197,33 @@ coded_enum!(
 );
 
 coded_enum!(
+    /// Where a violation was found: an AI capture an inspector confirmed, a patrol (remote
+    /// through the cameras, or on site), an inspection at the venue, or a citizen's complaint
+    /// that was borne out.
+    ViolationSource {
+        Capture => "capture",
+        Patrol => "patrol",
+        Inspection => "inspection",
+        Complaint => "complaint",
+    }
+);
+
+coded_enum!(
+    /// What kind of problem a violation recorded by a person is (an AI capture keeps its
+    /// rule's name instead).
+    ViolationCategory {
+        StaffHygiene => "staff_hygiene",
+        PremisesHygiene => "premises_hygiene",
+        Pests => "pests",
+        Storage => "storage",
+        Disinfection => "disinfection",
+        Records => "records",
+        Licence => "licence",
+        Other => "other",
+    }
+);
+
+coded_enum!(
     /// Where a complaint stands. Every change is a public update with a timestamp.
     ComplaintStatus {
         Submitted => "submitted",

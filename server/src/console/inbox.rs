@@ -54,6 +54,14 @@ impl ConsoleData {
                         (camera.clone(), Some(*capture), Some(category.clone()), at.clone())
                     }
                     Notice::CameraOffline { camera, since, .. } => (camera.clone(), None, None, since.clone()),
+                    Notice::OrderIssued { .. } | Notice::OrderOverdue { .. } => {
+                        (String::new(), None, None, n.created_at.clone())
+                    }
+                };
+                let order = match &n.notice {
+                    Notice::OrderIssued { order, number, due, .. }
+                    | Notice::OrderOverdue { order, number, due, .. } => Some((*order, number.clone(), due.clone())),
+                    _ => None,
                 };
                 let subject = n.notice.subject();
                 let responses = responses
@@ -63,7 +71,9 @@ impl ConsoleData {
                     .collect();
                 app::api::InboxItem {
                     responses,
-                    may_respond: replies_for.contains(&n.venue_id) && !n.withdrawn,
+                    // An order is answered on its own page.
+                    may_respond: replies_for.contains(&n.venue_id) && !n.withdrawn && order.is_none(),
+                    order,
                     id: n.id,
                     kind: n.notice.kind().to_string(),
                     venue_id: n.venue_id,

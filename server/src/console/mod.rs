@@ -3,6 +3,7 @@
 
 mod complaints;
 mod inbox;
+mod orders;
 mod review;
 mod venues;
 
@@ -14,6 +15,15 @@ use mingchu_domain::access::UserId;
 #[derive(Clone)]
 pub struct ConsoleData {
     pub db: Db,
+    /// The portal's public address, for QR codes; `None`: the request's.
+    pub public_url: Option<url::Url>,
+}
+
+/// A QR code of `text` as SVG to inline in a page (without the XML declaration).
+fn inline_qr(text: &str, min_side: u32) -> Result<String, AppError> {
+    let qr = qrcode::QrCode::new(text.as_bytes()).map_err(|_| AppError::Unavailable)?;
+    let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(min_side, min_side).quiet_zone(true).build();
+    Ok(svg.find("<svg").map(|at| svg[at..].to_string()).unwrap_or(svg))
 }
 
 fn unavailable(e: crate::db::DbError) -> AppError {
@@ -65,6 +75,22 @@ impl app::api::ssr::Console for ConsoleData {
         self.venue_desk(actor, id).await
     }
 
+    async fn orders(&self, actor: &mingchu_domain::access::Actor, view: &str) -> Result<app::api::OrderList, AppError> {
+        self.order_list_page(actor, view).await
+    }
+
+    async fn order(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<app::api::OrderCase, AppError> {
+        self.order_case(actor, id).await
+    }
+
+    async fn order_form(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        venue: i64,
+    ) -> Result<app::api::OrderForm, AppError> {
+        self.order_form_page(actor, venue).await
+    }
+
     async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {
         let row = self.db.user_by_id(user).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
         let (jurisdiction, venues) =
@@ -75,11 +101,7 @@ impl app::api::ssr::Console for ConsoleData {
             (Some(secret), false) => {
                 let bytes = crate::accounts::totp::decode(&secret).ok_or(AppError::Unavailable)?;
                 let uri = crate::accounts::totp::uri("明厨 Mingchu", &row.login, &bytes);
-                let qr = qrcode::QrCode::new(uri.as_bytes()).map_err(|_| AppError::Unavailable)?;
-                let svg = qr.render::<qrcode::render::svg::Color>().min_dimensions(200, 200).quiet_zone(true).build();
-                // Inline in the page: without the XML declaration.
-                let qr_svg = svg.find("<svg").map(|at| svg[at..].to_string()).unwrap_or(svg);
-                TotpView::Pending { secret, qr_svg }
+                TotpView::Pending { secret, qr_svg: inline_qr(&uri, 200)? }
             }
             (None, false) => TotpView::Off,
         };

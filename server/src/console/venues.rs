@@ -115,6 +115,7 @@ impl ConsoleData {
                 .collect(),
             replies,
             may_change_status: decide(actor, Action::ChangeVenueStatus, &object).is_ok(),
+            may_enforce: decide(actor, Action::Enforce, &object).is_ok(),
             may_manage_cameras: decide(actor, Action::ManageCameras, &object).is_ok(),
             may_moderate,
         })

@@ -369,6 +369,11 @@ impl Db {
         Ok(rows)
     }
 
+    /// The venue's name; `None` when there is no such venue.
+    pub async fn venue_name(&self, id: VenueId) -> Result<Option<String>, DbError> {
+        Ok(sqlx::query_scalar("SELECT name FROM venues WHERE id = ?1").bind(id.0).fetch_optional(&self.pool).await?)
+    }
+
     pub async fn venue_exists(&self, id: VenueId) -> Result<bool, DbError> {
         Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = ?")
             .bind(id.0)
@@ -441,6 +446,7 @@ impl Db {
             status_history: self.status_history(id).await?,
             cameras,
             honesty: self.venue_honesty(id, now).await?,
+            violations: self.public_violations(id, mingchu_domain::china_time::day(now)).await?,
         }))
     }
 

@@ -10,6 +10,7 @@ pub mod complaint_desk;
 mod complaints;
 mod import;
 pub mod open_data;
+pub mod orders;
 pub mod push;
 mod replies;
 pub mod review_desk;

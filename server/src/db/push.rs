@@ -10,7 +10,7 @@ use sqlx::SqliteConnection;
 
 /// The venues up from `venue`'s jurisdiction, as SQL: offices covering one of these jurisdictions
 /// cover the venue.
-const ABOVE_VENUE: &str = "WITH RECURSIVE up (id, parent, depth) AS (
+pub(super) const ABOVE_VENUE: &str = "WITH RECURSIVE up (id, parent, depth) AS (
        SELECT j.id, j.parent_id, 0 FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id WHERE v.id = ?1
        UNION ALL SELECT j.id, j.parent_id, up.depth + 1 FROM jurisdictions j JOIN up ON j.id = up.parent
        WHERE up.depth < 8)";

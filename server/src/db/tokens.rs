@@ -110,7 +110,8 @@ impl Db {
         Ok(Some((id, UserId(user), scopes(&s)?)))
     }
 
-    /// The venue of a camera, of a capture event, or of a complaint (by normalised reference).
+    /// The venue of a camera, of a capture event, of a complaint (by normalised reference) or of
+    /// a rectification order.
     pub async fn venue_of(&self, what: VenueOf<'_>) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
         let query = match what {
             VenueOf::Camera(_) => "SELECT venue_id FROM cameras WHERE id = ?1",
@@ -118,10 +119,11 @@ impl Db {
                 "SELECT c.venue_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1"
             }
             VenueOf::Complaint(_) => "SELECT venue_id FROM complaints WHERE reference = ?1",
+            VenueOf::Order(_) => "SELECT venue_id FROM orders WHERE id = ?1",
         };
         let q = sqlx::query_scalar::<_, Option<i64>>(query);
         let q = match what {
-            VenueOf::Camera(id) | VenueOf::Event(id) => q.bind(id),
+            VenueOf::Camera(id) | VenueOf::Event(id) | VenueOf::Order(id) => q.bind(id),
             VenueOf::Complaint(reference) => q.bind(reference),
         };
         Ok(q.fetch_optional(&self.pool).await?.flatten().map(mingchu_domain::vocab::VenueId))
@@ -134,4 +136,5 @@ pub enum VenueOf<'a> {
     Camera(i64),
     Event(i64),
     Complaint(&'a str),
+    Order(i64),
 }

@@ -49,6 +49,7 @@ pub enum About<'a> {
     Camera(i64),
     Event(i64),
     Complaint(&'a str),
+    Order(i64),
 }
 
 /// The caller, if the policy lets them do `action` to what the request is about. Something
@@ -78,6 +79,7 @@ pub async fn authorise_actor(
         About::Camera(id) => state.db.venue_of(VenueOf::Camera(id)).await?,
         About::Event(id) => state.db.venue_of(VenueOf::Event(id)).await?,
         About::Complaint(reference) => state.db.venue_of(VenueOf::Complaint(reference)).await?,
+        About::Order(id) => state.db.venue_of(VenueOf::Order(id)).await?,
     };
     let place = match venue {
         Some(venue) => state.db.venue_place(venue).await?,

@@ -64,12 +64,8 @@ async fn venue_qr(
     if !state.db.venue_exists(venue).await? {
         return Err(HttpError::no_venue(&id));
     }
-    let origin = match &state.public_url {
-        Some(url) => url.as_str().trim_end_matches('/').to_string(),
-        None => {
-            request_origin(&headers).ok_or_else(|| HttpError::bad_request("the request has no usable Host header"))?
-        }
-    };
+    let origin = origin(state.public_url.as_ref(), &headers)
+        .ok_or_else(|| HttpError::bad_request("the request has no usable Host header"))?;
     let target = format!("{origin}/venues/{}", venue.0);
     let code = qrcode::QrCode::with_error_correction_level(target.as_bytes(), qrcode::EcLevel::M)
         .map_err(|e| HttpError::bad_request(format!("the address is too long for a QR code: {e}")))?;
@@ -82,6 +78,15 @@ async fn venue_qr(
         svg,
     )
         .into_response())
+}
+
+/// The portal's public origin: the configured address, else the request's (see
+/// [`request_origin`]).
+pub(crate) fn origin(public_url: Option<&url::Url>, headers: &HeaderMap) -> Option<String> {
+    match public_url {
+        Some(url) => Some(url.as_str().trim_end_matches('/').to_string()),
+        None => request_origin(headers),
+    }
 }
 
 /// `http://host[:port]` from the Host header (`https` behind a proxy that says so); `None`

@@ -9,9 +9,10 @@ mod cameras;
 mod complaints;
 mod console_complaints;
 mod console_inbox;
+mod console_orders;
 mod console_review;
 mod console_venues;
-mod display;
+pub(crate) mod display;
 pub mod error;
 mod health;
 mod lang;
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_inbox::routes())
         .merge(console_complaints::routes())
         .merge(console_venues::routes())
+        .merge(console_orders::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

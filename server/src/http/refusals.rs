@@ -16,6 +16,10 @@ impl HttpError {
         HttpError::not_found(format!("no capture event with id {id:?}"))
     }
 
+    pub fn no_order() -> HttpError {
+        HttpError::not_found("there is no such rectification order")
+    }
+
     pub fn no_complaint(reference: &str) -> HttpError {
         HttpError::not_found(format!("no complaint with reference {reference:?}"))
     }

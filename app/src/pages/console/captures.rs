@@ -312,6 +312,11 @@ fn Decided(card: CaptureCard, back: String, lang: Lang) -> impl IntoView {
             <input type="hidden" name="back" value=back/>
             <button type="submit" name="decision" value="unreview">{t(lang, "撤回审核", "Put back in the queue")}</button>
         </form>
+        {(card.review == "confirmed").then(|| view! {
+            <p><a class="button primary" href=format!("/console/orders/new?venue={}&capture={}", card.venue_id, card.id)>
+                {t(lang, "下达整改通知", "Issue a rectification order")}
+            </a></p>
+        })}
     }
 }
 

@@ -89,11 +89,20 @@ fn Notice(item: InboxItem, lang: Lang) -> impl IntoView {
     let title = match (item.kind.as_str(), lang) {
         ("finding", Lang::Zh) => format!("监管人员确认问题：{}", item.category.clone().unwrap_or_default()),
         ("finding", Lang::En) => format!("Finding confirmed: {}", item.category.clone().unwrap_or_default()),
+        ("order_issued", Lang::Zh) => format!("整改通知：{}", item.order.clone().map(|o| o.1).unwrap_or_default()),
+        ("order_issued", Lang::En) => {
+            format!("Rectification order: {}", item.order.clone().map(|o| o.1).unwrap_or_default())
+        }
+        ("order_overdue", Lang::Zh) => format!("整改逾期：{}", item.order.clone().map(|o| o.1).unwrap_or_default()),
+        ("order_overdue", Lang::En) => {
+            format!("Order overdue: {}", item.order.clone().map(|o| o.1).unwrap_or_default())
+        }
         (_, Lang::Zh) => format!("摄像头离线：{}", item.camera),
         (_, Lang::En) => format!("Camera offline: {}", item.camera),
     };
     let when = match item.kind.as_str() {
         "finding" => t(lang, "抓拍时间", "Captured"),
+        "order_issued" | "order_overdue" => t(lang, "通知时间", "Sent"),
         _ => t(lang, "离线开始", "Offline since"),
     };
     let class = if item.read { "card inbox-item read" } else { "card inbox-item unread" };
@@ -112,7 +121,12 @@ fn Notice(item: InboxItem, lang: Lang) -> impl IntoView {
             })}
             <dl class="desk-facts">
                 <dt>{t(lang, "单位", "Venue")}</dt><dd><a href=format!("/venues/{}", item.venue_id)>{item.venue.clone()}</a></dd>
-                <dt>{t(lang, "摄像头", "Camera")}</dt><dd>{item.camera.clone()}</dd>
+                {(!item.camera.is_empty()).then(|| view! { <dt>{t(lang, "摄像头", "Camera")}</dt><dd>{item.camera.clone()}</dd> })}
+                {item.order.clone().map(|(order, _, due)| view! {
+                    <dt>{t(lang, "整改期限", "Due by")}</dt><dd>{due}</dd>
+                    <dt>{t(lang, "整改通知", "Order")}</dt>
+                    <dd><a href=format!("/console/orders/{order}")>{t(lang, "查看并回复", "Open and reply")}</a></dd>
+                })}
                 <dt>{when}</dt><dd><time datetime=item.at.clone()>{shown(&item.at)}</time></dd>
                 <dt>{t(lang, "推送时间", "Pushed")}</dt><dd><time datetime=item.created_at.clone()>{shown(&item.created_at)}</time></dd>
                 {(!item.deliveries.is_empty()).then(|| view! {

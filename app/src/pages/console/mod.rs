@@ -6,12 +6,15 @@ mod account;
 mod captures;
 mod complaints;
 mod inbox;
+mod orders;
 mod venues;
 
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
 pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
 pub use inbox::InboxPage;
+pub(crate) use orders::{category_text, source_name};
+pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
 pub use venues::{VenueDeskPage, VenueListPage};
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
@@ -45,6 +48,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
     }
     items.push(("venues", "/console/venues", t(lang, "单位", "Venues")));
+    items.push(("orders", "/console/orders", t(lang, "整改", "Orders")));
     items.push(("complaints", "/console/complaints", t(lang, "投诉处理", "Complaints")));
     items.push(("inbox", "/console/inbox", t(lang, "消息", "Inbox")));
     view! {

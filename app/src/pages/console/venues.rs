@@ -119,7 +119,10 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
     let statuses: Vec<VenueStatus> = VenueStatus::ALL.iter().copied().filter(|s| *s != desk.status).collect();
     view! {
         <h1>{desk.name.clone()}</h1>
-        <p>{desk.address.clone()}" · "<a href=format!("/venues/{id}")>{t(lang, "公开页面", "Public page")}</a></p>
+        <p>{desk.address.clone()}" · "<a href=format!("/venues/{id}")>{t(lang, "公开页面", "Public page")}</a>
+            {desk.may_enforce.then(|| view! {
+                " · "<a href=format!("/console/orders/new?venue={id}")>{t(lang, "下达整改通知", "Issue a rectification order")}</a>
+            })}</p>
         {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{echo.problem.clone()}</p> })}
         {echo.issued.clone().map(|url| view! {
             <p class="success" role="status">{t(lang, "屏幕已登记。在屏幕的浏览器中打开此地址（只显示这一次）：", "The screen is registered. Open this address in the screen's browser (shown this once): ")}
