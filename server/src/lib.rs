@@ -123,6 +123,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
+    spawn_risk_grading(db.clone());
     let push = push::Wake::default();
     let first_retry = std::time::Duration::from_secs(args.webhook_retry_seconds);
     tokio::spawn(push::Sender::new(db.clone(), args.public_url.as_ref(), first_retry).run(push.clone()));
@@ -216,6 +217,22 @@ fn spawn_offline_notices(db: db::Db, after: chrono::Duration, wake: push::Wake) 
                     wake.now();
                 }
                 Err(e) => tracing::warn!(error = %e, "could not look for overdue rectification orders"),
+            }
+        }
+    });
+}
+
+/// Grades every venue's risk at start and every six hours (the year of record it looks at
+/// moves on); a change to a venue's record regrades that venue at once.
+fn spawn_risk_grading(db: db::Db) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(6 * 3600));
+        loop {
+            every.tick().await;
+            let started = std::time::Instant::now();
+            match db.refresh_risk(None, chrono::Utc::now()).await {
+                Ok(n) => tracing::info!(venues = n, ms = started.elapsed().as_millis() as u64, "risk levels graded"),
+                Err(e) => tracing::warn!(error = %e, "could not grade risk levels"),
             }
         }
     });

@@ -42,6 +42,14 @@ async fn post(browser: &Browser, path: String, form: Vec<(&'static str, String)>
     browser.post(&path, &pairs).await
 }
 
+/// A small JPEG, as a phone sends it.
+fn jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(48, 32, |x, y| image::Rgb([(x * 5) as u8, (y * 7) as u8, 120]));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80).encode_image(&img).unwrap();
+    out
+}
+
 fn china_day(offset_days: i64) -> String {
     let now = chrono::Utc::now() + chrono::Duration::days(offset_days);
     mingchu_domain::china_time::day(now).to_string()
@@ -190,13 +198,28 @@ async fn a_capture_becomes_an_order_that_is_replied_rejected_replied_and_closed(
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, html) = venue_side.open(&path).await;
     assert!(html.contains(r#"data-state="issued""#) && html.contains("垃圾桶仍未加盖"));
-    let response = venue_side
-        .post(
-            &format!("{path}/step"),
-            &[("csrf", &op_csrf), ("step", "reply"), ("note", "垃圾桶已全部更换为带盖脚踏式。")],
-        )
-        .await;
+    // The second reply comes with photos: a picture that is not one is refused, a photo is
+    // cleaned and shown with the step.
+    let reply_form = |photo: Vec<u8>, name: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", op_csrf.clone())
+            .text("step", "reply")
+            .text("note", "垃圾桶已全部更换为带盖脚踏式。")
+            .part("photos", reqwest::multipart::Part::bytes(photo).file_name(name).mime_str("image/jpeg").unwrap())
+    };
+    let response =
+        venue_side.post_multipart(&format!("{path}/step"), reply_form(b"not a picture".to_vec(), "a.jpg")).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(response.text().await.unwrap().contains("不是图片"));
+    let response = venue_side.post_multipart(&format!("{path}/step"), reply_form(jpeg(), "IMG_2041.jpg")).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = desk.open(&path).await;
+    let photo = html.split(&format!("/console/orders/{order}/photos/")).nth(1).expect("the reply's photo is shown");
+    let photo_id: String = photo.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let picture = desk.get(&format!("/console/orders/{order}/photos/{photo_id}")).await;
+    assert_eq!(picture.status(), StatusCode::OK);
+    let (status, _) = other.open(&format!("/console/orders/{order}/photos/{photo_id}")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "another office may not see it");
     let response = desk.post(&format!("{path}/step"), &[("csrf", &csrf), ("step", "accept")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let (_, html) = desk.open(&path).await;

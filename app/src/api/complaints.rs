@@ -246,7 +246,8 @@ impl Problem {
     }
 }
 
-fn photo_message(file: &str, fault: &PhotoFault, lang: Lang) -> String {
+/// What is wrong with a photo, for the person who sent it.
+pub fn photo_message(file: &str, fault: &PhotoFault, lang: Lang) -> String {
     let mb = MAX_PHOTO_BYTES / (1024 * 1024);
     match (lang, fault) {
         (Lang::Zh, PhotoFault::TooBig) => format!("照片“{file}”超过 {mb} MB。"),

@@ -6,6 +6,7 @@ mod complaints;
 mod dto;
 mod inbox;
 mod orders;
+mod patrols;
 mod review;
 mod screens;
 #[cfg(feature = "ssr")]
@@ -18,6 +19,7 @@ pub use complaints::*;
 pub use dto::*;
 pub use inbox::*;
 pub use orders::*;
+pub use patrols::*;
 pub use review::*;
 pub use screens::*;
 pub use venue_desk::*;

@@ -55,6 +55,8 @@ pub struct OrderViolation {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderStep {
+    /// Photos sent with it.
+    pub photos: Vec<String>,
     /// `issue`, `reply`, `ask_extension`, `grant_extension`, `refuse_extension`, `accept`, `reject`.
     pub step: String,
     pub note: Option<String>,

@@ -76,6 +76,17 @@ pub trait Console: Send + Sync + 'static {
     /// The form issuing an order against `venue`; `Forbidden` for whoever may not issue one.
     async fn order_form(&self, actor: &mingchu_domain::access::Actor, venue: i64)
         -> Result<super::OrderForm, AppError>;
+    /// The patrol tasks `actor` sees, and what a new one may hold.
+    async fn patrols(&self, actor: &mingchu_domain::access::Actor) -> Result<super::PatrolList, AppError>;
+    /// One patrol task with its visits.
+    async fn patrol(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<super::PatrolTaskView, AppError>;
+    /// One visit of a patrol, its checklist worded in `lang`.
+    async fn patrol_visit(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        id: i64,
+        lang: crate::i18n::Lang,
+    ) -> Result<super::PatrolVisitView, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -11,7 +11,8 @@ mod venue;
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use console::{
     CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, InboxPage, LoginPage, NewOrderPage, OrderCasePage,
-    OrderListPage, OrderPrintPage, PasswordPage, VenueDeskPage, VenueListPage,
+    OrderListPage, OrderPrintPage, PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, VenueDeskPage,
+    VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

@@ -4,6 +4,7 @@
 mod complaints;
 mod inbox;
 mod orders;
+mod patrols;
 mod review;
 mod venues;
 
@@ -89,6 +90,27 @@ impl app::api::ssr::Console for ConsoleData {
         venue: i64,
     ) -> Result<app::api::OrderForm, AppError> {
         self.order_form_page(actor, venue).await
+    }
+
+    async fn patrols(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::PatrolList, AppError> {
+        self.patrol_list(actor).await
+    }
+
+    async fn patrol(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        id: i64,
+    ) -> Result<app::api::PatrolTaskView, AppError> {
+        self.patrol_task_page(actor, id).await
+    }
+
+    async fn patrol_visit(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        id: i64,
+        lang: app::i18n::Lang,
+    ) -> Result<app::api::PatrolVisitView, AppError> {
+        self.patrol_visit_page(actor, id, lang).await
     }
 
     async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {

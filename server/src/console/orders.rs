@@ -105,10 +105,13 @@ impl ConsoleData {
                 .violations
                 .into_iter()
                 .map(|v| app::api::OrderViolation {
-                    evidence: v
-                        .capture
-                        .filter(|_| sees_captures)
-                        .map(|capture| format!("/console/captures/{capture}/snapshot.jpg")),
+                    evidence: match (v.capture, v.evidence_id) {
+                        (Some(capture), _) if sees_captures => {
+                            Some(format!("/console/captures/{capture}/snapshot.jpg"))
+                        }
+                        (_, Some(evidence)) => Some(format!("/console/patrols/evidence/{evidence}.jpg")),
+                        _ => None,
+                    },
                     id: v.id,
                     source: v.source,
                     category: v.category,
@@ -121,7 +124,14 @@ impl ConsoleData {
             steps: record
                 .steps
                 .into_iter()
-                .map(|s| app::api::OrderStep { step: s.step, note: s.note, until: s.until, by: s.by, at: s.at })
+                .map(|s| app::api::OrderStep {
+                    photos: s.photos.iter().map(|p| format!("/console/orders/{id}/photos/{p}")).collect(),
+                    step: s.step,
+                    note: s.note,
+                    until: s.until,
+                    by: s.by,
+                    at: s.at,
+                })
                 .collect(),
         })
     }

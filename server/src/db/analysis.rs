@@ -332,6 +332,9 @@ impl Db {
         super::audit::append(&mut tx, who.did(now, action, &format!("capture:{id}"), Some(before), Some(after)))
             .await?;
         tx.commit().await?;
+        if current == ReviewState::Confirmed || next == ReviewState::Confirmed {
+            self.regrade(mingchu_domain::vocab::VenueId(venue), now).await;
+        }
         Ok(next)
     }
 }

@@ -256,12 +256,13 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), UpdateError> {
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM complaints WHERE reference = ?1")
-            .bind(reference)
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(DbError::from)?;
-        let Some((id, from)) = row else { return Err(UpdateError::NotFound(reference.to_string())) };
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT id, status, venue_id FROM complaints WHERE reference = ?1")
+                .bind(reference)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(DbError::from)?;
+        let Some((id, from, venue)) = row else { return Err(UpdateError::NotFound(reference.to_string())) };
         let change = complaint::change(reference, status(&from)?, to, note, duplicate_of, now)?;
         if let Some(original) = &change.duplicate_of {
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
@@ -304,6 +305,8 @@ impl Db {
         )
         .await?;
         tx.commit().await.map_err(DbError::from)?;
+        // An accepted complaint counts toward the venue's risk.
+        self.regrade(mingchu_domain::vocab::VenueId(venue), now).await;
         Ok(())
     }
 

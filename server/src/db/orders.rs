@@ -89,12 +89,16 @@ pub struct ViolationRecord {
     pub capture: Option<i64>,
     pub camera: Option<String>,
     pub complaint: Option<String>,
+    /// The picture taken on a patrol that shows it.
+    pub evidence_id: Option<i64>,
     pub evidence_public: bool,
 }
 
 /// A step taken on an order.
 #[derive(Clone, Debug)]
 pub struct StepRecord {
+    /// Its photos' ids.
+    pub photos: Vec<i64>,
     pub step: String,
     pub party: String,
     pub note: Option<String>,
@@ -215,9 +219,11 @@ struct StepRow<'a> {
     by: Option<i64>,
 }
 
-async fn record_step(conn: &mut SqliteConnection, order: i64, row: StepRow<'_>, at: &str) -> Result<(), DbError> {
-    sqlx::query(
-        "INSERT INTO order_steps (order_id, step, party, note, until, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+/// Stores a step; returns its id.
+async fn record_step(conn: &mut SqliteConnection, order: i64, row: StepRow<'_>, at: &str) -> Result<i64, DbError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO order_steps (order_id, step, party, note, until, by_user, at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
     )
     .bind(order)
     .bind(row.step)
@@ -226,9 +232,8 @@ async fn record_step(conn: &mut SqliteConnection, order: i64, row: StepRow<'_>, 
     .bind(row.until.map(|d| d.to_string()))
     .bind(row.by)
     .bind(at)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .fetch_one(&mut *conn)
+    .await?)
 }
 
 impl Db {
@@ -405,6 +410,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.regrade(new.venue, now).await;
         Ok(id)
     }
 
@@ -414,6 +420,7 @@ impl Db {
         &self,
         id: i64,
         step: &Step,
+        photos: &[crate::complaints::photo::CleanPhoto],
         actor: &Actor,
         who: &Who,
         now: DateTime<Utc>,
@@ -421,12 +428,14 @@ impl Db {
         let today = mingchu_domain::china_time::day(now);
         let at = timestamp(now);
         let mut tx = self.write_tx().await?;
-        let columns: Option<OrderColumns> =
-            sqlx::query_as(&format!("SELECT {ORDER_COLUMNS} FROM orders o WHERE o.id = ?1"))
+        type Found = (i64, String, String, String, i64, Option<String>, Option<String>);
+        let found: Option<Found> =
+            sqlx::query_as(&format!("SELECT o.venue_id, {ORDER_COLUMNS} FROM orders o WHERE o.id = ?1"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
-        let before = order_of(columns.ok_or(OrderError::NotFound)?, id)?;
+        let (venue, state, issued, due, ext, asked, closed) = found.ok_or(OrderError::NotFound)?;
+        let before = order_of((state, issued, due, ext, asked, closed), id)?;
         let party = step.party();
         let after = rectification::take(&before, party, step, today)?;
         sqlx::query(
@@ -447,7 +456,20 @@ impl Db {
         };
         let note = step.note().map(str::trim);
         let row = StepRow { step: step.code(), party, note, until, by: user_of(actor) };
-        record_step(&mut tx, id, row, &at).await?;
+        let step_id = record_step(&mut tx, id, row, &at).await?;
+        for photo in photos {
+            sqlx::query(
+                "INSERT INTO order_photos (order_id, step_id, width, height, sha256, jpeg) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .bind(id)
+            .bind(step_id)
+            .bind(photo.width)
+            .bind(photo.height)
+            .bind(&photo.sha256)
+            .bind(&photo.jpeg)
+            .execute(&mut *tx)
+            .await?;
+        }
         // Once its due day moves past today again it may be escalated anew when late.
         if after.due != before.due {
             sqlx::query("UPDATE orders SET escalated_at = NULL WHERE id = ?1").bind(id).execute(&mut *tx).await?;
@@ -456,6 +478,7 @@ impl Db {
         let audit_after = serde_json::json!({
             "state": after.state.code(), "due": after.due.to_string(), "note": note,
             "until": until.map(|d| d.to_string()),
+            "photos": photos.iter().map(|p| p.sha256.clone()).collect::<Vec<_>>(),
         });
         super::audit::append(
             &mut tx,
@@ -469,6 +492,7 @@ impl Db {
         )
         .await?;
         tx.commit().await?;
+        self.regrade(VenueId(venue), now).await;
         Ok(after.state)
     }
 
@@ -516,13 +540,19 @@ impl Db {
                 .fetch_optional(&self.pool)
                 .await?;
         let violations = self.violations_where("ov.order_id = ?1", id).await?;
-        let steps: Vec<(String, String, Option<String>, Option<String>, Option<String>, String)> = sqlx::query_as(
-            "SELECT s.step, s.party, s.note, s.until, u.display_name, s.at
+        type StepColumns = (i64, String, String, Option<String>, Option<String>, Option<String>, String);
+        let steps: Vec<StepColumns> = sqlx::query_as(
+            "SELECT s.id, s.step, s.party, s.note, s.until, u.display_name, s.at
              FROM order_steps s LEFT JOIN users u ON u.id = s.by_user WHERE s.order_id = ?1 ORDER BY s.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
+        let photos: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT id, step_id FROM order_photos WHERE order_id = ?1 ORDER BY id")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(Some(OrderRecord {
             id,
             number: rectification::notice_number(&office, year, seq),
@@ -539,17 +569,26 @@ impl Db {
             violations,
             steps: steps
                 .into_iter()
-                .map(|(step, party, note, until, by, at)| StepRecord { step, party, note, until, by, at })
+                .map(|(step_id, step, party, note, until, by, at)| StepRecord {
+                    photos: photos.iter().filter(|(_, s)| *s == step_id).map(|(p, _)| *p).collect(),
+                    step,
+                    party,
+                    note,
+                    until,
+                    by,
+                    at,
+                })
                 .collect(),
         }))
     }
 
     /// Violations joined to `order_violations ov` (left) and filtered by `filter` on `?1`.
     async fn violations_where(&self, filter: &str, bound: i64) -> Result<Vec<ViolationRecord>, DbError> {
-        type Row = (i64, String, String, String, String, Option<i64>, Option<String>, Option<String>, bool);
+        type Row =
+            (i64, String, String, String, String, Option<i64>, Option<String>, Option<String>, Option<i64>, bool);
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT x.id, x.source, x.category, x.description, x.observed_at, x.capture_id, c.name, x.complaint_ref,
-                    x.evidence_public
+                    x.evidence_id, x.evidence_public
              FROM violations x LEFT JOIN order_violations ov ON ov.violation_id = x.id
              LEFT JOIN cameras c ON c.id = x.camera_id
              LEFT JOIN capture_events e ON e.id = x.capture_id
@@ -560,19 +599,33 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, source, category, description, observed_at, capture, camera, complaint, evidence_public)| {
-                Ok(ViolationRecord {
-                    source: source_of(&source, id)?,
+            .map(
+                |(
                     id,
+                    source,
                     category,
                     description,
                     observed_at,
                     capture,
                     camera,
                     complaint,
+                    evidence_id,
                     evidence_public,
-                })
-            })
+                )| {
+                    Ok(ViolationRecord {
+                        source: source_of(&source, id)?,
+                        id,
+                        category,
+                        description,
+                        observed_at,
+                        capture,
+                        camera,
+                        complaint,
+                        evidence_id,
+                        evidence_public,
+                    })
+                },
+            )
             .collect()
     }
 
@@ -655,6 +708,9 @@ impl Db {
                 escalated += 1;
             }
             tx.commit().await?;
+            if claimed == 1 {
+                self.regrade(VenueId(venue_id), now).await;
+            }
         }
         Ok(escalated)
     }
@@ -699,7 +755,7 @@ impl Db {
         Ok(entries
             .into_iter()
             .map(|TimelineEntry { violation: v, order }| app::api::PublicViolation {
-                evidence: (v.evidence_public && v.capture.is_some())
+                evidence: (v.evidence_public && (v.capture.is_some() || v.evidence_id.is_some()))
                     .then(|| format!("/venues/{}/violations/{}/evidence.jpg", venue.0, v.id)),
                 observed_on: mingchu_domain::china_time::format_stored(&v.observed_at)
                     .and_then(|t| t.get(..10).map(str::to_string))
@@ -723,11 +779,27 @@ impl Db {
             .collect())
     }
 
-    /// A violation's evidence picture when the public may see it: its capture's snapshot.
+    /// A photo sent with a step of an order: the order's venue and the JPEG.
+    pub async fn order_photo(&self, order: i64, photo: i64) -> Result<Option<(VenueId, Vec<u8>)>, DbError> {
+        let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
+            "SELECT o.venue_id, p.jpeg FROM order_photos p JOIN orders o ON o.id = p.order_id WHERE p.id = ?1 AND p.order_id = ?2",
+        )
+        .bind(photo)
+        .bind(order)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(venue, jpeg)| (VenueId(venue), jpeg)))
+    }
+
+    /// A violation's evidence picture when the public may see it: its capture's snapshot (while
+    /// the capture stays confirmed) or the picture taken on the patrol that found it.
     pub async fn public_evidence(&self, venue: VenueId, violation: i64) -> Result<Option<Vec<u8>>, DbError> {
         Ok(sqlx::query_scalar(
-            "SELECT e.snapshot FROM violations x JOIN capture_events e ON e.id = x.capture_id
-             WHERE x.id = ?1 AND x.venue_id = ?2 AND x.evidence_public = 1 AND e.review = 'confirmed'",
+            "SELECT coalesce(e.snapshot, pe.jpeg) FROM violations x
+             LEFT JOIN capture_events e ON e.id = x.capture_id AND e.review = 'confirmed'
+             LEFT JOIN patrol_evidence pe ON pe.id = x.evidence_id
+             WHERE x.id = ?1 AND x.venue_id = ?2 AND x.evidence_public = 1
+               AND coalesce(e.snapshot, pe.jpeg) IS NOT NULL",
         )
         .bind(violation)
         .bind(venue.0)

@@ -321,18 +321,77 @@ pub(super) fn console_session(request: &Request) -> Option<SignedIn> {
     request.extensions().get::<Session>().and_then(|s| s.0.clone())
 }
 
-/// A console form as posted (its fields in order; a name may repeat, as ticked boxes do).
+/// A console form as posted (its fields in order; a name may repeat, as ticked boxes do), and
+/// the photos of a multipart form.
 pub(super) struct ConsolePost {
     fields: Vec<(String, String)>,
+    photos: Vec<Vec<u8>>,
 }
 
 /// The largest console form read (a bulk form of 200 ticked captures is far below it).
 const MAX_FORM: usize = 64 * 1024;
+/// The largest console form with photos: as many as a complaint takes, and the text.
+pub(super) const MAX_PHOTO_FORM: usize = app::api::MAX_PHOTOS * app::api::MAX_PHOTO_BYTES + MAX_FORM;
+
+/// Reads a multipart console form: text fields, and the non-empty files of `photos` (a photo
+/// over the size limit, or one too many, is refused rather than dropped).
+async fn read_multipart(request: Request) -> Result<(Vec<(String, String)>, Vec<Vec<u8>>), Response> {
+    use axum::extract::FromRequest;
+    let too_large = || (StatusCode::PAYLOAD_TOO_LARGE, "this form is too large").into_response();
+    let malformed = || (StatusCode::BAD_REQUEST, "this form could not be read").into_response();
+    let mut multipart = axum::extract::Multipart::from_request(request, &()).await.map_err(|_| malformed())?;
+    let (mut fields, mut photos) = (Vec::new(), Vec::new());
+    let mut text_bytes = 0;
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => return Ok((fields, photos)),
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => return Err(too_large()),
+            Err(_) => return Err(malformed()),
+        };
+        let name = field.name().unwrap_or("").to_string();
+        let bytes = field.bytes().await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                too_large()
+            } else {
+                malformed()
+            }
+        })?;
+        if name == "photos" {
+            if bytes.is_empty() {
+                continue;
+            }
+            if bytes.len() > app::api::MAX_PHOTO_BYTES || photos.len() == app::api::MAX_PHOTOS {
+                return Err((
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!(
+                        "at most {} photos of {} MB each",
+                        app::api::MAX_PHOTOS,
+                        app::api::MAX_PHOTO_BYTES / (1024 * 1024)
+                    ),
+                )
+                    .into_response());
+            }
+            photos.push(bytes.to_vec());
+        } else {
+            text_bytes += bytes.len();
+            if text_bytes > MAX_FORM {
+                return Err(too_large());
+            }
+            fields.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+    }
+}
 
 impl ConsolePost {
     /// The first value of `name`.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The photos of a multipart form, in the order sent.
+    pub fn photos(&self) -> &[Vec<u8>] {
+        &self.photos
     }
 
     /// Every value of `name`.
@@ -349,12 +408,20 @@ impl ConsolePost {
         let address = client_address(state, &request);
         let headers = request.headers().clone();
         let session = request.extensions().get::<Session>().cloned().unwrap_or(Session(None));
-        let body = axum::body::to_bytes(request.into_body(), MAX_FORM)
-            .await
-            .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "this form is too large").into_response())?;
-        let fields: Vec<(String, String)> =
-            url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-        let form = ConsolePost { fields };
+        let multipart = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        let form = if multipart {
+            let (fields, photos) = read_multipart(request).await?;
+            ConsolePost { fields, photos }
+        } else {
+            let body = axum::body::to_bytes(request.into_body(), MAX_FORM)
+                .await
+                .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "this form is too large").into_response())?;
+            let fields = url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+            ConsolePost { fields, photos: Vec::new() }
+        };
         let signed_in =
             signed_in_form(state, &headers, &session, form.value("csrf").unwrap_or_default()).map_err(|r| *r)?;
         Ok((signed_in, form, headers, address))

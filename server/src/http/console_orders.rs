@@ -12,7 +12,7 @@ use crate::db::orders::{NewFinding, NewOrder, OrderError};
 use crate::state::AppState;
 use app::api::OrderEcho;
 use app::i18n::Lang;
-use axum::extract::{Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -25,7 +25,8 @@ use mingchu_domain::vocab::{VenueId, ViolationCategory, ViolationSource};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/orders/new", post(issue))
-        .route("/console/orders/{id}/step", post(step))
+        .route("/console/orders/{id}/step", post(step).layer(DefaultBodyLimit::max(super::account::MAX_PHOTO_FORM)))
+        .route("/console/orders/{id}/photos/{photo}", get(photo))
         .route("/venues/{venue}/violations/{id}/evidence.jpg", get(evidence))
 }
 
@@ -72,7 +73,8 @@ fn refusal_text(lang: Lang, refusal: &OrderRefusal) -> String {
     }
 }
 
-fn order_error(state_lang: Lang, e: OrderError) -> Result<(StatusCode, String), Response> {
+/// The page again with what went wrong (`Ok`), or a response that ends the request.
+fn order_error(state_lang: Lang, e: OrderError) -> Result<(StatusCode, String), Box<Response>> {
     let (zh, en): (String, String) = match &e {
         OrderError::Refused(r) => {
             let status = match r {
@@ -96,10 +98,10 @@ fn order_error(state_lang: Lang, e: OrderError) -> Result<(StatusCode, String), 
         OrderError::Complaint(reference) => {
             (format!("投诉 {reference} 不是针对该单位的。"), format!("Complaint {reference} is not about this venue."))
         }
-        OrderError::NotFound => return Err(HttpError::no_order().into_response()),
+        OrderError::NotFound => return Err(Box::new(HttpError::no_order().into_response())),
         OrderError::Db(e) => {
             tracing::error!(error = %e, "an order change failed");
-            return Err(HttpError::unavailable().into_response());
+            return Err(Box::new(HttpError::unavailable().into_response()));
         }
     };
     Ok((StatusCode::BAD_REQUEST, if state_lang == Lang::Zh { zh } else { en }))
@@ -170,7 +172,7 @@ async fn issue(State(state): State<AppState>, request: Request) -> Response {
         Ok(id) => see_other(&format!("/console/orders/{id}?done=issued")),
         Err(e) => match order_error(lang, e) {
             Ok((status, problem)) => again(&state, &signed_in, &headers, path, status, problem, requirement).await,
-            Err(response) => response,
+            Err(response) => *response,
         },
     }
 }
@@ -219,14 +221,70 @@ async fn step(State(state): State<AppState>, Path(raw): Path<String>, request: R
     if let Err(refused) = authorise_actor(&state, &signed_in.actor, action, About::Order(id)).await {
         return refused.into_response();
     }
+    // Photos come with what the venue sends (its reply, its request for time), cleaned like
+    // complaint photos: re-encoded, no metadata.
+    if !form.photos().is_empty() && step.party() != Party::Venue {
+        let problem = match lang {
+            Lang::Zh => "只有单位回复整改情况或申请延期时可以附照片。".to_string(),
+            Lang::En => "Photos go with the venue's reply or request for more time.".to_string(),
+        };
+        return again(&state, &signed_in, &headers, path, StatusCode::BAD_REQUEST, problem, note).await;
+    }
+    let mut photos = Vec::new();
+    for (i, bytes) in form.photos().iter().enumerate() {
+        match crate::complaints::photo::clean(bytes) {
+            Ok(photo) => photos.push(photo),
+            Err(fault) => {
+                let name = match lang {
+                    Lang::Zh => format!("第{}张", i + 1),
+                    Lang::En => format!("number {}", i + 1),
+                };
+                let problem = app::api::photo_message(&name, &fault, lang);
+                return again(&state, &signed_in, &headers, path, StatusCode::BAD_REQUEST, problem, note).await;
+            }
+        }
+    }
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
-    match state.db.take_order_step(id, &step, &signed_in.actor, &who, chrono::Utc::now()).await {
+    match state.db.take_order_step(id, &step, &photos, &signed_in.actor, &who, chrono::Utc::now()).await {
         Ok(_) => see_other(&format!("/console/orders/{id}?done={}", step.code())),
         Err(e) => match order_error(lang, e) {
             Ok((status, problem)) => again(&state, &signed_in, &headers, path, status, problem, note).await,
-            Err(response) => response,
+            Err(response) => *response,
         },
     }
+}
+
+/// `GET /console/orders/{id}/photos/{photo}`: a photo sent with the order's reply, for those
+/// who may see the venue's orders.
+async fn photo(
+    State(state): State<AppState>,
+    Path((order, photo)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some(signed_in) = super::account::console_session(&request) else {
+        return see_other("/account/login");
+    };
+    let (Ok(order), Ok(photo)) = (order.parse::<i64>(), photo.parse::<i64>()) else {
+        return HttpError::no_order().into_response();
+    };
+    let found = match state.db.order_photo(order, photo).await {
+        Ok(found) => found,
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    if let Err(refused) =
+        authorise_venue(&state, &signed_in.actor, Action::ViewVenue, found.as_ref().map(|(v, _)| *v)).await
+    {
+        return refused.into_response();
+    }
+    match found {
+        Some((_, jpeg)) => jpeg_response(jpeg, "private, max-age=3600"),
+        None => HttpError::not_found("there is no such photo").into_response(),
+    }
+}
+
+fn jpeg_response(jpeg: Vec<u8>, cache: &'static str) -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "image/jpeg"), (axum::http::header::CACHE_CONTROL, cache)], jpeg)
+        .into_response()
 }
 
 /// `GET /venues/{venue}/violations/{id}/evidence.jpg`: a violation's evidence picture, where
@@ -236,14 +294,7 @@ async fn evidence(State(state): State<AppState>, Path((venue, id)): Path<(String
         return HttpError::not_found("there is no such evidence picture").into_response();
     };
     match state.db.public_evidence(VenueId(venue), id).await {
-        Ok(Some(jpeg)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-                (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
-            ],
-            jpeg,
-        )
-            .into_response(),
+        Ok(Some(jpeg)) => jpeg_response(jpeg, "public, max-age=3600"),
         Ok(None) => HttpError::not_found("there is no public evidence picture for this violation").into_response(),
         Err(e) => HttpError::from(e).into_response(),
     }

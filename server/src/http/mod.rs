@@ -10,6 +10,7 @@ mod complaints;
 mod console_complaints;
 mod console_inbox;
 mod console_orders;
+mod console_patrols;
 mod console_review;
 mod console_venues;
 pub(crate) mod display;
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_complaints::routes())
         .merge(console_venues::routes())
         .merge(console_orders::routes())
+        .merge(console_patrols::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

@@ -72,6 +72,17 @@ impl Browser {
         self.http.get(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).send().await.unwrap()
     }
 
+    /// Posts a multipart form (a form with photos).
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> reqwest::Response {
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, self.cookies())
+            .multipart(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.http.post(format!("{}{path}", self.base)).header(COOKIE, self.cookies()).form(form).send().await.unwrap()
     }

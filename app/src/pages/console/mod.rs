@@ -7,6 +7,7 @@ mod captures;
 mod complaints;
 mod inbox;
 mod orders;
+mod patrols;
 mod venues;
 
 pub use account::{LoginPage, PasswordPage};
@@ -15,6 +16,7 @@ pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
 pub use inbox::InboxPage;
 pub(crate) use orders::{category_text, source_name};
 pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
+pub use patrols::{PatrolListPage, PatrolTaskPage, PatrolVisitPage};
 pub use venues::{VenueDeskPage, VenueListPage};
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
@@ -46,6 +48,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     let mut items = vec![("home", "/console", t(lang, "工作台", "Console"))];
     if role != "operator" {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
+        items.push(("patrols", "/console/patrols", t(lang, "巡查", "Patrols")));
     }
     items.push(("venues", "/console/venues", t(lang, "单位", "Venues")));
     items.push(("orders", "/console/orders", t(lang, "整改", "Orders")));

@@ -314,6 +314,13 @@ fn Case(case: OrderCase, lang: Lang) -> impl IntoView {
                         {st.by.clone().map(|b| view! { " · "{b} })}
                         {st.until.clone().filter(|_| st.step != "issue").map(|u| view! { <br/>{t(lang, "期限：", "Until: ")}{u} })}
                         {st.note.clone().map(|n| view! { <br/>{n} })}
+                        {(!st.photos.is_empty()).then(|| view! {
+                            <ul class="complaint-photos">
+                                {st.photos.iter().map(|url| view! {
+                                    <li><a href=url.clone()><img src=url.clone() alt=t(lang, "整改照片", "Photo") width="160" height="120" loading="lazy"/></a></li>
+                                }).collect_view()}
+                            </ul>
+                        })}
                     </li>
                 }).collect_view()}
             </ol>
@@ -321,12 +328,14 @@ fn Case(case: OrderCase, lang: Lang) -> impl IntoView {
         {venue_may_reply.then(|| view! {
             <section class="card" id="reply">
                 <h2>{t(lang, "回复整改情况", "Reply")}</h2>
-                <form class="account-form" method="post" action=action.clone()>
+                <form class="account-form" method="post" action=action.clone() enctype="multipart/form-data">
                     <CsrfField/>
                     <label for="os-note">{t(lang, "整改情况（将在单位公示页面展示）", "What was put right (shown on the venue's public page)")}</label>
                     <textarea id="os-note" name="note" rows="4" maxlength="2000">{echo.note.clone()}</textarea>
                     <label for="os-until">{t(lang, "申请延期至（仅申请延期时填写）", "More time until (only when asking for more time)")}</label>
                     <input id="os-until" name="until" type="date" min=s.due_on.clone()/>
+                    <label for="os-photos">{t(lang, "整改照片（最多5张，JPEG、PNG 或 WebP）", "Photos (up to 5: JPEG, PNG or WebP)")}</label>
+                    <input id="os-photos" name="photos" type="file" accept="image/jpeg,image/png,image/webp" multiple=true/>
                     <div class="desk-decide">
                         <button class="primary" type="submit" name="step" value="reply">{t(lang, "提交整改回复", "Send the reply")}</button>
                         <button type="submit" name="step" value="ask_extension">{t(lang, "申请延期（写明理由）", "Ask for more time (with the reason)")}</button>
