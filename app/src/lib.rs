@@ -110,6 +110,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/orders/:id") view=pages::OrderCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/orders/:id/print") view=pages::OrderPrintPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/patrols") view=pages::PatrolListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/disputes") view=pages::DisputeListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/disputes/new") view=pages::NewDisputePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/disputes/:id") view=pages::DisputeCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/patrols/:id") view=pages::PatrolTaskPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/patrols/visits/:id") view=pages::PatrolVisitPage ssr=SsrMode::Async/>
                 </Routes>

@@ -355,3 +355,160 @@ async fn more_time_is_asked_refused_and_granted_and_a_late_order_escalates_once(
         .unwrap();
     assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![order], "on the office's overdue list");
 }
+
+#[tokio::test]
+async fn a_dispute_is_decided_by_another_inspector_upheld_or_overturned() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).status.success());
+    let district = server::demo::generate(server::demo::SEED);
+    let cameras: Vec<serde_json::Value> =
+        serde_json::from_str(&ok(mingchu(&data, &["camera", "list", "--json"]))).unwrap();
+    let (venue, camera_id) = (cameras[0]["venue_id"].as_i64().unwrap(), cameras[0]["id"].as_i64().unwrap());
+    let office = district.offices[district.venues[(venue - 1) as usize].street].clone();
+    let add = |login: &str, name: &str, role_args: &[&str]| {
+        link_secret(&data, &[&["user", "add", "--login", login, "--name", name], role_args].concat())
+    };
+    let finder = add("wang.fang", "王芳", &["--role", "inspector", "--office", &office]);
+    let reviewer = add("li.ming", "李明", &["--role", "inspector", "--office", &office]);
+    let operator = add("chef", "店长", &["--role", "operator", "--venue", &venue.to_string()]);
+    let wrong = capture(&data, camera_id, "猫").await;
+    let right = capture(&data, camera_id, "未戴口罩").await;
+    let server = Server::start_on(&data);
+    let base = server.base.clone();
+    const PASSWORD: &str = "明厨亮灶-守护舌尖安全";
+    let mut desk = Browser::new(&base);
+    desk.sign_in_with_link(&finder, "wang.fang", PASSWORD).await;
+    let (_, html) = desk.open("/console/captures").await;
+    let csrf = csrf_field(&html);
+    for id in [wrong, right] {
+        let response =
+            desk.post(&format!("/console/captures/{id}/review"), &[("csrf", &csrf), ("decision", "confirm")]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+    // An order on the right one, so it is a violation on the timeline.
+    let response = desk
+        .post(
+            "/console/orders/new",
+            &[
+                ("csrf", &csrf),
+                ("venue", &venue.to_string()),
+                ("capture", &right.to_string()),
+                ("requirement", "规范佩戴口罩。"),
+                ("clause", "fsl-33"),
+                ("due", &china_day(5)),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let order = order_id(&response);
+    let (_, html) = desk.open(&format!("/console/orders/{order}")).await;
+    let violation: i64 = html
+        .split("data-violation=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the order's violation");
+
+    let mut venue_side = Browser::new(&base);
+    venue_side.sign_in_with_link(&operator, "chef", PASSWORD).await;
+    let (status, html) = venue_side.open(&format!("/console/disputes/new?capture={wrong}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let op_csrf = csrf_field(&html);
+    let raise = |kind: &'static str, id: i64, note: &'static str| {
+        reqwest::multipart::Form::new()
+            .text("csrf", op_csrf.clone())
+            .text("kind", kind)
+            .text("id", id.to_string())
+            .text("note", note)
+            .part(
+                "photos",
+                reqwest::multipart::Part::bytes(jpeg()).file_name("cat.jpg").mime_str("image/jpeg").unwrap(),
+            )
+    };
+    let response = venue_side.post_multipart("/console/disputes/new", raise("capture", wrong, " ")).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "a dispute says why");
+    let response = venue_side
+        .post_multipart("/console/disputes/new", raise("capture", wrong, "画面中是店里养的猫，不在后厨。"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let wrong_dispute = order_like_id(&response, "/console/disputes/");
+    let response = venue_side.post_multipart("/console/disputes/new", raise("capture", wrong, "再提一次")).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT, "one open dispute at a time");
+    let response =
+        venue_side.post_multipart("/console/disputes/new", raise("violation", violation, "员工当时在喝水。")).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let right_dispute = order_like_id(&response, "/console/disputes/");
+    // The inspector may not dispute; the public sees the violation as disputed.
+    let response = desk
+        .post(
+            "/console/disputes/new",
+            &[("csrf", &csrf), ("kind", "violation"), ("id", &violation.to_string()), ("note", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let (_, json) = support::get_json(&base, &format!("/api/v1/venues/{venue}")).await;
+    assert_eq!(json["violations"][0]["disputed"], true, "{json}");
+
+    // The one who confirmed may not decide.
+    let response = desk
+        .post(
+            &format!("/console/disputes/{wrong_dispute}/decide"),
+            &[("csrf", &csrf), ("outcome", "overturned"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let mut other = Browser::new(&base);
+    other.sign_in_with_link(&reviewer, "li.ming", PASSWORD).await;
+    let (_, html) = other.open(&format!("/console/disputes/{wrong_dispute}")).await;
+    assert!(html.contains("/photos/"), "the dispute's photo is shown");
+    let other_csrf = csrf_field(&html);
+    let response = other
+        .post(
+            &format!("/console/disputes/{wrong_dispute}/decide"),
+            &[("csrf", &other_csrf), ("outcome", "overturned"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "a decision gives its reason");
+    let response = other
+        .post(
+            &format!("/console/disputes/{wrong_dispute}/decide"),
+            &[("csrf", &other_csrf), ("outcome", "overturned"), ("reason", "复核录像，确为宠物猫，非违规。")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = other
+        .post(
+            &format!("/console/disputes/{right_dispute}/decide"),
+            &[("csrf", &other_csrf), ("outcome", "upheld"), ("reason", "录像显示操作时未戴口罩。")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = other
+        .post(
+            &format!("/console/disputes/{right_dispute}/decide"),
+            &[("csrf", &other_csrf), ("outcome", "overturned"), ("reason", "x")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CONFLICT, "decided once");
+
+    // Overturned: the capture counts as dismissed; upheld: the violation stands, no longer disputed.
+    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let (state, _) = db.capture_snapshot(wrong).await.unwrap().unwrap();
+    assert_eq!(state, mingchu_domain::review::ReviewState::Dismissed);
+    let (_, json) = support::get_json(&base, &format!("/api/v1/venues/{venue}")).await;
+    let violations = json["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1, "{json}");
+    assert_eq!(violations[0]["id"], violation);
+    assert_eq!(violations[0]["disputed"], false);
+    let audit = ok(mingchu(&data, &["audit", "list", "--limit", "50"]));
+    for action in ["dispute.raise", "dispute.overturned", "dispute.upheld"] {
+        assert!(audit.contains(action), "{action} audited");
+    }
+}
+
+/// The id at the end of a redirect to `prefix{id}?…`.
+fn order_like_id(response: &reqwest::Response, prefix: &str) -> i64 {
+    let location = response.headers()[LOCATION].to_str().unwrap();
+    location.trim_start_matches(prefix).split('?').next().unwrap().parse().unwrap()
+}

@@ -387,6 +387,8 @@ pub struct PublicViolation {
     pub observed_on: String,
     /// The evidence picture, where the office publishes it.
     pub evidence: Option<String>,
+    /// The venue disputes it; a decision is pending.
+    pub disputed: bool,
     pub order: Option<PublicOrder>,
 }
 

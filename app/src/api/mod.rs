@@ -3,6 +3,7 @@
 
 mod complaint_desk;
 mod complaints;
+mod disputes;
 mod dto;
 mod inbox;
 mod orders;
@@ -16,6 +17,7 @@ mod workspace;
 
 pub use complaint_desk::*;
 pub use complaints::*;
+pub use disputes::*;
 pub use dto::*;
 pub use inbox::*;
 pub use orders::*;

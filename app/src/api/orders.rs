@@ -51,6 +51,8 @@ pub struct OrderViolation {
     /// The capture's snapshot, for the people who may see it.
     pub evidence: Option<String>,
     pub complaint: Option<String>,
+    /// A dispute about it waits for a decision.
+    pub disputed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

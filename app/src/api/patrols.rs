@@ -58,6 +58,14 @@ pub struct PatrolTaskView {
     pub progress: Vec<(String, u32, u32)>,
 }
 
+/// A venue's risk level, its score and the reasons for its points: (code, count, points).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RiskView {
+    pub level: String,
+    pub score: u32,
+    pub reasons: Vec<(String, u32, u32)>,
+}
+
 /// One item of the on-site checklist, with whether it passed (once recorded).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CheckView {
@@ -81,8 +89,7 @@ pub struct PatrolVisitView {
     pub note: Option<String>,
     pub done_by: Option<String>,
     pub done_at: Option<String>,
-    /// The venue's risk level and its reasons (code, count, points).
-    pub risk: Option<(String, u32, Vec<(String, u32, u32)>)>,
+    pub risk: Option<RiskView>,
     /// The venue's cameras: (id, name, area, public).
     pub cameras: Vec<(i64, String, String, bool)>,
     /// Pictures taken on this visit: (id, url, camera, taken at).

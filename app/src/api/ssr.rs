@@ -87,6 +87,17 @@ pub trait Console: Send + Sync + 'static {
         id: i64,
         lang: crate::i18n::Lang,
     ) -> Result<super::PatrolVisitView, AppError>;
+    /// The disputes about the venues `actor` covers.
+    async fn disputes(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<super::DisputeView>, AppError>;
+    /// One dispute.
+    async fn dispute(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<super::DisputeView, AppError>;
+    /// The form disputing a `violation` or a `capture`, for the venue's operator.
+    async fn dispute_form(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        kind: &str,
+        id: i64,
+    ) -> Result<super::DisputeForm, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -38,6 +38,8 @@ pub struct VenueDesk {
     pub may_change_status: bool,
     /// May issue rectification orders against it.
     pub may_enforce: bool,
+    /// Its risk level, for those who may enforce.
+    pub risk: Option<super::RiskView>,
     pub may_manage_cameras: bool,
     pub may_moderate: bool,
 }

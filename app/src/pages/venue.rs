@@ -76,7 +76,8 @@ fn TimelineCard(violations: Vec<crate::api::PublicViolation>) -> impl IntoView {
                             view! {
                                 <li id=anchor data-violation=v.id>
                                     <p><time datetime=v.observed_on.clone()>{v.observed_on.clone()}</time>" · "
-                                        <strong>{category_text(lang, &v.category)}</strong>" · "{source_name(lang, v.source)}</p>
+                                        <strong>{category_text(lang, &v.category)}</strong>" · "{source_name(lang, v.source)}
+                                        {v.disputed.then(|| view! { " · "<span class="badge" data-disputed="true">{t(lang, "单位有异议，复核中", "Disputed by the venue, under review")}</span> })}</p>
                                     {v.evidence.clone().map(|src| view! {
                                         <img src=src alt=t(lang, "证据图片", "Evidence picture") width="240" height="135" loading="lazy"/>
                                     })}

@@ -2,6 +2,7 @@
 //! here, the desks in their own files.
 
 mod complaints;
+mod disputes;
 mod inbox;
 mod orders;
 mod patrols;
@@ -111,6 +112,23 @@ impl app::api::ssr::Console for ConsoleData {
         lang: app::i18n::Lang,
     ) -> Result<app::api::PatrolVisitView, AppError> {
         self.patrol_visit_page(actor, id, lang).await
+    }
+
+    async fn disputes(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<app::api::DisputeView>, AppError> {
+        self.dispute_list(actor).await
+    }
+
+    async fn dispute(&self, actor: &mingchu_domain::access::Actor, id: i64) -> Result<app::api::DisputeView, AppError> {
+        self.dispute_case(actor, id).await
+    }
+
+    async fn dispute_form(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        kind: &str,
+        id: i64,
+    ) -> Result<app::api::DisputeForm, AppError> {
+        self.dispute_form_page(actor, kind, id).await
     }
 
     async fn home(&self, user: UserId, session: i64) -> Result<ConsoleHome, AppError> {

@@ -119,6 +119,7 @@ impl ConsoleData {
                     observed_at: v.observed_at,
                     camera: v.camera,
                     complaint: v.complaint,
+                    disputed: v.disputed,
                 })
                 .collect(),
             steps: record

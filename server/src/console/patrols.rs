@@ -152,7 +152,7 @@ impl ConsoleData {
             done_at: v.done_at,
             risk: risk.map(|g| {
                 let reasons = g.reasons.into_iter().map(|r| (r.code, r.count, r.points)).collect();
-                (g.level.code().to_string(), g.score, reasons)
+                app::api::RiskView { level: g.level.code().to_string(), score: g.score, reasons }
             }),
             cameras: v.cameras,
             evidence: v

@@ -116,6 +116,14 @@ impl ConsoleData {
             replies,
             may_change_status: decide(actor, Action::ChangeVenueStatus, &object).is_ok(),
             may_enforce: decide(actor, Action::Enforce, &object).is_ok(),
+            risk: match decide(actor, Action::Enforce, &object) {
+                Ok(()) => self.db.venue_risk(VenueId(id)).await.map_err(unavailable)?.map(|g| app::api::RiskView {
+                    level: g.level.code().to_string(),
+                    score: g.score,
+                    reasons: g.reasons.into_iter().map(|r| (r.code, r.count, r.points)).collect(),
+                }),
+                Err(_) => None,
+            },
             may_manage_cameras: decide(actor, Action::ManageCameras, &object).is_ok(),
             may_moderate,
         })

@@ -92,6 +92,8 @@ pub struct ViolationRecord {
     /// The picture taken on a patrol that shows it.
     pub evidence_id: Option<i64>,
     pub evidence_public: bool,
+    /// A dispute about it waits for a decision.
+    pub disputed: bool,
 }
 
 /// A step taken on an order.
@@ -582,50 +584,54 @@ impl Db {
         }))
     }
 
-    /// Violations joined to `order_violations ov` (left) and filtered by `filter` on `?1`.
+    /// Violations joined to `order_violations ov` (left) and filtered by `filter` on `?1`;
+    /// never an overturned one, nor one whose capture is no longer confirmed.
     async fn violations_where(&self, filter: &str, bound: i64) -> Result<Vec<ViolationRecord>, DbError> {
-        type Row =
-            (i64, String, String, String, String, Option<i64>, Option<String>, Option<String>, Option<i64>, bool);
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: i64,
+            source: String,
+            category: String,
+            description: String,
+            observed_at: String,
+            capture_id: Option<i64>,
+            camera: Option<String>,
+            complaint_ref: Option<String>,
+            evidence_id: Option<i64>,
+            evidence_public: bool,
+            disputed: bool,
+        }
         let rows: Vec<Row> = sqlx::query_as(&format!(
-            "SELECT x.id, x.source, x.category, x.description, x.observed_at, x.capture_id, c.name, x.complaint_ref,
-                    x.evidence_id, x.evidence_public
+            "SELECT x.id, x.source, x.category, x.description, x.observed_at, x.capture_id, c.name AS camera,
+                    x.complaint_ref, x.evidence_id, x.evidence_public,
+                    EXISTS (SELECT 1 FROM disputes d WHERE d.outcome IS NULL
+                            AND (d.violation_id = x.id OR (x.capture_id IS NOT NULL AND d.capture_id = x.capture_id)))
+                        AS disputed
              FROM violations x LEFT JOIN order_violations ov ON ov.violation_id = x.id
              LEFT JOIN cameras c ON c.id = x.camera_id
              LEFT JOIN capture_events e ON e.id = x.capture_id
-             WHERE {filter} AND (x.capture_id IS NULL OR e.review = 'confirmed')
+             WHERE {filter} AND x.overturned_at IS NULL AND (x.capture_id IS NULL OR e.review = 'confirmed')
              ORDER BY x.observed_at DESC, x.id DESC"
         ))
         .bind(bound)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(
-                |(
-                    id,
-                    source,
-                    category,
-                    description,
-                    observed_at,
-                    capture,
-                    camera,
-                    complaint,
-                    evidence_id,
-                    evidence_public,
-                )| {
-                    Ok(ViolationRecord {
-                        source: source_of(&source, id)?,
-                        id,
-                        category,
-                        description,
-                        observed_at,
-                        capture,
-                        camera,
-                        complaint,
-                        evidence_id,
-                        evidence_public,
-                    })
-                },
-            )
+            .map(|r| {
+                Ok(ViolationRecord {
+                    source: source_of(&r.source, r.id)?,
+                    id: r.id,
+                    category: r.category,
+                    description: r.description,
+                    observed_at: r.observed_at,
+                    capture: r.capture_id,
+                    camera: r.camera,
+                    complaint: r.complaint_ref,
+                    evidence_id: r.evidence_id,
+                    evidence_public: r.evidence_public,
+                    disputed: r.disputed,
+                })
+            })
             .collect()
     }
 
@@ -763,6 +769,7 @@ impl Db {
                 id: v.id,
                 source: v.source,
                 category: v.category,
+                disputed: v.disputed,
                 order: order.map(|(id, number, order, reply)| {
                     let standing = rectification::standing(&order, today);
                     app::api::PublicOrder {

@@ -50,7 +50,7 @@ impl Db {
         let violations = counts(
             format!(
                 "SELECT venue_id, count(*) FROM violations
-                 WHERE source <> 'capture' AND observed_at >= ?2 AND {SOME} GROUP BY venue_id"
+                 WHERE source <> 'capture' AND overturned_at IS NULL AND observed_at >= ?2 AND {SOME} GROUP BY venue_id"
             ),
             since.clone(),
         )

@@ -8,6 +8,7 @@ pub mod assets;
 mod cameras;
 mod complaints;
 mod console_complaints;
+mod console_disputes;
 mod console_inbox;
 mod console_orders;
 mod console_patrols;
@@ -80,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_venues::routes())
         .merge(console_orders::routes())
         .merge(console_patrols::routes())
+        .merge(console_disputes::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

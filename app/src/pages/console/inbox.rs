@@ -156,6 +156,9 @@ fn Notice(item: InboxItem, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             })}
+            {(item.may_respond && item.kind == "finding").then(|| item.capture.map(|capture| view! {
+                <p><a href=format!("/console/disputes/new?capture={capture}")>{t(lang, "对此认定有异议", "Dispute this finding")}</a></p>
+            })).flatten()}
             {item.may_respond.then(|| view! {
                 <form class="account-form" method="post" action=format!("/console/inbox/{id}/respond")>
                     <CsrfField/>

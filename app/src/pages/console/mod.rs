@@ -5,6 +5,7 @@
 mod account;
 mod captures;
 mod complaints;
+mod disputes;
 mod inbox;
 mod orders;
 mod patrols;
@@ -13,9 +14,11 @@ mod venues;
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
 pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
+pub use disputes::{DisputeCasePage, DisputeListPage, NewDisputePage};
 pub use inbox::InboxPage;
 pub(crate) use orders::{category_text, source_name};
 pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
+pub(crate) use patrols::RiskCard;
 pub use patrols::{PatrolListPage, PatrolTaskPage, PatrolVisitPage};
 pub use venues::{VenueDeskPage, VenueListPage};
 
@@ -52,6 +55,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     }
     items.push(("venues", "/console/venues", t(lang, "单位", "Venues")));
     items.push(("orders", "/console/orders", t(lang, "整改", "Orders")));
+    items.push(("disputes", "/console/disputes", t(lang, "异议", "Disputes")));
     items.push(("complaints", "/console/complaints", t(lang, "投诉处理", "Complaints")));
     items.push(("inbox", "/console/inbox", t(lang, "消息", "Inbox")));
     view! {

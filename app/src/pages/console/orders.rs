@@ -299,6 +299,10 @@ fn Case(case: OrderCase, lang: Lang) -> impl IntoView {
                         {v.camera.clone().map(|c| view! { " · "{c} })}
                         {(!v.description.is_empty()).then(|| view! { <br/>{v.description.clone()} })}
                         {v.complaint.clone().map(|c| view! { <br/>{t(lang, "投诉编号：", "Complaint: ")}{c} })}
+                        {v.disputed.then(|| view! { <br/><span class="badge">{t(lang, "有异议，复核中", "Disputed, under review")}</span> })}
+                        {(case.may_reply && !v.disputed).then(|| view! {
+                            <br/><a href=format!("/console/disputes/new?violation={}", v.id)>{t(lang, "对此提出异议", "Dispute this")}</a>
+                        })}
                         {v.evidence.clone().map(|src| { let href = src.clone(); view! {
                             <br/><a href=href><img src=src alt=t(lang, "证据图片", "Evidence picture") width="240" height="135" loading="lazy"/></a>
                         }})}

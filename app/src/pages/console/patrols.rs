@@ -355,17 +355,7 @@ fn VisitView(v: PatrolVisitView, lang: Lang) -> impl IntoView {
         <p><a href=format!("/console/patrols/{}", v.task_id)>{v.task.clone()}</a>" · "{mode_name(lang, &v.mode)}</p>
         <h1>{v.venue.clone()}</h1>
         <p>{v.address.clone()}" · "<a href=format!("/console/venues/{}", v.venue_id)>{t(lang, "单位详情", "Venue desk")}</a></p>
-        {v.risk.clone().map(|(level, score, reasons)| view! {
-            <section class="card risk">
-                <h2>{t(lang, "风险等级 ", "Risk level ")}<span data-risk=level.clone()>{level.clone()}</span>
-                    <small>{match lang { Lang::Zh => format!("（{score}分）"), Lang::En => format!(" ({score} points)") }}</small></h2>
-                <ul>
-                    {reasons.into_iter().map(|(code, count, points)| view! {
-                        <li>{reason_text(lang, &code, count)}" +"{points}</li>
-                    }).collect_view()}
-                </ul>
-            </section>
-        })}
+        {v.risk.clone().map(|risk| view! { <RiskCard risk lang/> })}
         {remote.then(|| view! {
             <section class="card" id="cameras">
                 <h2>{t(lang, "实时画面", "Live")}</h2>
@@ -441,6 +431,24 @@ fn VisitView(v: PatrolVisitView, lang: Lang) -> impl IntoView {
         {v.next_visit.map(|next| view! {
             <p><a class="button" href=format!("/console/patrols/visits/{next}")>{t(lang, "下一家", "Next venue")}</a></p>
         })}
+    }
+}
+
+/// A venue's risk level with the reasons for its points.
+#[component]
+pub(crate) fn RiskCard(risk: crate::api::RiskView, lang: Lang) -> impl IntoView {
+    let crate::api::RiskView { level, score, reasons } = risk;
+    view! {
+        <section class="card risk">
+            <h2>{t(lang, "风险等级 ", "Risk level ")}<span data-risk=level.clone()>{level.clone()}</span>
+                <small>{match lang { Lang::Zh => format!("（{score}分）"), Lang::En => format!(" ({score} points)") }}</small></h2>
+            <ul>
+                {reasons.into_iter().map(|(code, count, points)| view! {
+                    <li>{reason_text(lang, &code, count)}" +"{points}</li>
+                }).collect_view()}
+            </ul>
+            <p><small>{t(lang, "静态（业态、经营项目）最高40分，动态（近一年记录）最高60分；A ≤30，B ≤45，C ≤60，D >60。", "Static (kind, what is made) up to 40 points, dynamic (the last year's record) up to 60; A ≤30, B ≤45, C ≤60, D >60.")}</small></p>
+        </section>
     }
 }
 

@@ -128,6 +128,7 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
             <p class="success" role="status">{t(lang, "屏幕已登记。在屏幕的浏览器中打开此地址（只显示这一次）：", "The screen is registered. Open this address in the screen's browser (shown this once): ")}
                 <code class="screen-url">{url}</code></p>
         })}
+        {desk.risk.clone().map(|risk| view! { <super::RiskCard risk lang/> })}
         <section class="card">
             <h2>{t(lang, "经营状态", "Trading status")}</h2>
             <p data-venue-status=desk.status.code()><strong>{status_name(lang, desk.status)}</strong></p>
