@@ -65,42 +65,68 @@ async fn a_month_plan_from_risk_levels_and_visits_that_find_problems() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"data-level="D""#), "the venues per level");
     let csrf = csrf_field(&html);
-    let month = mingchu_domain::china_time::day(chrono::Utc::now()).format("%Y-%m").to_string();
+    // The plan for a month three ahead: the demo's year of patrols leaves venues due by then.
+    let ahead = mingchu_domain::china_time::day(chrono::Utc::now()) + chrono::Duration::days(95);
+    let month = ahead.format("%Y-%m").to_string();
     let ids: Vec<String> = sqlx_inspectors(&data, &office).await;
     let mut plan = vec![("csrf", csrf.clone()), ("month", month.clone()), ("mode", "remote".to_string())];
     plan.extend(ids.iter().map(|i| ("inspector", i.clone())));
     let pairs: Vec<(&str, &str)> = plan.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let scope = db.office_scope(office_id(&db, &office).await).await.unwrap().unwrap();
+    let candidates: Vec<_> = db.patrol_candidates(&scope).await.unwrap().into_iter().map(|(c, _)| c).collect();
+    let expected = mingchu_domain::patrol::month_plan(&candidates, ahead, ids.len());
+    assert!(!expected.is_empty(), "venues are due by then");
     let response = desk.post("/console/patrols/plan", &pairs).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let task_path = location(&response);
-    let task: i64 = task_path.rsplit('/').next().unwrap().parse().unwrap();
-    let (task_row, visits) = db.patrol_task(task).await.unwrap().unwrap();
+    let plan_path = location(&response);
+    let task: i64 = plan_path.rsplit('/').next().unwrap().parse().unwrap();
+    let (task_row, mut visits) = db.patrol_task(task).await.unwrap().unwrap();
     assert_eq!(task_row.plan_month.as_deref(), Some(month.as_str()));
-    // Never visited: every trading venue of the office is due, highest risk first.
-    let candidates =
-        db.patrol_candidates(&db.office_scope(office_id(&db, &office).await).await.unwrap().unwrap()).await.unwrap();
-    assert_eq!(visits.len(), candidates.len());
+    // The domain's plan, highest risk first, shared among the inspectors ticked.
+    visits.sort_by_key(|v| v.id);
+    let venues: Vec<i64> = visits.iter().map(|v| v.venue_id).collect();
+    assert_eq!(venues, expected.iter().map(|v| v.venue.0).collect::<Vec<_>>());
     let levels: Vec<_> = visits.iter().map(|v| v.level.unwrap()).collect();
     let mut sorted = levels.clone();
     sorted.sort_by(|a, b| b.cmp(a));
-    let by_plan: Vec<_> = {
-        let mut v = visits.clone();
-        v.sort_by_key(|v| v.id);
-        v.iter().map(|v| v.level.unwrap()).collect()
-    };
-    assert_eq!(by_plan, sorted, "planned highest risk first");
+    assert_eq!(levels, sorted, "planned highest risk first");
     let shares = server::db::patrols::task_progress(&visits);
-    assert_eq!(shares.len(), 2, "shared between the two inspectors");
+    assert_eq!(shares.len(), visits.len().min(ids.len()), "shared in turn among the office's inspectors");
     assert!(shares.iter().all(|(_, planned, done)| *planned >= 1 && *done == 0));
-    let (_, page) = desk.open(&task_path).await;
+    let (_, page) = desk.open(&plan_path).await;
     assert!(page.contains(&format!(r#"data-progress="0/{}""#, visits.len())));
+    // A month nobody is due (the one before the demo's year) is refused with the reason.
+    let empty: Vec<(&str, &str)> = vec![("csrf", &csrf), ("month", "2020-01"), ("mode", "remote")];
+    let response = desk.post("/console/patrols/plan", &empty).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    // Today's remote patrol of our venue, by list.
+    let today = mingchu_domain::china_time::day(chrono::Utc::now()).to_string();
+    let response = desk
+        .post(
+            "/console/patrols/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "远程巡查"),
+                ("mode", "remote"),
+                ("starts_on", &today),
+                ("ends_on", &today),
+                ("venues", &venue.to_string()),
+                ("inspector", &ids[0]),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let task_path = location(&response);
+    let remote: i64 = task_path.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, visits) = db.patrol_task(remote).await.unwrap().unwrap();
 
     // The outsider may not see the task nor patrol the venue.
     let (status, _) = Browser::open(&mut signed(&base, &outsider, "zhao.lei").await, &task_path).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
     // A remote visit of our venue: the frame is kept as evidence, problems are recorded.
-    let visit = visits.iter().find(|v| v.venue_id == venue).unwrap().id;
+    let visit = visits[0].id;
     let visit_path = format!("/console/patrols/visits/{visit}");
     let (status, html) = desk.open(&visit_path).await;
     assert_eq!(status, StatusCode::OK);
@@ -142,8 +168,10 @@ async fn a_month_plan_from_risk_levels_and_visits_that_find_problems() {
     let response = desk.post(&format!("{visit_path}/result"), &[("csrf", &csrf), ("outcome", "no_problem")]).await;
     assert_eq!(response.status(), StatusCode::CONFLICT, "a result once");
     let after = db.venue_risk(mingchu_domain::vocab::VenueId(venue)).await.unwrap().unwrap();
-    assert_eq!(after.score, before.score + 4, "a violation found raises the risk ({before:?} → {after:?})");
-    assert!(after.reasons.iter().any(|r| r.code == "violations" && r.count == 1));
+    let found =
+        |g: &mingchu_domain::risk::RiskGrade| g.reasons.iter().find(|r| r.code == "violations").map_or(0, |r| r.count);
+    assert_eq!(found(&after), found(&before) + 1, "the venue is regraded ({before:?} → {after:?})");
+    assert!(after.score >= before.score);
     // The violation and its evidence picture are public.
     let (_, json) = support::get_json(&base, &format!("/api/v1/venues/{venue}")).await;
     let found =
@@ -164,7 +192,6 @@ async fn a_month_plan_from_risk_levels_and_visits_that_find_problems() {
     // On site: a task by list; the checklist with a failing item and a photo.
     let (_, html) = other.open("/console/patrols").await;
     let other_csrf = csrf_field(&html);
-    let today = mingchu_domain::china_time::day(chrono::Utc::now()).to_string();
     let response = other
         .post(
             "/console/patrols/new",

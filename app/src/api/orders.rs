@@ -88,6 +88,8 @@ pub struct OrderCase {
     pub may_reply: bool,
     /// An inspector covering the venue: may verify and decide on extensions.
     pub may_verify: bool,
+    /// The venue's cameras, to verify through (for those who may verify): (id, name).
+    pub cameras: Vec<(i64, String)>,
     /// The QR code to the order's public entry, as inline SVG.
     pub qr_svg: String,
     /// The public page the QR code leads to.
@@ -109,6 +111,9 @@ pub struct OrderForm {
     pub venue: String,
     /// Confirmed captures of the venue in no order yet: (id, rule, time, camera).
     pub findings: Vec<(i64, String, String, String)>,
+    /// Violations recorded on patrols and inspections in no order yet: (id, category,
+    /// description, time).
+    pub violations: Vec<(i64, String, String, String)>,
     pub clauses: Vec<ClauseOption>,
     /// The due day the form suggests (`YYYY-MM-DD`).
     pub suggested_due: String,

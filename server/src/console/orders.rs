@@ -89,6 +89,10 @@ impl ConsoleData {
             public_path,
             may_reply: decide(actor, Action::ReplyForVenue, &object).is_ok(),
             may_verify: decide(actor, Action::Enforce, &object).is_ok(),
+            cameras: match decide(actor, Action::Enforce, &object) {
+                Ok(()) => self.db.venue_cameras(VenueId(record.venue_id)).await.map_err(unavailable)?,
+                Err(_) => Vec::new(),
+            },
             standing: standing(&record.order, today),
             id: record.id,
             number: record.number,
@@ -152,6 +156,7 @@ impl ConsoleData {
             venue_id: venue.0,
             venue: name,
             findings: self.db.unordered_findings(venue).await.map_err(unavailable)?,
+            violations: self.db.unordered_violations(venue).await.map_err(unavailable)?,
             clauses: self
                 .db
                 .legal_clauses()

@@ -74,7 +74,8 @@ type Finding = (i64, Option<i64>, Option<i64>, String, Option<i64>);
 async fn finding(conn: &mut sqlx::SqliteConnection, subject: Subject) -> Result<Option<Finding>, DbError> {
     Ok(match subject {
         Subject::Violation(id) => {
-            let row: Option<(i64, Option<i64>, String, Option<i64>, Option<String>, Option<i64>)> = sqlx::query_as(
+            type Row = (i64, Option<i64>, String, Option<i64>, Option<String>, Option<i64>);
+            let row: Option<Row> = sqlx::query_as(
                 "SELECT x.venue_id, x.capture_id, x.recorded_at, x.recorded_by, e.reviewed_at, e.reviewed_by
                  FROM violations x LEFT JOIN capture_events e ON e.id = x.capture_id
                  WHERE x.id = ?1 AND x.overturned_at IS NULL AND (x.capture_id IS NULL OR e.review = 'confirmed')",
@@ -89,7 +90,8 @@ async fn finding(conn: &mut sqlx::SqliteConnection, subject: Subject) -> Result<
             })
         }
         Subject::Capture(id) => {
-            let row: Option<(i64, Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+            type Row = (i64, Option<String>, Option<i64>, Option<i64>);
+            let row: Option<Row> = sqlx::query_as(
                 "SELECT c.venue_id, e.reviewed_at, e.reviewed_by, (SELECT x.id FROM violations x WHERE x.capture_id = e.id)
                  FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1 AND e.review = 'confirmed'",
             )
@@ -214,7 +216,8 @@ impl Db {
     ) -> Result<(), DisputeError> {
         let at = timestamp(now);
         let mut tx = self.write_tx().await?;
-        let row: Option<(i64, Option<i64>, Option<i64>, Option<String>)> =
+        type Row = (i64, Option<i64>, Option<i64>, Option<String>);
+        let row: Option<Row> =
             sqlx::query_as("SELECT venue_id, violation_id, capture_id, outcome FROM disputes WHERE id = ?1")
                 .bind(id)
                 .fetch_optional(&mut *tx)

@@ -20,6 +20,7 @@ mod risk;
 mod screens;
 mod search_terms;
 mod seed;
+mod seed_activity;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

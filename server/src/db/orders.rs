@@ -45,6 +45,8 @@ pub struct NewOrder {
     pub venue: VenueId,
     /// Confirmed captures of the venue, each recorded as a violation.
     pub captures: Vec<i64>,
+    /// Violations already recorded (on a patrol) and in no order yet.
+    pub violations: Vec<i64>,
     pub finding: Option<NewFinding>,
     pub requirement: String,
     /// Codes of [`LegalClause`]s.
@@ -62,6 +64,8 @@ pub enum OrderError {
     NoOffice,
     #[error("capture #{0} is not a confirmed finding of this venue, or is already in an order")]
     Capture(i64),
+    #[error("violation #{0} is not this venue's, or is already in an order")]
+    Violation(i64),
     #[error("unknown legal clause {0:?}")]
     Clause(String),
     #[error("the complaint {0} is not about this venue")]
@@ -150,6 +154,10 @@ pub struct OrderRow {
     pub order: Order,
     pub violations: u32,
 }
+
+/// A public violation as the LIVES feed lists it: (venue, day, source, category, the order's
+/// standing).
+pub type LivesViolation = (i64, NaiveDate, ViolationSource, String, Option<rectification::Standing>);
 
 /// A violation on the venue's public timeline, with its order when one was issued.
 #[derive(Clone, Debug)]
@@ -263,6 +271,20 @@ impl Db {
         .await?)
     }
 
+    /// The venue's violations recorded by people (a patrol, an inspection) in no order yet:
+    /// (id, category, description, when).
+    pub async fn unordered_violations(&self, venue: VenueId) -> Result<Vec<(i64, String, String, String)>, DbError> {
+        Ok(sqlx::query_as(
+            "SELECT x.id, x.category, x.description, x.observed_at FROM violations x
+             WHERE x.venue_id = ?1 AND x.capture_id IS NULL AND x.overturned_at IS NULL
+               AND NOT EXISTS (SELECT 1 FROM order_violations ov WHERE ov.violation_id = x.id)
+             ORDER BY x.observed_at DESC LIMIT 50",
+        )
+        .bind(venue.0)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Issues an order by `actor` (already allowed by the policy) on `now`'s China day, with
     /// its violations; the venue is told (inbox and webhooks). Returns the order's id.
     pub async fn issue_order(
@@ -286,12 +308,23 @@ impl Db {
             let (law, article) = found.ok_or_else(|| OrderError::Clause(code.clone()))?;
             citations.push(format!("{law}{article}"));
         }
-        let violations = new.captures.len() + usize::from(new.finding.is_some());
+        let violations = new.captures.len() + new.violations.len() + usize::from(new.finding.is_some());
         let checked = rectification::issue(violations, &new.requirement, &citations.join("、"), new.due, today)?;
         let (office, office_name) = issuing_office(&mut tx, actor, new.venue).await?.ok_or(OrderError::NoOffice)?;
         let by = user_of(actor);
         // The violations: each capture must be a confirmed finding of this venue in no order.
         let mut violation_ids = Vec::new();
+        for violation in &new.violations {
+            let ours: Option<i64> = sqlx::query_scalar(
+                "SELECT x.id FROM violations x WHERE x.id = ?1 AND x.venue_id = ?2 AND x.overturned_at IS NULL
+                   AND NOT EXISTS (SELECT 1 FROM order_violations ov WHERE ov.violation_id = x.id)",
+            )
+            .bind(violation)
+            .bind(new.venue.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+            violation_ids.push(ours.ok_or(OrderError::Violation(*violation))?);
+        }
         for capture in &new.captures {
             let found: Option<(String, String, i64)> = sqlx::query_as(
                 "SELECT e.category, e.at, e.camera_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id
@@ -784,6 +817,57 @@ impl Db {
                 }),
             })
             .collect())
+    }
+
+    /// Every venue's public violations for the LIVES feed: (venue, day, source, category, the
+    /// order's standing on `today` with its due or rectified day).
+    pub async fn lives_enforcement(&self, today: NaiveDate) -> Result<Vec<LivesViolation>, DbError> {
+        type Row = (
+            i64,
+            i64,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<String>,
+            Option<String>,
+        );
+        let rows: Vec<Row> = sqlx::query_as(&format!(
+            "SELECT x.id, x.venue_id, x.observed_at, x.source, x.category, o.id, {ORDER_COLUMNS}
+             FROM violations x LEFT JOIN capture_events e ON e.id = x.capture_id
+             LEFT JOIN order_violations ov ON ov.violation_id = x.id LEFT JOIN orders o ON o.id = ov.order_id
+             WHERE x.overturned_at IS NULL AND (x.capture_id IS NULL OR e.review = 'confirmed')
+             ORDER BY x.venue_id, x.observed_at, x.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, venue, at, source, category, order, state, issued, due, ext, asked, closed)| {
+                let day = chrono::DateTime::parse_from_rfc3339(&at)
+                    .map(|t| mingchu_domain::china_time::day(t.to_utc()))
+                    .map_err(|_| DbError::Corrupt(format!("violation {id}: time {at:?}")))?;
+                let standing = match (order, state, issued, due) {
+                    (Some(o), Some(state), Some(issued), Some(due)) => {
+                        let order = order_of((state, issued, due, ext.unwrap_or(0), asked, closed), o)?;
+                        Some(rectification::standing(&order, today))
+                    }
+                    _ => None,
+                };
+                Ok((venue, day, source_of(&source, id)?, category, standing))
+            })
+            .collect()
+    }
+
+    /// The venue's cameras: (id, name).
+    pub async fn venue_cameras(&self, venue: VenueId) -> Result<Vec<(i64, String)>, DbError> {
+        Ok(sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = ?1 ORDER BY id")
+            .bind(venue.0)
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     /// A photo sent with a step of an order: the order's venue and the JPEG.

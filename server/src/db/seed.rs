@@ -50,6 +50,8 @@ impl Db {
             .await?;
             office_ids.push(office_id);
         }
+        let mut ids =
+            super::seed_activity::SeededIds { venues: Vec::new(), cameras: Vec::new(), offices: office_ids.clone() };
         for v in &data.venues {
             let venue_id: i64 = sqlx::query_scalar(
                 "INSERT INTO venues (name, kind, credit_code, jurisdiction_id, address, latitude, longitude, status, is_key_venue, connected_on)
@@ -67,6 +69,8 @@ impl Db {
             .bind(v.connected_on)
             .fetch_one(&mut *tx)
             .await?;
+            ids.venues.push(venue_id);
+            ids.cameras.push(Vec::new());
             // The insert trigger recorded the current status as of today; the demo's history is
             // fixed instead: trading since it joined (or was licensed), then, for a venue that
             // stopped, its current status since `status_since`.
@@ -145,6 +149,7 @@ impl Db {
                 .bind(&c.source_url)
                 .fetch_one(&mut *tx)
                 .await?;
+                ids.cameras.last_mut().expect("the venue's list").push(camera_id);
                 // The demo's past week of checks ends yesterday; today's come from real checks.
                 for (days_ago, checks, online) in &c.history {
                     sqlx::query("INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, ?, ?)")
@@ -157,8 +162,11 @@ impl Db {
                 }
             }
         }
+        let activity = crate::demo::activity::generate(data);
+        super::seed_activity::write(&mut tx, data, &activity, &ids, chrono::Utc::now()).await?;
         super::search_terms::reindex_all(&mut tx).await?;
         tx.commit().await?;
+        self.refresh_risk(None, chrono::Utc::now()).await?;
         Ok(SeedOutcome::Seeded { venues: data.venues.len() })
     }
 }

@@ -3,6 +3,7 @@
 //! `generate` is pure: the same seed gives the same district on every machine, so tests can
 //! name venues and numbers. `crate::db::seed` stores it.
 
+pub mod activity;
 mod names;
 mod rng;
 

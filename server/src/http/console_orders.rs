@@ -92,6 +92,10 @@ fn order_error(state_lang: Lang, e: OrderError) -> Result<(StatusCode, String), 
             format!("抓拍 #{id} 不是该单位已确认的问题，或已列入其他整改通知。"),
             format!("Capture #{id} is not a confirmed finding of this venue, or is already in an order."),
         ),
+        OrderError::Violation(id) => (
+            format!("问题 #{id} 不是该单位的，或已列入其他整改通知。"),
+            format!("Violation #{id} is not this venue's, or is already in an order."),
+        ),
         OrderError::Clause(code) => {
             (format!("没有这项法律依据：{code}。"), format!("There is no legal clause {code:?}."))
         }
@@ -161,6 +165,7 @@ async fn issue(State(state): State<AppState>, request: Request) -> Response {
     let new = NewOrder {
         venue,
         captures,
+        violations: form.values("violation").filter_map(|v| v.parse().ok()).collect(),
         finding,
         requirement: requirement.clone(),
         clauses: form.values("clause").map(str::to_string).collect(),
@@ -222,7 +227,8 @@ async fn step(State(state): State<AppState>, Path(raw): Path<String>, request: R
         return refused.into_response();
     }
     // Photos come with what the venue sends (its reply, its request for time), cleaned like
-    // complaint photos: re-encoded, no metadata.
+    // complaint photos: re-encoded, no metadata. An inspector verifying remotely keeps the
+    // named camera's current frame with the decision instead.
     if !form.photos().is_empty() && step.party() != Party::Venue {
         let problem = match lang {
             Lang::Zh => "只有单位回复整改情况或申请延期时可以附照片。".to_string(),
@@ -243,6 +249,31 @@ async fn step(State(state): State<AppState>, Path(raw): Path<String>, request: R
                 return again(&state, &signed_in, &headers, path, StatusCode::BAD_REQUEST, problem, note).await;
             }
         }
+    }
+    let camera = form.value("camera").filter(|c| !c.is_empty()).and_then(|c| c.parse::<i64>().ok());
+    if let (Some(camera), Party::Inspector) = (camera, step.party()) {
+        let record = match (
+            state.db.camera(mingchu_domain::vocab::CameraId(camera)).await,
+            state.db.venue_of(crate::db::tokens::VenueOf::Order(id)).await,
+        ) {
+            (Ok(r), Ok(venue)) => r.filter(|r| Some(r.venue_id) == venue),
+            (Err(e), _) | (_, Err(e)) => return HttpError::from(e).into_response(),
+        };
+        let Some(record) = record else {
+            let problem = match lang {
+                Lang::Zh => "请选择该单位的一个摄像头。".to_string(),
+                Lang::En => "Choose one of the venue's cameras.".to_string(),
+            };
+            return again(&state, &signed_in, &headers, path, StatusCode::BAD_REQUEST, problem, note).await;
+        };
+        let Some(frame) = super::frames::current_frame(&state, &record).await else {
+            let problem = match lang {
+                Lang::Zh => "摄像头现在没有画面，无法远程验收；可稍后再试或现场核查。".to_string(),
+                Lang::En => "The camera gives no picture now; try again later or verify on site.".to_string(),
+            };
+            return again(&state, &signed_in, &headers, path, StatusCode::SERVICE_UNAVAILABLE, problem, note).await;
+        };
+        photos.push(frame);
     }
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
     match state.db.take_order_step(id, &step, &photos, &signed_in.actor, &who, chrono::Utc::now()).await {

@@ -21,8 +21,6 @@ use mingchu_domain::access::{decide, Action, Object};
 use mingchu_domain::patrol::{month_of, month_plan, Filter, Mode, Outcome, VisitRefusal};
 use mingchu_domain::risk::RiskLevel;
 use mingchu_domain::vocab::{CameraId, VenueId, VenueKind, ViolationCategory};
-use mingchu_media::camera::CameraState;
-use std::time::Duration;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -293,27 +291,13 @@ async fn capture(State(state): State<AppState>, Path(raw): Path<String>, request
         let problem = text(lang, "请选择该单位的一个摄像头。", "Choose one of the venue's cameras.");
         return again(&state, &signed_in, &headers, &path, StatusCode::BAD_REQUEST, problem).await;
     };
-    // A fresh frame or none: evidence must show the kitchen as it is now.
-    let hub = state.media.cameras.hub(record.config());
-    let _lease = hub.lease();
-    let frame = match (hub.ready(Duration::from_secs(5)).await, hub.keyframe()) {
-        (CameraState::Online, Some(keyframe)) => state.media.snapshots.jpeg(hub.id, keyframe).await.ok(),
-        _ => None,
-    };
-    let Some(jpeg) = frame else {
+    let Some(cleaned) = super::frames::current_frame(&state, &record).await else {
         let problem = text(
             lang,
             "摄像头现在没有画面，无法取证；可稍后再试或现场拍照。",
             "The camera gives no picture now; try again later or take a photo on site.",
         );
         return again(&state, &signed_in, &headers, &path, StatusCode::SERVICE_UNAVAILABLE, problem).await;
-    };
-    let cleaned = match crate::complaints::photo::clean(&jpeg) {
-        Ok(p) => p,
-        Err(_) => {
-            let problem = text(lang, "这一帧画面无法读取，请重试。", "This frame could not be read; try again.");
-            return again(&state, &signed_in, &headers, &path, StatusCode::SERVICE_UNAVAILABLE, problem).await;
-        }
     };
     let who = crate::accounts::who(&signed_in.actor, Some(&address));
     match state

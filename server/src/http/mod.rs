@@ -16,6 +16,7 @@ mod console_review;
 mod console_venues;
 pub(crate) mod display;
 pub mod error;
+mod frames;
 mod health;
 mod lang;
 mod media_error;

@@ -170,15 +170,56 @@ async fn violations(State(state): State<AppState>) -> Result<Response, Text> {
 
 async fn build_violations(state: &AppState) -> Result<Vec<u8>, Text> {
     let rows = state.db.lives_violations().await?;
+    let today = mingchu_domain::china_time::day(chrono::Utc::now());
+    let enforcement = state.db.lives_enforcement(today).await?;
+    let inspections = rows.into_iter().map(|v| {
+        // No national item codes exist; the code says severity and points (C5: critical, 5).
+        let code = format!("{}{}", if v.severity == Severity::Critical { "C" } else { "G" }, v.points);
+        let description = if v.remark.is_empty() { v.item } else { format!("{}（{}）", v.item, v.remark) };
+        (v.business_id, v.date, code, description)
+    });
+    // Violations a person confirmed (captures, patrols, inspections, complaints), with what
+    // became of the rectification order: the code is `V-` and the category.
+    let confirmed = enforcement.into_iter().map(|(venue, day, source, category, standing)| {
+        use mingchu_domain::rectification::Standing;
+        let what = category_words(&category);
+        let found = match source {
+            mingchu_domain::vocab::ViolationSource::Capture => "智能抓拍",
+            mingchu_domain::vocab::ViolationSource::Patrol => "巡查发现",
+            mingchu_domain::vocab::ViolationSource::Inspection => "现场检查",
+            mingchu_domain::vocab::ViolationSource::Complaint => "投诉查实",
+        };
+        let order = match standing {
+            Some(Standing::Rectified { on, .. }) => format!("；{on}已整改"),
+            Some(Standing::Overdue { due }) => format!("；整改期限{due}，已逾期"),
+            Some(Standing::Open { due }) => format!("；限期{due}前整改"),
+            None => String::new(),
+        };
+        (venue, day, format!("V-{category}"), format!("{what}（{found}{order}）"))
+    });
+    let mut all: Vec<_> = inspections.chain(confirmed).collect();
+    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     to_csv(
         &["business_id", "date", "code", "description"],
-        rows.into_iter().map(|v| {
-            // No national item codes exist; the code says severity and points (C5: critical, 5).
-            let code = format!("{}{}", if v.severity == Severity::Critical { "C" } else { "G" }, v.points);
-            let description = if v.remark.is_empty() { v.item } else { format!("{}（{}）", v.item, v.remark) };
-            vec![v.business_id.to_string(), yyyymmdd(v.date), code, description]
-        }),
+        all.into_iter()
+            .map(|(venue, day, code, description)| vec![venue.to_string(), yyyymmdd(day), code, description]),
     )
+}
+
+/// A violation's category in Chinese words (an AI rule keeps its own name).
+fn category_words(category: &str) -> String {
+    use mingchu_domain::vocab::ViolationCategory as V;
+    match V::from_code(category) {
+        Some(V::StaffHygiene) => "从业人员卫生".into(),
+        Some(V::PremisesHygiene) => "环境卫生".into(),
+        Some(V::Pests) => "虫鼠害".into(),
+        Some(V::Storage) => "原料贮存".into(),
+        Some(V::Disinfection) => "餐饮具清洗消毒".into(),
+        Some(V::Records) => "台账记录".into(),
+        Some(V::Licence) => "证照与健康证明".into(),
+        Some(V::Other) => "其他".into(),
+        None => category.to_string(),
+    }
 }
 
 async fn legend() -> Result<Response, Text> {

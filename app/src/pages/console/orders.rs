@@ -198,6 +198,17 @@ fn IssueForm(form: OrderForm, ticked: Option<i64>, lang: Lang) -> impl IntoView 
                     }).collect_view().into_any()
                 }}
             </fieldset>
+            {(!form.violations.is_empty()).then(|| view! {
+                <fieldset>
+                    <legend>{t(lang, "巡查、检查中发现的问题", "Found on patrols and inspections")}</legend>
+                    {form.violations.iter().map(|(id, category, description, at)| view! {
+                        <label class="check">
+                            <input type="checkbox" name="violation" value=id.to_string() checked=true/>
+                            {category_text(lang, category)}" · "{description.clone()}" · "{shown(at)}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+            })}
             <fieldset>
                 <legend>{t(lang, "现场发现的问题（可选）", "A finding recorded now (optional)")}</legend>
                 <label for="of-source">{t(lang, "来源", "Found by")}</label>
@@ -352,6 +363,13 @@ fn Case(case: OrderCase, lang: Lang) -> impl IntoView {
                 <h2>{t(lang, "验收", "Verify")}</h2>
                 <form class="account-form" method="post" action=action.clone()>
                     <CsrfField/>
+                    {(!case.cameras.is_empty()).then(|| view! {
+                        <label for="ov-camera">{t(lang, "远程验收：抓取摄像头当前画面作为证据", "Verify remotely: keep a camera's current frame as evidence")}</label>
+                        <select id="ov-camera" name="camera">
+                            <option value="">{t(lang, "不抓取（现场验收）", "None (verified on site)")}</option>
+                            {case.cameras.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                        </select>
+                    })}
                     <label for="ov-note">{t(lang, "不通过的理由（退回时必填）", "Why it does not do (needed to reject)")}</label>
                     <textarea id="ov-note" name="note" rows="3" maxlength="2000">{echo.note.clone()}</textarea>
                     <div class="desk-decide">
