@@ -35,12 +35,14 @@ impl Bundle {
     /// routes in `App`: a page given a new island names its bundle here.
     pub fn for_path(path: &str) -> Option<Bundle> {
         let path = path.strip_suffix('/').filter(|p| !p.is_empty()).unwrap_or(path);
-        let mut parts = path.trim_start_matches('/').split('/');
-        match (parts.next(), parts.next(), parts.next()) {
-            (Some(""), None, None) => Some(Bundle::Home),
-            (Some("venues"), Some(id), None) if !id.is_empty() => Some(Bundle::Venue),
-            (Some("display"), Some(token), None) if !token.is_empty() => Some(Bundle::Display),
-            (Some("complaints"), Some("new" | "submit"), None) => Some(Bundle::Complaint),
+        let parts: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        match parts.as_slice() {
+            [""] => Some(Bundle::Home),
+            ["venues", id] if !id.is_empty() => Some(Bundle::Venue),
+            ["display", token] if !token.is_empty() => Some(Bundle::Display),
+            ["complaints", "new" | "submit"] => Some(Bundle::Complaint),
+            // A remote patrol plays the venue's cameras: the venue page's live players.
+            ["console", "patrols", "visits", id] if !id.is_empty() => Some(Bundle::Venue),
             _ => None,
         }
     }
@@ -88,6 +90,8 @@ mod tests {
         assert_eq!(Bundle::for_path("/display/abc"), Some(Bundle::Display));
         assert_eq!(Bundle::for_path("/complaints/new"), Some(Bundle::Complaint));
         assert_eq!(Bundle::for_path("/complaints/submit"), Some(Bundle::Complaint));
+        assert_eq!(Bundle::for_path("/console/patrols/visits/7"), Some(Bundle::Venue));
+        assert_eq!(Bundle::for_path("/console/patrols/7"), None, "a task's list plays nothing");
         for none in ["/programme", "/complaints", "/complaints/TS-2026-0001", "/venues", "/venues/1/x", "/nope"] {
             assert_eq!(Bundle::for_path(none), None, "{none}");
         }
