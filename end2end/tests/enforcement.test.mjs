@@ -11,11 +11,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launch, hydrated } from './browser.mjs';
 import { ROOT, Stack, freePort } from './stack.mjs';
+import { TABLET, fitsTheWidth, signIn } from './console.mjs';
 
 const BIN = process.env.MINGCHU_BIN;
 const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
 const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
-const TABLET = { width: 1024, height: 768 };
 const OUT = process.env.MINGCHU_E2E_OUT ?? join(ROOT, 'end2end', 'test-results');
 
 let browser;
@@ -46,18 +46,6 @@ print(*db.execute("""
   const [venue, camera] = execFileSync('python3', ['-c', script, database], { encoding: 'utf8' }).trim().split(' ').map(Number);
   return { venue, camera };
 }
-
-async function signIn(page, link, login, password) {
-  await page.goto(link);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('input[name="again"]').fill(password);
-  await Promise.all([page.waitForURL(/\/account\/login\?password=set/), page.locator('form button[type="submit"]').click()]);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForURL(/\/console$/), page.locator('form.account-form button[type="submit"]').click()]);
-}
-
-const fitsTheWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 test('a remote patrol finds a problem, the order is printed, replied with a photo, verified and public', { skip, timeout: 240_000 }, async () => {
   stack.mingchu('seed-demo');

@@ -9,11 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { launch, phone, hydrated } from './browser.mjs';
 import { ROOT, Stack, freePort } from './stack.mjs';
+import { TABLET, fitsTheWidth, signIn } from './console.mjs';
 
 const BIN = process.env.MINGCHU_BIN;
 const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
 const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
-const TABLET = { width: 1024, height: 768 };
 
 let browser;
 let stack;
@@ -52,19 +52,6 @@ print(venue, *ids)
   const [venue, confirmThis, dismissThis] = out.trim().split(' ').map(Number);
   return { venue, confirmThis, dismissThis };
 }
-
-/** Sets the password on the one-time link's page, then signs in on the sign-in page. */
-async function signIn(page, link, login, password) {
-  await page.goto(link);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('input[name="again"]').fill(password);
-  await Promise.all([page.waitForURL(/\/account\/login\?password=set/), page.locator('form button[type="submit"]').click()]);
-  await page.locator('#login').fill(login);
-  await page.locator('#password').fill(password);
-  await Promise.all([page.waitForURL(/\/console$/), page.locator('form.account-form button[type="submit"]').click()]);
-}
-
-const fitsTheWidth = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 test('an inspector decides captures on the review desk, the operator finds the finding in the inbox, a complaint is accepted', { skip, timeout: 180_000 }, async () => {
   stack.mingchu('seed-demo');

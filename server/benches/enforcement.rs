@@ -3,7 +3,7 @@
 //! signed-in inspector of the largest office and to an administrator (the whole district).
 //! Prints the median and 99th percentile of sequential requests of the office's order lists,
 //! the patrol page (which counts the office's venues per risk level), making a month's patrol
-//! plan from risk levels, and grading every venue's risk. Run with
+//! plan from risk levels, and grading every venue's risk and one venue's. Run with
 //! `cargo bench -p server --bench enforcement`.
 
 #[path = "../tests/support/mod.rs"]
@@ -122,6 +122,14 @@ async fn main() {
         graded.push(t.elapsed());
         assert_eq!(n, VENUES);
     }
+    // One venue regraded after a change to its record, as every enforcement step does.
+    let mut one = Vec::new();
+    for i in 0..SAMPLES {
+        let venue = mingchu_domain::vocab::VenueId((i * 197 % VENUES) as i64 + 1);
+        let t = Instant::now();
+        db.refresh_risk(Some(&[venue]), chrono::Utc::now()).await.unwrap();
+        one.push(t.elapsed());
+    }
     db.close().await;
     let server = support::Server::start_on(&data);
     let mut desk = Browser::new(&server.base);
@@ -130,6 +138,11 @@ async fn main() {
     chief.sign_in_with_link(&admin, "chief", "明厨亮灶-守护舌尖安全").await;
     println!("enforcement, {VENUES} venues with {} orders; the office: {} venues:", VENUES * 2, per_street[street]);
     println!("  risk grading, every venue: median {:.1?} (of 5)", quantile(&mut graded, 0.5));
+    println!(
+        "  risk grading, one venue after a change: median {:.1?}, p99 {:.1?}",
+        quantile(&mut one, 0.5),
+        quantile(&mut one, 0.99)
+    );
     time_gets(&desk, "office's open orders (200 soonest due)", "/console/orders").await;
     time_gets(&desk, "office's overdue orders", "/console/orders?view=overdue").await;
     time_gets(&desk, "office's closed orders", "/console/orders?view=closed").await;

@@ -10,8 +10,16 @@ use mingchu_domain::risk::{grade, RiskGrade, RiskInputs, RiskLevel, RiskReason, 
 use mingchu_domain::vocab::{DynamicGrade, VenueId, VenueKind};
 use std::collections::HashMap;
 
-/// Venues filtered by `?1`: a JSON array of ids, or NULL for every venue.
-const SOME: &str = "(?1 IS NULL OR venue_id IN (SELECT value FROM json_each(?1)))";
+/// The venues a grading reads: those of the JSON array bound as `?1` (a plain `IN` list the
+/// planner drives the indexes from: `(?1 IS NULL OR …)` would make it scan every row), or every
+/// venue (`?1` is then NULL and unused).
+fn venues_in(some: bool, column: &str) -> String {
+    if some {
+        format!("{column} IN (SELECT value FROM json_each(?1))")
+    } else {
+        "?1 IS NULL".to_string()
+    }
+}
 
 impl Db {
     /// Regrades `venues` (every venue when `None`) on their record as of `now`. Returns how
@@ -21,12 +29,15 @@ impl Db {
         let since = timestamp(now - chrono::Duration::days(WINDOW_DAYS));
         let today = mingchu_domain::china_time::day(now);
         let since_day = (today - chrono::Duration::days(WINDOW_DAYS)).to_string();
-        let base: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
+        let some = venues_in(ids.is_some(), "venue_id");
+        let some_venue = venues_in(ids.is_some(), "v.id");
+        let some_camera = venues_in(ids.is_some(), "c.venue_id");
+        let base: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
             "SELECT v.id, v.kind,
                     (SELECT l.business_items FROM licences l WHERE l.venue_id = v.id ORDER BY l.valid_until DESC LIMIT 1),
                     (SELECT i.dynamic_grade FROM inspections i WHERE i.venue_id = v.id ORDER BY i.inspected_on DESC LIMIT 1)
-             FROM venues v WHERE (?1 IS NULL OR v.id IN (SELECT value FROM json_each(?1)))",
-        )
+             FROM venues v WHERE {some_venue}"
+        ))
         .bind(&ids)
         .fetch_all(&self.pool)
         .await?;
@@ -41,8 +52,10 @@ impl Db {
         };
         let captures = counts(
             format!(
-                "SELECT venue_id, count(*) FROM capture_events e JOIN cameras c ON c.id = e.camera_id
-                 WHERE e.review = 'confirmed' AND e.at >= ?2 AND {SOME} GROUP BY venue_id"
+                // From the venues' cameras to their captures (index (camera_id, at)), never
+                // through every confirmed capture of the programme.
+                "SELECT c.venue_id, count(*) FROM cameras c CROSS JOIN capture_events e ON e.camera_id = c.id
+                 WHERE e.review = 'confirmed' AND e.at >= ?2 AND {some_camera} GROUP BY c.venue_id"
             ),
             since.clone(),
         )
@@ -50,7 +63,7 @@ impl Db {
         let violations = counts(
             format!(
                 "SELECT venue_id, count(*) FROM violations
-                 WHERE source <> 'capture' AND overturned_at IS NULL AND observed_at >= ?2 AND {SOME} GROUP BY venue_id"
+                 WHERE source <> 'capture' AND overturned_at IS NULL AND observed_at >= ?2 AND {some} GROUP BY venue_id"
             ),
             since.clone(),
         )
@@ -58,21 +71,21 @@ impl Db {
         let complaints = counts(
             format!(
                 "SELECT venue_id, count(*) FROM complaints
-                 WHERE status NOT IN ('submitted', 'rejected', 'duplicate') AND submitted_at >= ?2 AND {SOME}
+                 WHERE status NOT IN ('submitted', 'rejected', 'duplicate') AND submitted_at >= ?2 AND {some}
                  GROUP BY venue_id"
             ),
             since,
         )
         .await?;
         let overdue = counts(
-            format!("SELECT venue_id, count(*) FROM orders WHERE state <> 'closed' AND due_on < ?2 AND {SOME} GROUP BY venue_id"),
+            format!("SELECT venue_id, count(*) FROM orders WHERE state <> 'closed' AND due_on < ?2 AND {some} GROUP BY venue_id"),
             today.to_string(),
         )
         .await?;
         let late = counts(
             format!(
                 "SELECT venue_id, count(*) FROM orders
-                 WHERE state = 'closed' AND closed_on > due_on AND closed_on >= ?2 AND {SOME} GROUP BY venue_id"
+                 WHERE state = 'closed' AND closed_on > due_on AND closed_on >= ?2 AND {some} GROUP BY venue_id"
             ),
             since_day,
         )

@@ -152,6 +152,7 @@ pub fn generate(data: &Dataset) -> Activity {
                         Review::Dismissed(DismissReason::NotAViolation),
                     ])
                 };
+                let rule: &'static str = RULES[rng.below(RULES.len() as u64) as usize];
                 let dispute = (review == Review::Confirmed && (15..360).contains(&days_ago) && rng.chance(6))
                     .then(|| rng.chance(50));
                 captures.push(DemoCapture {
@@ -159,7 +160,7 @@ pub fn generate(data: &Dataset) -> Activity {
                     camera: rng.below(v.cameras.len() as u64) as usize,
                     days_ago,
                     minute: rng.range(6 * 60, 21 * 60),
-                    rule: *rng.pick(&RULES),
+                    rule,
                     confidence: 0.55 + rng.below(40) as f64 / 100.0,
                     review,
                     reviewer: of_office(v.street, &mut rng),

@@ -156,32 +156,13 @@ async fn decide(State(state): State<AppState>, Path(raw): Path<String>, request:
     }
 }
 
-/// `GET /console/disputes/{id}/photos/{photo}`.
+/// `GET /console/disputes/{id}/photos/{photo}`: a dispute's photo, for those who may see the
+/// venue.
 async fn photo(State(state): State<AppState>, Path((id, photo)): Path<(String, String)>, request: Request) -> Response {
-    let Some(signed_in) = super::account::console_session(&request) else {
-        return see_other("/account/login");
-    };
     let (Ok(id), Ok(photo)) = (id.parse::<i64>(), photo.parse::<i64>()) else {
         return HttpError::not_found("there is no such photo").into_response();
     };
-    let found = match state.db.dispute_photo(id, photo).await {
-        Ok(f) => f,
-        Err(e) => return HttpError::from(e).into_response(),
-    };
-    if let Err(refused) =
-        authorise_venue(&state, &signed_in.actor, Action::ViewVenue, found.as_ref().map(|(v, _)| *v)).await
-    {
-        return refused.into_response();
-    }
-    match found {
-        Some((_, jpeg)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-                (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
-            ],
-            jpeg,
-        )
-            .into_response(),
-        None => HttpError::not_found("there is no such photo").into_response(),
-    }
+    let asker = super::pictures::asker(&request);
+    drop(request);
+    super::pictures::for_staff(&state, asker, state.db.dispute_photo(id, photo).await, "photo").await
 }

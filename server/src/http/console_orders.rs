@@ -266,7 +266,7 @@ async fn step(State(state): State<AppState>, Path(raw): Path<String>, request: R
             };
             return again(&state, &signed_in, &headers, path, StatusCode::BAD_REQUEST, problem, note).await;
         };
-        let Some(frame) = super::frames::current_frame(&state, &record).await else {
+        let Some(frame) = super::pictures::current_frame(&state, &record).await else {
             let problem = match lang {
                 Lang::Zh => "摄像头现在没有画面，无法远程验收；可稍后再试或现场核查。".to_string(),
                 Lang::En => "The camera gives no picture now; try again later or verify on site.".to_string(),
@@ -285,37 +285,19 @@ async fn step(State(state): State<AppState>, Path(raw): Path<String>, request: R
     }
 }
 
-/// `GET /console/orders/{id}/photos/{photo}`: a photo sent with the order's reply, for those
-/// who may see the venue's orders.
+/// `GET /console/orders/{id}/photos/{photo}`: a photo sent with the order's reply (or the
+/// frame kept when it was verified), for those who may see the venue's orders.
 async fn photo(
     State(state): State<AppState>,
     Path((order, photo)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let Some(signed_in) = super::account::console_session(&request) else {
-        return see_other("/account/login");
-    };
     let (Ok(order), Ok(photo)) = (order.parse::<i64>(), photo.parse::<i64>()) else {
-        return HttpError::no_order().into_response();
+        return HttpError::not_found("there is no such photo").into_response();
     };
-    let found = match state.db.order_photo(order, photo).await {
-        Ok(found) => found,
-        Err(e) => return HttpError::from(e).into_response(),
-    };
-    if let Err(refused) =
-        authorise_venue(&state, &signed_in.actor, Action::ViewVenue, found.as_ref().map(|(v, _)| *v)).await
-    {
-        return refused.into_response();
-    }
-    match found {
-        Some((_, jpeg)) => jpeg_response(jpeg, "private, max-age=3600"),
-        None => HttpError::not_found("there is no such photo").into_response(),
-    }
-}
-
-fn jpeg_response(jpeg: Vec<u8>, cache: &'static str) -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "image/jpeg"), (axum::http::header::CACHE_CONTROL, cache)], jpeg)
-        .into_response()
+    let asker = super::pictures::asker(&request);
+    drop(request);
+    super::pictures::for_staff(&state, asker, state.db.order_photo(order, photo).await, "photo").await
 }
 
 /// `GET /venues/{venue}/violations/{id}/evidence.jpg`: a violation's evidence picture, where
@@ -325,7 +307,7 @@ async fn evidence(State(state): State<AppState>, Path((venue, id)): Path<(String
         return HttpError::not_found("there is no such evidence picture").into_response();
     };
     match state.db.public_evidence(VenueId(venue), id).await {
-        Ok(Some(jpeg)) => jpeg_response(jpeg, "public, max-age=3600"),
+        Ok(Some(jpeg)) => super::pictures::jpeg(jpeg, "public, max-age=3600"),
         Ok(None) => HttpError::not_found("there is no public evidence picture for this violation").into_response(),
         Err(e) => HttpError::from(e).into_response(),
     }

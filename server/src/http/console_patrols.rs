@@ -103,6 +103,17 @@ async fn candidates(
     state.db.patrol_candidates(actor).await.map_err(|e| HttpError::from(e).into_response())
 }
 
+/// What a new task is drawn from: its office, the inspectors ticked who work there, and the
+/// venues it may cover.
+type TaskScope = (Option<i64>, Vec<i64>, Vec<(mingchu_domain::patrol::Candidate, String)>);
+
+async fn task_scope(state: &AppState, signed_in: &SignedIn, form: &ConsolePost) -> Result<TaskScope, Response> {
+    let office = task_office(state, signed_in, form).await?;
+    let inspectors = ticked_inspectors(state, form, office).await?;
+    let candidates = candidates(state, signed_in, office).await?;
+    Ok((office, inspectors, candidates))
+}
+
 fn parse_day(value: Option<&str>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(value?.trim(), "%Y-%m-%d").ok()
 }
@@ -129,16 +140,8 @@ async fn plan(State(state): State<AppState>, request: Request) -> Response {
         return again(&state, &signed_in, &headers, "/console/patrols", StatusCode::BAD_REQUEST, problem).await;
     };
     let mode = form.value("mode").and_then(Mode::from_code).unwrap_or(Mode::Remote);
-    let office = match task_office(&state, &signed_in, &form).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
-    let inspectors = match ticked_inspectors(&state, &form, office).await {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let candidates = match candidates(&state, &signed_in, office).await {
-        Ok(c) => c,
+    let (office, inspectors, candidates) = match task_scope(&state, &signed_in, &form).await {
+        Ok(scope) => scope,
         Err(r) => return r,
     };
     let only: Vec<_> = candidates.into_iter().map(|(c, _)| c).collect();
@@ -192,16 +195,8 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         return again(&state, &signed_in, &headers, back, StatusCode::BAD_REQUEST, problem).await;
     }
     let mode = form.value("mode").and_then(Mode::from_code).unwrap_or(Mode::Remote);
-    let office = match task_office(&state, &signed_in, &form).await {
-        Ok(o) => o,
-        Err(r) => return r,
-    };
-    let inspectors = match ticked_inspectors(&state, &form, office).await {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    let candidates = match candidates(&state, &signed_in, office).await {
-        Ok(c) => c,
+    let (office, inspectors, candidates) = match task_scope(&state, &signed_in, &form).await {
+        Ok(scope) => scope,
         Err(r) => return r,
     };
     let listed: Vec<i64> = form
@@ -291,7 +286,7 @@ async fn capture(State(state): State<AppState>, Path(raw): Path<String>, request
         let problem = text(lang, "请选择该单位的一个摄像头。", "Choose one of the venue's cameras.");
         return again(&state, &signed_in, &headers, &path, StatusCode::BAD_REQUEST, problem).await;
     };
-    let Some(cleaned) = super::frames::current_frame(&state, &record).await else {
+    let Some(cleaned) = super::pictures::current_frame(&state, &record).await else {
         let problem = text(
             lang,
             "摄像头现在没有画面，无法取证；可稍后再试或现场拍照。",
@@ -438,30 +433,10 @@ async fn result(State(state): State<AppState>, Path(raw): Path<String>, request:
 /// `GET /console/patrols/evidence/{id}.jpg`: a picture taken on a visit, for those who may see
 /// the venue.
 async fn evidence(State(state): State<AppState>, Path(file): Path<String>, request: Request) -> Response {
-    let Some(signed_in) = super::account::console_session(&request) else {
-        return see_other("/account/login");
-    };
     let Some(id) = file.strip_suffix(".jpg").and_then(|i| i.parse::<i64>().ok()) else {
         return HttpError::not_found("there is no such picture").into_response();
     };
-    let found = match state.db.patrol_evidence(id).await {
-        Ok(f) => f,
-        Err(e) => return HttpError::from(e).into_response(),
-    };
-    if let Err(refused) =
-        authorise_venue(&state, &signed_in.actor, Action::ViewVenue, found.as_ref().map(|(v, _)| *v)).await
-    {
-        return refused.into_response();
-    }
-    match found {
-        Some((_, jpeg)) => (
-            [
-                (axum::http::header::CONTENT_TYPE, "image/jpeg"),
-                (axum::http::header::CACHE_CONTROL, "private, max-age=3600"),
-            ],
-            jpeg,
-        )
-            .into_response(),
-        None => HttpError::not_found("there is no such picture").into_response(),
-    }
+    let asker = super::pictures::asker(&request);
+    drop(request);
+    super::pictures::for_staff(&state, asker, state.db.patrol_evidence(id).await, "picture").await
 }

@@ -198,7 +198,7 @@ async fn build_violations(state: &AppState) -> Result<Vec<u8>, Text> {
         (venue, day, format!("V-{category}"), format!("{what}（{found}{order}）"))
     });
     let mut all: Vec<_> = inspections.chain(confirmed).collect();
-    all.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    all.sort_by_key(|a| (a.0, a.1));
     to_csv(
         &["business_id", "date", "code", "description"],
         all.into_iter()

@@ -33,10 +33,9 @@ fn reason_name(lang: Lang, reason: DismissReason) -> &'static str {
 }
 
 /// A stored UTC time as China time, to the second.
+/// A stored time in China time to the second (captures are seconds apart).
 fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..19).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
+    super::shown_to(at, 19)
 }
 
 fn percent(share: Option<f64>) -> String {

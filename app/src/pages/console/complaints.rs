@@ -4,7 +4,7 @@
 //! public progress notes and private notes. Updates reach the public tracking page and Open311.
 //! A venue's operator sees the complaints about their venues without who made them.
 
-use super::{ConsoleNav, CsrfField};
+use super::{shown, ConsoleNav, CsrfField};
 use crate::api::{
     category_name, get_complaint_case, get_complaint_list, status_name, CaseEcho, ComplaintCase, ComplaintList,
 };
@@ -14,12 +14,6 @@ use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..16).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
-}
 
 /// "3 working days left", "due today", "2 working days overdue".
 fn due_text(lang: Lang, due: &str, days: Option<i64>) -> String {

@@ -3,19 +3,13 @@
 //! the one who made the finding, upholds or overturns it with a reason. Until then the public
 //! timeline shows the finding as disputed; overturned, it leaves the timeline.
 
-use super::{category_text, ConsoleNav, CsrfField};
+use super::{category_text, shown, ConsoleNav, CsrfField};
 use crate::api::{get_dispute, get_dispute_form, get_disputes, DisputeEcho, DisputeForm, DisputeView};
 use crate::i18n::{use_lang, Lang};
 use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..16).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
-}
 
 fn outcome_name(lang: Lang, outcome: Option<&str>) -> &'static str {
     match outcome {

@@ -2,18 +2,12 @@
 //! offline too long), read per person, with how each delivery to a group robot or webhook went;
 //! and where these are pushed (add and remove webhooks).
 
-use super::{ConsoleNav, CsrfField};
+use super::{shown, ConsoleNav, CsrfField};
 use crate::api::{get_inbox, Inbox, InboxEcho, InboxItem};
 use crate::i18n::{use_lang, Lang};
 use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..16).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
-}
 
 fn delivery_state(lang: Lang, state: &str) -> &'static str {
     match state {

@@ -28,6 +28,18 @@ use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// A stored time as the console shows it: China time, to the minute.
+pub(crate) fn shown(at: &str) -> String {
+    shown_to(at, 16)
+}
+
+/// A stored time in China time, `YYYY-MM-DD HH:MM[:SS]` cut after `chars`.
+pub(crate) fn shown_to(at: &str, chars: usize) -> String {
+    mingchu_domain::china_time::format_stored(at)
+        .and_then(|t| t.get(..chars).map(|s| s.replace('T', " ")))
+        .unwrap_or_else(|| at.to_string())
+}
+
 /// A role's name.
 fn role_name(lang: Lang, code: &str) -> &'static str {
     match code {

@@ -5,7 +5,7 @@
 //! the reply, grants or refuses the time); and the notice as printed on A4 and handed over at
 //! the counter, with a QR code to the venue's public timeline.
 
-use super::{ConsoleNav, CsrfField};
+use super::{shown, ConsoleNav, CsrfField};
 use crate::api::{
     get_order_case, get_order_form, get_order_list, OrderCase, OrderEcho, OrderForm, OrderList, OrderStanding,
 };
@@ -15,12 +15,6 @@ use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..16).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
-}
 
 /// An order's state in words, overdue first.
 pub(crate) fn standing_text(lang: Lang, s: &OrderStanding) -> &'static str {

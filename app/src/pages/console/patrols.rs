@@ -4,7 +4,7 @@
 //! venue's cameras live with a button keeping the current frame as evidence; on site, the
 //! checklist for the venue's kind and photos; then the result and on to the next venue.
 
-use super::{ConsoleNav, CsrfField};
+use super::{shown, ConsoleNav, CsrfField};
 use crate::api::{
     get_patrol_list, get_patrol_task, get_patrol_visit, PatrolEcho, PatrolList, PatrolTaskRow, PatrolTaskView,
     PatrolVisitView,
@@ -16,12 +16,6 @@ use crate::pages::complaints::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
-
-fn shown(at: &str) -> String {
-    mingchu_domain::china_time::format_stored(at)
-        .and_then(|t| t.get(..16).map(|s| s.replace('T', " ")))
-        .unwrap_or_else(|| at.to_string())
-}
 
 fn mode_name(lang: Lang, mode: &str) -> &'static str {
     match mode {
