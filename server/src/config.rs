@@ -58,6 +58,10 @@ pub enum Command {
     /// DingTalk group robots and signed JSON webhooks of a venue or a supervision office.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// The legal clauses rectification orders cite: list, add, retire (orders that cited a
+    /// retired clause keep it as printed).
+    #[command(subcommand)]
+    Clause(ClauseCommand),
     /// Open311 API keys for partner systems: create (prints the key once), list, revoke.
     #[command(subcommand)]
     Apikey(ApikeyCommand),
@@ -539,6 +543,29 @@ mod tests {
         let missing = serve(&["--admin-token-file", "/nonexistent/token"]).admin_token().unwrap_err();
         assert!(missing.contains("cannot read the admin token file"), "{missing}");
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClauseCommand {
+    /// The clauses in use (and, with --all, the retired ones).
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// Add a clause, e.g. --code fsl-34 --law 《中华人民共和国食品安全法》 --article 第三十四条.
+    Add {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        law: String,
+        #[arg(long)]
+        article: String,
+        /// What it requires, in a line.
+        #[arg(long)]
+        summary: String,
+    },
+    /// Stop offering a clause to new orders.
+    Retire { code: String },
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 pub mod accounts;
 mod analysis_store;
 pub mod camera_cli;
+pub mod clause_cli;
 pub mod client_addr;
 pub mod codes;
 pub mod complaint_cli;

@@ -31,6 +31,7 @@ async fn run() -> ExitCode {
         Command::Audit(command) => server::user_cli::audit(&cli.db, command).await,
         Command::Token(command) => server::user_cli::token(&cli.db, command).await,
         Command::Webhook(command) => server::webhook_cli::run(&cli.db, command).await,
+        Command::Clause(command) => server::clause_cli::run(&cli.db, command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

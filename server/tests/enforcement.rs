@@ -11,7 +11,7 @@ mod support;
 
 use reqwest::header::LOCATION;
 use reqwest::StatusCode;
-use support::cli::{mingchu, ok};
+use support::cli::{mingchu, ok, refused};
 use support::workspace::{csrf_field, link_secret, Browser};
 use support::Server;
 
@@ -529,4 +529,43 @@ async fn a_dispute_is_decided_by_another_inspector_upheld_or_overturned() {
 fn order_like_id(response: &reqwest::Response, prefix: &str) -> i64 {
     let location = response.headers()[LOCATION].to_str().unwrap();
     location.trim_start_matches(prefix).split('?').next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn the_legal_clauses_are_maintained_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["migrate"]).status.success());
+    let list = ok(mingchu(&data, &["clause", "list"]));
+    assert!(list.contains("fsl-33\t《中华人民共和国食品安全法》第三十三条\tin use"), "{list}");
+    let add = |code: &str| {
+        mingchu(
+            &data,
+            &[
+                "clause",
+                "add",
+                "--code",
+                code,
+                "--law",
+                "《中华人民共和国食品安全法》",
+                "--article",
+                "第三十四条",
+                "--summary",
+                "禁止生产经营腐败变质、超过保质期等食品。",
+            ],
+        )
+    };
+    assert!(ok(add("fsl-34")).contains("clause fsl-34 added"));
+    refused(add("fsl-34"), "exists already");
+    refused(
+        mingchu(&data, &["clause", "add", "--code", "x", "--law", " ", "--article", "a", "--summary", "s"]),
+        "the law must be 1 to 80 characters",
+    );
+    assert!(ok(mingchu(&data, &["clause", "list"])).contains("fsl-34\t《中华人民共和国食品安全法》第三十四条\tin use"));
+    assert!(ok(mingchu(&data, &["clause", "retire", "fsl-34"])).contains("retired"));
+    refused(mingchu(&data, &["clause", "retire", "fsl-34"]), "no clause \"fsl-34\" in use");
+    assert!(!ok(mingchu(&data, &["clause", "list"])).contains("fsl-34"), "not offered to new orders");
+    assert!(ok(mingchu(&data, &["clause", "list", "--all"])).contains("fsl-34"), "kept for the orders that cited it");
+    let audit = ok(mingchu(&data, &["audit", "list"]));
+    assert!(audit.contains("clause.add") && audit.contains("clause.retire"), "{audit}");
 }

@@ -32,6 +32,12 @@ pub struct PatrolList {
     pub inspectors: Vec<(i64, String)>,
     /// The venues the reader covers, per risk level A–D (how many).
     pub levels: Vec<(String, u32)>,
+    /// The jurisdictions a task may be limited to: (id, name).
+    pub jurisdictions: Vec<(i64, String)>,
+    /// Coverage: the trading venues the reader covers, and how many were visited in the last
+    /// 30 days.
+    pub venues: u32,
+    pub visited_30d: u32,
     /// This month, `YYYY-MM`, and today.
     pub month: String,
     pub today: String,

@@ -63,7 +63,15 @@ impl ConsoleData {
             .map(|l| (l.code().to_string(), candidates.iter().filter(|(c, _)| c.level == l).count() as u32))
             .collect();
         let today = mingchu_domain::china_time::day(chrono::Utc::now());
+        let mut places: Vec<i64> = candidates.iter().flat_map(|(c, _)| c.jurisdictions.iter().copied()).collect();
+        places.sort_unstable();
+        places.dedup();
+        let visited_30d =
+            candidates.iter().filter(|(c, _)| c.last_visit.is_some_and(|d| (today - d).num_days() < 30)).count();
         Ok(app::api::PatrolList {
+            jurisdictions: self.db.jurisdictions_named(&places).await.map_err(unavailable)?,
+            venues: candidates.len() as u32,
+            visited_30d: visited_30d as u32,
             tasks: tasks.into_iter().map(task_row).collect(),
             offices,
             inspectors,

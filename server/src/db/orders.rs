@@ -29,6 +29,13 @@ impl LegalClause {
     }
 }
 
+/// A change to the clause list.
+#[derive(Clone, Copy, Debug)]
+pub enum ClauseChange<'a> {
+    Add { code: &'a str, law: &'a str, article: &'a str, summary: &'a str },
+    Retire { code: &'a str },
+}
+
 /// A violation an inspector records while issuing the order (an AI capture brings its own).
 #[derive(Clone, Debug)]
 pub struct NewFinding {
@@ -255,6 +262,79 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|(code, law, article, summary)| LegalClause { code, law, article, summary }).collect())
+    }
+
+    /// Every clause with when it was retired, in the order they were added.
+    pub async fn all_legal_clauses(&self) -> Result<Vec<(LegalClause, Option<String>)>, DbError> {
+        let rows: Vec<(String, String, String, String, Option<String>)> =
+            sqlx::query_as("SELECT code, law, article, summary, retired_at FROM legal_clauses ORDER BY id")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(code, law, article, summary, retired)| (LegalClause { code, law, article, summary }, retired))
+            .collect())
+    }
+
+    /// Adds or retires a clause; the inner `Err` says why it cannot be done.
+    pub async fn change_clause(
+        &self,
+        change: ClauseChange<'_>,
+        who: &Who,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), String>, DbError> {
+        let mut tx = self.write_tx().await?;
+        let (code, after) = match change {
+            ClauseChange::Add { code, law, article, summary } => {
+                let (code, law, article, summary) = (code.trim(), law.trim(), article.trim(), summary.trim());
+                let sizes = [
+                    (code, 40, "the code"),
+                    (law, 80, "the law"),
+                    (article, 40, "the article"),
+                    (summary, 300, "the summary"),
+                ];
+                if let Some((_, max, what)) = sizes.iter().find(|(v, max, _)| v.is_empty() || v.chars().count() > *max)
+                {
+                    return Ok(Err(format!("{what} must be 1 to {max} characters")));
+                }
+                let added = sqlx::query(
+                    "INSERT INTO legal_clauses (code, law, article, summary) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (code) DO NOTHING",
+                )
+                .bind(code)
+                .bind(law)
+                .bind(article)
+                .bind(summary)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if added == 0 {
+                    return Ok(Err(format!("a clause {code:?} exists already (retire it and add another code)")));
+                }
+                (code.to_string(), serde_json::json!({ "law": law, "article": article, "summary": summary }))
+            }
+            ClauseChange::Retire { code } => {
+                let retired =
+                    sqlx::query("UPDATE legal_clauses SET retired_at = ?2 WHERE code = ?1 AND retired_at IS NULL")
+                        .bind(code)
+                        .bind(timestamp(now))
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                if retired == 0 {
+                    return Ok(Err(format!("no clause {code:?} in use")));
+                }
+                (code.to_string(), serde_json::json!({ "retired": true }))
+            }
+        };
+        let action = match change {
+            ClauseChange::Add { .. } => "clause.add",
+            ClauseChange::Retire { .. } => "clause.retire",
+        };
+        super::audit::append(&mut tx, who.did(now, action, &format!("clause:{code}"), None, Some(after.to_string())))
+            .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
     }
 
     /// The venue's confirmed captures that are in no order yet: (id, rule, time, camera).

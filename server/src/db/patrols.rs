@@ -184,6 +184,17 @@ impl Db {
             .collect()
     }
 
+    /// The names of jurisdictions, by id, in the order of their codes.
+    pub async fn jurisdictions_named(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, DbError> {
+        let ids = serde_json::to_string(ids).expect("ids serialise");
+        Ok(sqlx::query_as(
+            "SELECT id, name FROM jurisdictions WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY code",
+        )
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     /// Every supervision office: (id, name).
     pub async fn offices(&self) -> Result<Vec<(i64, String)>, DbError> {
         Ok(sqlx::query_as("SELECT id, name FROM supervision_offices ORDER BY id").fetch_all(&self.pool).await?)

@@ -207,7 +207,7 @@ async fn create(State(state): State<AppState>, request: Request) -> Response {
         .collect();
     let today = mingchu_domain::china_time::day(chrono::Utc::now());
     let filter = Filter {
-        jurisdiction: None,
+        jurisdiction: form.value("jurisdiction").and_then(|j| j.parse().ok()),
         kind: form.value("kind").and_then(VenueKind::from_code),
         min_level: form.value("level").and_then(RiskLevel::from_code),
         not_visited_days: form.value("not_visited_days").and_then(|d| d.trim().parse().ok()),

@@ -190,6 +190,10 @@ fn PatrolListView(list: PatrolList, lang: Lang) -> impl IntoView {
                     <li data-level=level.clone()><strong>{level.clone()}</strong>" "{*n}</li>
                 }).collect_view()}
             </ul>
+            <p data-coverage=format!("{}/{}", list.visited_30d, list.venues)>{match lang {
+                Lang::Zh => format!("近30日已巡查 {} / {} 家营业中的单位", list.visited_30d, list.venues),
+                Lang::En => format!("{} of {} trading venues visited in the last 30 days", list.visited_30d, list.venues),
+            }}</p>
             <p><small>{t(lang, "A 级风险最低，D 级最高；风险越高，巡查越频繁（每年 A 1次、B 2次、C 3次、D 4次）。", "A is the lowest risk, D the highest; the higher, the more often visited (a year: A once, B twice, C 3, D 4 times).")}</small></p>
         </section>
         {if list.tasks.is_empty() {
@@ -223,6 +227,11 @@ fn PatrolListView(list: PatrolList, lang: Lang) -> impl IntoView {
                 <input id="pn-end" name="ends_on" type="date" value=list.today.clone() required/>
                 <fieldset>
                     <legend>{t(lang, "选择单位（按条件）", "Which venues (by filter)")}</legend>
+                    <label for="pn-jurisdiction">{t(lang, "辖区", "Jurisdiction")}</label>
+                    <select id="pn-jurisdiction" name="jurisdiction">
+                        <option value="">{t(lang, "全部", "All")}</option>
+                        {list.jurisdictions.iter().map(|(id, name)| view! { <option value=id.to_string()>{name.clone()}</option> }).collect_view()}
+                    </select>
                     <label for="pn-kind">{t(lang, "业态", "Kind")}</label>
                     <select id="pn-kind" name="kind">
                         <option value="">{t(lang, "全部", "All")}</option>
