@@ -126,7 +126,7 @@ fn user_of(actor: &Actor) -> Option<i64> {
 }
 
 impl Db {
-    /// The trading venues `actor` covers, as a task's filters see them on `today`, with their
+    /// The trading venues `actor` covers, as a task's filters see them, with their
     /// names.
     pub async fn patrol_candidates(&self, actor: &Actor) -> Result<Vec<(Candidate, String)>, DbError> {
         let (jurisdictions, venues) = scope_params(self, actor).await?;
