@@ -17,6 +17,7 @@ pub mod error;
 pub mod events_cli;
 pub mod http;
 pub mod import;
+mod kpi_csv;
 mod media_store;
 mod private_files;
 pub mod push;

@@ -98,6 +98,12 @@ pub trait Console: Send + Sync + 'static {
         kind: &str,
         id: i64,
     ) -> Result<super::DisputeForm, AppError>;
+    /// The key figures `query` asks for, if `actor` may see them.
+    async fn kpis(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &super::KpiQuery,
+    ) -> Result<super::KpiPage, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -11,7 +11,7 @@ mod venue;
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use console::{
     CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, DisputeCasePage, DisputeListPage, InboxPage,
-    LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage, PasswordPage,
+    KpisPage, LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage, PasswordPage,
     PatrolListPage, PatrolTaskPage, PatrolVisitPage, VenueDeskPage, VenueListPage,
 };
 pub use display::DisplayPage;

@@ -161,8 +161,10 @@ pub enum Object<'a> {
     Programme,
     /// One venue, and what belongs to it (its cameras, captures, complaints, replies).
     Venue(&'a VenuePlace),
-    /// One supervision office (its queue, its settings).
+    /// One supervision office (its queue, its settings, its figures).
     Office(OfficeId),
+    /// One jurisdiction's figures: the jurisdiction and every one above it.
+    Area(&'a [JurisdictionId]),
     /// One account (its sessions, second factor, tokens).
     Account(UserId),
     /// Something the request names that does not exist: only someone who may act on
@@ -241,6 +243,9 @@ pub enum Action {
     ManageUsers,
     /// Read and verify the audit log.
     ViewAudit,
+    /// See the key figures (KPIs) and the evaluation report of an office, a jurisdiction or
+    /// the programme.
+    ViewFigures,
 }
 
 impl Action {
@@ -263,7 +268,7 @@ impl Action {
     fn scope(self) -> TokenScope {
         use Action::*;
         match self {
-            UseConsole | ViewVenue | ViewCaptures | ViewComplaints | ViewComplainant => TokenScope::Read,
+            UseConsole | ViewVenue | ViewCaptures | ViewComplaints | ViewComplainant | ViewFigures => TokenScope::Read,
             ReviewCapture => TokenScope::Captures,
             HandleComplaint => TokenScope::Complaints,
             Enforce => TokenScope::Orders,
@@ -320,6 +325,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
                     | ModerateReply
                     | ManageWebhooks
                     | ManageAccount
+                    | ViewFigures
             );
             if !allowed {
                 return Err(role);
@@ -328,7 +334,11 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
             match object {
                 // Lists over the programme: the caller shows only what the office covers.
                 Object::Programme if action.is_listing() => Ok(()),
+                // The programme's figures are totals: any office may compare itself with them.
+                Object::Programme if action == ViewFigures => Ok(()),
                 Object::Programme | Object::Missing => Err(role),
+                Object::Area(chain) if chain.iter().any(|j| covers.contains(j)) => Ok(()),
+                Object::Area(_) => Err(Refusal::OutsideJurisdiction),
                 Object::Venue(place) if place.jurisdictions.iter().any(|j| covers.contains(j)) => Ok(()),
                 Object::Venue(_) => Err(Refusal::OutsideJurisdiction),
                 Object::Office(o) if *o == office => Ok(()),
@@ -348,7 +358,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
             match object {
                 // Lists over the programme: the caller shows only the operator's venues.
                 Object::Programme if action.is_listing() => Ok(()),
-                Object::Programme | Object::Office(_) | Object::Missing => Err(role),
+                Object::Programme | Object::Office(_) | Object::Area(_) | Object::Missing => Err(role),
                 Object::Venue(place) if actor.venues.contains(&place.venue) => Ok(()),
                 Object::Venue(_) => Err(Refusal::NotYourVenue),
                 Object::Account(user) if *user == actor.user => Ok(()),
@@ -409,6 +419,31 @@ mod tests {
         // The review desk: the office's queue, over the programme.
         assert_eq!(decide(&inspector, ReviewCapture, &Object::Programme), Ok(()));
         assert!(inspector.sees_capture(crate::review::ReviewState::Pending));
+    }
+
+    #[test]
+    fn figures_of_the_own_office_and_area_and_the_programme_only() {
+        let inspector = inspector_a();
+        assert_eq!(decide(&inspector, ViewFigures, &Object::Programme), Ok(()));
+        assert_eq!(decide(&inspector, ViewFigures, &Object::Office(OfficeId(10))), Ok(()));
+        assert_eq!(decide(&inspector, ViewFigures, &Object::Office(OfficeId(11))), Err(Refusal::OtherOffice));
+        assert_eq!(decide(&inspector, ViewFigures, &Object::Area(&[STREET_A, DISTRICT])), Ok(()));
+        assert_eq!(
+            decide(&inspector, ViewFigures, &Object::Area(&[STREET_B, DISTRICT])),
+            Err(Refusal::OutsideJurisdiction),
+            "a street office does not see its neighbour's street"
+        );
+        assert_eq!(decide(&inspector, ViewFigures, &Object::Area(&[DISTRICT])), Err(Refusal::OutsideJurisdiction));
+        let operator = operator_of(1);
+        for object in [Object::Programme, Object::Office(OfficeId(10)), Object::Area(&[STREET_A, DISTRICT])] {
+            assert_eq!(decide(&operator, ViewFigures, &object), Err(Refusal::Role { role: "operator" }), "{object:?}");
+        }
+        let admin = Actor::administrator(UserId(1));
+        assert_eq!(decide(&admin, ViewFigures, &Object::Area(&[STREET_B, DISTRICT])), Ok(()));
+        let reader = inspector.through_token(vec![TokenScope::Read]);
+        assert_eq!(decide(&reader, ViewFigures, &Object::Programme), Ok(()));
+        let reviewer = inspector_a().through_token(vec![TokenScope::Captures]);
+        assert_eq!(decide(&reviewer, ViewFigures, &Object::Programme), Err(Refusal::Scope("read")));
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod calendar;
 pub mod china_time;
 pub mod complaint;
 pub mod dispute;
+pub mod kpi;
 pub mod licence;
 pub mod patrol;
 pub mod picture;

@@ -4,6 +4,7 @@
 mod complaints;
 mod disputes;
 mod inbox;
+pub mod kpis;
 mod orders;
 mod patrols;
 mod review;
@@ -67,6 +68,14 @@ impl app::api::ssr::Console for ConsoleData {
         reference: &str,
     ) -> Result<app::api::ComplaintCase, AppError> {
         self.complaint_case(actor, reference).await
+    }
+
+    async fn kpis(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &app::api::KpiQuery,
+    ) -> Result<app::api::KpiPage, AppError> {
+        self.kpi_page(actor, query).await
     }
 
     async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<app::api::VenueListRow>, AppError> {

@@ -10,6 +10,7 @@ pub mod complaint_desk;
 mod complaints;
 pub mod disputes;
 mod import;
+pub mod kpis;
 pub mod open_data;
 pub mod orders;
 pub mod patrols;

@@ -17,6 +17,7 @@ mod console_venues;
 pub(crate) mod display;
 pub mod error;
 mod health;
+mod kpis;
 mod lang;
 mod media_error;
 pub mod metrics;
@@ -83,6 +84,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_orders::routes())
         .merge(console_patrols::routes())
         .merge(console_disputes::routes())
+        .merge(kpis::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

@@ -7,6 +7,7 @@ mod captures;
 mod complaints;
 mod disputes;
 mod inbox;
+mod kpis;
 mod orders;
 mod patrols;
 mod venues;
@@ -16,6 +17,7 @@ pub use captures::CapturesPage;
 pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
 pub use disputes::{DisputeCasePage, DisputeListPage, NewDisputePage};
 pub use inbox::InboxPage;
+pub use kpis::KpisPage;
 pub(crate) use orders::{category_text, source_name};
 pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
 pub(crate) use patrols::RiskCard;
@@ -64,6 +66,7 @@ pub(crate) fn ConsoleNav(current: &'static str) -> impl IntoView {
     if role != "operator" {
         items.push(("captures", "/console/captures", t(lang, "抓拍审核", "Review desk")));
         items.push(("patrols", "/console/patrols", t(lang, "巡查", "Patrols")));
+        items.push(("kpis", "/console/kpis", t(lang, "指标", "Figures")));
     }
     items.push(("venues", "/console/venues", t(lang, "单位", "Venues")));
     items.push(("orders", "/console/orders", t(lang, "整改", "Orders")));

@@ -1,0 +1,740 @@
+//! The key figures (mingchu_domain::kpi) of a scope over a period, computed from the raw
+//! records: venues' status history, camera checks per day, screens' state changes, patrol
+//! visits, captures, violations, orders, disputes and complaints. The queries select and sum;
+//! which rows count and what the sums mean is the domain's.
+
+use super::catalog::decode;
+use super::{Db, DbError};
+use app::api::{
+    ComplaintKpis, Count, CoverageKpis, DayRate, EquipmentKpis, KpiScopeView, Kpis, OnlineKpis, PartCoverage, PartRate,
+    RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera, WorstVenue,
+};
+use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use mingchu_domain::access::{JurisdictionId, OfficeId};
+use mingchu_domain::kpi::{self, DailyRates, Decision, Period};
+use mingchu_domain::programme::CAMERAS_PER_VENUE_STANDARD;
+use mingchu_domain::vocab::{ComplaintStatus, VenueStatus};
+use mingchu_domain::{china_time, review::ReviewState};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// Whose figures: the whole programme, one supervision office (the jurisdictions it covers),
+/// or one jurisdiction and everything below it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Programme,
+    Office(OfficeId),
+    Jurisdiction(JurisdictionId),
+}
+
+impl Scope {
+    /// `programme`, `office:<id>` or `jurisdiction:<id>`.
+    pub fn parse(s: &str) -> Option<Scope> {
+        match s.trim().split_once(':') {
+            None if s.trim() == "programme" => Some(Scope::Programme),
+            Some(("office", id)) => id.parse().ok().map(|id| Scope::Office(OfficeId(id))),
+            Some(("jurisdiction", id)) => id.parse().ok().map(|id| Scope::Jurisdiction(JurisdictionId(id))),
+            _ => None,
+        }
+    }
+
+    pub fn code(&self) -> String {
+        match self {
+            Scope::Programme => "programme".into(),
+            Scope::Office(o) => format!("office:{}", o.0),
+            Scope::Jurisdiction(j) => format!("jurisdiction:{}", j.0),
+        }
+    }
+}
+
+/// The venues (`v`) in scope, with the scope's jurisdictions bound as `?1` (a JSON array, or
+/// NULL for the whole programme).
+macro_rules! in_scope {
+    () => {
+        "(?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))"
+    };
+}
+
+/// Each venue's status spans in scope: from the effective day of a change to the next one's
+/// (of changes on one day the last recorded holds, as `kpi::status_on` decides).
+macro_rules! spans {
+    () => {
+        "spans AS (SELECT s.venue_id, s.status, s.since AS from_day,
+                          lead(s.since, 1, '9999-12-31') OVER (PARTITION BY s.venue_id ORDER BY s.since, s.id) AS until_day
+                   FROM venue_status_changes s JOIN venues v ON v.id = s.venue_id WHERE (?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1))))"
+    };
+}
+
+/// Camera-days of the period (`?2`..`?3`) whose venue's status that day counts (`?4`).
+macro_rules! counted_days {
+    () => {
+        "camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
+         JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
+         WHERE d.day BETWEEN ?2 AND ?3 AND s.status IN (SELECT value FROM json_each(?4))"
+    };
+}
+
+/// A stored timestamp bound: the first instant of a China day, to the millisecond so it sorts
+/// with stored times of either precision.
+fn bound(day: NaiveDate) -> String {
+    china_time::midnight(day).to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+fn stored_day(at: &str) -> Option<NaiveDate> {
+    DateTime::parse_from_rfc3339(at).ok().map(|t| china_time::day(t.to_utc()))
+}
+
+fn day(s: &str) -> Result<NaiveDate, DbError> {
+    s.get(..10).and_then(|s| s.parse().ok()).ok_or_else(|| DbError::Corrupt(format!("not a day: {s:?}")))
+}
+
+fn status(code: &str) -> Result<VenueStatus, DbError> {
+    decode(VenueStatus::from_code, code, "venue status")
+}
+
+/// What is known of a venue in scope: its status history and when it joined.
+struct VenueFacts {
+    name: String,
+    key: bool,
+    joined: Option<NaiveDate>,
+    changes: Vec<(NaiveDate, VenueStatus)>,
+}
+
+impl VenueFacts {
+    fn status_on(&self, day: NaiveDate) -> Option<VenueStatus> {
+        kpi::status_on(&self.changes, day)
+    }
+
+    fn connected_on(&self, day: NaiveDate) -> bool {
+        self.status_on(day).is_some_and(|s| kpi::connected_on(s, self.joined, day))
+    }
+
+    fn planned_on(&self, day: NaiveDate) -> bool {
+        self.status_on(day).is_some_and(kpi::planned_on)
+    }
+}
+
+impl Db {
+    /// The jurisdictions of a scope (with those below), `None` for the whole programme, and
+    /// the scope's name; `None` when the office or jurisdiction does not exist.
+    pub async fn kpi_scope(&self, scope: Scope) -> Result<Option<(Option<Vec<i64>>, String)>, DbError> {
+        let root: Option<(i64, String)> = match scope {
+            Scope::Programme => return Ok(Some((None, String::new()))),
+            Scope::Office(o) => {
+                sqlx::query_as("SELECT jurisdiction_id, name FROM supervision_offices WHERE id = ?1")
+                    .bind(o.0)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+            Scope::Jurisdiction(j) => {
+                sqlx::query_as("SELECT id, name FROM jurisdictions WHERE id = ?1")
+                    .bind(j.0)
+                    .fetch_optional(&self.pool)
+                    .await?
+            }
+        };
+        Ok(match root {
+            Some((root, name)) => Some((Some(self.jurisdictions_below(&[root]).await?), name)),
+            None => None,
+        })
+    }
+
+    /// Every jurisdiction, districts before their streets: (id, name).
+    pub async fn jurisdiction_names(&self) -> Result<Vec<(i64, String)>, DbError> {
+        Ok(sqlx::query_as("SELECT id, name FROM jurisdictions ORDER BY length(code), code")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// A jurisdiction and every one above it, nearest first.
+    pub async fn jurisdiction_chain(&self, id: JurisdictionId) -> Result<Vec<JurisdictionId>, DbError> {
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "WITH RECURSIVE up (id, parent_id, depth) AS (
+               SELECT id, parent_id, 0 FROM jurisdictions WHERE id = ?1
+               UNION ALL SELECT j.id, j.parent_id, up.depth + 1 FROM jurisdictions j JOIN up ON j.id = up.parent_id
+               WHERE up.depth < 8)
+             SELECT id FROM up ORDER BY depth",
+        )
+        .bind(id.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(ids.into_iter().map(JurisdictionId).collect())
+    }
+
+    /// Every figure of `scope` over `period`, as of `now` (what is overdue or still pending
+    /// is judged on the earlier of `now` and the period's last day).
+    pub async fn kpis(
+        &self,
+        scope: Scope,
+        name: &str,
+        jurisdictions: Option<&[i64]>,
+        period: Period,
+        now: DateTime<Utc>,
+    ) -> Result<Kpis, DbError> {
+        let j = jurisdictions.map(|ids| serde_json::to_string(ids).expect("ids serialise"));
+        let venues = self.kpi_venues(j.as_deref()).await?;
+        let coverage = self.kpi_coverage(j.as_deref(), &venues, period).await?;
+        let online = self.kpi_online(j.as_deref(), period, kpi::ONLINE_THRESHOLD).await?;
+        let equipment = self.kpi_equipment(j.as_deref(), &venues, period, now).await?;
+        let supervision = self.kpi_supervision(j.as_deref(), &venues, period).await?;
+        let as_of = period.to.min(china_time::day(now));
+        let rectification = self.kpi_rectification(j.as_deref(), period, as_of).await?;
+        let complaints = self.complaint_kpis(j.as_deref(), period, as_of).await?;
+        let kind = match scope {
+            Scope::Programme => ("programme", None),
+            Scope::Office(o) => ("office", Some(o.0)),
+            Scope::Jurisdiction(j) => ("jurisdiction", Some(j.0)),
+        };
+        Ok(Kpis {
+            scope: KpiScopeView { kind: kind.0.into(), id: kind.1, name: name.to_string() },
+            from: period.from.to_string(),
+            to: period.to.to_string(),
+            coverage,
+            online,
+            equipment,
+            supervision,
+            rectification,
+            complaints,
+        })
+    }
+
+    async fn kpi_venues(&self, j: Option<&str>) -> Result<BTreeMap<i64, VenueFacts>, DbError> {
+        let rows: Vec<(i64, String, bool, Option<String>)> = sqlx::query_as(concat!(
+            "SELECT v.id, v.name, v.is_key_venue, v.connected_on FROM venues v WHERE ",
+            in_scope!()
+        ))
+        .bind(j)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut venues = BTreeMap::new();
+        for (id, name, key, joined) in rows {
+            let joined = joined.as_deref().map(day).transpose()?;
+            venues.insert(id, VenueFacts { name, key, joined, changes: Vec::new() });
+        }
+        let changes: Vec<(i64, String, String)> = sqlx::query_as(concat!(
+            "SELECT s.venue_id, s.since, s.status FROM venue_status_changes s JOIN venues v ON v.id = s.venue_id
+             WHERE ",
+            in_scope!(),
+            " ORDER BY s.id"
+        ))
+        .bind(j)
+        .fetch_all(&self.pool)
+        .await?;
+        for (venue, since, code) in changes {
+            if let Some(v) = venues.get_mut(&venue) {
+                v.changes.push((day(&since)?, status(&code)?));
+            }
+        }
+        Ok(venues)
+    }
+
+    async fn kpi_coverage(
+        &self,
+        j: Option<&str>,
+        venues: &BTreeMap<i64, VenueFacts>,
+        period: Period,
+    ) -> Result<CoverageKpis, DbError> {
+        let last = period.to;
+        let mut c = CoverageKpis::default();
+        for (id, v) in venues {
+            let status = v.status_on(last);
+            let (planned, connected) = (v.planned_on(last), v.connected_on(last));
+            c.planned += planned as u32;
+            c.connected += connected as u32;
+            if v.key && planned {
+                c.key_planned += 1;
+                if connected {
+                    c.key_connected += 1;
+                } else {
+                    c.key_not_connected.push(VenueRef { id: *id, name: v.name.clone() });
+                }
+            }
+            c.closed += (status == Some(VenueStatus::Closed)) as u32;
+            c.suspended += (status == Some(VenueStatus::Suspended)) as u32;
+        }
+        c.access_rate = kpi::rate(c.connected.into(), c.planned.into());
+        // Pictures on days the venue was not open for business (closed or suspended).
+        let streaming: Vec<i64> = sqlx::query_scalar(concat!(
+            "WITH ",
+            spans!(),
+            " SELECT DISTINCT c.venue_id FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
+              JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
+              WHERE d.day BETWEEN ?2 AND ?3 AND d.online > 0 AND s.status IN (SELECT value FROM json_each(?4))
+              ORDER BY 1"
+        ))
+        .bind(j)
+        .bind(period.from.to_string())
+        .bind(period.to.to_string())
+        .bind(json(&[VenueStatus::Closed.code(), VenueStatus::Suspended.code()]))
+        .fetch_all(&self.pool)
+        .await?;
+        c.streaming_while_not_trading = streaming
+            .into_iter()
+            .map(|id| VenueRef { id, name: venues.get(&id).map(|v| v.name.clone()).unwrap_or_default() })
+            .collect();
+        Ok(c)
+    }
+
+    async fn kpi_online(&self, j: Option<&str>, period: Period, threshold: f64) -> Result<OnlineKpis, DbError> {
+        let counted = json(&kpi::counted_statuses());
+        let (from, to) = (period.from.to_string(), period.to.to_string());
+        let daily: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
+            "WITH ",
+            spans!(),
+            " SELECT d.day, sum(d.checks), sum(d.online) FROM ",
+            counted_days!(),
+            " GROUP BY d.day ORDER BY d.day"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .bind(&counted)
+        .fetch_all(&self.pool)
+        .await?;
+        let all_days: i64 = sqlx::query_scalar(concat!(
+            "SELECT count(*) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
+             WHERE ",
+            in_scope!(),
+            " AND d.day BETWEEN ?2 AND ?3"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .fetch_one(&self.pool)
+        .await?;
+        let counted_days: i64 =
+            sqlx::query_scalar(concat!("WITH ", spans!(), " SELECT count(*) FROM ", counted_days!()))
+                .bind(j)
+                .bind(&from)
+                .bind(&to)
+                .bind(&counted)
+                .fetch_one(&self.pool)
+                .await?;
+
+        let mut o = OnlineKpis { threshold, ..OnlineKpis::default() };
+        let mut whole = DailyRates::default();
+        let mut by_day = Vec::new();
+        for (d, checks, online) in &daily {
+            let (checks, online) = (*checks as u64, *online as u64);
+            o.checks += checks;
+            o.online += online;
+            whole.add_day(online, checks, threshold);
+            by_day.push((day(d)?, online, checks));
+            o.daily.push(DayRate {
+                day: d.clone(),
+                checks,
+                online,
+                rate: kpi::rate(online, checks),
+                meets: kpi::meets(online, checks, threshold),
+            });
+        }
+        o.check_rate = kpi::rate(o.online, o.checks);
+        (o.mean_daily_rate, o.days, o.days_meeting, o.share_meeting) =
+            (whole.mean(), whole.days, whole.days_meeting, whole.share_meeting());
+        o.quarters = period
+            .quarters()
+            .into_iter()
+            .map(|(name, part)| {
+                let mut r = DailyRates::default();
+                for (d, online, checks) in &by_day {
+                    if part.contains(*d) {
+                        r.add_day(*online, *checks, threshold);
+                    }
+                }
+                PartRate {
+                    name,
+                    from: part.from.to_string(),
+                    to: part.to.to_string(),
+                    mean_daily_rate: r.mean(),
+                    days: r.days,
+                    days_meeting: r.days_meeting,
+                    share_meeting: r.share_meeting(),
+                }
+            })
+            .collect();
+        o.excluded_camera_days = (all_days - counted_days).max(0) as u64;
+
+        // The worst cameras: most hours without a picture on counted days.
+        type CameraRow = (i64, String, i64, String, f64, i64, i64);
+        let cameras: Vec<CameraRow> = sqlx::query_as(concat!(
+            "WITH ",
+            spans!(),
+            " SELECT c.id, c.name, c.venue_id, (SELECT name FROM venues WHERE id = c.venue_id),
+                     sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
+              FROM ",
+            counted_days!(),
+            " GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 5 DESC, c.id LIMIT ?5"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .bind(&counted)
+        .bind(kpi::WORST_LISTED as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        o.worst_cameras = cameras
+            .into_iter()
+            .map(|(camera_id, camera, venue_id, venue, offline_days, checks, online)| WorstCamera {
+                camera_id,
+                camera,
+                venue_id,
+                venue,
+                offline_hours: kpi::hours_of(offline_days),
+                rate: kpi::rate(online as u64, checks as u64),
+            })
+            .collect();
+
+        // The worst venues: most camera-hours without a picture, with their own days.
+        type VenueRow = (i64, String, f64, i64, i64);
+        let worst: Vec<VenueRow> = sqlx::query_as(concat!(
+            "WITH ",
+            spans!(),
+            " SELECT c.venue_id, (SELECT name FROM venues WHERE id = c.venue_id),
+                     sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
+              FROM ",
+            counted_days!(),
+            " GROUP BY c.venue_id HAVING sum(d.checks - d.online) > 0 ORDER BY 3 DESC, c.venue_id LIMIT ?5"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .bind(&counted)
+        .bind(kpi::WORST_LISTED as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        for (venue_id, venue, offline_days, checks, online) in worst {
+            let days: Vec<(i64, i64)> = sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT sum(d.checks), sum(d.online) FROM ",
+                counted_days!(),
+                " AND c.venue_id = ?5 GROUP BY d.day"
+            ))
+            .bind(j)
+            .bind(&from)
+            .bind(&to)
+            .bind(&counted)
+            .bind(venue_id)
+            .fetch_all(&self.pool)
+            .await?;
+            let mut r = DailyRates::default();
+            for (checks, online) in days {
+                r.add_day(online as u64, checks as u64, threshold);
+            }
+            o.worst_venues.push(WorstVenue {
+                venue_id,
+                venue,
+                offline_hours: kpi::hours_of(offline_days),
+                rate: kpi::rate(online as u64, checks as u64),
+                days: r.days,
+                days_meeting: r.days_meeting,
+            });
+        }
+        Ok(o)
+    }
+
+    async fn kpi_equipment(
+        &self,
+        j: Option<&str>,
+        venues: &BTreeMap<i64, VenueFacts>,
+        period: Period,
+        now: DateTime<Utc>,
+    ) -> Result<EquipmentKpis, DbError> {
+        let end = bound(period.to + Duration::days(1));
+        let start = bound(period.from);
+        let cameras: HashMap<i64, i64> = sqlx::query_as(concat!(
+            "SELECT c.venue_id, count(*) FROM cameras c JOIN venues v ON v.id = c.venue_id WHERE ",
+            in_scope!(),
+            " AND c.created_at < ?2 GROUP BY c.venue_id"
+        ))
+        .bind(j)
+        .bind(&end)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .collect();
+        let mut e = EquipmentKpis { standard: CAMERAS_PER_VENUE_STANDARD, ..EquipmentKpis::default() };
+        let connected: Vec<i64> = venues.iter().filter(|(_, v)| v.connected_on(period.to)).map(|(id, _)| *id).collect();
+        e.connected_venues = connected.len() as u32;
+        for id in &connected {
+            let n = cameras.get(id).copied().unwrap_or(0) as u32;
+            e.cameras += n;
+            if n < CAMERAS_PER_VENUE_STANDARD {
+                e.below_standard_count += 1;
+                e.below_standard.push(VenueCameras { id: *id, name: venues[id].name.clone(), cameras: n });
+            }
+        }
+        e.below_standard.sort_by_key(|v| (v.cameras, v.id));
+        e.cameras_per_venue = (e.connected_venues > 0).then(|| e.cameras as f64 / e.connected_venues as f64);
+
+        // Screens installed by the last day and not revoked by then; their online time in the
+        // period from their state changes (offline until the first heartbeat).
+        type ScreenRow = (i64, i64, String, Option<String>);
+        let screens: Vec<ScreenRow> = sqlx::query_as(concat!(
+            "SELECT s.id, s.venue_id, s.created_at, s.revoked_at FROM screens s JOIN venues v ON v.id = s.venue_id
+             WHERE ",
+            in_scope!(),
+            " AND s.created_at < ?2 AND (s.revoked_at IS NULL OR s.revoked_at >= ?3)"
+        ))
+        .bind(j)
+        .bind(&end)
+        .bind(&start)
+        .fetch_all(&self.pool)
+        .await?;
+        let changes: Vec<(i64, String, bool)> = sqlx::query_as(concat!(
+            "SELECT t.screen_id, t.at, t.online FROM screen_state_changes t JOIN screens s ON s.id = t.screen_id
+             JOIN venues v ON v.id = s.venue_id WHERE ",
+            in_scope!(),
+            " AND t.at < ?2 ORDER BY t.screen_id, t.at, t.id"
+        ))
+        .bind(j)
+        .bind(&end)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_screen: HashMap<i64, Vec<(DateTime<Utc>, bool)>> = HashMap::new();
+        for (screen, at, online) in changes {
+            if let Ok(at) = DateTime::parse_from_rfc3339(&at) {
+                by_screen.entry(screen).or_default().push((at.to_utc(), online));
+            }
+        }
+        let window = (china_time::midnight(period.from), china_time::midnight(period.to + Duration::days(1)).min(now));
+        let connected: HashSet<i64> = connected.into_iter().collect();
+        let mut with_screen = HashSet::new();
+        let (mut online_secs, mut installed_secs) = (0i64, 0i64);
+        for (id, venue, created, revoked) in &screens {
+            let revoked_by_end =
+                revoked.as_deref().and_then(|r| DateTime::parse_from_rfc3339(r).ok()).map(|r| r.to_utc());
+            if revoked_by_end.is_none_or(|r| r >= window.1) && connected.contains(venue) {
+                e.screens += 1;
+                with_screen.insert(*venue);
+            }
+            let Ok(created) = DateTime::parse_from_rfc3339(created).map(|c| c.to_utc()) else { continue };
+            let from = window.0.max(created);
+            let to = revoked_by_end.map_or(window.1, |r| r.min(window.1));
+            let (on, all) = kpi::online_seconds(by_screen.get(id).map(Vec::as_slice).unwrap_or(&[]), from, to);
+            online_secs += on;
+            installed_secs += all;
+        }
+        e.venues_with_screen = with_screen.len() as u32;
+        e.screen_share = kpi::rate(e.venues_with_screen.into(), e.connected_venues.into());
+        e.screen_online_rate = kpi::rate(online_secs.max(0) as u64, installed_secs.max(0) as u64);
+        Ok(e)
+    }
+
+    async fn kpi_supervision(
+        &self,
+        j: Option<&str>,
+        venues: &BTreeMap<i64, VenueFacts>,
+        period: Period,
+    ) -> Result<SupervisionKpis, DbError> {
+        let (from, to) = (period.from.to_string(), period.to.to_string());
+        let mut s = SupervisionKpis::default();
+        // Visits planned in the period to venues in scope, and their tasks.
+        let visits: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(concat!(
+            "SELECT pv.task_id, pv.venue_id, pv.planned_on, pv.done_at FROM patrol_visits pv JOIN venues v ON v.id = pv.venue_id
+             WHERE ",
+            in_scope!(),
+            " AND ((pv.planned_on BETWEEN ?2 AND ?3) OR (pv.done_at >= ?4 AND pv.done_at < ?5))"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .bind(bound(period.from))
+        .bind(bound(period.to + Duration::days(1)))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut tasks = HashSet::new();
+        let mut visited: Vec<(i64, NaiveDate)> = Vec::new();
+        for (task, venue, planned, done) in &visits {
+            let done = done.as_deref().and_then(stored_day).filter(|d| period.contains(*d));
+            if period.contains(day(planned)?) {
+                s.visits_planned += 1;
+            }
+            if let Some(d) = done {
+                s.visits_done += 1;
+                tasks.insert(*task);
+                visited.push((*venue, d));
+            } else if period.contains(day(planned)?) {
+                tasks.insert(*task);
+            }
+        }
+        s.patrol_tasks = tasks.len() as u32;
+        let cover = |name: String, part: Period| {
+            let key: Vec<i64> =
+                venues.iter().filter(|(_, v)| v.key && v.connected_on(part.to)).map(|(id, _)| *id).collect();
+            let seen: HashSet<i64> = visited.iter().filter(|(_, d)| part.contains(*d)).map(|(v, _)| *v).collect();
+            let n = key.iter().filter(|v| seen.contains(v)).count() as u32;
+            PartCoverage {
+                name,
+                key_venues: key.len() as u32,
+                visited: n,
+                share: kpi::rate(n.into(), key.len() as u64),
+            }
+        };
+        s.key_coverage_months = period.months().into_iter().map(|(n, p)| cover(n, p)).collect();
+        s.key_coverage_quarters = period.quarters().into_iter().map(|(n, p)| cover(n, p)).collect();
+
+        // Captures raised in the period, by rule and how they were decided.
+        let captures: Vec<(String, String, i64)> = sqlx::query_as(concat!(
+            "SELECT e.category, e.review, count(*) FROM capture_events e JOIN cameras c ON c.id = e.camera_id
+             JOIN venues v ON v.id = c.venue_id WHERE ",
+            in_scope!(),
+            " AND e.at >= ?2 AND e.at < ?3 GROUP BY 1, 2 ORDER BY 1"
+        ))
+        .bind(j)
+        .bind(bound(period.from))
+        .bind(bound(period.to + Duration::days(1)))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut rules: BTreeMap<String, RulePrecision> = BTreeMap::new();
+        for (rule, review, n) in captures {
+            let n = n as u64;
+            let r = rules.entry(rule.clone()).or_insert(RulePrecision {
+                rule,
+                raised: 0,
+                confirmed: 0,
+                dismissed: 0,
+                precision: None,
+            });
+            r.raised += n;
+            s.captures_raised += n;
+            match ReviewState::from_code(&review) {
+                Some(ReviewState::Confirmed) => (r.confirmed += n, s.captures_confirmed += n),
+                Some(ReviewState::Dismissed) => (r.dismissed += n, s.captures_dismissed += n),
+                Some(ReviewState::Merged) => ((), s.captures_merged += n),
+                _ => ((), s.captures_pending += n),
+            };
+        }
+        s.rules = rules
+            .into_values()
+            .map(|mut r| {
+                r.precision = kpi::precision(r.confirmed, r.dismissed);
+                r
+            })
+            .collect();
+        s.precision = kpi::precision(s.captures_confirmed, s.captures_dismissed);
+
+        // Violations found in the period and not overturned on a dispute.
+        let (violations, venues_with): (i64, i64) = sqlx::query_as(concat!(
+            "SELECT count(*), count(DISTINCT x.venue_id) FROM violations x JOIN venues v ON v.id = x.venue_id WHERE ",
+            in_scope!(),
+            " AND x.observed_at >= ?2 AND x.observed_at < ?3 AND x.overturned_at IS NULL"
+        ))
+        .bind(j)
+        .bind(bound(period.from))
+        .bind(bound(period.to + Duration::days(1)))
+        .fetch_one(&self.pool)
+        .await?;
+        s.violations = violations as u32;
+        s.venues_with_violations = venues_with as u32;
+        Ok(s)
+    }
+
+    async fn kpi_rectification(
+        &self,
+        j: Option<&str>,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<RectificationKpis, DbError> {
+        let (from, to) = (period.from.to_string(), period.to.to_string());
+        let orders: Vec<(String, String, Option<String>)> = sqlx::query_as(concat!(
+            "SELECT o.issued_on, o.due_on, o.closed_on FROM orders o JOIN venues v ON v.id = o.venue_id WHERE ",
+            in_scope!(),
+            " AND o.issued_on <= ?3 AND (o.issued_on >= ?2 OR o.closed_on IS NULL OR o.closed_on >= ?2)"
+        ))
+        .bind(j)
+        .bind(&from)
+        .bind(&to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut r = RectificationKpis::default();
+        let mut days = Vec::new();
+        for (issued, due, closed) in &orders {
+            let (issued, due) = (day(issued)?, day(due)?);
+            let closed = closed.as_deref().map(day).transpose()?;
+            r.issued += period.contains(issued) as u32;
+            match closed {
+                Some(c) if period.contains(c) => {
+                    r.closed += 1;
+                    r.closed_on_time += kpi::closed_on_time(c, due) as u32;
+                    days.push(kpi::days_to_close(issued, c));
+                }
+                Some(c) if c <= as_of => {}
+                _ => r.overdue += (due < as_of) as u32,
+            }
+        }
+        r.on_time_rate = kpi::rate(r.closed_on_time.into(), r.closed.into());
+        r.mean_days_to_close = kpi::mean(&days);
+        r.p90_days_to_close = kpi::percentile(&days, 90);
+        let disputes: Vec<Option<String>> = sqlx::query_scalar(concat!(
+            "SELECT d.outcome FROM disputes d JOIN venues v ON v.id = d.venue_id WHERE ",
+            in_scope!(),
+            " AND d.raised_at >= ?2 AND d.raised_at < ?3"
+        ))
+        .bind(j)
+        .bind(bound(period.from))
+        .bind(bound(period.to + Duration::days(1)))
+        .fetch_all(&self.pool)
+        .await?;
+        for outcome in disputes {
+            r.disputes += 1;
+            match outcome.as_deref() {
+                Some("upheld") => r.disputes_upheld += 1,
+                Some("overturned") => r.disputes_overturned += 1,
+                _ => r.disputes_pending += 1,
+            }
+        }
+        Ok(r)
+    }
+
+    async fn complaint_kpis(
+        &self,
+        j: Option<&str>,
+        period: Period,
+        as_of: NaiveDate,
+    ) -> Result<ComplaintKpis, DbError> {
+        let decisions =
+            json(&ComplaintStatus::ALL.iter().filter(|s| kpi::is_decision(**s)).map(|s| s.code()).collect::<Vec<_>>());
+        type Row = (String, String, String, String, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(concat!(
+            "SELECT k.submitted_at, k.status, k.category, k.source,
+                    (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = k.id
+                       AND u.status IN (SELECT value FROM json_each(?4)))
+             FROM complaints k JOIN venues v ON v.id = k.venue_id WHERE ",
+            in_scope!(),
+            " AND k.submitted_at >= ?2 AND k.submitted_at < ?3"
+        ))
+        .bind(j)
+        .bind(bound(period.from))
+        .bind(bound(period.to + Duration::days(1)))
+        .bind(&decisions)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut c = ComplaintKpis::default();
+        let mut categories: BTreeMap<String, u32> = BTreeMap::new();
+        let mut channels: BTreeMap<String, u32> = BTreeMap::new();
+        for (submitted, status, category, source, decided) in &rows {
+            let Some(submitted) = stored_day(submitted) else { continue };
+            c.received += 1;
+            let decided = decided.as_deref().and_then(stored_day).filter(|d| *d <= as_of);
+            match kpi::decision(submitted, decided, as_of) {
+                Decision::InTime => c.decided_in_time += 1,
+                Decision::Late => c.decided_late += 1,
+                Decision::Overdue => c.overdue += 1,
+                Decision::Pending => c.pending += 1,
+            }
+            if ComplaintStatus::from_code(status).is_some_and(ComplaintStatus::is_closed) {
+                c.closed += 1;
+            }
+            *categories.entry(category.clone()).or_default() += 1;
+            *channels.entry(kpi::channel(source).to_string()).or_default() += 1;
+        }
+        c.in_time_rate = kpi::rate(c.decided_in_time.into(), (c.decided_in_time + c.decided_late + c.overdue).into());
+        c.by_category = categories.into_iter().map(|(code, count)| Count { code, count }).collect();
+        c.by_channel = channels.into_iter().map(|(code, count)| Count { code, count }).collect();
+        Ok(c)
+    }
+}
+
+fn json(codes: &[&str]) -> String {
+    serde_json::to_string(codes).expect("codes serialise")
+}
