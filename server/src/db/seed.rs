@@ -139,14 +139,21 @@ impl Db {
                     .await?;
             }
             for c in &v.cameras {
+                // Installed the day the venue joined, so the key figures of past periods count
+                // them (a planned venue's cameras are installed now).
+                let installed = super::checks::rfc3339(
+                    v.connected_on.map(mingchu_domain::china_time::midnight).unwrap_or_else(chrono::Utc::now),
+                );
                 let camera_id: i64 = sqlx::query_scalar(
-                    "INSERT INTO cameras (venue_id, name, area, is_public, source_url) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                    "INSERT INTO cameras (venue_id, name, area, is_public, source_url, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
                 )
                 .bind(venue_id)
                 .bind(&c.name)
                 .bind(c.area.code())
                 .bind(c.is_public)
                 .bind(&c.source_url)
+                .bind(installed)
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.cameras.last_mut().expect("the venue's list").push(camera_id);
