@@ -8,6 +8,7 @@ use super::error::HttpError;
 use crate::state::AppState;
 use app::api::{KpiQuery, Kpis};
 use app::error::{AppError, ErrorKind};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -32,7 +33,20 @@ async fn figures(state: &AppState, actor: &Actor, query: &KpiQuery) -> Result<Kp
     state.console().kpi_figures(actor, query, chrono::Utc::now()).await.map_err(refusal)
 }
 
-async fn api(State(state): State<AppState>, headers: HeaderMap, Query(query): Query<KpiQuery>) -> Response {
+/// The query, or a refusal saying what in it was not understood.
+fn understood(query: Result<Query<KpiQuery>, QueryRejection>) -> Result<KpiQuery, HttpError> {
+    query.map(|Query(q)| q).map_err(|e| HttpError::bad_request(format!("bad query: {}", e.body_text())))
+}
+
+async fn api(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<KpiQuery>, QueryRejection>,
+) -> Response {
+    let query = match understood(query) {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
     let (actor, _) = match api_actor(&state, &headers).await {
         Ok(found) => found,
         Err(e) => return e.into_response(),
@@ -43,7 +57,15 @@ async fn api(State(state): State<AppState>, headers: HeaderMap, Query(query): Qu
     }
 }
 
-async fn csv(State(state): State<AppState>, Query(query): Query<KpiQuery>, request: Request) -> Response {
+async fn csv(
+    State(state): State<AppState>,
+    query: Result<Query<KpiQuery>, QueryRejection>,
+    request: Request,
+) -> Response {
+    let query = match understood(query) {
+        Ok(q) => q,
+        Err(e) => return e.into_response(),
+    };
     let Some(signed_in) = console_session(&request) else {
         return HttpError::new(ErrorKind::Unauthorized, "sign in to download the figures").into_response();
     };
