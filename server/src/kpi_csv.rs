@@ -94,6 +94,15 @@ pub fn write(k: &Kpis) -> Vec<u8> {
     put("complaints", "pending", "", q.pending.to_string());
     put("complaints", "in_time_rate", "", rate(q.in_time_rate));
     put("complaints", "closed", "", q.closed.to_string());
+    put("complaints", "asked", "", q.asked.to_string());
+    put("complaints", "answered", "", q.answered.to_string());
+    put("complaints", "response_rate", "", rate(q.response_rate));
+    put("complaints", "resolved_rate", "", rate(q.resolved_rate));
+    put("complaints", "satisfied_rate", "", rate(q.satisfied_rate));
+    put("complaints", "mean_satisfaction", "", q.mean_satisfaction.map(|v| format!("{v:.2}")).unwrap_or_default());
+    for (i, n) in q.scores.iter().enumerate() {
+        put("complaints", "satisfaction_answers", &(i + 1).to_string(), n.to_string());
+    }
     for c in &q.by_category {
         put("complaints", "by_category", &c.code, c.count.to_string());
     }

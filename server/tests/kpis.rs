@@ -8,8 +8,10 @@
 mod support;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use mingchu_domain::access::OfficeId;
 use reqwest::StatusCode;
 use serde_json::Value;
+use server::db::kpis::Scope;
 use sqlx::SqlitePool;
 use support::cli::{mingchu, ok};
 use support::workspace::{link_secret, Browser};
@@ -33,7 +35,7 @@ async fn checks(db: &server::db::Db, camera: i64, day: &str, online: u32, checks
     }
 }
 
-async fn fixture(data: &std::path::Path) {
+async fn fixture(data: &std::path::Path) -> (server::db::Db, SqlitePool) {
     std::fs::create_dir_all(data).unwrap();
     let url = format!("sqlite://{}", data.join("mingchu.db").display());
     let db = server::db::Db::connect(&url).await.unwrap();
@@ -129,11 +131,11 @@ async fn fixture(data: &std::path::Path) {
          -- day after it is Monday 10 February, the 8th Tuesday 11 February.
          INSERT INTO complaints (id, reference, idempotency_key, content_hash, venue_id, category, description, status,
                                  submitted_at, updated_at, accept_due, source) VALUES
-           (1, 'K1', 'k1', 'h1', 1, 'hygiene', '地面脏', 'closed', '2025-01-24T03:00:00Z', '2025-02-20T03:00:00Z', '2025-02-10', 'web'),
-           (2, 'K2', 'k2', 'h2', 2, 'foreign_matter', '菜里有头发', 'accepted', '2025-01-24T03:00:00Z', '2025-02-10T09:00:00Z', '2025-02-10', 'open311:city-app'),
-           (3, 'K3', 'k3', 'h3', 1, 'hygiene', '有苍蝇', 'submitted', '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z', '2025-03-11', 'web'),
-           (4, 'K4', 'k4', 'h4', 1, 'other', '服务差', 'submitted', '2025-03-28T02:00:00Z', '2025-03-28T02:00:00Z', '2025-04-08', 'web'),
-           (5, 'K5', 'k5', 'h5', 1, 'hygiene', '重复投诉', 'rejected', '2025-01-10T02:00:00Z', '2025-01-13T02:00:00Z', '2025-01-21', 'web');
+           (1, 'MC-0000-0000-00K1', 'k1', 'h1', 1, 'hygiene', '地面脏', 'closed', '2025-01-24T03:00:00Z', '2025-02-20T03:00:00Z', '2025-02-10', 'web'),
+           (2, 'MC-0000-0000-00K2', 'k2', 'h2', 2, 'foreign_matter', '菜里有头发', 'accepted', '2025-01-24T03:00:00Z', '2025-02-10T09:00:00Z', '2025-02-10', 'open311:city-app'),
+           (3, 'MC-0000-0000-00K3', 'k3', 'h3', 1, 'hygiene', '有苍蝇', 'submitted', '2025-03-01T02:00:00Z', '2025-03-01T02:00:00Z', '2025-03-11', 'web'),
+           (4, 'MC-0000-0000-00K4', 'k4', 'h4', 1, 'other', '服务差', 'submitted', '2025-03-28T02:00:00Z', '2025-03-28T02:00:00Z', '2025-04-08', 'web'),
+           (5, 'MC-0000-0000-00K5', 'k5', 'h5', 1, 'hygiene', '重复投诉', 'rejected', '2025-01-10T02:00:00Z', '2025-01-13T02:00:00Z', '2025-01-21', 'web');
          INSERT INTO complaint_updates (complaint_id, at, status) VALUES
            (1, '2025-01-24T03:00:00Z', 'submitted'), (1, '2025-02-11T02:00:00Z', 'accepted'), (1, '2025-02-20T03:00:00Z', 'closed'),
            (2, '2025-01-24T03:00:00Z', 'submitted'), (2, '2025-02-10T09:00:00Z', 'accepted'),
@@ -141,6 +143,48 @@ async fn fixture(data: &std::path::Path) {
            (5, '2025-01-10T02:00:00Z', 'submitted'), (5, '2025-01-13T02:00:00Z', 'rejected');",
     )
     .await;
+    (db, pool)
+}
+
+/// JSON values equal, numbers to 1e-9 (sums of fractions in another order).
+fn same(a: &Value, b: &Value, at: &str) {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().unwrap(), y.as_f64().unwrap());
+            assert!((x - y).abs() < 1e-9, "{at}: {x} ≠ {y}");
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            assert_eq!(x.len(), y.len(), "{at}: lengths");
+            for (i, (x, y)) in x.iter().zip(y).enumerate() {
+                same(x, y, &format!("{at}[{i}]"));
+            }
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            assert_eq!(x.keys().collect::<Vec<_>>(), y.keys().collect::<Vec<_>>(), "{at}: fields");
+            for (k, v) in x {
+                same(v, &y[k], &format!("{at}.{k}"));
+            }
+        }
+        _ => assert_eq!(a, b, "{at}"),
+    }
+}
+
+/// The roll-up's rows against the camera-days they are made from.
+async fn rollup_matches(pool: &SqlitePool) {
+    let differing: i64 = sqlx::query_scalar(
+        "WITH raw AS (SELECT c.venue_id, d.day, count(*) AS cameras, sum(d.checks) AS checks, sum(d.online) AS online,
+                             sum(1.0 * (d.checks - d.online) / d.checks) AS offline_days, max(1.0 * (d.checks - d.online) / d.checks) AS offline_max
+                      FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id GROUP BY 1, 2)
+         SELECT (SELECT count(*) FROM raw LEFT JOIN venue_checks_daily r USING (venue_id, day)
+                 WHERE r.venue_id IS NULL OR r.cameras != raw.cameras OR r.checks != raw.checks
+                    OR r.online != raw.online OR abs(r.offline_days - raw.offline_days) > 1e-9
+                    OR abs(r.offline_max - raw.offline_max) > 1e-9)
+              + (SELECT count(*) FROM venue_checks_daily r LEFT JOIN raw USING (venue_id, day) WHERE raw.venue_id IS NULL)",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(differing, 0, "the roll-up equals the camera-days");
 }
 
 fn close(value: &Value, expected: f64, what: &str) {
@@ -164,7 +208,8 @@ async fn every_figure_of_a_hand_built_district() {
     );
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    fixture(&data).await;
+    let (db, pool) = fixture(&data).await;
+    rollup_matches(&pool).await;
     let admin_link =
         link_secret(&data, &["user", "add", "--login", "admin", "--name", "管理员", "--role", "administrator"]);
     ok(mingchu(
@@ -181,6 +226,36 @@ async fn every_figure_of_a_hand_built_district() {
     let (admin, ours, theirs, operator) = (token("admin"), token("wang.fang"), token("li.ming"), token("chef"));
     let server = Server::start_on(&data);
     let base = server.base.clone();
+
+    // Complainants answer on their complaints' pages: K1 (closed) and K5 (rejected) may; K2 is
+    // still being handled; nobody answers twice; an incomplete answer says what is missing.
+    let answer = |reference: &str, form: &[(&str, &str)]| {
+        let url = format!("{base}/complaints/{reference}/feedback");
+        let form: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let res = client.post(url).form(&form).send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, _) = answer("MC-K1", &[("resolved", "yes"), ("satisfaction", "5")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "not a reference at all");
+    let (k1, k2, k5) = ("MC-0000-0000-00K1", "MC-0000-0000-00K2", "MC-0000-0000-00K5");
+    let (status, _) = answer(k1, &[("resolved", "yes"), ("satisfaction", "5"), ("comment", "处理及时")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (status, html) = answer(k1, &[("resolved", "no"), ("satisfaction", "1")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("这件投诉已经评价过了"), "the page says why");
+    let (status, html) = answer(k2, &[("resolved", "yes"), ("satisfaction", "4")]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(html.contains("投诉办结后才能评价"));
+    let (status, html) = answer(k5, &[("resolved", "no"), ("satisfaction", "9")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("请选择满意度"));
+    let (status, _) = answer(k5, &[("resolved", "no"), ("satisfaction", "2")]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = reqwest::get(format!("{base}/complaints/{k1}")).await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"data-feedback="5" data-resolved="true""#), "the page shows the answer");
 
     let (status, k) = kpis(&base, &ours, "scope=office:1&from=2025-01-01&to=2025-03-31").await;
     assert_eq!(status, StatusCode::OK, "{k}");
@@ -333,6 +408,28 @@ async fn every_figure_of_a_hand_built_district() {
     assert_eq!(q["closed"], 2);
     assert_eq!(q["by_channel"], serde_json::json!([{"code": "open311", "count": 1}, {"code": "web", "count": 4}]));
     assert_eq!(q["by_category"][1], serde_json::json!({"code": "hygiene", "count": 3}));
+    // Satisfaction: K1 and K5 asked and answered (5, resolved; 2, not resolved).
+    assert_eq!((q["asked"].as_u64(), q["answered"].as_u64()), (Some(2), Some(2)));
+    close(&q["response_rate"], 1.0, "response rate");
+    close(&q["satisfied_rate"], 0.5, "satisfied (4–5)");
+    close(&q["resolved_rate"], 0.5, "resolved");
+    close(&q["mean_satisfaction"], 3.5, "mean satisfaction");
+    assert_eq!(q["scores"], serde_json::json!([0, 1, 0, 0, 1]));
+
+    // The figures served come from the daily roll-up; computed from every camera-day instead
+    // they are the same, for the office and for the programme.
+    let period = mingchu_domain::kpi::Period::parse("2025-01-01", "2025-03-31").unwrap();
+    for (scope, served) in [(Scope::Office(OfficeId(1)), k.clone()), (Scope::Programme, Value::Null)] {
+        let (jurisdictions, _) = db.kpi_scope(scope).await.unwrap().unwrap();
+        let raw =
+            serde_json::to_value(db.kpi_online_raw(jurisdictions.as_deref(), period, 0.95).await.unwrap()).unwrap();
+        let served = if served.is_null() {
+            kpis(&base, &admin, "scope=programme&from=2025-01-01&to=2025-03-31").await.1
+        } else {
+            served
+        };
+        same(&served["online"], &raw, &format!("{scope:?} online"));
+    }
 
     // The programme adds venue 5: every day one more camera at 24 of 24.
     let (status, p) = kpis(&base, &admin, "scope=programme&from=2025-01-01&to=2025-03-31").await;
@@ -380,4 +477,10 @@ async fn every_figure_of_a_hand_built_district() {
     let (status, html) = browser.open("/console/kpis?scope=office:1&from=2025-01-01&to=2025-03-31").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains(r#"data-kpi="access_rate" data-value="0.6667""#), "the page shows the served figure");
+
+    // A camera moved to another venue, and one removed: the roll-up follows.
+    exec(&pool, "UPDATE cameras SET venue_id = 2 WHERE id = 2").await;
+    rollup_matches(&pool).await;
+    exec(&pool, "DELETE FROM cameras WHERE id = 4").await;
+    rollup_matches(&pool).await;
 }

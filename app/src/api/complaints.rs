@@ -409,6 +409,18 @@ pub struct PublicComplaint {
     /// Photo URLs, in the order attached.
     pub photos: Vec<String>,
     pub updates: Vec<ComplaintUpdate>,
+    /// The complainant's answer, once given.
+    pub feedback: Option<ComplaintFeedback>,
+    /// Whether the page asks for one: handled to the end and not answered yet.
+    pub asks_feedback: bool,
+}
+
+/// Whether the complaint was resolved and how satisfied its complainant is (1–5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComplaintFeedback {
+    pub resolved: bool,
+    pub satisfaction: u8,
+    pub at: String,
 }
 
 impl PublicComplaint {
@@ -642,4 +654,11 @@ pub fn status_name(s: ComplaintStatus, lang: Lang) -> &'static str {
             }
         }
     }
+}
+
+/// Why the complainant's answer was refused (a `FeedbackRefusal` code), when the server shows
+/// the complaint's page again with it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FeedbackEcho {
+    pub problem: String,
 }

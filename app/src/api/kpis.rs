@@ -213,6 +213,20 @@ pub struct ComplaintKpis {
     pub by_category: Vec<Count>,
     /// `web`, `open311`.
     pub by_channel: Vec<Count>,
+    /// Complaints handled to the end, so asked whether they were resolved and how satisfied
+    /// their complainant is; those who answered.
+    pub asked: u32,
+    pub answered: u32,
+    pub response_rate: Option<f64>,
+    /// Answers saying the problem was resolved, and the share of answers.
+    pub resolved: u32,
+    pub resolved_rate: Option<f64>,
+    /// Answers of 4 or 5, and the share of answers (满意率, measured).
+    pub satisfied: u32,
+    pub satisfied_rate: Option<f64>,
+    pub mean_satisfaction: Option<f64>,
+    /// Answers per score, 1 to 5.
+    pub scores: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -22,6 +22,7 @@ pub mod push;
 pub mod rectification;
 pub mod review;
 pub mod risk;
+pub mod satisfaction;
 pub mod subscriber;
 pub mod text;
 pub mod venue;

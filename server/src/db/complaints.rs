@@ -198,6 +198,16 @@ impl Db {
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
+        let feedback: Option<(bool, i64, String)> =
+            sqlx::query_as("SELECT resolved, satisfaction, at FROM complaint_feedback WHERE complaint_id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        let feedback = feedback.map(|(resolved, satisfaction, at)| app::api::ComplaintFeedback {
+            resolved,
+            satisfaction: satisfaction as u8,
+            at: china(&at),
+        });
         Ok(Some(PublicComplaint {
             photos: positions.iter().map(|p| format!("/complaints/{reference}/photos/{p}.jpg")).collect(),
             reference,
@@ -213,8 +223,47 @@ impl Db {
             status: status(&row.get::<String, _>(11))?,
             accept_due: row.get(12),
             mediation_due: row.get(13),
+            asks_feedback: feedback.is_none()
+                && mingchu_domain::satisfaction::is_asked(status(&row.get::<String, _>(11))?),
+            feedback,
             updates,
         }))
+    }
+
+    /// Records the complainant's answer to complaint `reference`, checked by the domain
+    /// against its status and any answer given before (in one transaction).
+    pub async fn record_feedback(
+        &self,
+        reference: &str,
+        resolved: &str,
+        score: &str,
+        comment: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), FeedbackError> {
+        let mut tx = self.write_tx().await.map_err(DbError::from)?;
+        let found: Option<(i64, String, bool)> = sqlx::query_as(
+            "SELECT c.id, c.status, EXISTS (SELECT 1 FROM complaint_feedback f WHERE f.complaint_id = c.id)
+             FROM complaints c WHERE c.reference = ?1",
+        )
+        .bind(reference)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+        let Some((id, code, answered)) = found else { return Err(FeedbackError::NotFound) };
+        let answer = mingchu_domain::satisfaction::answer(status(&code)?, answered, resolved, score, comment)?;
+        sqlx::query(
+            "INSERT INTO complaint_feedback (complaint_id, resolved, satisfaction, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(id)
+        .bind(answer.resolved)
+        .bind(answer.satisfaction)
+        .bind(&answer.comment)
+        .bind(super::checks::rfc3339(now))
+        .execute(&mut *tx)
+        .await
+        .map_err(DbError::from)?;
+        tx.commit().await.map_err(DbError::from)?;
+        Ok(())
     }
 
     /// The private fields (contact, name), for regulators only.
@@ -562,4 +611,15 @@ fn status(code: &str) -> Result<ComplaintStatus, DbError> {
 
 fn category(code: &str) -> Result<ComplaintCategory, DbError> {
     ComplaintCategory::from_code(code).ok_or_else(|| DbError::Corrupt(format!("complaint category {code:?}")))
+}
+
+/// Why a complainant's answer was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum FeedbackError {
+    #[error("there is no complaint with this reference")]
+    NotFound,
+    #[error(transparent)]
+    Refused(#[from] mingchu_domain::satisfaction::FeedbackRefusal),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }

@@ -14,7 +14,7 @@ use mingchu_domain::access::{JurisdictionId, OfficeId};
 use mingchu_domain::kpi::{self, DailyRates, Decision, Period};
 use mingchu_domain::programme::CAMERAS_PER_VENUE_STANDARD;
 use mingchu_domain::vocab::{ComplaintStatus, VenueStatus};
-use mingchu_domain::{china_time, review::ReviewState};
+use mingchu_domain::{china_time, review::ReviewState, satisfaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whose figures: the whole programme, one supervision office (the jurisdictions it covers),
@@ -71,6 +71,59 @@ macro_rules! counted_days {
          JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
          WHERE d.day BETWEEN ?2 AND ?3 AND s.status IN (SELECT value FROM json_each(?4))"
     };
+}
+
+/// Venue-days of the roll-up in the period (`?2`..`?3`) whose venue's status that day counts
+/// (`?4`).
+macro_rules! counted_venue_days {
+    () => {
+        "venue_checks_daily r
+         JOIN spans s ON s.venue_id = r.venue_id AND r.day >= s.from_day AND r.day < s.until_day
+         WHERE r.day BETWEEN ?2 AND ?3 AND s.status IN (SELECT value FROM json_each(?4))"
+    };
+}
+
+/// (day, checks, online, camera-days) of the counted days.
+type DayRow = (String, i64, i64, i64);
+/// (camera, offline camera-days, checks, online).
+type CameraRow = (i64, f64, i64, i64);
+/// (venue, offline camera-days, checks, online).
+type VenueRow = (i64, f64, i64, i64);
+
+/// What the online figures are made from.
+struct OnlineRows {
+    daily: Vec<DayRow>,
+    all_days: i64,
+    cameras: Vec<CameraRow>,
+    /// The worst venues with their (checks, online) per counted day.
+    venues: Vec<(VenueRow, Vec<(i64, i64)>)>,
+}
+
+/// The four parameters every online query binds first: scope, first and last day, the
+/// statuses that count.
+struct OnlineParams<'a> {
+    j: Option<&'a str>,
+    from: String,
+    to: String,
+    counted: String,
+}
+
+impl<'a> OnlineParams<'a> {
+    fn new(j: Option<&'a str>, period: Period) -> OnlineParams<'a> {
+        OnlineParams {
+            j,
+            from: period.from.to_string(),
+            to: period.to.to_string(),
+            counted: json(&kpi::counted_statuses()),
+        }
+    }
+
+    fn bind<'q, O>(
+        &'q self,
+        query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+        query.bind(self.j).bind(&self.from).bind(&self.to).bind(&self.counted)
+    }
 }
 
 /// A stored timestamp bound: the first instant of a China day, to the millisecond so it sorts
@@ -256,10 +309,9 @@ impl Db {
         let streaming: Vec<i64> = sqlx::query_scalar(concat!(
             "WITH ",
             spans!(),
-            " SELECT DISTINCT c.venue_id FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
-              JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
-              WHERE d.day BETWEEN ?2 AND ?3 AND d.online > 0 AND s.status IN (SELECT value FROM json_each(?4))
-              ORDER BY 1"
+            " SELECT DISTINCT r.venue_id FROM ",
+            counted_venue_days!(),
+            " AND r.online > 0 ORDER BY 1"
         ))
         .bind(j)
         .bind(period.from.to_string())
@@ -274,47 +326,185 @@ impl Db {
         Ok(c)
     }
 
+    /// The online figures from the daily roll-up (`venue_checks_daily`): what the figures use.
     async fn kpi_online(&self, j: Option<&str>, period: Period, threshold: f64) -> Result<OnlineKpis, DbError> {
-        let counted = json(&kpi::counted_statuses());
-        let (from, to) = (period.from.to_string(), period.to.to_string());
-        let daily: Vec<(String, i64, i64)> = sqlx::query_as(concat!(
-            "WITH ",
-            spans!(),
-            " SELECT d.day, sum(d.checks), sum(d.online) FROM ",
-            counted_days!(),
-            " GROUP BY d.day ORDER BY d.day"
+        let q = OnlineParams::new(j, period);
+        let daily: Vec<DayRow> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT r.day, sum(r.checks), sum(r.online), sum(r.cameras) FROM ",
+                counted_venue_days!(),
+                " GROUP BY r.day ORDER BY r.day"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+        let all_days: i64 = sqlx::query_scalar(concat!(
+            "SELECT coalesce(sum(r.cameras), 0) FROM venue_checks_daily r JOIN venues v ON v.id = r.venue_id WHERE ",
+            in_scope!(),
+            " AND r.day BETWEEN ?2 AND ?3"
         ))
         .bind(j)
-        .bind(&from)
-        .bind(&to)
-        .bind(&counted)
-        .fetch_all(&self.pool)
+        .bind(&q.from)
+        .bind(&q.to)
+        .fetch_one(&self.pool)
         .await?;
+        let worst: Vec<VenueRow> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT r.venue_id, sum(r.offline_days), sum(r.checks), sum(r.online) FROM ",
+                counted_venue_days!(),
+                " GROUP BY r.venue_id HAVING sum(r.checks - r.online) > 0 ORDER BY 2 DESC, r.venue_id LIMIT ?5"
+            )))
+            .bind(kpi::WORST_LISTED as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut venues = Vec::new();
+        for row in worst {
+            let days: Vec<(i64, i64)> = q
+                .bind(sqlx::query_as(concat!(
+                    "WITH ",
+                    spans!(),
+                    " SELECT sum(r.checks), sum(r.online) FROM ",
+                    counted_venue_days!(),
+                    " AND r.venue_id = ?5 GROUP BY r.day"
+                )))
+                .bind(row.0)
+                .fetch_all(&self.pool)
+                .await?;
+            venues.push((row, days));
+        }
+        let cameras = self.worst_cameras(&q).await?;
+        self.assemble_online(OnlineRows { daily, all_days, cameras, venues }, period, threshold).await
+    }
+
+    /// The worst cameras, exactly, usually without reading every camera-day: a camera's hours
+    /// never exceed the sum over its venue's days of the day's largest camera share
+    /// (`offline_max`), so the cameras of the venues with the largest such bound are enough
+    /// once the last camera listed has at least the last venue's bound. When two rounds do not
+    /// settle it, every camera-day is read.
+    async fn worst_cameras(&self, q: &OnlineParams<'_>) -> Result<Vec<CameraRow>, DbError> {
+        for read in [kpi::WORST_LISTED * 4, kpi::WORST_LISTED * 40] {
+            let venues: Vec<(i64, f64)> = q
+                .bind(sqlx::query_as(concat!(
+                    "WITH ",
+                    spans!(),
+                    " SELECT r.venue_id, sum(r.offline_max) FROM ",
+                    counted_venue_days!(),
+                    " GROUP BY r.venue_id HAVING sum(r.checks - r.online) > 0 ORDER BY 2 DESC, r.venue_id LIMIT ?5"
+                )))
+                .bind(read as i64)
+                .fetch_all(&self.pool)
+                .await?;
+            let ids: Vec<i64> = venues.iter().map(|(v, _)| *v).collect();
+            let cameras: Vec<CameraRow> = q
+                .bind(sqlx::query_as(concat!(
+                    "WITH ",
+                    spans!(),
+                    " SELECT c.id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
+                      FROM cameras c JOIN camera_checks_daily d ON d.camera_id = c.id AND d.day BETWEEN ?2 AND ?3
+                      JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
+                      WHERE c.venue_id IN (SELECT value FROM json_each(?5)) AND s.status IN (SELECT value FROM json_each(?4))
+                      GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT ?6"
+                )))
+                .bind(serde_json::to_string(&ids).expect("ids serialise"))
+                .bind(kpi::WORST_LISTED as i64)
+                .fetch_all(&self.pool)
+                .await?;
+            let all_read = venues.len() < read;
+            let bound = venues.last().map_or(0.0, |(_, h)| *h);
+            let settled = cameras.len() == kpi::WORST_LISTED && cameras.last().is_some_and(|c| c.1 >= bound - 1e-12);
+            if all_read || settled {
+                return Ok(cameras);
+            }
+        }
+        self.worst_cameras_raw(q).await
+    }
+
+    async fn worst_cameras_raw(&self, q: &OnlineParams<'_>) -> Result<Vec<CameraRow>, DbError> {
+        Ok(q.bind(sqlx::query_as(concat!(
+            "WITH ",
+            spans!(),
+            " SELECT c.id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online) FROM ",
+            counted_days!(),
+            " GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT ?5"
+        )))
+        .bind(kpi::WORST_LISTED as i64)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The online figures computed from every camera-day, without the roll-up: the reference
+    /// the roll-up must equal (the fixture test compares them; the benchmark times both).
+    pub async fn kpi_online_raw(
+        &self,
+        j: Option<&[i64]>,
+        period: Period,
+        threshold: f64,
+    ) -> Result<OnlineKpis, DbError> {
+        let j = j.map(|ids| serde_json::to_string(ids).expect("ids serialise"));
+        let q = OnlineParams::new(j.as_deref(), period);
+        let daily: Vec<DayRow> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT d.day, sum(d.checks), sum(d.online), count(*) FROM ",
+                counted_days!(),
+                " GROUP BY d.day ORDER BY d.day"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
         let all_days: i64 = sqlx::query_scalar(concat!(
             "SELECT count(*) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
              WHERE ",
             in_scope!(),
             " AND d.day BETWEEN ?2 AND ?3"
         ))
-        .bind(j)
-        .bind(&from)
-        .bind(&to)
+        .bind(q.j)
+        .bind(&q.from)
+        .bind(&q.to)
         .fetch_one(&self.pool)
         .await?;
-        let counted_days: i64 =
-            sqlx::query_scalar(concat!("WITH ", spans!(), " SELECT count(*) FROM ", counted_days!()))
-                .bind(j)
-                .bind(&from)
-                .bind(&to)
-                .bind(&counted)
-                .fetch_one(&self.pool)
+        let cameras = self.worst_cameras_raw(&q).await?;
+        let worst: Vec<VenueRow> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT c.venue_id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online) FROM ",
+                counted_days!(),
+                " GROUP BY c.venue_id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.venue_id LIMIT ?5"
+            )))
+            .bind(kpi::WORST_LISTED as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        let mut venues = Vec::new();
+        for row in worst {
+            let days: Vec<(i64, i64)> = q
+                .bind(sqlx::query_as(concat!(
+                    "WITH ",
+                    spans!(),
+                    " SELECT sum(d.checks), sum(d.online) FROM ",
+                    counted_days!(),
+                    " AND c.venue_id = ?5 GROUP BY d.day"
+                )))
+                .bind(row.0)
+                .fetch_all(&self.pool)
                 .await?;
+            venues.push((row, days));
+        }
+        self.assemble_online(OnlineRows { daily, all_days, cameras, venues }, period, threshold).await
+    }
 
+    /// The online figures from the rows either computation read.
+    async fn assemble_online(&self, rows: OnlineRows, period: Period, threshold: f64) -> Result<OnlineKpis, DbError> {
         let mut o = OnlineKpis { threshold, ..OnlineKpis::default() };
         let mut whole = DailyRates::default();
         let mut by_day = Vec::new();
-        for (d, checks, online) in &daily {
+        let mut counted_days = 0;
+        for (d, checks, online, cameras) in &rows.daily {
             let (checks, online) = (*checks as u64, *online as u64);
+            counted_days += cameras;
             o.checks += checks;
             o.online += online;
             whole.add_day(online, checks, threshold);
@@ -351,78 +541,32 @@ impl Db {
                 }
             })
             .collect();
-        o.excluded_camera_days = (all_days - counted_days).max(0) as u64;
-
-        // The worst cameras: most hours without a picture on counted days.
-        type CameraRow = (i64, String, i64, String, f64, i64, i64);
-        let cameras: Vec<CameraRow> = sqlx::query_as(concat!(
-            "WITH ",
-            spans!(),
-            " SELECT c.id, c.name, c.venue_id, (SELECT name FROM venues WHERE id = c.venue_id),
-                     sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
-              FROM ",
-            counted_days!(),
-            " GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 5 DESC, c.id LIMIT ?5"
-        ))
-        .bind(j)
-        .bind(&from)
-        .bind(&to)
-        .bind(&counted)
-        .bind(kpi::WORST_LISTED as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        o.worst_cameras = cameras
+        o.excluded_camera_days = (rows.all_days - counted_days).max(0) as u64;
+        let names = self.camera_names(rows.cameras.iter().map(|c| c.0).collect()).await?;
+        o.worst_cameras = rows
+            .cameras
             .into_iter()
-            .map(|(camera_id, camera, venue_id, venue, offline_days, checks, online)| WorstCamera {
-                camera_id,
-                camera,
-                venue_id,
-                venue,
-                offline_hours: kpi::hours_of(offline_days),
-                rate: kpi::rate(online as u64, checks as u64),
+            .map(|(camera_id, offline_days, checks, online)| {
+                let (camera, venue_id, venue) = names.get(&camera_id).cloned().unwrap_or_default();
+                WorstCamera {
+                    camera_id,
+                    camera,
+                    venue_id,
+                    venue,
+                    offline_hours: kpi::hours_of(offline_days),
+                    rate: kpi::rate(online as u64, checks as u64),
+                }
             })
             .collect();
-
-        // The worst venues: most camera-hours without a picture, with their own days.
-        type VenueRow = (i64, String, f64, i64, i64);
-        let worst: Vec<VenueRow> = sqlx::query_as(concat!(
-            "WITH ",
-            spans!(),
-            " SELECT c.venue_id, (SELECT name FROM venues WHERE id = c.venue_id),
-                     sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
-              FROM ",
-            counted_days!(),
-            " GROUP BY c.venue_id HAVING sum(d.checks - d.online) > 0 ORDER BY 3 DESC, c.venue_id LIMIT ?5"
-        ))
-        .bind(j)
-        .bind(&from)
-        .bind(&to)
-        .bind(&counted)
-        .bind(kpi::WORST_LISTED as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        for (venue_id, venue, offline_days, checks, online) in worst {
-            let days: Vec<(i64, i64)> = sqlx::query_as(concat!(
-                "WITH ",
-                spans!(),
-                " SELECT sum(d.checks), sum(d.online) FROM ",
-                counted_days!(),
-                " AND c.venue_id = ?5 GROUP BY d.day"
-            ))
-            .bind(j)
-            .bind(&from)
-            .bind(&to)
-            .bind(&counted)
-            .bind(venue_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let venue_names = self.venue_names(rows.venues.iter().map(|(v, _)| v.0).collect()).await?;
+        for ((venue_id, offline_days, checks, online), days) in rows.venues {
             let mut r = DailyRates::default();
             for (checks, online) in days {
                 r.add_day(online as u64, checks as u64, threshold);
             }
             o.worst_venues.push(WorstVenue {
                 venue_id,
-                venue,
+                venue: venue_names.get(&venue_id).cloned().unwrap_or_default(),
                 offline_hours: kpi::hours_of(offline_days),
                 rate: kpi::rate(online as u64, checks as u64),
                 days: r.days,
@@ -430,6 +574,27 @@ impl Db {
             });
         }
         Ok(o)
+    }
+
+    /// Cameras' names with their venue's: id → (camera, venue id, venue).
+    async fn camera_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, (String, i64, String)>, DbError> {
+        let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
+            "SELECT c.id, c.name, v.id, v.name FROM cameras c JOIN venues v ON v.id = c.venue_id
+             WHERE c.id IN (SELECT value FROM json_each(?1))",
+        )
+        .bind(serde_json::to_string(&ids).expect("ids serialise"))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(id, camera, venue_id, venue)| (id, (camera, venue_id, venue))).collect())
+    }
+
+    async fn venue_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, String>, DbError> {
+        Ok(sqlx::query_as("SELECT id, name FROM venues WHERE id IN (SELECT value FROM json_each(?1))")
+            .bind(serde_json::to_string(&ids).expect("ids serialise"))
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .collect())
     }
 
     async fn kpi_equipment(
@@ -694,12 +859,14 @@ impl Db {
     ) -> Result<ComplaintKpis, DbError> {
         let decisions =
             json(&ComplaintStatus::ALL.iter().filter(|s| kpi::is_decision(**s)).map(|s| s.code()).collect::<Vec<_>>());
-        type Row = (String, String, String, String, Option<String>);
+        type Row = (String, String, String, String, Option<String>, Option<bool>, Option<i64>);
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT k.submitted_at, k.status, k.category, k.source,
                     (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = k.id
-                       AND u.status IN (SELECT value FROM json_each(?4)))
-             FROM complaints k JOIN venues v ON v.id = k.venue_id WHERE ",
+                       AND u.status IN (SELECT value FROM json_each(?4))),
+                    f.resolved, f.satisfaction
+             FROM complaints k JOIN venues v ON v.id = k.venue_id
+             LEFT JOIN complaint_feedback f ON f.complaint_id = k.id WHERE ",
             in_scope!(),
             " AND k.submitted_at >= ?2 AND k.submitted_at < ?3"
         ))
@@ -709,10 +876,11 @@ impl Db {
         .bind(&decisions)
         .fetch_all(&self.pool)
         .await?;
-        let mut c = ComplaintKpis::default();
         let mut categories: BTreeMap<String, u32> = BTreeMap::new();
         let mut channels: BTreeMap<String, u32> = BTreeMap::new();
-        for (submitted, status, category, source, decided) in &rows {
+        let mut c = ComplaintKpis { scores: vec![0; 5], ..ComplaintKpis::default() };
+        let mut score_sum = 0u64;
+        for (submitted, status, category, source, decided, resolved, score) in &rows {
             let Some(submitted) = stored_day(submitted) else { continue };
             c.received += 1;
             let decided = decided.as_deref().and_then(stored_day).filter(|d| *d <= as_of);
@@ -722,13 +890,30 @@ impl Db {
                 Decision::Overdue => c.overdue += 1,
                 Decision::Pending => c.pending += 1,
             }
-            if ComplaintStatus::from_code(status).is_some_and(ComplaintStatus::is_closed) {
+            let status = ComplaintStatus::from_code(status);
+            if status.is_some_and(ComplaintStatus::is_closed) {
                 c.closed += 1;
+            }
+            if status.is_some_and(satisfaction::is_asked) {
+                c.asked += 1;
+            }
+            if let (Some(resolved), Some(score)) = (resolved, score.and_then(|s| u8::try_from(s).ok())) {
+                c.answered += 1;
+                c.resolved += *resolved as u32;
+                c.satisfied += satisfaction::is_satisfied(score) as u32;
+                score_sum += u64::from(score);
+                if let Some(n) = c.scores.get_mut(usize::from(score.clamp(1, 5)) - 1) {
+                    *n += 1;
+                }
             }
             *categories.entry(category.clone()).or_default() += 1;
             *channels.entry(kpi::channel(source).to_string()).or_default() += 1;
         }
         c.in_time_rate = kpi::rate(c.decided_in_time.into(), (c.decided_in_time + c.decided_late + c.overdue).into());
+        c.response_rate = kpi::rate(c.answered.into(), c.asked.into());
+        c.resolved_rate = kpi::rate(c.resolved.into(), c.answered.into());
+        c.satisfied_rate = kpi::rate(c.satisfied.into(), c.answered.into());
+        c.mean_satisfaction = (c.answered > 0).then(|| score_sum as f64 / f64::from(c.answered));
         c.by_category = categories.into_iter().map(|(code, count)| Count { code, count }).collect();
         c.by_channel = channels.into_iter().map(|(code, count)| Count { code, count }).collect();
         Ok(c)

@@ -6,6 +6,7 @@ mod api_auth;
 mod api_v1;
 pub mod assets;
 mod cameras;
+mod complaint_feedback;
 mod complaints;
 mod console_complaints;
 mod console_disputes;
@@ -75,6 +76,7 @@ pub fn router(state: AppState) -> Router {
         .merge(analysis::routes())
         .merge(whep::routes())
         .merge(complaints::routes())
+        .merge(complaint_feedback::routes())
         .merge(open311::routes())
         .merge(account::routes())
         .merge(console_review::routes())

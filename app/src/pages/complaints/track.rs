@@ -2,7 +2,7 @@
 //! public updates and photos; never the complainant's contact details.
 
 use super::t;
-use crate::api::{category_name, get_complaint, status_name, PublicComplaint};
+use crate::api::{category_name, get_complaint, status_name, FeedbackEcho, PublicComplaint};
 use crate::error::AppError;
 use crate::i18n::{use_lang, Lang};
 use leptos::prelude::*;
@@ -115,8 +115,76 @@ fn ComplaintView(c: PublicComplaint, just_made: bool) -> impl IntoView {
                 </ol>
                 <p class="hint">{rules(lang)}</p>
             </section>
+            <Feedback c=c.clone() lang/>
         </article>
     }
+}
+
+fn feedback_problem(lang: Lang, code: &str) -> &'static str {
+    match code {
+        "not_closed" => t(lang, "投诉办结后才能评价。", "A complaint can be rated once it is closed."),
+        "answered" => t(lang, "这件投诉已经评价过了。", "This complaint has been rated already."),
+        "score" => t(lang, "请选择满意度（1–5）。", "Choose how satisfied you are (1–5)."),
+        "resolved" => t(lang, "请选择问题是否已解决。", "Say whether the problem was resolved."),
+        "too_long" => t(lang, "补充意见最多500字。", "A comment may have at most 500 characters."),
+        _ => t(lang, "评价未能保存，请重试。", "The answer was not saved; try again."),
+    }
+}
+
+/// Once the complaint is closed: was it resolved, and how satisfied is the complainant (1–5).
+#[component]
+fn Feedback(c: PublicComplaint, lang: Lang) -> impl IntoView {
+    let echo = use_context::<FeedbackEcho>().unwrap_or_default();
+    let rated = use_query_map().with_untracked(|q| q.get("rated").is_some());
+    if let Some(f) = &c.feedback {
+        return view! {
+            <section class="card" id="feedback" data-feedback=f.satisfaction data-resolved=f.resolved.to_string()>
+                <h2>{t(lang, "您的评价", "Your answer")}</h2>
+                {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{feedback_problem(lang, &echo.problem)}</p> })}
+                {rated.then(|| view! { <p role="status">{t(lang, "谢谢，评价已保存。", "Thank you, your answer is saved.")}</p> })}
+                <p>
+                    {if f.resolved { t(lang, "问题已解决", "The problem was resolved") } else { t(lang, "问题未解决", "The problem was not resolved") }}
+                    " · " {t(lang, "满意度 ", "Satisfaction ")} {f.satisfaction} "/5"
+                </p>
+            </section>
+        }
+        .into_any();
+    }
+    if !c.asks_feedback {
+        return (!echo.problem.is_empty())
+            .then(|| view! { <p class="error" id="feedback" role="alert">{feedback_problem(lang, &echo.problem)}</p> })
+            .into_any();
+    }
+    let scores = [
+        (1, t(lang, "很不满意", "Very dissatisfied")),
+        (2, t(lang, "不满意", "Dissatisfied")),
+        (3, t(lang, "一般", "Neither")),
+        (4, t(lang, "满意", "Satisfied")),
+        (5, t(lang, "很满意", "Very satisfied")),
+    ];
+    view! {
+        <section class="card" id="feedback">
+            <h2>{t(lang, "请评价处理结果", "How was your complaint handled?")}</h2>
+            {(!echo.problem.is_empty()).then(|| view! { <p class="error" role="alert">{feedback_problem(lang, &echo.problem)}</p> })}
+            <form class="feedback-form" method="post" action=format!("/complaints/{}/feedback", c.reference)>
+                <fieldset>
+                    <legend>{t(lang, "问题是否已解决？", "Was the problem resolved?")}</legend>
+                    <label><input type="radio" name="resolved" value="yes" required/>{t(lang, "已解决", "Yes")}</label>
+                    <label><input type="radio" name="resolved" value="no"/>{t(lang, "未解决", "No")}</label>
+                </fieldset>
+                <fieldset>
+                    <legend>{t(lang, "满意度", "How satisfied are you?")}</legend>
+                    {scores.into_iter().map(|(n, name)| view! {
+                        <label><input type="radio" name="satisfaction" value=n required=(n == 1)/>{format!("{n} ")}{name}</label>
+                    }).collect_view()}
+                </fieldset>
+                <label for="fb-comment">{t(lang, "补充意见（选填）", "Anything to add (optional)")}</label>
+                <textarea id="fb-comment" name="comment" rows="3" maxlength="500"></textarea>
+                <button class="primary" type="submit">{t(lang, "提交评价", "Send")}</button>
+            </form>
+        </section>
+    }
+    .into_any()
 }
 
 fn rules(lang: Lang) -> &'static str {

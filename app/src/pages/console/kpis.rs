@@ -316,6 +316,14 @@ fn Sections(kpis: Kpis, lang: Lang) -> impl IntoView {
                 {count_figure(n("办理中（未到期）", "Waiting, within time"), "complaints_pending", q.pending)}
                 {count_figure(n("已办结", "Closed"), "complaints_closed", q.closed)}
             </dl>
+            <h3>{n("投诉人满意度（实测）", "Complainants' satisfaction, measured")}</h3>
+            <dl class="kpi-grid">
+                {count_figure(n("已评价/应评价", "Answered / asked"), "answered", format!("{}/{}", q.answered, q.asked))}
+                {rate_figure(n("参评率", "Response rate"), "response_rate", q.response_rate)}
+                {rate_figure(n("满意率（4–5分）", "Satisfied (4–5)"), "satisfied_rate", q.satisfied_rate)}
+                {rate_figure(n("问题解决率", "Resolved, by their word"), "resolved_rate", q.resolved_rate)}
+                {count_figure(n("平均满意度", "Mean satisfaction"), "mean_satisfaction", q.mean_satisfaction.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into()))}
+            </dl>
             <p class="kpi-note">
                 {n("渠道：", "Channels: ")}
                 {q.by_channel.iter().map(|c| format!("{} {}", c.code, c.count)).collect::<Vec<_>>().join(" · ")}
