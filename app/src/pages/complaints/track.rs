@@ -175,7 +175,7 @@ fn Feedback(c: PublicComplaint, lang: Lang) -> impl IntoView {
                 <fieldset>
                     <legend>{t(lang, "满意度", "How satisfied are you?")}</legend>
                     {scores.into_iter().map(|(n, name)| view! {
-                        <label><input type="radio" name="satisfaction" value=n required=(n == 1)/>{format!("{n} ")}{name}</label>
+                        <label><input type="radio" name="satisfaction" value=n required={n == 1}/>{format!("{n} ")}{name}</label>
                     }).collect_view()}
                 </fieldset>
                 <label for="fb-comment">{t(lang, "补充意见（选填）", "Anything to add (optional)")}</label>
