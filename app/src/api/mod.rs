@@ -3,6 +3,7 @@
 
 mod complaint_desk;
 mod complaints;
+mod contracts;
 mod disputes;
 mod dto;
 mod inbox;
@@ -18,6 +19,7 @@ mod workspace;
 
 pub use complaint_desk::*;
 pub use complaints::*;
+pub use contracts::*;
 pub use disputes::*;
 pub use dto::*;
 pub use inbox::*;

@@ -104,6 +104,8 @@ pub trait Console: Send + Sync + 'static {
         actor: &mingchu_domain::access::Actor,
         query: &super::KpiQuery,
     ) -> Result<super::KpiPage, AppError>;
+    /// The service contracts settled to today, if `actor` may see the programme's figures.
+    async fn contracts(&self, actor: &mingchu_domain::access::Actor) -> Result<super::Contracts, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -10,9 +10,9 @@ mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};
 pub use console::{
-    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, DisputeCasePage, DisputeListPage, InboxPage,
-    KpisPage, LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage, PasswordPage,
-    PatrolListPage, PatrolTaskPage, PatrolVisitPage, VenueDeskPage, VenueListPage,
+    CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, ContractsPage, DisputeCasePage, DisputeListPage,
+    InboxPage, KpisPage, LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage,
+    PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, VenueDeskPage, VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

@@ -246,6 +246,9 @@ pub enum Action {
     /// See the key figures (KPIs) and the evaluation report of an office, a jurisdiction or
     /// the programme.
     ViewFigures,
+    /// Record or remove the purchased-service contract (the supplier's price, threshold and
+    /// penalty).
+    ManageContract,
 }
 
 impl Action {
@@ -275,7 +278,7 @@ impl Action {
             ChangeVenueStatus | ManageCameras | ManageScreens | ModerateReply | ReplyForVenue | ManageWebhooks => {
                 TokenScope::Venues
             }
-            ManageAccount | ManageUsers | ViewAudit => TokenScope::Admin,
+            ManageAccount | ManageUsers | ViewAudit | ManageContract => TokenScope::Admin,
         }
     }
 }
@@ -444,6 +447,19 @@ mod tests {
         assert_eq!(decide(&reader, ViewFigures, &Object::Programme), Ok(()));
         let reviewer = inspector_a().through_token(vec![TokenScope::Captures]);
         assert_eq!(decide(&reviewer, ViewFigures, &Object::Programme), Err(Refusal::Scope("read")));
+    }
+
+    #[test]
+    fn only_an_administrator_records_the_service_contract() {
+        assert_eq!(decide(&Actor::administrator(UserId(1)), ManageContract, &Object::Programme), Ok(()));
+        let inspector = inspector_a();
+        assert_eq!(decide(&inspector, ManageContract, &Object::Programme), Err(Refusal::Role { role: "inspector" }));
+        assert_eq!(
+            decide(&operator_of(1), ManageContract, &Object::Programme),
+            Err(Refusal::Role { role: "operator" })
+        );
+        let reader = Actor::administrator(UserId(1)).through_token(vec![TokenScope::Read]);
+        assert_eq!(decide(&reader, ManageContract, &Object::Programme), Err(Refusal::Scope("admin")));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod calendar;
 pub mod china_time;
 pub mod complaint;
+pub mod contract;
 pub mod dispute;
 pub mod kpi;
 pub mod licence;

@@ -2,6 +2,7 @@
 //! here, the desks in their own files.
 
 mod complaints;
+mod contracts;
 mod disputes;
 mod inbox;
 pub mod kpis;
@@ -76,6 +77,10 @@ impl app::api::ssr::Console for ConsoleData {
         query: &app::api::KpiQuery,
     ) -> Result<app::api::KpiPage, AppError> {
         self.kpi_page(actor, query).await
+    }
+
+    async fn contracts(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::Contracts, AppError> {
+        self.contracts_as_of(actor, chrono::Utc::now()).await
     }
 
     async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<app::api::VenueListRow>, AppError> {

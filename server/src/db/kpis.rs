@@ -14,7 +14,7 @@ use mingchu_domain::access::{JurisdictionId, OfficeId};
 use mingchu_domain::kpi::{self, DailyRates, Decision, Period};
 use mingchu_domain::programme::CAMERAS_PER_VENUE_STANDARD;
 use mingchu_domain::vocab::{ComplaintStatus, VenueStatus};
-use mingchu_domain::{china_time, review::ReviewState, satisfaction};
+use mingchu_domain::{china_time, contract, review::ReviewState, satisfaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whose figures: the whole programme, one supervision office (the jurisdictions it covers),
@@ -226,7 +226,8 @@ impl Db {
         let j = jurisdictions.map(|ids| serde_json::to_string(ids).expect("ids serialise"));
         let venues = self.kpi_venues(j.as_deref()).await?;
         let coverage = self.kpi_coverage(j.as_deref(), &venues, period).await?;
-        let online = self.kpi_online(j.as_deref(), period, kpi::ONLINE_THRESHOLD).await?;
+        let threshold = self.threshold_on(period.to).await?;
+        let online = self.kpi_online(j.as_deref(), period, threshold).await?;
         let equipment = self.kpi_equipment(j.as_deref(), &venues, period, now).await?;
         let supervision = self.kpi_supervision(j.as_deref(), &venues, period).await?;
         let as_of = period.to.min(china_time::day(now));
@@ -377,6 +378,38 @@ impl Db {
         }
         let cameras = self.worst_cameras(&q).await?;
         self.assemble_online(OnlineRows { daily, all_days, cameras, venues }, period, threshold).await
+    }
+
+    /// A contract quarter's figures for the whole programme: the counted days' checks, the
+    /// counted venue-days, and the counted camera-days by their (checks, online), so the
+    /// domain applies the contract's threshold to each camera-day.
+    pub async fn contract_use(&self, period: Period) -> Result<contract::QuarterUse, DbError> {
+        let q = OnlineParams::new(None, period);
+        let days: Vec<(i64, i64, i64)> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT sum(r.checks), sum(r.online), count(*) FROM ",
+                counted_venue_days!(),
+                " GROUP BY r.day ORDER BY r.day"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+        let camera_days: Vec<(i64, i64, i64)> = q
+            .bind(sqlx::query_as(concat!(
+                "WITH ",
+                spans!(),
+                " SELECT d.checks, d.online, count(*) FROM ",
+                counted_days!(),
+                " AND d.checks > 0 GROUP BY d.checks, d.online"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(contract::QuarterUse {
+            venue_days: days.iter().map(|(_, _, n)| *n as u64).sum(),
+            days: days.into_iter().map(|(c, o, _)| (c as u64, o as u64)).collect(),
+            camera_days: camera_days.into_iter().map(|(c, o, n)| (c as u64, o as u64, n as u64)).collect(),
+        })
     }
 
     /// The worst cameras, exactly, usually without reading every camera-day: a camera's hours

@@ -8,6 +8,7 @@ mod catalog;
 mod checks;
 pub mod complaint_desk;
 mod complaints;
+pub mod contracts;
 pub mod disputes;
 mod import;
 pub mod kpis;

@@ -9,6 +9,7 @@ mod cameras;
 mod complaint_feedback;
 mod complaints;
 mod console_complaints;
+mod console_contracts;
 mod console_disputes;
 mod console_inbox;
 mod console_orders;
@@ -87,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_patrols::routes())
         .merge(console_disputes::routes())
         .merge(kpis::routes())
+        .merge(console_contracts::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

@@ -156,6 +156,7 @@ fn KpiBody(page: KpiPage, lang: Lang) -> impl IntoView {
             <input id="kpi-to" name="to" type="date" value=query.to.clone() required/>
             <button class="primary" type="submit">{t(lang, "计算", "Compute")}</button>
             <a class="button" href=csv download="">{t(lang, "下载 CSV", "Download CSV")}</a>
+            <a class="button" href="/console/contracts">{t(lang, "服务合同", "Service contract")}</a>
         </form>
         <p class="kpi-scope" data-scope=format!("{}:{}", kpis.scope.kind, kpis.scope.id.unwrap_or(0))>
             <strong>{kpis.scope.name.clone()}</strong>" · "{kpis.from.clone()}" — "{kpis.to.clone()}
@@ -188,7 +189,8 @@ fn Sections(kpis: Kpis, lang: Lang) -> impl IntoView {
             <p class="kpi-note">{n("按日计算，暂停经营、停业日不计；画面冻结、黑屏、遮挡视为不在线。", "Per day; days a venue was suspended or closed are left out; a frozen, dark or covered picture is not online.")}</p>
             <dl class="kpi-grid">
                 {rate_figure(n("日均在线率", "Mean daily rate"), "mean_daily_rate", o.mean_daily_rate)}
-                {rate_figure(n("达标天数占比（≥95%）", "Days at or above 95%"), "share_meeting", o.share_meeting)}
+                {rate_figure(n("在线率标准", "Threshold"), "threshold", Some(o.threshold))}
+                {rate_figure(n("达标天数占比", "Days at or above the threshold"), "share_meeting", o.share_meeting)}
                 {count_figure(n("达标天数", "Days meeting"), "days_meeting", format!("{}/{}", o.days_meeting, o.days))}
                 {rate_figure(n("在线检查占比", "Online checks"), "check_rate", o.check_rate)}
                 {count_figure(n("剔除的摄像头日", "Camera-days left out"), "excluded_camera_days", o.excluded_camera_days)}

@@ -5,6 +5,7 @@
 mod account;
 mod captures;
 mod complaints;
+mod contracts;
 mod disputes;
 mod inbox;
 mod kpis;
@@ -15,6 +16,7 @@ mod venues;
 pub use account::{LoginPage, PasswordPage};
 pub use captures::CapturesPage;
 pub use complaints::{ComplaintCasePage, ComplaintDeskPage};
+pub use contracts::ContractsPage;
 pub use disputes::{DisputeCasePage, DisputeListPage, NewDisputePage};
 pub use inbox::InboxPage;
 pub use kpis::KpisPage;
