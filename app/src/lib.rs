@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/inbox") view=pages::InboxPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/kpis") view=pages::KpisPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/contracts") view=pages::ContractsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/report") view=pages::ReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/complaints") view=pages::ComplaintDeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/venues") view=pages::VenueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/venues/:id") view=pages::VenueDeskPage ssr=SsrMode::Async/>

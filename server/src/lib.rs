@@ -22,6 +22,7 @@ mod media_store;
 mod private_files;
 pub mod push;
 pub mod reply_cli;
+mod report_csv;
 pub mod screen_cli;
 pub mod state;
 pub mod telemetry;

@@ -484,3 +484,232 @@ async fn every_figure_of_a_hand_built_district() {
     exec(&pool, "DELETE FROM cameras WHERE id = 4").await;
     rollup_matches(&pool).await;
 }
+
+async fn report(base: &str, token: &str, query: &str) -> (StatusCode, Value) {
+    let res =
+        reqwest::Client::new().get(format!("{base}/api/v1/report?{query}")).bearer_auth(token).send().await.unwrap();
+    let status = res.status();
+    (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
+}
+
+/// The report's rows by indicator: (target, actual, last year, met, shortfall).
+fn rows(report: &Value) -> std::collections::HashMap<String, Value> {
+    report["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["code"].as_str().unwrap().to_string(), r.clone()))
+        .collect()
+}
+
+/// The year 2025 of the same district as an evaluation report: the office's targets (set in
+/// 2024), each actual from the figures as of 31 December (K4 is overdue by then), the year
+/// before's (2024: four venues planned, three connected), the problems with their evidence;
+/// then next year's targets through the form, refused when the year has begun, when a target
+/// is not a number, or for someone else's office.
+#[tokio::test]
+async fn the_annual_report_of_a_hand_built_district() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (_db, pool) = fixture(&data).await;
+    exec(
+        &pool,
+        "INSERT INTO complaint_feedback (complaint_id, resolved, satisfaction, at) VALUES
+           (1, 1, 5, '2025-02-21T02:00:00Z'), (5, 0, 2, '2025-01-14T02:00:00Z');
+         INSERT INTO kpi_targets (scope, year, indicator, target, set_at) VALUES
+           ('office:1', 2025, 'access_rate', 1.0, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'cameras_per_venue', 5, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'mean_daily_rate', 0.95, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'key_patrol_coverage', 1.0, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'violations_found', 1, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'overdue_orders', 0, '2024-12-20T02:00:00Z'),
+           ('office:1', 2025, 'satisfied_rate', 0.5, '2024-12-21T02:00:00Z');",
+    )
+    .await;
+    let admin_link =
+        link_secret(&data, &["user", "add", "--login", "admin", "--name", "管理员", "--role", "administrator"]);
+    let ours_link = link_secret(
+        &data,
+        &["user", "add", "--login", "wang.fang", "--name", "王芳", "--role", "inspector", "--office", "坪山监管所"],
+    );
+    let theirs_link = link_secret(
+        &data,
+        &["user", "add", "--login", "li.ming", "--name", "李明", "--role", "inspector", "--office", "马峦监管所"],
+    );
+    let token =
+        |login: &str| ok(mingchu(&data, &["token", "create", "--login", login, "--name", "报告", "--scope", "read"]));
+    let (admin, theirs) = (token("admin"), token("li.ming"));
+    let server = Server::start_on(&data);
+    let base = server.base.clone();
+
+    let (status, r) = report(&base, &admin, "year=2025&scope=office:1").await;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!((r["year"].as_i64(), r["as_of"].as_str()), (Some(2025), Some("2025-12-31")));
+    assert_eq!(r["targets_set_at"], "2024-12-21T02:00:00Z");
+    let row = rows(&r);
+    let check = |code: &str, target: Option<f64>, actual: Option<f64>, met: Option<bool>, shortfall: u64| {
+        let x = &row[code];
+        let num = |v: &Value| v.as_f64();
+        for (what, got, want) in [("target", num(&x["target"]), target), ("actual", num(&x["actual"]), actual)] {
+            match (got, want) {
+                (Some(g), Some(w)) => assert!((g - w).abs() < 1e-9, "{code} {what}: {g} ≠ {w}"),
+                (g, w) => assert_eq!(g, w, "{code} {what}"),
+            }
+        }
+        assert_eq!(x["met"].as_bool(), met, "{code} met");
+        assert_eq!(x["shortfall"].as_u64(), Some(shortfall), "{code} shortfall");
+    };
+    check("access_rate", Some(1.0), Some(2.0 / 3.0), Some(false), 1);
+    check("cameras_per_venue", Some(5.0), Some(1.5), Some(false), 2);
+    check("mean_daily_rate", Some(0.95), Some((1.0 + 56.0 / 72.0 + 1.0 + 71.0 / 72.0) / 4.0), Some(false), 1);
+    // Q1 had both key venues visited, Q2–Q4 none: the lowest quarter, 0 of 2.
+    check("key_patrol_coverage", Some(1.0), Some(0.0), Some(false), 2);
+    check("violations_found", Some(1.0), Some(2.0), Some(true), 0);
+    check("overdue_orders", Some(0.0), Some(1.0), Some(false), 1);
+    check("satisfied_rate", Some(0.5), Some(0.5), Some(true), 0);
+    // No target: no verdict, no shortfall. K4 is past its 7 working days by December.
+    check("complaints_in_time", None, Some(0.4), None, 0);
+    check("orders_on_time", None, Some(2.0 / 3.0), None, 0);
+    check("capture_precision", None, Some(0.6), None, 0);
+    // The year before: four planned on 31 December 2024 (venue 3 still open), three connected;
+    // cameras 2 + 1 + 1 over three venues.
+    close(&row["access_rate"]["last_year"], 0.75, "2024 access rate");
+    close(&row["access_rate"]["change"], 2.0 / 3.0 - 0.75, "the change");
+    close(&row["cameras_per_venue"]["last_year"], 4.0 / 3.0, "2024 cameras per venue");
+    assert_eq!(row["orders_on_time"]["last_year"], Value::Null, "no order closed in 2024");
+    assert_eq!(row["violations_found"]["change"], 2.0);
+
+    // The problems, each with its evidence.
+    let problems: Vec<(String, String, String)> = r["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (p["kind"].as_str().unwrap().into(), p["name"].as_str().unwrap().into(), p["href"].as_str().unwrap().into())
+        })
+        .collect();
+    let of = |kind: &str| problems.iter().filter(|p| p.0 == kind).map(|p| p.2.clone()).collect::<Vec<_>>();
+    assert_eq!(of("offline_venue"), ["/console/venues/1", "/console/venues/2"]);
+    assert_eq!(of("key_not_connected"), ["/console/venues/4"]);
+    assert_eq!(of("streaming_while_closed"), ["/console/venues/2"]);
+    assert_eq!(of("below_camera_standard"), ["/console/venues/2", "/console/venues/1"]);
+    assert_eq!(
+        of("low_patrol_coverage"),
+        [
+            "/console/kpis?scope=office:1&from=2025-04-01&to=2025-06-30",
+            "/console/kpis?scope=office:1&from=2025-07-01&to=2025-09-30",
+            "/console/kpis?scope=office:1&from=2025-10-01&to=2025-12-31"
+        ]
+    );
+    assert_eq!(of("overdue_order"), ["/console/orders/3"]);
+    assert!(problems.iter().any(|p| p.1.starts_with("坪山监管所 整改〔2025〕第0003号")), "{problems:?}");
+
+    // Refusals of the report, with reasons.
+    let (status, body) = report(&base, &theirs, "year=2025&scope=office:1").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body["error"]["message"].as_str().unwrap().contains("another supervision office"), "{body}");
+    for bad in ["year=abc", "year=1999", "year=2099"] {
+        let (status, body) = report(&base, &admin, &format!("{bad}&scope=office:1")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+    }
+    let coming = chrono::Utc::now().year() + 1;
+    let (status, body) = report(&base, &admin, &format!("year={coming}&scope=office:1")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["error"]["message"].as_str().unwrap().contains("has not begun"), "{body}");
+
+    // The page, the CSV and the print layout's document for the signed-in inspector.
+    let mut ours = Browser::new(&base);
+    ours.sign_in_with_link(&ours_link, "wang.fang", PASSWORD).await;
+    let (status, html) = ours.open("/console/report?year=2025&scope=office:1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(r#"data-indicator="access_rate" data-actual="0.6667" data-target="1.0000""#),
+        "the served figures"
+    );
+    assert!(html.contains("坪山监管所 2025年度“互联网+明厨亮灶”绩效评价报告"));
+    assert!(html.contains("计划接入单位中 1 家未接入"), "the shortfall in a sentence");
+    assert!(html.contains(&format!("设定{coming}年度目标值")), "the office's inspector may set next year's targets");
+    let res = ours.get("/console/report.csv?year=2025&scope=office:1").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let csv = res.text().await.unwrap();
+    assert!(
+        csv.contains("产出指标,数量指标,接入率,100.00%,66.67%,75.00%,-8.33,未达标,计划接入单位中 1 家未接入"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("逾期未完成的整改,坪山监管所 整改〔2025〕第0003号 · 二号食堂,2025-03-10,/console/orders/3"),
+        "{csv}"
+    );
+
+    // Next year's targets through the form; this year's are fixed; numbers only; own office.
+    let csrf = support::workspace::csrf_field(&html);
+    let coming_s = coming.to_string();
+    let this_s = (coming - 1).to_string();
+    let set = |year: &str, rate: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("scope", "office:1".to_string()),
+            ("year", year.to_string()),
+            ("target_access_rate", "100".to_string()),
+            ("target_mean_daily_rate", rate.to_string()),
+            ("target_overdue_orders", "0".to_string()),
+        ]
+    };
+    let post = |browser: &Browser, form: Vec<(&'static str, String)>| {
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>();
+        let owned: Vec<(String, String)> = form.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let req =
+            browser.http.post(format!("{}/console/report/targets", browser.base)).header("cookie", browser.cookies());
+        async move { req.form(&owned).send().await.unwrap() }
+    };
+    let res = post(&ours, set(&this_s, "95")).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert!(res.text().await.unwrap().contains("目标值须在年度开始前设定"));
+    let res = post(&ours, set(&coming_s, "满意")).await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("“日均在线率”的目标值应为数字"), "the indicator is named");
+    assert!(page.contains(r#"value="满意""#), "what was typed is kept");
+    let res = post(&ours, set(&coming_s, "97.5")).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let (_, html) = ours.open("/console/report?year=2025&scope=office:1").await;
+    assert!(html.contains(r#"name="target_mean_daily_rate" inputmode="decimal" value="97.5""#), "{html}");
+    let stored: Vec<(String, f64)> =
+        sqlx::query_as("SELECT indicator, target FROM kpi_targets WHERE scope = 'office:1' AND year = ?1 ORDER BY 1")
+            .bind(coming)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        [("access_rate".into(), 1.0), ("mean_daily_rate".into(), 0.975), ("overdue_orders".into(), 0.0)]
+    );
+    let mut other = set(&coming_s, "95");
+    other[1].1 = "office:2".into();
+    assert_eq!(post(&ours, other).await.status(), StatusCode::FORBIDDEN, "another office's targets");
+    let mut programme = set(&coming_s, "95");
+    programme[1].1 = "programme".into();
+    assert_eq!(post(&ours, programme).await.status(), StatusCode::FORBIDDEN, "the programme's are the administrators'");
+    let mut their_browser = Browser::new(&base);
+    their_browser.sign_in_with_link(&theirs_link, "li.ming", PASSWORD).await;
+    let (_, their_home) = their_browser.open("/console").await;
+    let mut theirs_form = set(&coming_s, "95");
+    theirs_form[0].1 = support::workspace::csrf_field(&their_home);
+    assert_eq!(post(&their_browser, theirs_form).await.status(), StatusCode::FORBIDDEN);
+    let mut admin_browser = Browser::new(&base);
+    admin_browser.sign_in_with_link(&admin_link, "admin", PASSWORD).await;
+    let (_, admin_page) = admin_browser.open("/console/report?scope=programme&year=2025").await;
+    let mut programme = set(&coming_s, "95");
+    programme[0].1 = support::workspace::csrf_field(&admin_page);
+    programme[1].1 = "programme".into();
+    assert_eq!(
+        post(&admin_browser, programme).await.status(),
+        StatusCode::SEE_OTHER,
+        "an administrator sets the programme's"
+    );
+
+    drop(server);
+    let log = ok(mingchu(&data, &["audit", "list", "--limit", "20"]));
+    assert_eq!(log.matches("targets.set").count(), 2, "{log}");
+}

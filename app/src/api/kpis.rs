@@ -176,6 +176,17 @@ pub struct SupervisionKpis {
     pub venues_with_violations: u32,
 }
 
+/// A rectification order named in a list of problems.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OrderRef {
+    pub id: i64,
+    /// The notice's number, e.g. `坪山街道监管所 整改〔2026〕第0012号`.
+    pub number: String,
+    pub venue_id: i64,
+    pub venue: String,
+    pub due_on: String,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct RectificationKpis {
     pub issued: u32,
@@ -184,6 +195,7 @@ pub struct RectificationKpis {
     pub on_time_rate: Option<f64>,
     /// Open on the last day and past their due day.
     pub overdue: u32,
+    pub overdue_orders: Vec<OrderRef>,
     pub mean_days_to_close: Option<f64>,
     pub p90_days_to_close: Option<i64>,
     pub disputes: u32,

@@ -10,6 +10,7 @@ mod inbox;
 mod kpis;
 mod orders;
 mod patrols;
+mod report;
 mod review;
 mod screens;
 #[cfg(feature = "ssr")]
@@ -26,6 +27,7 @@ pub use inbox::*;
 pub use kpis::*;
 pub use orders::*;
 pub use patrols::*;
+pub use report::*;
 pub use review::*;
 pub use screens::*;
 pub use venue_desk::*;

@@ -106,6 +106,12 @@ pub trait Console: Send + Sync + 'static {
     ) -> Result<super::KpiPage, AppError>;
     /// The service contracts settled to today, if `actor` may see the programme's figures.
     async fn contracts(&self, actor: &mingchu_domain::access::Actor) -> Result<super::Contracts, AppError>;
+    /// The annual evaluation report `query` asks for, if `actor` may see it.
+    async fn report(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &super::ReportQuery,
+    ) -> Result<super::ReportPage, AppError>;
 }
 
 pub type SharedConsole = Arc<dyn Console>;

@@ -12,7 +12,7 @@ pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueCompl
 pub use console::{
     CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, ContractsPage, DisputeCasePage, DisputeListPage,
     InboxPage, KpisPage, LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage,
-    PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, VenueDeskPage, VenueListPage,
+    PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, ReportPage, VenueDeskPage, VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

@@ -249,6 +249,8 @@ pub enum Action {
     /// Record or remove the purchased-service contract (the supplier's price, threshold and
     /// penalty).
     ManageContract,
+    /// Set an office's (or the programme's) targets for a coming year's evaluation report.
+    SetTargets,
 }
 
 impl Action {
@@ -278,7 +280,7 @@ impl Action {
             ChangeVenueStatus | ManageCameras | ManageScreens | ModerateReply | ReplyForVenue | ManageWebhooks => {
                 TokenScope::Venues
             }
-            ManageAccount | ManageUsers | ViewAudit | ManageContract => TokenScope::Admin,
+            ManageAccount | ManageUsers | ViewAudit | ManageContract | SetTargets => TokenScope::Admin,
         }
     }
 }
@@ -329,6 +331,7 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
                     | ManageWebhooks
                     | ManageAccount
                     | ViewFigures
+                    | SetTargets
             );
             if !allowed {
                 return Err(role);
@@ -447,6 +450,19 @@ mod tests {
         assert_eq!(decide(&reader, ViewFigures, &Object::Programme), Ok(()));
         let reviewer = inspector_a().through_token(vec![TokenScope::Captures]);
         assert_eq!(decide(&reviewer, ViewFigures, &Object::Programme), Err(Refusal::Scope("read")));
+    }
+
+    #[test]
+    fn an_inspector_sets_the_targets_of_their_own_office_only() {
+        let inspector = inspector_a();
+        assert_eq!(decide(&inspector, SetTargets, &Object::Office(OfficeId(10))), Ok(()));
+        assert_eq!(decide(&inspector, SetTargets, &Object::Office(OfficeId(11))), Err(Refusal::OtherOffice));
+        assert_eq!(decide(&inspector, SetTargets, &Object::Programme), Err(Refusal::Role { role: "inspector" }));
+        assert_eq!(
+            decide(&operator_of(1), SetTargets, &Object::Office(OfficeId(10))),
+            Err(Refusal::Role { role: "operator" })
+        );
+        assert_eq!(decide(&Actor::administrator(UserId(1)), SetTargets, &Object::Programme), Ok(()));
     }
 
     #[test]

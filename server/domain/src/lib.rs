@@ -21,6 +21,7 @@ pub mod picture;
 pub mod programme;
 pub mod push;
 pub mod rectification;
+pub mod report;
 pub mod review;
 pub mod risk;
 pub mod satisfaction;

@@ -77,7 +77,7 @@ impl ConsoleData {
     }
 
     /// The scopes the reader may choose: the programme, offices and jurisdictions they may see.
-    async fn kpi_choices(&self, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
+    pub(super) async fn kpi_choices(&self, actor: &Actor) -> Result<Vec<(String, String)>, AppError> {
         let mut out = vec![(Scope::Programme.code(), "全项目 · Programme".to_string())];
         for (id, name) in self.db.offices().await.map_err(unavailable)? {
             let scope = Scope::Office(mingchu_domain::access::OfficeId(id));

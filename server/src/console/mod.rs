@@ -8,6 +8,7 @@ mod inbox;
 pub mod kpis;
 mod orders;
 mod patrols;
+pub mod report;
 mod review;
 mod venues;
 
@@ -81,6 +82,14 @@ impl app::api::ssr::Console for ConsoleData {
 
     async fn contracts(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::Contracts, AppError> {
         self.contracts_as_of(actor, chrono::Utc::now()).await
+    }
+
+    async fn report(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &app::api::ReportQuery,
+    ) -> Result<app::api::ReportPage, AppError> {
+        self.report_page(actor, query).await
     }
 
     async fn venues(&self, actor: &mingchu_domain::access::Actor) -> Result<Vec<app::api::VenueListRow>, AppError> {

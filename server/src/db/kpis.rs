@@ -6,15 +6,15 @@
 use super::catalog::decode;
 use super::{Db, DbError};
 use app::api::{
-    ComplaintKpis, Count, CoverageKpis, DayRate, EquipmentKpis, KpiScopeView, Kpis, OnlineKpis, PartCoverage, PartRate,
-    RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera, WorstVenue,
+    ComplaintKpis, Count, CoverageKpis, DayRate, EquipmentKpis, KpiScopeView, Kpis, OnlineKpis, OrderRef, PartCoverage,
+    PartRate, RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera, WorstVenue,
 };
 use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
 use mingchu_domain::access::{JurisdictionId, OfficeId};
 use mingchu_domain::kpi::{self, DailyRates, Decision, Period};
 use mingchu_domain::programme::CAMERAS_PER_VENUE_STANDARD;
 use mingchu_domain::vocab::{ComplaintStatus, VenueStatus};
-use mingchu_domain::{china_time, contract, review::ReviewState, satisfaction};
+use mingchu_domain::{china_time, contract, rectification, review::ReviewState, satisfaction};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Whose figures: the whole programme, one supervision office (the jurisdictions it covers),
@@ -46,43 +46,8 @@ impl Scope {
     }
 }
 
-/// The venues (`v`) in scope, with the scope's jurisdictions bound as `?1` (a JSON array, or
-/// NULL for the whole programme).
-macro_rules! in_scope {
-    () => {
-        "(?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))"
-    };
-}
-
-/// Each venue's status spans in scope: from the effective day of a change to the next one's
-/// (of changes on one day the last recorded holds, as `kpi::status_on` decides).
-macro_rules! spans {
-    () => {
-        "spans AS (SELECT s.venue_id, s.status, s.since AS from_day,
-                          lead(s.since, 1, '9999-12-31') OVER (PARTITION BY s.venue_id ORDER BY s.since, s.id) AS until_day
-                   FROM venue_status_changes s JOIN venues v ON v.id = s.venue_id WHERE (?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1))))"
-    };
-}
-
-/// Camera-days of the period (`?2`..`?3`) whose venue's status that day counts (`?4`).
-macro_rules! counted_days {
-    () => {
-        "camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
-         JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
-         WHERE d.day BETWEEN ?2 AND ?3 AND s.status IN (SELECT value FROM json_each(?4))"
-    };
-}
-
-/// Venue-days of the roll-up in the period (`?2`..`?3`) whose venue's status that day counts
-/// (`?4`).
-macro_rules! counted_venue_days {
-    () => {
-        "venue_checks_daily r
-         JOIN spans s ON s.venue_id = r.venue_id AND r.day >= s.from_day AND r.day < s.until_day
-         WHERE r.day BETWEEN ?2 AND ?3 AND s.status IN (SELECT value FROM json_each(?4))"
-    };
-}
-
+/// (issued, due, closed, id, office, year, seq, venue id, venue) of an order.
+type OrderRow = (String, String, Option<String>, i64, String, i32, i64, i64, String);
 /// (day, checks, online, camera-days) of the counted days.
 type DayRow = (String, i64, i64, i64);
 /// (camera, offline camera-days, checks, online).
@@ -249,6 +214,22 @@ impl Db {
             rectification,
             complaints,
         })
+    }
+
+    /// Each supervision office's key venues patrolled per quarter of `period`: (office, name,
+    /// quarters), for the report's list of offices whose coverage is low.
+    pub async fn office_key_coverage(&self, period: Period) -> Result<Vec<(i64, String, Vec<PartCoverage>)>, DbError> {
+        let offices: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM supervision_offices ORDER BY id").fetch_all(&self.pool).await?;
+        let mut out = Vec::new();
+        for (id, name) in offices {
+            let Some((Some(ids), _)) = self.kpi_scope(Scope::Office(OfficeId(id))).await? else { continue };
+            let j = serde_json::to_string(&ids).expect("ids serialise");
+            let venues = self.kpi_venues(Some(&j)).await?;
+            let s = self.kpi_supervision(Some(&j), &venues, period).await?;
+            out.push((id, name, s.key_coverage_quarters));
+        }
+        Ok(out)
     }
 
     async fn kpi_venues(&self, j: Option<&str>) -> Result<BTreeMap<i64, VenueFacts>, DbError> {
@@ -834,10 +815,12 @@ impl Db {
         as_of: NaiveDate,
     ) -> Result<RectificationKpis, DbError> {
         let (from, to) = (period.from.to_string(), period.to.to_string());
-        let orders: Vec<(String, String, Option<String>)> = sqlx::query_as(concat!(
-            "SELECT o.issued_on, o.due_on, o.closed_on FROM orders o JOIN venues v ON v.id = o.venue_id WHERE ",
+        let orders: Vec<OrderRow> = sqlx::query_as(concat!(
+            "SELECT o.issued_on, o.due_on, o.closed_on, o.id, f.name, o.year, o.seq, v.id, v.name
+             FROM orders o JOIN venues v ON v.id = o.venue_id JOIN supervision_offices f ON f.id = o.office_id WHERE ",
             in_scope!(),
-            " AND o.issued_on <= ?3 AND (o.issued_on >= ?2 OR o.closed_on IS NULL OR o.closed_on >= ?2)"
+            " AND o.issued_on <= ?3 AND (o.issued_on >= ?2 OR o.closed_on IS NULL OR o.closed_on >= ?2)
+             ORDER BY o.due_on, o.id"
         ))
         .bind(j)
         .bind(&from)
@@ -846,8 +829,8 @@ impl Db {
         .await?;
         let mut r = RectificationKpis::default();
         let mut days = Vec::new();
-        for (issued, due, closed) in &orders {
-            let (issued, due) = (day(issued)?, day(due)?);
+        for (issued, due_on, closed, id, office, year, seq, venue_id, venue) in &orders {
+            let (issued, due) = (day(issued)?, day(due_on)?);
             let closed = closed.as_deref().map(day).transpose()?;
             r.issued += period.contains(issued) as u32;
             match closed {
@@ -857,7 +840,17 @@ impl Db {
                     days.push(kpi::days_to_close(issued, c));
                 }
                 Some(c) if c <= as_of => {}
-                _ => r.overdue += (due < as_of) as u32,
+                _ if due < as_of => {
+                    r.overdue += 1;
+                    r.overdue_orders.push(OrderRef {
+                        id: *id,
+                        number: rectification::notice_number(office, *year, *seq),
+                        venue_id: *venue_id,
+                        venue: venue.clone(),
+                        due_on: due_on.clone(),
+                    });
+                }
+                _ => {}
             }
         }
         r.on_time_rate = kpi::rate(r.closed_on_time.into(), r.closed.into());

@@ -1,6 +1,8 @@
 //! All SQL lives in this module. SQLite is the embedded default; the migrations in
 //! `migrations/sqlite/` are compiled into the binary and applied on start.
 
+#[macro_use]
+mod kpi_sql;
 mod analysis;
 pub mod audit;
 mod cameras;
@@ -17,6 +19,7 @@ pub mod orders;
 pub mod patrols;
 pub mod push;
 mod replies;
+pub mod report;
 pub mod review_desk;
 mod risk;
 mod screens;

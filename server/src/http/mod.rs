@@ -28,6 +28,7 @@ pub mod open_data;
 mod pictures;
 mod refusals;
 mod render;
+mod report;
 mod security;
 pub mod serve;
 mod server_fn_status;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         .merge(console_disputes::routes())
         .merge(kpis::routes())
         .merge(console_contracts::routes())
+        .merge(report::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

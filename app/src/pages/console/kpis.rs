@@ -156,6 +156,7 @@ fn KpiBody(page: KpiPage, lang: Lang) -> impl IntoView {
             <input id="kpi-to" name="to" type="date" value=query.to.clone() required/>
             <button class="primary" type="submit">{t(lang, "计算", "Compute")}</button>
             <a class="button" href=csv download="">{t(lang, "下载 CSV", "Download CSV")}</a>
+            <a class="button" href="/console/report">{t(lang, "年度报告", "Annual report")}</a>
             <a class="button" href="/console/contracts">{t(lang, "服务合同", "Service contract")}</a>
         </form>
         <p class="kpi-scope" data-scope=format!("{}:{}", kpis.scope.kind, kpis.scope.id.unwrap_or(0))>

@@ -11,6 +11,7 @@ mod inbox;
 mod kpis;
 mod orders;
 mod patrols;
+mod report;
 mod venues;
 
 pub use account::{LoginPage, PasswordPage};
@@ -24,6 +25,7 @@ pub(crate) use orders::{category_text, source_name};
 pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
 pub(crate) use patrols::RiskCard;
 pub use patrols::{PatrolListPage, PatrolTaskPage, PatrolVisitPage};
+pub use report::ReportPage;
 pub use venues::{VenueDeskPage, VenueListPage};
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};
