@@ -8,7 +8,8 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// `year` (empty: last year) and `scope` as the figures take it.
+/// `year` (empty: last year in January–March, this year so far after) and `scope` as the
+/// figures take it.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ReportQuery {
     #[serde(default)]

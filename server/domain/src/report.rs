@@ -225,6 +225,16 @@ pub fn parse_year(typed: &str, today: NaiveDate) -> Result<i32, TargetRefusal> {
     }
 }
 
+/// The year a report shows unless asked: last year in the first quarter (when evaluations of
+/// the year just ended are written), this year so far after it.
+pub fn default_year(today: NaiveDate) -> i32 {
+    if today.month() <= 3 {
+        today.year() - 1
+    } else {
+        today.year()
+    }
+}
+
 /// Targets are set in advance: until the last day before the year begins (China time).
 pub fn may_set_targets(year: i32, today: NaiveDate) -> Result<(), TargetRefusal> {
     if today.year() < year {
@@ -327,6 +337,7 @@ mod tests {
         assert_eq!(may_set_targets(2026, d("2026-01-01")), Err(TargetRefusal::YearBegun));
         assert_eq!(may_set_targets(2025, d("2026-06-01")), Err(TargetRefusal::YearBegun));
         assert_eq!(parse_year("2025", d("2026-06-01")), Ok(2025));
+        assert_eq!((default_year(d("2026-03-31")), default_year(d("2026-04-01"))), (2025, 2026));
         assert_eq!(parse_year("2028", d("2026-06-01")), Err(TargetRefusal::BadYear));
         assert_eq!(parse_year("25", d("2026-06-01")), Err(TargetRefusal::BadYear));
     }

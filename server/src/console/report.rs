@@ -132,11 +132,11 @@ pub fn targets_object(scope: Scope) -> Option<Object<'static>> {
 }
 
 impl ConsoleData {
-    /// The report of a query (last year unless it names one) as of `now`.
+    /// The report of a query (`report::default_year` unless it names one) as of `now`.
     pub async fn report_of(&self, actor: &Actor, query: &ReportQuery, now: DateTime<Utc>) -> Result<Report, AppError> {
         let today = china_time::day(now);
         let year = if query.year.trim().is_empty() {
-            today.year() - 1
+            report::default_year(today)
         } else {
             report::parse_year(&query.year, today).map_err(bad)?
         };

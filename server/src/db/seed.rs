@@ -157,16 +157,23 @@ impl Db {
                 .fetch_one(&mut *tx)
                 .await?;
                 ids.cameras.last_mut().expect("the venue's list").push(camera_id);
-                // The demo's past week of checks ends yesterday; today's come from real checks.
-                for (days_ago, checks, online) in &c.history {
-                    sqlx::query("INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, ?, ?)")
-                        .bind(camera_id)
-                        .bind((today - chrono::Duration::days(*days_ago)).to_string())
-                        .bind(checks)
-                        .bind(online)
-                        .execute(&mut *tx)
-                        .await?;
-                }
+                // The demo's year of checks ends yesterday (from the day the venue joined);
+                // today's come from real checks. One statement per camera.
+                let days: Vec<(String, u32, u32)> = c
+                    .history
+                    .iter()
+                    .map(|(days_ago, checks, online)| (today - chrono::Duration::days(*days_ago), *checks, *online))
+                    .filter(|(day, _, _)| v.connected_on.is_none_or(|joined| *day >= joined))
+                    .map(|(day, checks, online)| (day.to_string(), checks, online))
+                    .collect();
+                sqlx::query(
+                    "INSERT INTO camera_checks_daily (camera_id, day, checks, online)
+                     SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?2) j",
+                )
+                .bind(camera_id)
+                .bind(serde_json::to_string(&days).expect("days serialise"))
+                .execute(&mut *tx)
+                .await?;
             }
         }
         let activity = crate::demo::activity::generate(data);

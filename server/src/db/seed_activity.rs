@@ -2,7 +2,7 @@
 //! the inspectors (accounts without a password: they sign in only after `user reset-password`),
 //! captures and their review, patrols and their results, orders stepped through the domain's
 //! state machine day by day (a step that would fall after today is not taken: the year ends
-//! today), and disputes.
+//! today), disputes, this year's targets and the service contract.
 
 use super::DbError;
 use crate::demo::activity::{Activity, Fate, Named, Review};
@@ -362,5 +362,52 @@ pub async fn write(
                 .await?;
         }
     }
+    plan(tx, ids, today).await
+}
+
+/// This year's targets for the programme and each office, set last December as numbers, and
+/// the purchased-service contract of last year and this one: what the report and the contract
+/// page are judged against.
+async fn plan(tx: &mut SqliteConnection, ids: &SeededIds, today: NaiveDate) -> Result<(), DbError> {
+    const TARGETS: [(&str, f64); 12] = [
+        ("access_rate", 1.0),
+        ("cameras_per_venue", 5.0),
+        ("screen_share", 0.9),
+        ("mean_daily_rate", 0.95),
+        ("share_meeting", 0.9),
+        ("key_patrol_coverage", 1.0),
+        ("capture_precision", 0.8),
+        ("orders_on_time", 0.9),
+        ("complaints_in_time", 1.0),
+        ("overdue_orders", 0.0),
+        ("satisfied_rate", 0.9),
+        ("resolved_rate", 0.9),
+    ];
+    let year = today.year();
+    let set_at =
+        timestamp(mingchu_domain::china_time::midnight(NaiveDate::from_ymd_opt(year - 1, 12, 20).expect("a day")));
+    let scopes = std::iter::once("programme".to_string()).chain(ids.offices.iter().map(|o| format!("office:{o}")));
+    for scope in scopes {
+        for (indicator, target) in TARGETS {
+            sqlx::query("INSERT INTO kpi_targets (scope, year, indicator, target, set_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+                .bind(&scope)
+                .bind(year)
+                .bind(indicator)
+                .bind(target)
+                .bind(&set_at)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    sqlx::query(
+        "INSERT INTO service_contracts (supplier, reference, starts_on, ends_on, price_basis, price_fen, threshold,
+                                        penalty, penalty_amount, recorded_at)
+         VALUES ('坪山明厨信息技术有限公司', 'PSSJ-明厨-001', ?1, ?2, 'camera', 120000, 0.95, 'quarter_share', 50, ?3)",
+    )
+    .bind(format!("{}-01-01", year - 1))
+    .bind(format!("{year}-12-31"))
+    .bind(&set_at)
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }

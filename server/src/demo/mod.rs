@@ -85,7 +85,8 @@ pub struct Camera {
     /// `None`: the built-in synthetic camera. Some demo cameras are broken on purpose: their
     /// address refuses connections, so the portal shows them offline, as it would a real one.
     pub source_url: Option<String>,
-    /// Checks of the 30 days before seeding: (days ago, checks, online).
+    /// Checks of the year before seeding (from the day the venue joined): (days ago, checks,
+    /// online).
     pub history: Vec<(i64, u32, u32)>,
 }
 
@@ -100,9 +101,14 @@ fn closed_and_disconnected(index: usize, status: VenueStatus) -> bool {
     status == VenueStatus::Closed && index.is_multiple_of(4)
 }
 
-/// The last 30 days of checks of a demo camera, from its own generator (so the rest of the
+/// Days of checks the demo keeps: a year, so the key figures and the annual report have one.
+pub const HISTORY_DAYS: i64 = 365;
+
+/// The last year of checks of a demo camera, from its own generator (so the rest of the
 /// district does not depend on it). Most cameras are online nearly all day; some venues have a
-/// flaky camera below the 95 % target; in others one camera went dark two days ago.
+/// flaky camera below the 95 % target; in others one camera went dark two days ago; and for a
+/// quarter of the year (150–240 days ago) a third of the venues had a failing camera, so the
+/// district's daily rate dipped under 95 % (the seeds' "quarters under the contract's rate").
 fn check_history(index: usize, camera: usize, cameras: usize, status: VenueStatus, dead: bool) -> Vec<(i64, u32, u32)> {
     // Load-test venues beyond the usual district have no history (it would be millions of rows).
     if index >= VENUE_COUNT || status == VenueStatus::Planned || closed_and_disconnected(index, status) {
@@ -110,10 +116,13 @@ fn check_history(index: usize, camera: usize, cameras: usize, status: VenueStatu
     }
     let mut rng = Rng::new(SEED ^ ((index as u64) << 8 | camera as u64));
     let flaky = index % 7 == 3 && camera + 1 == cameras;
-    (1..=30)
+    let failing = index.is_multiple_of(3) && camera == 0;
+    (1..=HISTORY_DAYS)
         .map(|days_ago| {
             let online = if dead && days_ago <= 2 {
                 0
+            } else if failing && (150..=240).contains(&days_ago) {
+                CHECKS_PER_DAY * rng.range(40, 70) as u32 / 100
             } else if flaky {
                 CHECKS_PER_DAY * rng.range(78, 94) as u32 / 100
             } else {

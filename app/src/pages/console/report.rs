@@ -50,7 +50,7 @@ pub fn ReportPage() -> impl IntoView {
                         };
                         view! {
                             <p class="error" role="alert">{text}</p>
-                            <a class="button" href="/console/report">{t(lang, "查看上一年度", "See last year")}</a>
+                            <a class="button" href="/console/report">{t(lang, "查看本范围的默认年度", "See the default year")}</a>
                         }.into_any()
                     }
                 })}
