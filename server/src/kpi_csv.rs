@@ -100,6 +100,9 @@ pub fn write(k: &Kpis) -> Vec<u8> {
     put("complaints", "resolved_rate", "", rate(q.resolved_rate));
     put("complaints", "satisfied_rate", "", rate(q.satisfied_rate));
     put("complaints", "mean_satisfaction", "", q.mean_satisfaction.map(|v| format!("{v:.2}")).unwrap_or_default());
+    put("complaints", "page_useful", "", q.page_useful.to_string());
+    put("complaints", "page_not_useful", "", q.page_not_useful.to_string());
+    put("complaints", "page_useful_rate", "", rate(q.page_useful_rate));
     for (i, n) in q.scores.iter().enumerate() {
         put("complaints", "satisfaction_answers", &(i + 1).to_string(), n.to_string());
     }

@@ -257,6 +257,34 @@ async fn every_figure_of_a_hand_built_district() {
     let page = reqwest::get(format!("{base}/complaints/{k1}")).await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"data-feedback="5" data-resolved="true""#), "the page shows the answer");
 
+    // Venue pages ask "was this useful?": one answer per visitor, venue and day, a later one
+    // replacing it (venue 1: yes, then no); venue 5 is the other office's.
+    let vote = |venue: &str, useful: &str| {
+        let url = format!("{base}/venues/{venue}/useful");
+        let form = vec![("useful".to_string(), useful.to_string())];
+        async move {
+            let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+            let res = client.post(url).form(&form).send().await.unwrap();
+            let location = res.headers().get("location").map(|l| l.to_str().unwrap().to_string());
+            (res.status(), location)
+        }
+    };
+    assert_eq!(vote("1", "yes").await, (StatusCode::SEE_OTHER, Some("/venues/1?useful=thanks#useful".into())));
+    assert_eq!(vote("1", "no").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(vote("2", "yes").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(vote("5", "yes").await.0, StatusCode::SEE_OTHER);
+    assert_eq!(vote("1", "maybe").await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(vote("99", "yes").await.0, StatusCode::NOT_FOUND);
+    let page = reqwest::get(format!("{base}/venues/1")).await.unwrap().text().await.unwrap();
+    assert!(page.contains(r#"action="/venues/1/useful""#), "the question");
+    let page = reqwest::get(format!("{base}/venues/1?useful=thanks")).await.unwrap().text().await.unwrap();
+    assert!(page.contains("谢谢您的反馈") && !page.contains(r#"action="/venues/1/useful""#), "thanks instead");
+    let today = mingchu_domain::china_time::day(Utc::now());
+    let (_, now) = kpis(&base, &ours, &format!("scope=office:1&from={today}&to={today}")).await;
+    let q = &now["complaints"];
+    assert_eq!((q["page_useful"].as_u64(), q["page_not_useful"].as_u64()), (Some(1), Some(1)), "{q}");
+    close(&q["page_useful_rate"], 0.5, "pages found useful");
+
     let (status, k) = kpis(&base, &ours, "scope=office:1&from=2025-01-01&to=2025-03-31").await;
     assert_eq!(status, StatusCode::OK, "{k}");
     assert_eq!(k["scope"]["name"], "坪山监管所");
@@ -712,4 +740,37 @@ async fn the_annual_report_of_a_hand_built_district() {
     drop(server);
     let log = ok(mingchu(&data, &["audit", "list", "--limit", "20"]));
     assert_eq!(log.matches("targets.set").count(), 2, "{log}");
+}
+
+/// The programme page and `/api/v1/programme` carry the year so far, programme-wide, as the
+/// key figures compute it (the demo district's year of checks, patrols, orders).
+#[tokio::test]
+async fn the_public_programme_figures_are_the_years_key_figures() {
+    use chrono::Datelike;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(mingchu(&data, &["seed-demo"]));
+    let server = Server::start_on(&data);
+    let res = reqwest::Client::new().get(format!("{}/api/v1/programme", server.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let p: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
+    let year = &p["year"];
+
+    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let now = Utc::now();
+    let today = mingchu_domain::china_time::day(now);
+    let period = mingchu_domain::kpi::Period { from: NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap(), to: today };
+    let k = db.kpis(Scope::Programme, "", None, period, now).await.unwrap();
+    let mut expected = serde_json::to_value(app::api::PublicYear::of(&k, String::new())).unwrap();
+    expected["computed_at"] = year["computed_at"].clone();
+    same(year, &expected, "year");
+    assert!(!year["quarters"].as_array().unwrap().is_empty());
+    assert!(year["orders_closed"].as_u64().unwrap() > 0, "the demo's year closed orders");
+
+    let res = reqwest::Client::new().get(format!("{}/programme", server.base)).send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains(r#"data-figures="year""#), "the page shows the year");
+    let q1 = &year["quarters"][0];
+    let shown = format!(r#"data-value="{:.4}""#, q1["mean_daily_rate"].as_f64().unwrap());
+    assert!(html.contains(&shown), "the first quarter's rate as served: {shown}");
 }

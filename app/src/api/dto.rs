@@ -298,8 +298,11 @@ pub struct ProgrammeFigures {
     pub by_status: Vec<StatusCount>,
     /// Connected and planned per venue kind.
     pub by_kind: Vec<KindProgress>,
+    /// Cameras of trading venues (operating or suspended), and of those online now.
     pub cameras: u32,
     pub cameras_online_now: u32,
+    /// The last 7 days' online checks over checks of operating venues' cameras (suspended and
+    /// closed venues left out, as contracts count).
     pub online_rate_7d: Option<f64>,
     /// Connected venues with at least the standard number of cameras.
     pub venues_meeting_camera_standard: u32,
@@ -312,6 +315,8 @@ pub struct ProgrammeFigures {
     pub screens: super::ScreenFigures,
     /// Complaint handling against the 12315 deadline.
     pub complaints: super::ComplaintFigures,
+    /// The year so far: the figures the programme is evaluated on.
+    pub year: super::PublicYear,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

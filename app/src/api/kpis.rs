@@ -239,6 +239,10 @@ pub struct ComplaintKpis {
     pub mean_satisfaction: Option<f64>,
     /// Answers per score, 1 to 5.
     pub scores: Vec<u32>,
+    /// Venue pages' "was this useful?": answers yes, no, and the share of yes.
+    pub page_useful: u32,
+    pub page_not_useful: u32,
+    pub page_useful_rate: Option<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -252,6 +256,58 @@ pub struct Kpis {
     pub supervision: SupervisionKpis,
     pub rectification: RectificationKpis,
     pub complaints: ComplaintKpis,
+}
+
+/// The year's figures a citizen may check on the programme page and `/api/v1/programme`:
+/// programme-wide totals only, no person and no venue named.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PublicYear {
+    /// 1 January to today (China days).
+    pub from: String,
+    pub to: String,
+    /// When they were computed (they are kept for a few minutes).
+    pub computed_at: String,
+    pub threshold: f64,
+    /// The mean daily online rate per quarter and the share of days at or above the threshold
+    /// (suspended and closed venues' days left out).
+    pub quarters: Vec<PartRate>,
+    /// Key venues patrolled at least once per quarter.
+    pub key_patrol_coverage: Vec<PartCoverage>,
+    pub orders_closed: u32,
+    pub orders_closed_on_time: u32,
+    pub orders_on_time_rate: Option<f64>,
+    /// Complaints decided within 7 working days, of those decided or past the time.
+    pub complaints_decided_in_time: u32,
+    pub complaints_judged: u32,
+    pub complaints_in_time_rate: Option<f64>,
+    /// Complainants' own answers once their complaint was handled.
+    pub feedback_answered: u32,
+    pub satisfied_rate: Option<f64>,
+    pub resolved_rate: Option<f64>,
+}
+
+impl PublicYear {
+    /// The public part of the programme's figures for the year so far.
+    pub fn of(k: &Kpis, computed_at: String) -> PublicYear {
+        let q = &k.complaints;
+        PublicYear {
+            from: k.from.clone(),
+            to: k.to.clone(),
+            computed_at,
+            threshold: k.online.threshold,
+            quarters: k.online.quarters.clone(),
+            key_patrol_coverage: k.supervision.key_coverage_quarters.clone(),
+            orders_closed: k.rectification.closed,
+            orders_closed_on_time: k.rectification.closed_on_time,
+            orders_on_time_rate: k.rectification.on_time_rate,
+            complaints_decided_in_time: q.decided_in_time,
+            complaints_judged: q.decided_in_time + q.decided_late + q.overdue,
+            complaints_in_time_rate: q.in_time_rate,
+            feedback_answered: q.answered,
+            satisfied_rate: q.satisfied_rate,
+            resolved_rate: q.resolved_rate,
+        }
+    }
 }
 
 /// The figures page: the figures, the scopes the reader may choose and the query echoed.

@@ -6,6 +6,7 @@ mod display;
 mod home;
 mod not_found;
 mod programme;
+mod programme_year;
 mod venue;
 
 pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueComplaintForm};

@@ -1,6 +1,8 @@
 //! The programme page: the headline figures a citizen can check (venues connected against
-//! planned, cameras online now, the 7-day online rate and each day's rate).
+//! planned, cameras online now, the 7-day online rate and each day's rate), and the year's
+//! evaluated figures (`programme_year`).
 
+use super::programme_year::ProgrammeYear;
 use crate::api::{get_programme, ProgrammeFigures, ONLINE_RATE_TARGET};
 use crate::i18n::use_lang;
 use leptos::prelude::*;
@@ -105,6 +107,8 @@ fn ProgrammeView(figures: ProgrammeFigures) -> impl IntoView {
                     <dd><strong>{percent(c.decided_on_time_90d, none_due)}</strong></dd>
                 </div>
             </dl>
+
+            <ProgrammeYear year=f.year.clone()/>
 
             <section class="card" aria-labelledby="daily-h">
                 <h2 id="daily-h">{tr.daily_rate}</h2>

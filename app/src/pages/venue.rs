@@ -51,6 +51,7 @@ fn VenueView(detail: VenueDetail) -> impl IntoView {
             <InspectionsCard inspections=detail.inspections/>
             <TimelineCard violations=detail.violations/>
             <ComplaintCard venue=s_id/>
+            <UsefulCard venue=s_id/>
         </article>
     }
 }
@@ -423,6 +424,33 @@ fn ComplaintCard(venue: VenueId) -> impl IntoView {
                 <p>{lead}</p>
                 <crate::pages::VenueComplaintForm venue/>
             </details>
+        </section>
+    }
+}
+
+/// "Was this page useful?": two buttons of a plain form (no JavaScript); answered, thanks.
+/// The programme's key figures count the answers.
+#[component]
+fn UsefulCard(venue: VenueId) -> impl IntoView {
+    let lang = use_lang();
+    let answered = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("useful")).is_some();
+    let (question, yes, no, thanks) = match lang {
+        crate::i18n::Lang::Zh => ("这个页面对您有用吗？", "有用", "没用", "谢谢您的反馈。"),
+        crate::i18n::Lang::En => ("Was this page useful?", "Yes", "No", "Thank you for telling us."),
+    };
+    view! {
+        <section class="card useful-card" id="useful" aria-label=question>
+            {if answered {
+                view! { <p class="success" role="status">{thanks}</p> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action=format!("/venues/{}/useful", venue.0) class="useful-form">
+                        <span>{question}</span>
+                        <button type="submit" name="useful" value="yes">{yes}</button>
+                        <button type="submit" name="useful" value="no">{no}</button>
+                    </form>
+                }.into_any()
+            }}
         </section>
     }
 }

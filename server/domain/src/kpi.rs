@@ -318,6 +318,17 @@ pub fn precision(confirmed: u64, dismissed: u64) -> Option<f64> {
     rate(confirmed, confirmed + dismissed)
 }
 
+/// How long the programme's public figures of the year are kept before they are computed again.
+pub const PUBLIC_REFRESH_MINUTES: i64 = 10;
+
+/// Whether figures computed at `at` may still be shown at `now`: within the refresh time and on
+/// the same China day.
+pub fn still_fresh(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now >= at
+        && now - at < Duration::minutes(PUBLIC_REFRESH_MINUTES)
+        && crate::china_time::day(at) == crate::china_time::day(now)
+}
+
 /// A change between two figures, for the year-on-year column: `None` when either is missing.
 pub fn change(now: Option<f64>, before: Option<f64>) -> Option<f64> {
     Some(now? - before?)
@@ -330,6 +341,16 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn public_figures_are_kept_ten_minutes_within_a_day() {
+        let at = crate::china_time::midnight(d("2026-05-01")) + Duration::hours(10);
+        assert!(still_fresh(at, at + Duration::minutes(9)));
+        assert!(!still_fresh(at, at + Duration::minutes(10)));
+        assert!(!still_fresh(at, at - Duration::minutes(1)), "a clock set back");
+        let late = crate::china_time::midnight(d("2026-05-02")) - Duration::minutes(2);
+        assert!(!still_fresh(late, late + Duration::minutes(3)), "a new day");
     }
 
     #[test]

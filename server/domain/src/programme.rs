@@ -36,8 +36,10 @@ pub fn is_planned(status: VenueStatus) -> bool {
     status != VenueStatus::Closed
 }
 
-/// Only the cameras of trading venues count toward the online rate and "online now".
-pub fn counts_toward_online_rate(status: VenueStatus) -> bool {
+/// The cameras watched now: those of trading venues (a suspended venue's kitchen is still
+/// supervised) count toward "online now" and are reported when they go offline. The online
+/// *rate* counts operating venues only (`kpi::counts_toward_contract_rate`), as contracts do.
+pub fn counts_toward_online_now(status: VenueStatus) -> bool {
     is_trading(status)
 }
 
@@ -77,9 +79,9 @@ mod tests {
     }
 
     #[test]
-    fn only_trading_venues_count_toward_the_online_rate() {
-        assert!(counts_toward_online_rate(Operating) && counts_toward_online_rate(Suspended));
-        assert!(!counts_toward_online_rate(Closed) && !counts_toward_online_rate(Planned));
+    fn only_trading_venues_are_watched_now() {
+        assert!(counts_toward_online_now(Operating) && counts_toward_online_now(Suspended));
+        assert!(!counts_toward_online_now(Closed) && !counts_toward_online_now(Planned));
     }
 
     #[test]

@@ -183,15 +183,15 @@ fn china(at: &str) -> String {
 }
 
 /// Whether a camera offline since `since` should be pushed to its venue now: its cameras
-/// count toward the online rate (a trading venue, suspended ones included: their kitchens are
-/// still supervised; not closed or planned ones) and it has been offline at least `after`.
+/// are watched now (a trading venue, suspended ones included: their kitchens are still
+/// supervised; not closed or planned ones) and it has been offline at least `after`.
 pub fn offline_notice_due(
     status: crate::vocab::VenueStatus,
     since: DateTime<Utc>,
     now: DateTime<Utc>,
     after: chrono::Duration,
 ) -> bool {
-    crate::programme::counts_toward_online_rate(status) && now - since >= after
+    crate::programme::counts_toward_online_now(status) && now - since >= after
 }
 
 /// An HTTP request to send (always a POST of JSON).

@@ -82,8 +82,24 @@ pub fn is_satisfied(score: u8) -> bool {
     score >= SATISFIED_FROM
 }
 
+/// A venue page's "was this useful?" answer as posted: `yes` or `no`.
+pub fn page_vote(value: &str) -> Option<bool> {
+    match value.trim() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_page_vote_is_yes_or_no() {
+        assert_eq!(super::page_vote("yes"), Some(true));
+        assert_eq!(super::page_vote(" no "), Some(false));
+        assert_eq!(super::page_vote("maybe"), None);
+    }
+
     use super::*;
     use ComplaintStatus::*;
 

@@ -9,8 +9,9 @@ use super::{Db, DbError};
 use app::api::{DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty};
 use chrono::{DateTime, SecondsFormat, Utc};
 use mingchu_domain::china_time;
+use mingchu_domain::kpi::counts_toward_contract_rate;
 use mingchu_domain::picture::HealthState;
-use mingchu_domain::programme::{self, counts_toward_online_rate};
+use mingchu_domain::programme::{self, counts_toward_online_now};
 use mingchu_domain::vocab::{CameraId, VenueId, VenueKind, VenueStatus};
 use std::collections::{BTreeMap, HashMap};
 
@@ -158,7 +159,7 @@ impl Db {
         let (mut cameras, mut online_now, mut meeting) = (0u32, 0u32, 0u32);
         for (code, dated, n, online, meeting_standard) in &equipment {
             let status = status(code)?;
-            if counts_toward_online_rate(status) {
+            if counts_toward_online_now(status) {
                 cameras += *n as u32;
                 online_now += *online as u32;
             }
@@ -181,7 +182,7 @@ impl Db {
         let mut daily: BTreeMap<String, (u32, u32)> = BTreeMap::new();
         for (day, code, checks, online) in &checked {
             let status = status(code)?;
-            if counts_toward_online_rate(status) {
+            if counts_toward_contract_rate(status) {
                 let entry = daily.entry(day.clone()).or_default();
                 entry.0 += *checks as u32;
                 entry.1 += *online as u32;
@@ -199,6 +200,7 @@ impl Db {
         let (checks, online) = daily.values().fold((0u64, 0u64), |(c, o), (dc, do_)| (c + *dc as u64, o + *do_ as u64));
         let screens = self.screen_figures(now).await?;
         let complaints = self.complaint_figures(now).await?;
+        let year = self.public_year(now).await?;
         Ok(ProgrammeFigures {
             venues_connected,
             venues_planned,
@@ -212,6 +214,7 @@ impl Db {
             daily: daily.into_iter().map(|(day, (checks, online))| DailyRate { day, checks, online }).collect(),
             screens,
             complaints,
+            year,
         })
     }
 }

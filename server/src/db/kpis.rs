@@ -7,9 +7,10 @@ use super::catalog::decode;
 use super::{Db, DbError};
 use app::api::{
     ComplaintKpis, Count, CoverageKpis, DayRate, EquipmentKpis, KpiScopeView, Kpis, OnlineKpis, OrderRef, PartCoverage,
-    PartRate, RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera, WorstVenue,
+    PartRate, PublicYear, RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera,
+    WorstVenue,
 };
-use chrono::{DateTime, Duration, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SecondsFormat, Utc};
 use mingchu_domain::access::{JurisdictionId, OfficeId};
 use mingchu_domain::kpi::{self, DailyRates, Decision, Period};
 use mingchu_domain::programme::CAMERAS_PER_VENUE_STANDARD;
@@ -230,6 +231,25 @@ impl Db {
             out.push((id, name, s.key_coverage_quarters));
         }
         Ok(out)
+    }
+
+    /// The programme's public figures for the year so far, computed at most every
+    /// [`kpi::PUBLIC_REFRESH_MINUTES`] (and again when the China day changes); callers meanwhile
+    /// wait for the one computation rather than start their own.
+    pub async fn public_year(&self, now: DateTime<Utc>) -> Result<PublicYear, DbError> {
+        let mut kept = self.public_year.lock().await;
+        if let Some(year) = kept.as_ref() {
+            let at = DateTime::parse_from_rfc3339(&year.computed_at).map(|t| t.to_utc()).ok();
+            if at.is_some_and(|at| kpi::still_fresh(at, now)) {
+                return Ok(year.clone());
+            }
+        }
+        let today = china_time::day(now);
+        let period = Period { from: Period::year(today.year()).expect("a year").from, to: today };
+        let k = self.kpis(Scope::Programme, "", None, period, now).await?;
+        let year = PublicYear::of(&k, now.to_rfc3339_opts(SecondsFormat::Secs, true));
+        *kept = Some(year.clone());
+        Ok(year)
     }
 
     async fn kpi_venues(&self, j: Option<&str>) -> Result<BTreeMap<i64, VenueFacts>, DbError> {
@@ -942,6 +962,24 @@ impl Db {
         c.mean_satisfaction = (c.answered > 0).then(|| score_sum as f64 / f64::from(c.answered));
         c.by_category = categories.into_iter().map(|(code, count)| Count { code, count }).collect();
         c.by_channel = channels.into_iter().map(|(code, count)| Count { code, count }).collect();
+        let votes: Vec<(bool, i64)> = sqlx::query_as(concat!(
+            "SELECT p.useful, count(*) FROM venue_page_votes p JOIN venues v ON v.id = p.venue_id WHERE ",
+            in_scope!(),
+            " AND p.day BETWEEN ?2 AND ?3 GROUP BY 1"
+        ))
+        .bind(j)
+        .bind(period.from.to_string())
+        .bind(period.to.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        for (useful, n) in votes {
+            if useful {
+                c.page_useful += n as u32;
+            } else {
+                c.page_not_useful += n as u32;
+            }
+        }
+        c.page_useful_rate = kpi::rate(c.page_useful.into(), (c.page_useful + c.page_not_useful).into());
         Ok(c)
     }
 }

@@ -16,6 +16,7 @@ mod import;
 pub mod kpis;
 pub mod open_data;
 pub mod orders;
+mod page_votes;
 pub mod patrols;
 pub mod push;
 mod replies;
@@ -66,6 +67,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite"
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: SqlitePool,
+    /// The programme's public figures of the year so far, with when they were computed: a
+    /// year of key figures is too much work for every page view (`kpis::public_year`).
+    public_year: std::sync::Arc<tokio::sync::Mutex<Option<app::api::PublicYear>>>,
 }
 
 impl Db {
@@ -91,7 +95,7 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(DbError::Open)?;
-        Ok(Db { pool })
+        Ok(Db { pool, public_year: Default::default() })
     }
 
     /// Applies pending migrations; returns how many were applied.

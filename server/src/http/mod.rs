@@ -25,6 +25,7 @@ mod media_error;
 pub mod metrics;
 mod open311;
 pub mod open_data;
+mod page_votes;
 mod pictures;
 mod refusals;
 mod render;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(kpis::routes())
         .merge(console_contracts::routes())
         .merge(report::routes())
+        .merge(page_votes::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

@@ -326,6 +326,8 @@ fn Sections(kpis: Kpis, lang: Lang) -> impl IntoView {
                 {rate_figure(n("满意率（4–5分）", "Satisfied (4–5)"), "satisfied_rate", q.satisfied_rate)}
                 {rate_figure(n("问题解决率", "Resolved, by their word"), "resolved_rate", q.resolved_rate)}
                 {count_figure(n("平均满意度", "Mean satisfaction"), "mean_satisfaction", q.mean_satisfaction.map(|v| format!("{v:.2}")).unwrap_or_else(|| "—".into()))}
+                {rate_figure(n("单位页面“有用”占比", "Venue pages found useful"), "page_useful_rate", q.page_useful_rate)}
+                {count_figure(n("页面评价（有用/没用）", "Page answers (yes/no)"), "page_votes", format!("{}/{}", q.page_useful, q.page_not_useful))}
             </dl>
             <p class="kpi-note">
                 {n("渠道：", "Channels: ")}
