@@ -20,7 +20,8 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/api/v1/kpis", get(api)).route("/console/kpis.csv", get(csv))
 }
 
-fn refusal(e: AppError) -> HttpError {
+/// A figures request refused, as the API answers it (also the report's, `http/report.rs`).
+pub(super) fn refusal(e: AppError) -> HttpError {
     match e {
         AppError::NotFound => HttpError::not_found("there is no such supervision office or jurisdiction"),
         AppError::BadRequest(message) => HttpError::bad_request(message),

@@ -6,12 +6,13 @@
 use super::account::{console_session, see_other, visitor_of, ConsolePost};
 use super::api_auth::api_actor;
 use super::error::HttpError;
+use super::kpis::refusal;
 use crate::accounts::SignedIn;
 use crate::console::report::{targets_key, targets_object};
 use crate::db::kpis::Scope;
 use crate::state::AppState;
 use app::api::{Report, ReportQuery, TargetsEcho};
-use app::error::{AppError, ErrorKind};
+use app::error::ErrorKind;
 use app::i18n::Lang;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
@@ -28,15 +29,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/report", get(api))
         .route("/console/report.csv", get(csv))
         .route("/console/report/targets", post(targets))
-}
-
-fn refusal(e: AppError) -> HttpError {
-    match e {
-        AppError::NotFound => HttpError::not_found("there is no such supervision office or jurisdiction"),
-        AppError::BadRequest(message) => HttpError::bad_request(message),
-        AppError::Forbidden(message) => HttpError::new(ErrorKind::Forbidden, message),
-        _ => HttpError::unavailable(),
-    }
 }
 
 async fn report_for(
