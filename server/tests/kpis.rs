@@ -520,7 +520,7 @@ async fn report(base: &str, token: &str, query: &str) -> (StatusCode, Value) {
     (status, serde_json::from_str(&res.text().await.unwrap()).unwrap_or(Value::Null))
 }
 
-/// The report's rows by indicator: (target, actual, last year, met, shortfall).
+/// The report's rows by indicator code.
 fn rows(report: &Value) -> std::collections::HashMap<String, Value> {
     report["indicators"]
         .as_array()

@@ -174,8 +174,11 @@ pub fn check(draft: &Draft<'_>, others: &[Period]) -> Result<Contract, ContractR
     }
     let basis = PriceBasis::from_code(draft.basis.trim()).ok_or(BadBasis)?;
     let price_fen = parse_yuan(draft.price).filter(|f| *f > 0).ok_or(BadPrice)?;
-    let threshold =
-        if draft.threshold.trim().is_empty() { 0.95 } else { parse_percent(draft.threshold).ok_or(BadThreshold)? };
+    let threshold = if draft.threshold.trim().is_empty() {
+        crate::kpi::ONLINE_THRESHOLD
+    } else {
+        parse_percent(draft.threshold).ok_or(BadThreshold)?
+    };
     let penalty = match draft.penalty.trim() {
         "quarter_share" => {
             let share = parse_percent(draft.penalty_amount).ok_or(BadPenaltyAmount)?;

@@ -8,7 +8,7 @@ use crate::vocab::{ComplaintStatus, VenueStatus};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 /// The contract's daily online-rate threshold unless a contract says otherwise.
-pub const ONLINE_THRESHOLD: f64 = 0.95;
+pub const ONLINE_THRESHOLD: f64 = crate::programme::ONLINE_RATE_TARGET;
 /// Complaints must be accepted or rejected within this many working days.
 pub const DECIDE_WORKING_DAYS: u32 = crate::complaint::ACCEPT_WORKING_DAYS;
 /// The longest period one computation covers (a leap year, and a day either side).
