@@ -16,7 +16,8 @@ log "toolchain: $WASM_ROUTE ($("$CARGO" --version)); target dir $CARGO_TARGET_DI
 
 # Each group of pages loads a bundle holding only its islands (app/src/assets.rs): built from
 # the app crate with `hydrate-base` and the group's `island-*` features.
-BUNDLES=(home:island-search venue:island-live,island-complaint complaint:island-complaint display:island-display)
+BUNDLES=(home:island-search venue:island-live,island-complaint complaint:island-complaint display:island-display
+  playback:island-playback)
 
 # Builds bundle $1 with features $2 into $BINDGEN_OUT/$1.{js,wasm}.
 build_wasm() {

@@ -100,7 +100,7 @@ setup_browser() {
 # it runs on Debian's /usr/bin/python3 (PyGObject).
 setup_rtsp_camera() {
   need_apt python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good \
-    gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+    gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad gstreamer1.0-libav
 }
 
 # Starts `mingchu serve --demo` (the binary in $1) on free ports with a temporary database, waits
@@ -111,14 +111,21 @@ start_demo_server() {
     --data-dir "$SERVER_TMP/data" 2> "$SERVER_TMP/server.log" &
   SERVER_PID=$!
   trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; rm -rf "$SERVER_TMP"' EXIT
-  SERVER_URL=""
+  SERVER_URL="$(server_url "$SERVER_TMP/server.log" "$SERVER_PID")"
+}
+
+# The address a server started with process id $2 logs to $1 ("listening on http://…"), once it
+# does (up to 30 s); dies with the log if it exits or never says.
+server_url() {
+  local log="$1" pid="$2" url=""
   for _ in $(seq 1 150); do
-    SERVER_URL="$(grep -o 'listening on http://[0-9.:]*' "$SERVER_TMP/server.log" | head -n1 | sed 's/^listening on //')" || true
-    [ -n "$SERVER_URL" ] && break
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    url="$(grep -o 'listening on http://[0-9.:]*' "$log" | head -n1 | sed 's/^listening on //')" || true
+    [ -n "$url" ] && break
+    kill -0 "$pid" 2>/dev/null || break
     sleep 0.2
   done
-  [ -n "$SERVER_URL" ] || { cat "$SERVER_TMP/server.log" >&2; die "the server did not start"; }
+  [ -n "$url" ] || { cat "$log" >&2; die "the server did not start"; }
+  echo "$url"
 }
 
 # `cargo fmt --check` and clippy with warnings as errors, with the first toolchain that has

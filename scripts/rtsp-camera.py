@@ -11,6 +11,7 @@ installs what it needs. One shared encoder serves every client. Prints
 import argparse
 import signal
 import sys
+import time
 
 import gi
 
@@ -34,6 +35,8 @@ def parse_args():
     p.add_argument("--bframes", type=int, default=0, help="B-frames between references (default 0)")
     p.add_argument("--image", help="show this still photo (JPEG or PNG) instead of a test pattern")
     p.add_argument("--no-clock", action="store_true", help="leave out the running clock (a static picture stays static)")
+    p.add_argument("--clock-code", action="store_true", help="show the wall clock as a bar code instead of a test "
+                   "picture, for measuring glass-to-glass latency (see clock_frame)")
     p.add_argument("--quantizer", type=int, help="H.264 at this constant quantizer instead of --bitrate "
                    "(identical pictures then encode identically)")
     p.add_argument("--user", help="require RTSP basic or digest authentication with this user")
@@ -50,14 +53,19 @@ def parse_args():
 def launch_line(a):
     """The pipeline each client shares: test picture with a clock, encoded once, packetised."""
     caps = f"video/x-raw,width={a.width},height={a.height},framerate={a.fps}/1"
-    if a.image:
+    if a.clock_code:
+        source = (
+            f"appsrc name=clock is-live=true do-timestamp=true format=time "
+            f"caps=video/x-raw,format=I420,width={a.width},height={a.height},framerate={a.fps}/1"
+        )
+    elif a.image:
         source = (
             f"filesrc location={a.image} ! decodebin ! videoconvert ! videoscale ! "
             f"video/x-raw,width={a.width},height={a.height} ! imagefreeze is-live=true ! videorate ! {caps}"
         )
     else:
         source = f"videotestsrc is-live=true pattern={a.pattern} ! {caps}"
-    if not a.no_clock:
+    if not a.no_clock and not a.clock_code:
         source += " ! clockoverlay"
     source += " ! videoconvert"
     # A keyframe every second. zerolatency turns B-frames off, so ask for them explicitly after it.
@@ -75,6 +83,34 @@ def launch_line(a):
             f"rtph265pay name=pay0 pt=96 config-interval=1"
         )
     return f"( {source} ! {encode} )"
+
+
+CODE_BITS = 24
+
+
+def clock_frame(width, height, ms):
+    """An I420 picture whose top third shows `ms` (the wall clock in milliseconds, modulo 2^24)
+    as 24 black or white bars, most significant first, each width // 26 pixels wide after one
+    bar's margin. A viewer reads the bar centres to learn when the picture was taken."""
+    bar = width // (CODE_BITS + 2)
+    bits = [(ms >> (CODE_BITS - 1 - i)) & 1 for i in range(CODE_BITS)]
+    row = b"\x10" * bar + b"".join((b"\xeb" if bit else b"\x10") * bar for bit in bits)
+    row += b"\x10" * (width - len(row))
+    band = height // 3
+    luma = row * band + b"\x80" * (width * (height - band))
+    chroma = b"\x80" * ((width // 2) * (height // 2))
+    return luma + chroma + chroma
+
+
+def feed_clock(factory, media, a):
+    """Pushes a clock picture every frame interval into the shared pipeline's appsrc."""
+    source = media.get_element().get_by_name("clock")
+
+    def push():
+        frame = clock_frame(a.width, a.height, int(time.time() * 1000) & ((1 << CODE_BITS) - 1))
+        return source.emit("push-buffer", Gst.Buffer.new_wrapped(frame)) == Gst.FlowReturn.OK
+
+    GLib.timeout_add(max(1, 1000 // a.fps), push)
 
 
 def require_auth(server, factory, user, password, scheme):
@@ -105,6 +141,8 @@ def main():
     factory = GstRtspServer.RTSPMediaFactory()
     factory.set_launch(launch_line(args))
     factory.set_shared(True)
+    if args.clock_code:
+        factory.connect("media-configure", feed_clock, args)
     if args.user:
         require_auth(server, factory, args.user, args.password, args.auth)
     server.get_mount_points().add_factory(args.path, factory)

@@ -2,6 +2,10 @@
 # Command 2: the whole test suite. Unit and integration tests (cargo test), then end-to-end
 # specs in real Chromium against a freshly started server with the demo district.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+# A cold run gains nothing from incremental compilation and its caches were half the target
+# directory (tens of GB): CI ran out of disk. Export CARGO_INCREMENTAL=1 to keep them.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+log "disk: $(df -h --output=avail "$CARGO_TARGET_DIR" | tail -1 | tr -d ' ') free for $CARGO_TARGET_DIR"
 setup_toolchain
 setup_browser
 setup_rtsp_camera

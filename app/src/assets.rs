@@ -16,10 +16,12 @@ pub enum Bundle {
     Complaint,
     /// A display screen.
     Display,
+    /// The console's recorded-video timeline: the playback controls.
+    Playback,
 }
 
 impl Bundle {
-    pub const ALL: [Bundle; 4] = [Bundle::Home, Bundle::Venue, Bundle::Complaint, Bundle::Display];
+    pub const ALL: [Bundle; 5] = [Bundle::Home, Bundle::Venue, Bundle::Complaint, Bundle::Display, Bundle::Playback];
 
     /// The bundle's name in the build's manifest and its files' names.
     pub fn key(self) -> &'static str {
@@ -28,6 +30,7 @@ impl Bundle {
             Bundle::Venue => "venue",
             Bundle::Complaint => "complaint",
             Bundle::Display => "display",
+            Bundle::Playback => "playback",
         }
     }
 
@@ -43,6 +46,7 @@ impl Bundle {
             ["complaints", "new" | "submit"] => Some(Bundle::Complaint),
             // A remote patrol plays the venue's cameras: the venue page's live players.
             ["console", "patrols", "visits", id] if !id.is_empty() => Some(Bundle::Venue),
+            ["console", "cameras", id, "timeline"] if !id.is_empty() => Some(Bundle::Playback),
             _ => None,
         }
     }
@@ -92,6 +96,8 @@ mod tests {
         assert_eq!(Bundle::for_path("/complaints/submit"), Some(Bundle::Complaint));
         assert_eq!(Bundle::for_path("/console/patrols/visits/7"), Some(Bundle::Venue));
         assert_eq!(Bundle::for_path("/console/patrols/7"), None, "a task's list plays nothing");
+        assert_eq!(Bundle::for_path("/console/cameras/3/timeline"), Some(Bundle::Playback));
+        assert_eq!(Bundle::for_path("/console/cameras/3"), None);
         for none in ["/programme", "/complaints", "/complaints/TS-2026-0001", "/venues", "/venues/1/x", "/nope"] {
             assert_eq!(Bundle::for_path(none), None, "{none}");
         }

@@ -107,6 +107,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/complaints") view=pages::ComplaintDeskPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/venues") view=pages::VenueListPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/venues/:id") view=pages::VenueDeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/cameras/:id/timeline") view=pages::TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/complaints/:reference") view=pages::ComplaintCasePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/orders") view=pages::OrderListPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/orders/new") view=pages::NewOrderPage ssr=SsrMode::Async/>

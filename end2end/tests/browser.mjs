@@ -3,12 +3,13 @@ import { chromium } from 'playwright-core';
 
 export const BASE_URL = process.env.BASE_URL ?? 'http://127.0.0.1:3000';
 
-export function launch() {
+/** Chromium with the suite's flags, and `extraArgs` for a spec that needs its own. */
+export function launch(extraArgs = []) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-      '--disable-sync', '--no-first-run', '--disable-quic',
+      '--disable-sync', '--no-first-run', '--disable-quic', ...extraArgs,
     ],
   });
 }
@@ -28,8 +29,8 @@ export async function phone(browser, options = {}) {
 export const hydrated = (page) => page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
 
 /** An operating demo venue with public cameras, found through the open-data API. */
-export async function venueWithCameras() {
-  const response = await fetch(`${BASE_URL}/api/v1/venues?camera=1&per_page=100`);
+export async function venueWithCameras(base = BASE_URL) {
+  const response = await fetch(`${base}/api/v1/venues?camera=1&per_page=100`);
   if (response.status !== 200) throw new Error(`venue list: ${response.status}`);
   const { venues } = await response.json();
   const venue = venues.find((v) => v.status === 'operating' && v.camera_count > 0);

@@ -40,10 +40,10 @@ export class Stack {
     /ready rtsp:/, 'the RTSP camera');
   }
 
-  /** `mingchu serve` on the stack's data at 127.0.0.1:PORT (camera checks off). */
-  startServer(port) {
+  /** `mingchu serve` on the stack's data at 127.0.0.1:PORT (camera checks off), with `extra` flags. */
+  startServer(port, extra = []) {
     return this.#start(this.bin, ['--data-dir', join(this.dir, 'data'), 'serve', '--bind', `127.0.0.1:${port}`,
-      '--webrtc-bind', '127.0.0.1:0', '--site-root', this.site, '--check-interval', '0'],
+      '--webrtc-bind', '127.0.0.1:0', '--site-root', this.site, '--check-interval', '0', ...extra],
     /listening on http/, 'the server');
   }
 

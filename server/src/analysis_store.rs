@@ -39,3 +39,39 @@ impl AnalysisStore for Db {
         Db::add_capture(self, &new).await.map_err(store_error)
     }
 }
+
+/// The store analysis is given when recordings run: a capture also tells the camera's recorder
+/// (a camera recording "on events" keeps the seconds around it) and holds those seconds as the
+/// capture's evidence, kept while it waits for review or is confirmed.
+pub struct RecordingCaptures {
+    pub db: Db,
+    pub recordings: mingchu_media::record::Recordings,
+}
+
+#[async_trait::async_trait]
+impl AnalysisStore for RecordingCaptures {
+    async fn cameras_to_analyse(&self) -> Result<Vec<CameraId>, StoreError> {
+        AnalysisStore::cameras_to_analyse(&self.db).await
+    }
+
+    async fn record_health(&self, camera: CameraId, transition: &Transition) -> Result<(), StoreError> {
+        AnalysisStore::record_health(&self.db, camera, transition).await
+    }
+
+    async fn add_capture(&self, camera: CameraId, capture: &Capture, jpeg: &[u8]) -> Result<i64, StoreError> {
+        let id = AnalysisStore::add_capture(&self.db, camera, capture, jpeg).await?;
+        self.recordings.mark_event(camera, capture.at);
+        if self.recordings.state(camera) != mingchu_media::record::RecorderState::Off {
+            use mingchu_domain::recording::{EvidenceCase, AFTER_EVENT, BEFORE_EVENT};
+            let hold = crate::db::recordings::Hold {
+                camera,
+                from: capture.at - BEFORE_EVENT,
+                to: capture.at + AFTER_EVENT,
+                case: EvidenceCase::Capture(id),
+            };
+            let who = mingchu_domain::audit::Who { actor: "analysis".into(), role: None, address: None };
+            self.db.add_hold(&hold, None, &who, capture.at).await.map_err(store_error)?;
+        }
+        Ok(id)
+    }
+}

@@ -10,7 +10,7 @@ use mingchu_media::source::redact;
 
 pub async fn run(db_args: &DbArgs, command: CameraCommand) -> Result<(), ServerError> {
     match command {
-        CameraCommand::Add { venue, name, area, url, transport, always_on, private } => {
+        CameraCommand::Add { venue, name, area, url, transport, always_on, private, recording, retention_days } => {
             let area = parse_area(&area)?;
             check_url(&url)?;
             let name = name.trim();
@@ -31,11 +31,30 @@ pub async fn run(db_args: &DbArgs, command: CameraCommand) -> Result<(), ServerE
                     transport: transport.code(),
                     always_on,
                 };
-                Ok(db.add_camera(&camera, &mingchu_domain::audit::Who::shell(), chrono::Utc::now()).await?)
+                let who = mingchu_domain::audit::Who::shell();
+                let id = db.add_camera(&camera, &who, chrono::Utc::now()).await?;
+                if recording != mingchu_domain::recording::RecordingPolicy::Off
+                    || retention_days != mingchu_domain::recording::DEFAULT_RETENTION_DAYS
+                {
+                    db.set_recording_policy(id, recording, retention_days, &who, chrono::Utc::now()).await?;
+                }
+                Ok(id)
             }
             .await;
             db.close().await;
             println!("{}", result?);
+            Ok(())
+        }
+        CameraCommand::Recording { camera, policy, retention_days } => {
+            let db = crate::open_db(db_args).await?;
+            let who = mingchu_domain::audit::Who::shell();
+            let id = mingchu_domain::vocab::CameraId(camera);
+            let changed = db.set_recording_policy(id, policy, retention_days, &who, chrono::Utc::now()).await;
+            db.close().await;
+            if !changed? {
+                return Err(ServerError::Usage(format!("there is no camera with id {camera}")));
+            }
+            println!("camera {camera}: recording {}, kept {retention_days} days", policy.code());
             Ok(())
         }
         CameraCommand::List { json } => {

@@ -19,7 +19,14 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-#[derive(Debug, Subcommand)]
+/// A way viewers reach the WebRTC media port.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WebrtcTransport {
+    Udp,
+    Tcp,
+}
+
+#[derive(Subcommand, Debug)]
 pub enum Command {
     /// Run the web portal (the default).
     Serve(Box<ServeArgs>),
@@ -212,6 +219,26 @@ pub enum TokenCommand {
     Revoke { id: i64 },
 }
 
+/// `--recording`: a recording policy's code.
+pub fn recording_parser(code: &str) -> Result<mingchu_domain::recording::RecordingPolicy, String> {
+    mingchu_domain::recording::RecordingPolicy::from_code(code.trim())
+        .ok_or_else(|| format!("unknown recording policy {code:?}: use continuous, events or off"))
+}
+
+/// `--recording-quota-gb`: a positive number of gigabytes.
+pub fn quota_parser(given: &str) -> Result<f64, String> {
+    match given.trim().parse::<f64>() {
+        Ok(gb) if gb.is_finite() && gb > 0.0 => Ok(gb),
+        _ => Err(format!("the quota is a positive number of gigabytes, like 500 or 0.5, not {given:?}")),
+    }
+}
+
+/// `--retention-days`: 1 to 365.
+pub fn retention_parser(given: &str) -> Result<u32, String> {
+    let days: u32 = given.trim().parse().map_err(|_| format!("retention must be a number of days, not {given:?}"))?;
+    mingchu_domain::recording::check_retention(days)
+}
+
 /// `--scope`: one of the scope codes.
 pub fn parse_scope(code: &str) -> Result<mingchu_domain::access::TokenScope, String> {
     mingchu_domain::access::TokenScope::from_code(code.trim())
@@ -305,6 +332,25 @@ pub enum CameraCommand {
         /// Hide it from the public (regulators and the venue still see it).
         #[arg(long)]
         private: bool,
+        /// What to record: continuous, events (the seconds around captures, patrol snapshots
+        /// and complaints) or off.
+        #[arg(long, default_value = "off", value_parser = recording_parser)]
+        recording: mingchu_domain::recording::RecordingPolicy,
+        /// Days recorded video is kept (1 to 365).
+        #[arg(long, default_value_t = mingchu_domain::recording::DEFAULT_RETENTION_DAYS, value_parser = retention_parser)]
+        retention_days: u32,
+    },
+    /// Set what a camera records and for how long (applies when the server next starts; the
+    /// console applies it at once).
+    Recording {
+        #[arg(long)]
+        camera: i64,
+        /// continuous, events or off.
+        #[arg(long, value_parser = recording_parser)]
+        policy: mingchu_domain::recording::RecordingPolicy,
+        /// Days recorded video is kept (1 to 365).
+        #[arg(long, default_value_t = mingchu_domain::recording::DEFAULT_RETENTION_DAYS, value_parser = retention_parser)]
+        retention_days: u32,
     },
     /// List cameras with their last recorded state (credentials hidden).
     List {
@@ -348,6 +394,12 @@ pub struct ServeArgs {
     /// server's public IP); by default loopback and the address of the default route.
     #[arg(long = "webrtc-ip", env = "MINGCHU_WEBRTC_IPS", value_delimiter = ',')]
     pub webrtc_ips: Vec<std::net::IpAddr>,
+    /// How viewers may reach the media port: UDP, and ICE-TCP on the same port number for
+    /// networks that block UDP (browsers use it only when UDP fails). `tcp` alone suits a site
+    /// whose firewall passes no UDP.
+    #[arg(long = "webrtc-transport", env = "MINGCHU_WEBRTC_TRANSPORTS", value_delimiter = ',',
+          default_values = ["udp", "tcp"])]
+    pub webrtc_transports: Vec<WebrtcTransport>,
     /// Seconds a client may take to send its request headers, or between two pieces of a
     /// request body, before the connection is closed (slow or stalled clients hold sockets).
     #[arg(long, env = "MINGCHU_SLOW_CLIENT_TIMEOUT", default_value_t = 20,
@@ -382,13 +434,24 @@ pub struct ServeArgs {
     #[arg(long, env = "MINGCHU_OFFLINE_NOTICE_MINUTES", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(0..=10_080))]
     pub offline_notice_minutes: u64,
-    /// Seconds before a failed webhook delivery is first tried again; each later wait doubles
-    /// (at most 6 hours), and a delivery is given up after 12 attempts.
+    /// Seconds before a failed webhook delivery (or message to a complainant) is first tried
+    /// again; each later wait doubles (at most 6 hours), and one is given up after 12 attempts.
     #[arg(long, env = "MINGCHU_WEBHOOK_RETRY_SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub webhook_retry_seconds: u64,
-    /// The portal's address as the public reaches it, for the QR codes on display screens;
-    /// by default taken from each request's Host header.
+    /// The programme's message gateway, the operator's relay to its SMS platform and mail
+    /// server: when a complaint is handled, its complainant is asked there (by the mobile number
+    /// or email address they left) to rate it. It takes signed JSON (`docs/design/kpis.md`).
+    /// Without it, complainants are asked on the complaint's page only.
+    #[arg(long, env = "MINGCHU_MESSAGE_GATEWAY_URL", requires = "message_gateway_secret")]
+    pub message_gateway_url: Option<url::Url>,
+    /// The key the gateway's requests are signed with (HMAC-SHA256, 16 to 200 characters).
+    #[arg(long, env = "MINGCHU_MESSAGE_GATEWAY_SECRET", requires = "message_gateway_url",
+          value_parser = gateway_secret, hide_env_values = true)]
+    pub message_gateway_secret: Option<String>,
+    /// The portal's address as the public reaches it, for the QR codes on display screens
+    /// and the links sent to complainants; by default taken from each request's Host header
+    /// (and then no link is sent).
     #[arg(long, env = "MINGCHU_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
     /// Which cameras frame analysis (health checks, detector) looks at: `all` keeps every RTSP
@@ -423,6 +486,25 @@ pub struct ServeArgs {
     /// visible to every user of the machine.
     #[arg(long, env = "MINGCHU_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Where recorded video is kept; defaults to `<data-dir>/recordings`.
+    #[arg(long, env = "MINGCHU_RECORDINGS_DIR")]
+    pub recordings_dir: Option<PathBuf>,
+    /// Seconds of video per recorded file (each file starts at a keyframe).
+    #[arg(long, env = "MINGCHU_RECORDING_SEGMENT_SECONDS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(2..=600))]
+    pub recording_segment_seconds: u64,
+    /// The programme's disk quota for recorded video, in GB; the oldest footage not held as
+    /// evidence goes first when it is reached. Default: no quota (retention only).
+    #[arg(long, env = "MINGCHU_RECORDING_QUOTA_GB", value_parser = quota_parser)]
+    pub recording_quota_gb: Option<f64>,
+    /// Days footage held as evidence stays after its case closed.
+    #[arg(long, env = "MINGCHU_EVIDENCE_KEEP_DAYS", default_value_t = mingchu_domain::recording::DEFAULT_EVIDENCE_KEEP_DAYS,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub evidence_keep_days: u32,
+    /// How often retention and the quota are applied.
+    #[arg(long, env = "MINGCHU_RECORDING_SWEEP_SECONDS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(1..=86400))]
+    pub recording_sweep_seconds: u64,
     /// A file holding the admin token (its first line), instead of --admin-token.
     #[arg(long, env = "MINGCHU_ADMIN_TOKEN_FILE", conflicts_with = "admin_token")]
     pub admin_token_file: Option<PathBuf>,
@@ -595,4 +677,14 @@ pub enum WebhookCommand {
     List,
     /// Stop pushing to a webhook (what is queued for it is cancelled).
     Remove { id: i64 },
+}
+
+/// A gateway's signing key: 16 to 200 characters.
+fn gateway_secret(s: &str) -> Result<String, String> {
+    let n = s.chars().count();
+    if (16..=200).contains(&n) {
+        Ok(s.to_string())
+    } else {
+        Err(format!("the gateway's secret must be 16 to 200 characters (this one has {n})"))
+    }
 }

@@ -15,12 +15,15 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events_cli;
+pub mod feedback_sender;
 pub mod http;
 pub mod import;
 mod kpi_csv;
 mod media_store;
+mod playback;
 mod private_files;
 pub mod push;
+pub mod recording_sweeper;
 pub mod reply_cli;
 mod report_csv;
 pub mod screen_cli;
@@ -118,8 +121,12 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
         per_camera: args.max_viewers_per_camera,
         per_address: args.max_viewers_per_address,
     };
+    let offer = mingchu_media::sfu::driver::Offer {
+        udp: args.webrtc_transports.contains(&config::WebrtcTransport::Udp),
+        tcp: args.webrtc_transports.contains(&config::WebrtcTransport::Tcp),
+    };
     let media =
-        mingchu_media::Media::start(std::sync::Arc::new(db.clone()), args.webrtc_bind, &args.webrtc_ips, limits)
+        mingchu_media::Media::start(std::sync::Arc::new(db.clone()), args.webrtc_bind, &args.webrtc_ips, limits, offer)
             .await?;
     if args.check_interval > 0 {
         mingchu_media::camera::Prober::new(media.cameras.clone(), std::sync::Arc::new(db.clone()))
@@ -130,14 +137,26 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     let push = push::Wake::default();
     let first_retry = std::time::Duration::from_secs(args.webhook_retry_seconds);
     tokio::spawn(push::Sender::new(db.clone(), args.public_url.as_ref(), first_retry).run(push.clone()));
+    let gateway = args.message_gateway_url.clone().zip(args.message_gateway_secret.clone());
+    let gateway = gateway.map(|(url, secret)| feedback_sender::Gateway { url, secret });
+    tokio::spawn(feedback_sender::FeedbackSender::new(db.clone(), gateway, args.public_url.clone(), first_retry).run());
     if args.offline_notice_minutes > 0 {
         spawn_offline_notices(db.clone(), chrono::Duration::minutes(args.offline_notice_minutes as i64), push.clone());
     }
-    let analysis = mingchu_analysis::Analysis::start(
-        media.cameras.clone(),
+    let recordings = mingchu_media::record::Recordings::start(
+        mingchu_media::record::RecordingsConfig {
+            root: args.recordings_dir.clone().unwrap_or_else(|| db_args.data_dir.join("recordings")),
+            segment: std::time::Duration::from_secs(args.recording_segment_seconds),
+            retry: std::time::Duration::from_secs(10),
+        },
         std::sync::Arc::new(db.clone()),
-        analysis_config(args),
-    )?;
+        media.cameras.clone(),
+    )
+    .await
+    .map_err(|e| ServerError::Usage(format!("cannot start recording: {e}")))?;
+    let captures = analysis_store::RecordingCaptures { db: db.clone(), recordings: recordings.clone() };
+    let analysis =
+        mingchu_analysis::Analysis::start(media.cameras.clone(), std::sync::Arc::new(captures), analysis_config(args))?;
     let client_addr = client_addr::ClientAddr::new(args.client_ip_header.as_deref());
     let complaints = complaints::Complaints::open(
         db.clone(),
@@ -153,8 +172,18 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.analysis = analysis;
     state.admin_token = admin_token.map(Into::into);
     state.uploads = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_uploads));
+    state.live_http = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_viewers));
     state.accounts = accounts::Accounts::open(state.db.clone()).await?;
     state.push = push;
+    recording_sweeper::Sweeper {
+        db: state.db.clone(),
+        root: recordings.root().to_path_buf(),
+        quota_bytes: args.recording_quota_gb.map(|gb| (gb * 1e9) as u64),
+        keep_days: args.evidence_keep_days,
+    }
+    .spawn(std::time::Duration::from_secs(args.recording_sweep_seconds));
+    let key = state.db.server_secret("playback_link_key", || rand::random::<[u8; 32]>().to_vec()).await?;
+    state.playback = Some(playback::Playback::new(recordings, key));
     Ok(state)
 }
 

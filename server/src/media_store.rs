@@ -57,3 +57,40 @@ impl CameraStore for Db {
         Db::record_check(self, camera, online, at).await.map_err(store_error)
     }
 }
+
+#[async_trait::async_trait]
+impl mingchu_media::record::RecordingStore for Db {
+    async fn recorded_cameras(
+        &self,
+    ) -> Result<Vec<(CameraId, mingchu_domain::recording::RecordingPolicy)>, StoreError> {
+        Db::recorded_cameras(self).await.map_err(store_error)
+    }
+
+    async fn add_segment(
+        &self,
+        camera: CameraId,
+        path: &str,
+        segment: &mingchu_media::record::segmenter::SegmentSummary,
+        recovered: bool,
+    ) -> Result<(), StoreError> {
+        Db::add_segment(self, camera, path, segment, recovered).await.map_err(store_error)
+    }
+
+    async fn indexed_paths(&self) -> Result<std::collections::HashSet<String>, StoreError> {
+        self.indexed_recording_paths().await.map_err(store_error)
+    }
+
+    async fn forget_segments(&self, paths: &[String]) -> Result<(), StoreError> {
+        Db::forget_segments(self, paths).await.map_err(store_error)
+    }
+
+    async fn note(
+        &self,
+        camera: Option<CameraId>,
+        at: DateTime<Utc>,
+        kind: &str,
+        detail: &str,
+    ) -> Result<(), StoreError> {
+        self.add_recording_note(camera, at, kind, detail).await.map_err(store_error)
+    }
+}

@@ -40,6 +40,10 @@ pub struct AppState {
     pub operator_contact: Arc<str>,
     /// Wakes the webhook sender when a notice was queued.
     pub push: crate::push::Wake,
+    /// Recorded video and its signed playback links; `None` in tests that build no recorder.
+    pub playback: Option<crate::playback::Playback>,
+    /// Viewers that may watch over plain HTTP (the non-WebRTC fallback) at once.
+    pub live_http: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -71,6 +75,8 @@ impl AppState {
             uploads: Arc::new(tokio::sync::Semaphore::new(64)),
             open_data: Arc::default(),
             push: Default::default(),
+            playback: None,
+            live_http: Arc::new(tokio::sync::Semaphore::new(200)),
         }
     }
 }
@@ -97,7 +103,11 @@ pub fn build_id(site_root: &std::path::Path, assets: &SiteAssets) -> String {
 impl AppState {
     /// The console's data for pages.
     pub fn console(&self) -> crate::console::ConsoleData {
-        crate::console::ConsoleData { db: self.db.clone(), public_url: self.public_url.clone() }
+        crate::console::ConsoleData {
+            db: self.db.clone(),
+            public_url: self.public_url.clone(),
+            playback: self.playback.clone(),
+        }
     }
 }
 

@@ -36,6 +36,9 @@ pub struct ComplaintCase {
     pub days_left: Option<i64>,
     /// The complainant's contact and name: only for those the policy lets see them.
     pub complainant: Option<(Option<String>, Option<String>)>,
+    /// The request to rate it sent to the complainant's contact, if one was made (with the
+    /// complainant: only for those who may see them).
+    pub feedback_request: Option<FeedbackRequestView>,
     /// Whether the person may change it (status, assignment, notes).
     pub may_handle: bool,
     /// What its status may become next.
@@ -49,6 +52,19 @@ pub struct ComplaintCase {
     pub responses: Vec<(String, String, String)>,
     /// Whether the person responds for the venue (its operator).
     pub may_respond: bool,
+}
+
+/// How asking the complainant by their contact went.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeedbackRequestView {
+    /// `sms` or `email`.
+    pub reach: String,
+    /// `queued`, `sent`, `failed` or `expired`.
+    pub state: String,
+    pub attempts: i64,
+    pub created_at: String,
+    /// The gateway's last answer, or why it was not sent.
+    pub outcome: Option<String>,
 }
 
 /// What went wrong with a complaint-desk form, when the server shows the page again with it.

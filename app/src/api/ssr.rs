@@ -49,6 +49,13 @@ pub trait Console: Send + Sync + 'static {
         actor: &mingchu_domain::access::Actor,
         query: &super::DeskQuery,
     ) -> Result<super::ReviewDesk, AppError>;
+    /// A camera's recorded day with its events and the video around a moment; `Forbidden`
+    /// unless `actor` may view the camera's recordings.
+    async fn camera_timeline(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &super::TimelineQuery,
+    ) -> Result<super::CameraTimeline, AppError>;
     /// The notices about the venues `actor` covers, and the webhooks they may configure.
     async fn inbox(&self, actor: &mingchu_domain::access::Actor) -> Result<super::Inbox, AppError>;
     /// The complaints about the venues `actor` covers, in a view (`open`, `closed`, `mine`).

@@ -41,6 +41,9 @@ pub struct VenueDesk {
     /// Its risk level, for those who may enforce.
     pub risk: Option<super::RiskView>,
     pub may_manage_cameras: bool,
+    /// Whether the viewer may play the cameras' recordings, and set what they record.
+    pub may_view_recordings: bool,
+    pub may_manage_recording: bool,
     pub may_moderate: bool,
 }
 
@@ -64,6 +67,8 @@ pub struct CameraView {
     /// The connection's last state and since when.
     pub connection: Option<(String, String)>,
     pub rate: Option<f64>,
+    /// What is recorded (`continuous`, `events`, `off`) and for how many days it is kept.
+    pub recording: (String, u32),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -13,7 +13,8 @@ pub use complaints::{ComplaintPage, ComplaintsHome, NewComplaintPage, VenueCompl
 pub use console::{
     CapturesPage, ComplaintCasePage, ComplaintDeskPage, ConsolePage, ContractsPage, DisputeCasePage, DisputeListPage,
     InboxPage, KpisPage, LoginPage, NewDisputePage, NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage,
-    PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, ReportPage, VenueDeskPage, VenueListPage,
+    PasswordPage, PatrolListPage, PatrolTaskPage, PatrolVisitPage, ReportPage, TimelinePage, VenueDeskPage,
+    VenueListPage,
 };
 pub use display::DisplayPage;
 pub use home::HomePage;

@@ -251,6 +251,12 @@ pub enum Action {
     ManageContract,
     /// Set an office's (or the programme's) targets for a coming year's evaluation report.
     SetTargets,
+    /// Play back a camera's recorded video (staff only: kitchens are filmed all day).
+    ViewRecordings,
+    /// Cut and export an evidence clip from a recording (audited with its SHA-256).
+    ExportEvidence,
+    /// Set what a camera records and for how long.
+    ManageRecording,
 }
 
 impl Action {
@@ -273,13 +279,15 @@ impl Action {
     fn scope(self) -> TokenScope {
         use Action::*;
         match self {
-            UseConsole | ViewVenue | ViewCaptures | ViewComplaints | ViewComplainant | ViewFigures => TokenScope::Read,
+            UseConsole | ViewVenue | ViewCaptures | ViewComplaints | ViewComplainant | ViewFigures | ViewRecordings => {
+                TokenScope::Read
+            }
+            ExportEvidence => TokenScope::Orders,
             ReviewCapture => TokenScope::Captures,
             HandleComplaint => TokenScope::Complaints,
             Enforce => TokenScope::Orders,
-            ChangeVenueStatus | ManageCameras | ManageScreens | ModerateReply | ReplyForVenue | ManageWebhooks => {
-                TokenScope::Venues
-            }
+            ChangeVenueStatus | ManageCameras | ManageRecording | ManageScreens | ModerateReply | ReplyForVenue
+            | ManageWebhooks => TokenScope::Venues,
             ManageAccount | ManageUsers | ViewAudit | ManageContract | SetTargets => TokenScope::Admin,
         }
     }
@@ -332,6 +340,9 @@ pub fn decide(actor: &Actor, action: Action, object: &Object) -> Result<(), Refu
                     | ManageAccount
                     | ViewFigures
                     | SetTargets
+                    | ViewRecordings
+                    | ExportEvidence
+                    | ManageRecording
             );
             if !allowed {
                 return Err(role);
@@ -393,6 +404,27 @@ mod tests {
 
     fn operator_of(venue: i64) -> Actor {
         Actor::operator(UserId(3), vec![VenueId(venue)])
+    }
+
+    #[test]
+    fn recordings_are_for_staff_within_their_jurisdiction_only() {
+        let ours = venue_in(1, STREET_A);
+        let theirs = venue_in(2, STREET_B);
+        for action in [ViewRecordings, ExportEvidence, ManageRecording] {
+            assert_eq!(decide(&inspector_a(), action, &Object::Venue(&ours)), Ok(()), "{action:?}");
+            assert_eq!(
+                decide(&inspector_a(), action, &Object::Venue(&theirs)),
+                Err(Refusal::OutsideJurisdiction),
+                "{action:?}"
+            );
+            // An operator sees their cameras live, never their recordings.
+            assert_eq!(decide(&operator_of(1), action, &Object::Venue(&ours)), Err(Refusal::Role { role: "operator" }));
+        }
+        // A read-only token plays back but cannot export.
+        let mut token = inspector_a();
+        token.token_scopes = Some(vec![TokenScope::Read]);
+        assert_eq!(decide(&token, ViewRecordings, &Object::Venue(&ours)), Ok(()));
+        assert_eq!(decide(&token, ExportEvidence, &Object::Venue(&ours)), Err(Refusal::Scope("orders")));
     }
 
     #[test]

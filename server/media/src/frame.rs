@@ -24,13 +24,16 @@ pub struct Frame {
     pub payloads: Vec<Arc<[u8]>>,
     /// Profile and level from the SPS, when this unit carries one.
     pub profile: Option<ProfileLevel>,
+    /// The camera's own clock at this picture, when it tells (RTCP sender reports). Camera
+    /// clocks are often wrong: recordings are indexed by `received`, this is kept beside it.
+    pub camera_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Frame {
     pub fn new(annexb: Bytes, keyframe: bool, rtp_time: u32, received: Instant) -> Frame {
         let payloads = h264::packetize(&annexb, RTP_PAYLOAD_MTU).into_iter().map(Arc::from).collect();
         let profile = h264::nal_units(&annexb).find_map(ProfileLevel::from_sps);
-        Frame { keyframe, rtp_time, received, annexb, payloads, profile }
+        Frame { keyframe, rtp_time, received, annexb, payloads, profile, camera_time: None }
     }
 
     /// Bytes on the wire (payloads only), for rate accounting.

@@ -152,6 +152,107 @@ impl<'a> BitReader<'a> {
         }
         Some(value - 1)
     }
+
+    fn bits(&mut self, n: u32) -> Option<u32> {
+        (0..n).try_fold(0u32, |v, _| Some(v << 1 | self.read_bit()?))
+    }
+
+    fn signed_exp_golomb(&mut self) -> Option<i32> {
+        let k = self.exp_golomb()? as i64;
+        Some(if k % 2 == 1 { (k + 1) / 2 } else { -(k / 2) } as i32)
+    }
+}
+
+/// What a recording needs from the SPS besides profile and level: the picture size and the
+/// chroma format (ISO/IEC 14496-15 writes the latter into `avcC` for the High profiles).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpsInfo {
+    pub profile: ProfileLevel,
+    pub width: u32,
+    pub height: u32,
+    pub chroma_format_idc: u32,
+    pub bit_depth_luma: u32,
+    pub bit_depth_chroma: u32,
+}
+
+/// Profiles whose SPS carries chroma format, bit depths and scaling matrices (H.264 7.3.2.1.1).
+pub(crate) const HIGH_PROFILES: [u8; 13] = [100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135];
+
+impl SpsInfo {
+    /// Parses an SPS NAL unit (with its header byte); `None` for anything else or truncated data.
+    pub fn parse(sps: &[u8]) -> Option<SpsInfo> {
+        let profile = ProfileLevel::from_sps(sps)?;
+        let mut r = BitReader::new(&sps[4..]);
+        r.exp_golomb()?; // seq_parameter_set_id
+        let (mut chroma_format_idc, mut bit_depth_luma, mut bit_depth_chroma) = (1, 8, 8);
+        if HIGH_PROFILES.contains(&profile.profile_idc) {
+            chroma_format_idc = r.exp_golomb()?;
+            if chroma_format_idc == 3 {
+                r.bits(1)?; // separate_colour_plane_flag
+            }
+            bit_depth_luma = 8 + r.exp_golomb()?;
+            bit_depth_chroma = 8 + r.exp_golomb()?;
+            r.bits(1)?; // qpprime_y_zero_transform_bypass_flag
+            if r.bits(1)? == 1 {
+                let lists = if chroma_format_idc == 3 { 12 } else { 8 };
+                for i in 0..lists {
+                    if r.bits(1)? == 1 {
+                        skip_scaling_list(&mut r, if i < 6 { 16 } else { 64 })?;
+                    }
+                }
+            }
+        }
+        r.exp_golomb()?; // log2_max_frame_num_minus4
+        match r.exp_golomb()? {
+            0 => {
+                r.exp_golomb()?;
+            }
+            1 => {
+                r.bits(1)?;
+                r.signed_exp_golomb()?;
+                r.signed_exp_golomb()?;
+                for _ in 0..r.exp_golomb()? {
+                    r.signed_exp_golomb()?;
+                }
+            }
+            _ => {}
+        }
+        r.exp_golomb()?; // max_num_ref_frames
+        r.bits(1)?; // gaps_in_frame_num_value_allowed_flag
+        let width_mbs = r.exp_golomb()? + 1;
+        let height_units = r.exp_golomb()? + 1;
+        let frame_mbs_only = r.bits(1)?;
+        if frame_mbs_only == 0 {
+            r.bits(1)?; // mb_adaptive_frame_field_flag
+        }
+        r.bits(1)?; // direct_8x8_inference_flag
+        let (mut left, mut right, mut top, mut bottom) = (0, 0, 0, 0);
+        if r.bits(1)? == 1 {
+            (left, right, top, bottom) = (r.exp_golomb()?, r.exp_golomb()?, r.exp_golomb()?, r.exp_golomb()?);
+        }
+        let (unit_x, unit_y) = match chroma_format_idc {
+            1 => (2, 2),
+            2 => (2, 1),
+            _ => (1, 1),
+        };
+        let unit_y = unit_y * (2 - frame_mbs_only);
+        let width = (width_mbs * 16).checked_sub(unit_x * (left + right))?;
+        let height = ((2 - frame_mbs_only) * height_units * 16).checked_sub(unit_y * (top + bottom))?;
+        Some(SpsInfo { profile, width, height, chroma_format_idc, bit_depth_luma, bit_depth_chroma })
+    }
+}
+
+fn skip_scaling_list(r: &mut BitReader, size: usize) -> Option<()> {
+    let (mut last, mut next) = (8i32, 8i32);
+    for _ in 0..size {
+        if next != 0 {
+            next = (last + r.signed_exp_golomb()? + 256) % 256;
+        }
+        if next != 0 {
+            last = next;
+        }
+    }
+    Some(())
 }
 
 /// Splits one access unit into RTP payloads of at most `mtu` bytes (RFC 6184, packetization

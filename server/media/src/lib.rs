@@ -7,11 +7,17 @@
 pub mod camera;
 pub mod frame;
 pub mod h264;
+pub mod hls;
+pub mod live_mp4;
+pub mod mp4;
+pub mod record;
 pub mod sfu;
 pub mod snapshot;
 pub mod source;
 pub mod store;
 pub mod supervise;
+#[cfg(test)]
+mod test_stream;
 
 use camera::Cameras;
 use sfu::driver::{DriverError, SfuHandle};
@@ -34,6 +40,7 @@ impl Media {
         webrtc_bind: SocketAddr,
         advertise: &[IpAddr],
         limits: sfu::ViewerLimits,
+        offer: sfu::driver::Offer,
     ) -> Result<Media, DriverError> {
         match store.mark_cameras_unmonitored().await {
             Ok(0) => {}
@@ -46,6 +53,10 @@ impl Media {
             Ok(n) => tracing::info!(cameras = n, "started always-on cameras"),
             Err(e) => tracing::error!(error = %e, "cannot list always-on cameras"),
         }
-        Ok(Media { cameras, sfu: SfuHandle::start(webrtc_bind, advertise, limits)?, snapshots: Snapshots::default() })
+        Ok(Media {
+            cameras,
+            sfu: SfuHandle::start(webrtc_bind, advertise, limits, offer)?,
+            snapshots: Snapshots::default(),
+        })
     }
 }

@@ -72,9 +72,20 @@ impl ConsoleData {
         let object = Object::Venue(&place);
         decide(actor, Action::ViewComplaints, &object).map_err(forbidden)?;
         let public = self.db.public_complaint(&reference).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
-        let complainant = match decide(actor, Action::ViewComplainant, &object) {
-            Ok(()) => self.db.complaint_private(&reference).await.map_err(unavailable)?,
-            Err(_) => None,
+        let (complainant, feedback_request) = match decide(actor, Action::ViewComplainant, &object) {
+            Ok(()) => (
+                self.db.complaint_private(&reference).await.map_err(unavailable)?,
+                self.db.feedback_request(&reference).await.map_err(unavailable)?.map(|r| {
+                    app::api::FeedbackRequestView {
+                        reach: r.reach,
+                        state: r.state,
+                        attempts: r.attempts,
+                        created_at: r.created_at,
+                        outcome: r.outcome,
+                    }
+                }),
+            ),
+            Err(_) => (None, None),
         };
         let may_handle = decide(actor, Action::HandleComplaint, &object).is_ok();
         let extras = self.db.complaint_extras(&reference).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
@@ -105,6 +116,7 @@ impl ConsoleData {
             days_left: days_left(public.expected()),
             next: public.status.next().to_vec(),
             complainant,
+            feedback_request,
             may_handle,
             assigned: extras.assigned.map(|(id, name)| (id.0, name)),
             assignees,

@@ -8,6 +8,7 @@ mod inbox;
 pub mod kpis;
 mod orders;
 mod patrols;
+mod recordings;
 pub mod report;
 mod review;
 mod venues;
@@ -22,6 +23,8 @@ pub struct ConsoleData {
     pub db: Db,
     /// The portal's public address, for QR codes; `None`: the request's.
     pub public_url: Option<url::Url>,
+    /// Recorded video and its signed links; `None` where the server records nothing.
+    pub playback: Option<crate::playback::Playback>,
 }
 
 /// A QR code of `text` as SVG to inline in a page (without the XML declaration).
@@ -50,6 +53,14 @@ impl app::api::ssr::Console for ConsoleData {
         query: &app::api::DeskQuery,
     ) -> Result<app::api::ReviewDesk, AppError> {
         self.desk(actor, query).await
+    }
+
+    async fn camera_timeline(
+        &self,
+        actor: &mingchu_domain::access::Actor,
+        query: &app::api::TimelineQuery,
+    ) -> Result<app::api::CameraTimeline, AppError> {
+        self.timeline(actor, query).await
     }
 
     async fn inbox(&self, actor: &mingchu_domain::access::Actor) -> Result<app::api::Inbox, AppError> {

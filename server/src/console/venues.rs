@@ -34,6 +34,15 @@ impl ConsoleData {
         let facts = self.db.venue_facts(VenueId(id)).await.map_err(unavailable)?.ok_or(AppError::NotFound)?;
         let today = mingchu_domain::china_time::day(chrono::Utc::now());
         let cameras = self.db.venue_camera_states(VenueId(id), window_start(today)).await.map_err(unavailable)?;
+        let mut recording = Vec::with_capacity(cameras.len());
+        for c in &cameras {
+            let policy = self.db.recording_policy(mingchu_domain::vocab::CameraId(c.id)).await.map_err(unavailable)?;
+            recording.push(
+                policy.map_or(("off".to_string(), mingchu_domain::recording::DEFAULT_RETENTION_DAYS), |(p, days)| {
+                    (p.code().to_string(), days)
+                }),
+            );
+        }
         let may_moderate = decide(actor, Action::ModerateReply, &object).is_ok();
         let replies = if may_moderate {
             self.db
@@ -102,7 +111,8 @@ impl ConsoleData {
                 .collect(),
             cameras: cameras
                 .into_iter()
-                .map(|c| app::api::CameraView {
+                .zip(recording)
+                .map(|(c, recording)| app::api::CameraView {
                     id: c.id,
                     name: c.name,
                     area: c.area,
@@ -111,6 +121,7 @@ impl ConsoleData {
                     health: c.health,
                     connection: c.connection,
                     rate: rate(c.online, c.checks),
+                    recording,
                 })
                 .collect(),
             replies,
@@ -125,6 +136,8 @@ impl ConsoleData {
                 Err(_) => None,
             },
             may_manage_cameras: decide(actor, Action::ManageCameras, &object).is_ok(),
+            may_view_recordings: decide(actor, Action::ViewRecordings, &object).is_ok(),
+            may_manage_recording: decide(actor, Action::ManageRecording, &object).is_ok(),
             may_moderate,
         })
     }

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use mingchu_domain::china_time;
 use mingchu_domain::complaint::ComplaintFields;
 use mingchu_domain::complaint::{self, Refusal};
+use mingchu_domain::feedback_request;
 use mingchu_domain::vocab::{ComplaintCategory, ComplaintStatus, VenueId};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -305,14 +306,19 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), UpdateError> {
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
-        let row: Option<(i64, String, i64)> =
-            sqlx::query_as("SELECT id, status, venue_id FROM complaints WHERE reference = ?1")
+        let row: Option<(i64, String, i64, Option<String>)> =
+            sqlx::query_as("SELECT id, status, venue_id, contact FROM complaints WHERE reference = ?1")
                 .bind(reference)
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(DbError::from)?;
-        let Some((id, from, venue)) = row else { return Err(UpdateError::NotFound(reference.to_string())) };
+        let Some((id, from, venue, contact)) = row else {
+            return Err(UpdateError::NotFound(reference.to_string()));
+        };
         let change = complaint::change(reference, status(&from)?, to, note, duplicate_of, now)?;
+        if let Some(reach) = feedback_request::asks_by_contact(status(&from)?, to, contact.as_deref()) {
+            super::feedback_requests::queue(&mut tx, id, reach, now).await?;
+        }
         if let Some(original) = &change.duplicate_of {
             let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
                 .bind(original)

@@ -414,24 +414,27 @@ impl Db {
     }
 
     /// The worst cameras, exactly, usually without reading every camera-day: a camera's hours
-    /// never exceed the sum over its venue's days of the day's largest camera share
-    /// (`offline_max`), so the cameras of the venues with the largest such bound are enough
-    /// once the last camera listed has at least the last venue's bound. When two rounds do not
-    /// settle it, every camera-day is read.
+    /// in the period never exceed the sum of its shares over the months the period touches
+    /// (`camera_checks_monthly`, every day counted), so the exact hours of the cameras with
+    /// the largest such bound are enough once the last camera listed has more than the last
+    /// candidate's bound. When three rounds do not settle it, every camera-day is read.
     async fn worst_cameras(&self, q: &OnlineParams<'_>) -> Result<Vec<CameraRow>, DbError> {
-        for read in [kpi::WORST_LISTED * 4, kpi::WORST_LISTED * 40] {
-            let venues: Vec<(i64, f64)> = q
-                .bind(sqlx::query_as(concat!(
-                    "WITH ",
-                    spans!(),
-                    " SELECT r.venue_id, sum(r.offline_max) FROM ",
-                    counted_venue_days!(),
-                    " GROUP BY r.venue_id HAVING sum(r.checks - r.online) > 0 ORDER BY 2 DESC, r.venue_id LIMIT ?5"
-                )))
-                .bind(read as i64)
-                .fetch_all(&self.pool)
-                .await?;
-            let ids: Vec<i64> = venues.iter().map(|(v, _)| *v).collect();
+        for read in [kpi::WORST_LISTED * 4, kpi::WORST_LISTED * 40, kpi::WORST_LISTED * 400] {
+            let candidates: Vec<(i64, f64)> = sqlx::query_as(concat!(
+                "SELECT m.camera_id, sum(m.offline_days) FROM camera_checks_monthly m
+                 JOIN cameras c ON c.id = m.camera_id JOIN venues v ON v.id = c.venue_id
+                 WHERE ",
+                in_scope!(),
+                " AND m.month BETWEEN substr(?2, 1, 7) AND substr(?3, 1, 7)
+                 GROUP BY m.camera_id HAVING sum(m.offline_days) > 0 ORDER BY 2 DESC, m.camera_id LIMIT ?4"
+            ))
+            .bind(q.j)
+            .bind(&q.from)
+            .bind(&q.to)
+            .bind(read as i64)
+            .fetch_all(&self.pool)
+            .await?;
+            let ids: Vec<i64> = candidates.iter().map(|(c, _)| *c).collect();
             let cameras: Vec<CameraRow> = q
                 .bind(sqlx::query_as(concat!(
                     "WITH ",
@@ -439,16 +442,18 @@ impl Db {
                     " SELECT c.id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
                       FROM cameras c JOIN camera_checks_daily d ON d.camera_id = c.id AND d.day BETWEEN ?2 AND ?3
                       JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
-                      WHERE c.venue_id IN (SELECT value FROM json_each(?5)) AND s.status IN (SELECT value FROM json_each(?4))
+                      WHERE c.id IN (SELECT value FROM json_each(?5)) AND s.status IN (SELECT value FROM json_each(?4))
                       GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT ?6"
                 )))
                 .bind(serde_json::to_string(&ids).expect("ids serialise"))
                 .bind(kpi::WORST_LISTED as i64)
                 .fetch_all(&self.pool)
                 .await?;
-            let all_read = venues.len() < read;
-            let bound = venues.last().map_or(0.0, |(_, h)| *h);
-            let settled = cameras.len() == kpi::WORST_LISTED && cameras.last().is_some_and(|c| c.1 >= bound - 1e-12);
+            let all_read = candidates.len() < read;
+            // Any camera not read has at most the last candidate's bound (a margin for the
+            // sums' rounding; a tie is not settled, since the lower id would be listed first).
+            let bound = candidates.last().map_or(0.0, |(_, h)| *h);
+            let settled = cameras.len() == kpi::WORST_LISTED && cameras.last().is_some_and(|c| c.1 > bound + 1e-9);
             if all_read || settled {
                 return Ok(cameras);
             }

@@ -122,11 +122,11 @@ fn client_address(state: &AppState, request: &Request) -> String {
 }
 
 /// Whether a posted form's CSRF field belongs to this browser.
-fn csrf_ok(state: &AppState, headers: &HeaderMap, field: &str) -> bool {
+pub(super) fn csrf_ok(state: &AppState, headers: &HeaderMap, field: &str) -> bool {
     cookie(headers, csrf::COOKIE).is_some_and(|secret| state.accounts.csrf.check(secret, field))
 }
 
-fn csrf_refusal(lang: Lang) -> String {
+pub(super) fn csrf_refusal(lang: Lang) -> String {
     match lang {
         Lang::Zh => "表单已过期或来自其他网站，未被接受。请刷新页面后重试。".into(),
         Lang::En => {

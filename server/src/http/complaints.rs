@@ -267,7 +267,21 @@ async fn decide(
             token: None,
         });
     }
-    state.complaints.submit(sub, ip).await
+    let venue = sub.draft.venue;
+    let outcome = state.complaints.submit(sub, ip).await?;
+    // Cameras recording "on events" keep the minutes around a new complaint about their venue.
+    if let (Outcome::Stored { replayed: false, .. }, Some(venue), Some(playback)) = (&outcome, venue, &state.playback) {
+        match state.db.venue_cameras(venue).await {
+            Ok(cameras) => {
+                let now = chrono::Utc::now();
+                for (camera, _) in cameras {
+                    playback.recordings.mark_event(mingchu_domain::vocab::CameraId(camera), now);
+                }
+            }
+            Err(e) => tracing::warn!(venue = %venue, error = %e, "cannot mark the complaint for recording"),
+        }
+    }
+    Ok(outcome)
 }
 
 /// Renders the complaint form page again, with the echo, at `status`.

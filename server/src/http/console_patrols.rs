@@ -300,7 +300,13 @@ async fn capture(State(state): State<AppState>, Path(raw): Path<String>, request
         .add_patrol_evidence(visit, Some(record.id.0), &cleaned, &signed_in.actor, &who, chrono::Utc::now())
         .await
     {
-        Ok(_) => see_other(&format!("{path}#evidence")),
+        Ok(_) => {
+            // A camera recording "on events" keeps the seconds around the snapshot.
+            if let Some(playback) = &state.playback {
+                playback.recordings.mark_event(record.id, chrono::Utc::now());
+            }
+            see_other(&format!("{path}#evidence"))
+        }
         Err(e) => HttpError::from(e).into_response(),
     }
 }

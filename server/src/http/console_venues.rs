@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/console/venues/{id}/status", post(status))
         .route("/console/cameras/{id}/visibility", post(visibility))
         .route("/console/cameras/{id}/always-on", post(always_on))
+        .route("/console/cameras/{id}/recording", post(recording))
         .route("/console/venues/{id}/cameras", post(add_camera))
         .route("/console/venues/{id}/screens", post(add_screen))
         .route("/console/screens/{id}/revoke", post(revoke_screen))
@@ -135,6 +136,51 @@ async fn visibility(State(state): State<AppState>, Path(id): Path<i64>, request:
         Ok(false) => HttpError::no_camera(&id.to_string()).into_response(),
         Err(e) => HttpError::from(e).into_response(),
     }
+}
+
+/// What a camera records and for how long: saved (audited) and applied to its recorder at once.
+async fn recording(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {
+    use mingchu_domain::recording::{check_retention, RecordingPolicy};
+    let (signed_in, form, headers, address) = match ConsolePost::read(&state, request).await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    if let Err(refused) = authorise_actor(&state, &signed_in.actor, Action::ManageRecording, About::Camera(id)).await {
+        return refused.into_response();
+    }
+    let venue = match state.db.venue_of(crate::db::tokens::VenueOf::Camera(id)).await {
+        Ok(Some(v)) => v,
+        Ok(None) => return HttpError::no_camera(&id.to_string()).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
+    };
+    let policy = form.value("policy").and_then(RecordingPolicy::from_code);
+    let days =
+        form.value("retention_days").and_then(|d| d.trim().parse::<u32>().ok()).filter(|d| check_retention(*d).is_ok());
+    let (Some(policy), Some(days)) = (policy, days) else {
+        let problem = match (app::i18n::lang_from_cookies(&headers), policy) {
+            (Lang::Zh, None) => "录像设置未保存：请选择连续录像、按事件录像或不录像。",
+            (Lang::Zh, Some(_)) => "录像设置未保存：保存天数须为 1 至 365 的整数。",
+            (Lang::En, None) => "The recording setting was not saved: choose continuous, on events or off.",
+            (Lang::En, Some(_)) => {
+                "The recording setting was not saved: the days kept must be a whole number from 1 to 365."
+            }
+        };
+        let status = StatusCode::BAD_REQUEST;
+        return venue_again(&state, &signed_in, &headers, venue.0, status, problem.to_string(), String::new()).await;
+    };
+    let camera = mingchu_domain::vocab::CameraId(id);
+    let who = crate::accounts::who(&signed_in.actor, Some(&address));
+    match state.db.set_recording_policy(camera, policy, days, &who, chrono::Utc::now()).await {
+        Ok(true) => {}
+        Ok(false) => return HttpError::no_camera(&id.to_string()).into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
+    }
+    if let Some(playback) = &state.playback {
+        if let Err(e) = playback.recordings.set_policy(camera, policy).await {
+            tracing::warn!(camera = id, error = %e, "the recording change applies at the next start");
+        }
+    }
+    see_other(&format!("/console/venues/{venue}?done=camera"))
 }
 
 async fn moderate(State(state): State<AppState>, Path(id): Path<i64>, request: Request) -> Response {

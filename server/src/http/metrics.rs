@@ -41,9 +41,11 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
     viewers: Gauge,
+    tcp_connections: Gauge,
     cameras: Family<StateLabels, Gauge>,
     analysis: [Gauge; 5],
     restarts: Family<PartLabels, Gauge>,
+    recorders: Family<StateLabels, Gauge>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -68,6 +70,12 @@ impl Metrics {
         registry.register("build_info", "Version of the running server", build);
         let viewers = Gauge::default();
         registry.register("webrtc_viewers", "Viewers connected to the SFU", viewers.clone());
+        let tcp_connections = Gauge::default();
+        registry.register(
+            "webrtc_tcp_connections",
+            "ICE-TCP connections open (viewers whose network blocks UDP)",
+            tcp_connections.clone(),
+        );
         let cameras = Family::<StateLabels, Gauge>::default();
         registry.register("cameras", "Cameras used since start, by ingest state", cameras.clone());
         let analysis: [Gauge; 5] = Default::default();
@@ -83,15 +91,30 @@ impl Metrics {
         }
         let restarts = Family::<PartLabels, Gauge>::default();
         registry.register("part_restarts", "Times a part of the server failed and was restarted", restarts.clone());
-        Metrics { registry, requests, latency, viewers, cameras, analysis, restarts }
+        let recorders = Family::<StateLabels, Gauge>::default();
+        registry.register(
+            "recorders",
+            "Recorded cameras by recorder state (disk_full: writing stopped for lack of space)",
+            recorders.clone(),
+        );
+        Metrics { registry, requests, latency, viewers, tcp_connections, cameras, analysis, restarts, recorders }
     }
 
     /// Takes the media figures of the moment (called when scraped).
-    pub fn set_media(&self, viewers: usize, camera_states: &[&'static str]) {
+    pub fn set_media(&self, viewers: usize, tcp_connections: usize, camera_states: &[&'static str]) {
         self.viewers.set(viewers as i64);
+        self.tcp_connections.set(tcp_connections as i64);
         for state in ["idle", "connecting", "online", "offline", "unplayable"] {
             let n = camera_states.iter().filter(|s| **s == state).count();
             self.cameras.get_or_create(&StateLabels { state: state.into() }).set(n as i64);
+        }
+    }
+
+    /// The recorders' states of the moment.
+    pub fn set_recorders(&self, states: &[mingchu_media::record::RecorderState]) {
+        for state in ["standby", "recording", "disk_full"] {
+            let n = states.iter().filter(|s| s.code() == state).count();
+            self.recorders.get_or_create(&StateLabels { state: state.into() }).set(n as i64);
         }
     }
 
@@ -151,8 +174,12 @@ fn method_label(method: &axum::http::Method) -> &'static str {
 }
 
 pub async fn scrape(State(state): State<crate::state::AppState>) -> impl IntoResponse {
-    state.metrics.set_media(state.media.sfu.viewer_count(), &state.media.cameras.states());
+    let sfu = &state.media.sfu;
+    state.metrics.set_media(sfu.viewer_count(), sfu.tcp_connection_count(), &state.media.cameras.states());
     state.metrics.set_restarts("sfu", state.media.sfu.restarts.count());
+    if let Some(playback) = &state.playback {
+        state.metrics.set_recorders(&playback.recordings.states());
+    }
     if let Some(analysis) = &state.analysis {
         state.metrics.set_analysis(&analysis.figures());
         state.metrics.set_restarts("analysis", analysis.restarts.count());

@@ -18,15 +18,18 @@ mod console_review;
 mod console_venues;
 pub(crate) mod display;
 pub mod error;
+mod extract;
 mod health;
 mod kpis;
 mod lang;
+mod live_mp4;
 mod media_error;
 pub mod metrics;
 mod open311;
 pub mod open_data;
 mod page_votes;
 mod pictures;
+mod recordings;
 mod refusals;
 mod render;
 mod report;
@@ -93,6 +96,8 @@ pub fn router(state: AppState) -> Router {
         .merge(console_contracts::routes())
         .merge(report::routes())
         .merge(page_votes::routes())
+        .merge(recordings::routes())
+        .merge(live_mp4::routes())
         .leptos_routes_with_context(&state, routes, context, {
             let (leptos, site) = (leptos.clone(), site.clone());
             move || shell(leptos.clone(), site.clone())

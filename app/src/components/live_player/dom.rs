@@ -5,7 +5,7 @@ use leptos::prelude::{set_interval_with_handle, set_timeout_with_handle, Interva
 use std::time::Duration;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Event, EventTarget, IntersectionObserver, IntersectionObserverEntry};
+use web_sys::{AddEventListenerOptions, Element, Event, EventTarget, IntersectionObserver, IntersectionObserverEntry};
 
 /// An event listener, removed on drop.
 pub struct Listener {
@@ -79,4 +79,14 @@ impl Drop for Visibility {
     fn drop(&mut self) {
         self.observer.disconnect();
     }
+}
+
+/// Resolves the next time `target` fires `event`.
+pub async fn next_event(target: &EventTarget, event: &str) {
+    let mut register = |resolve: js_sys::Function, _reject: js_sys::Function| {
+        let options = AddEventListenerOptions::new();
+        options.set_once(true);
+        let _ = target.add_event_listener_with_callback_and_add_event_listener_options(event, &resolve, &options);
+    };
+    let _ = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::new(&mut register)).await;
 }

@@ -1,14 +1,24 @@
 //! A live kitchen camera tile. The server renders it with the camera's latest snapshot as the
 //! poster; in the browser it plays the camera over WebRTC, asking for the stream with WHEP
 //! (`POST /whep/{camera}`), reconnects on its own, and stops streaming while the tab is hidden
-//! or the tile is off-screen.
+//! or the tile is off-screen. Where WebRTC cannot get through (UDP blocked, no
+//! `RTCPeerConnection`), it plays the same camera as a fragmented MP4 stream over plain HTTP
+//! (`GET /live/{camera}/stream.mp4`) through Media Source Extensions, and says so.
 
 #[cfg(feature = "hydrate-base")]
 mod dom;
+#[cfg(any(feature = "hydrate-base", test))]
+mod edge;
+#[cfg(feature = "hydrate-base")]
+mod fallback;
+#[cfg(feature = "hydrate-base")]
+mod http_feed;
 #[cfg(feature = "hydrate-base")]
 mod peer;
 #[cfg(feature = "hydrate-base")]
 mod player;
+#[cfg(feature = "hydrate-base")]
+mod refusal;
 #[cfg(any(feature = "hydrate-base", test))]
 mod timing;
 #[cfg(feature = "hydrate-base")]
@@ -59,22 +69,53 @@ impl PlayerState {
     }
 }
 
+/// How the tile receives the picture, shown beside the badge and as `data-transport`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// WebRTC through the SFU: the lowest latency (also what the server renders).
+    WebRtc,
+    /// Fragmented MP4 over plain HTTP: for networks and browsers WebRTC cannot reach.
+    // Chosen only by the browser's player.
+    #[cfg_attr(not(feature = "hydrate-base"), allow(dead_code))]
+    Http,
+}
+
+impl Transport {
+    pub fn code(self) -> &'static str {
+        match self {
+            Transport::WebRtc => "webrtc",
+            Transport::Http => "http",
+        }
+    }
+
+    pub fn label(self, tr: &Tr) -> &'static str {
+        match self {
+            Transport::WebRtc => tr.live_via_webrtc,
+            Transport::Http => tr.live_via_http,
+        }
+    }
+}
+
 /// One camera's live picture with its name, kitchen area and a state badge.
 #[cfg_attr(feature = "island-live", island)]
 #[cfg_attr(not(feature = "island-live"), component)]
 pub fn LivePlayer(camera: CameraId, #[prop(into)] name: String, #[prop(into)] area: String) -> impl IntoView {
+    let tr = use_lang().tr();
     let state = RwSignal::new(PlayerState::Connecting);
+    let transport = RwSignal::new(Transport::WebRtc);
     let tile = NodeRef::<leptos::html::Figure>::new();
     let video = NodeRef::<leptos::html::Video>::new();
     #[cfg(feature = "hydrate-base")]
-    player::attach(camera, tile, video, state);
+    player::attach(camera, tile, video, state, transport);
 
     view! {
-        <figure class="live-tile" node_ref=tile data-live-camera=camera.0 data-state=move || state.get().code()>
+        <figure class="live-tile" node_ref=tile data-live-camera=camera.0 data-state=move || state.get().code()
+            data-transport=move || transport.get().code()>
             <div class="live-frame">
                 <video node_ref=video autoplay=true muted=true playsinline=true aria-label=name.clone()
                     poster=format!("/api/cameras/{camera}/snapshot.jpg")></video>
                 <TileOverlay state/>
+                <span class="live-via">{move || transport.get().label(tr)}</span>
             </div>
             <TileCaption name area/>
         </figure>
@@ -123,5 +164,14 @@ mod tests {
         }
         assert_eq!(Live.label(&ZH), "直播中");
         assert_eq!(Unplayable.label(&EN), "Codec not playable in this browser");
+    }
+
+    #[test]
+    fn each_transport_is_named_in_both_languages() {
+        use super::Transport::*;
+        assert_eq!([WebRtc.code(), Http.code()], ["webrtc", "http"]);
+        for tr in [&ZH, &EN] {
+            assert_ne!(WebRtc.label(tr), Http.label(tr));
+        }
     }
 }

@@ -1,11 +1,14 @@
-//! The tile's life in the browser: when to open a session, what each outcome means, when to
-//! try again, and when to stop.
+//! The tile's life in the browser: when to open a session, over which transport, what each
+//! outcome means, when to try again, and when to stop.
 
 use super::dom::{Listener, Timer, Visibility};
+use super::fallback;
+use super::http_feed::{self, Appender, Feed};
 use super::peer::{self, Peer};
+use super::refusal::Refusal;
 use super::timing;
-use super::whep::{self, WhepError};
-use super::PlayerState;
+use super::whep;
+use super::{PlayerState, Transport};
 use crate::domain::CameraId;
 use leptos::html::{Figure, Video};
 use leptos::prelude::*;
@@ -13,10 +16,16 @@ use send_wrapper::SendWrapper;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use std::time::Duration;
-use web_sys::{Element, Event, HtmlVideoElement, MediaStream, RtcPeerConnection, RtcPeerConnectionState};
+use web_sys::{
+    AbortSignal, Element, Event, HtmlVideoElement, MediaSource, MediaStream, RtcPeerConnection, RtcPeerConnectionState,
+};
 
 /// How long a new session gets to show its first frame.
 const FIRST_FRAME_DEADLINE: Duration = Duration::from_secs(15);
+/// How long WebRTC gets, from the server's answer, to connect; past it, the network is taken
+/// to block it and the tile switches to plain HTTP. On a working network it takes well under
+/// a second; a network that drops UDP never connects.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(5);
 /// How long a `disconnected` connection gets to recover by itself.
 const DISCONNECTED_GRACE: Duration = Duration::from_secs(3);
 /// How often a live tile checks that new frames are shown…
@@ -25,7 +34,13 @@ const STALL_CHECK: Duration = Duration::from_secs(2);
 const STALL_CHECKS: u32 = 3;
 
 /// Starts the player once the tile is in the page and stops it when the component goes away.
-pub fn attach(camera: CameraId, tile: NodeRef<Figure>, video: NodeRef<Video>, state: RwSignal<PlayerState>) {
+pub fn attach(
+    camera: CameraId,
+    tile: NodeRef<Figure>,
+    video: NodeRef<Video>,
+    state: RwSignal<PlayerState>,
+    transport: RwSignal<Transport>,
+) {
     // `on_cleanup` wants a `Send` closure; the player lives on the page's only thread.
     let player = SendWrapper::new(Rc::new(RefCell::new(None::<Rc<Player>>)));
     let slot = player.clone();
@@ -33,7 +48,7 @@ pub fn attach(camera: CameraId, tile: NodeRef<Figure>, video: NodeRef<Video>, st
         if let (Some(tile), Some(video)) = (tile.get(), video.get()) {
             let mut slot = slot.borrow_mut();
             if slot.is_none() {
-                *slot = Some(Player::start(camera, &tile, video, state));
+                *slot = Some(Player::start(camera, &tile, video, state, transport));
             }
         }
     });
@@ -49,6 +64,7 @@ struct Player {
     camera: CameraId,
     video: HtmlVideoElement,
     state: RwSignal<PlayerState>,
+    transport: RwSignal<Transport>,
     inner: RefCell<Inner>,
 }
 
@@ -71,12 +87,10 @@ struct Inner {
     visibility: Option<Visibility>,
 }
 
-/// One WHEP session; dropping it closes the connection and deletes the session on the server.
+/// One stream into the tile; dropping it closes the connection, deletes a WHEP session on the
+/// server, or stops the HTTP download.
 struct Session {
-    /// Held for its drop, which closes the connection.
-    _peer: Peer,
-    /// Known once the server has answered.
-    location: Option<String>,
+    link: Link,
     /// Running until the first frame shows.
     deadline: Option<Timer>,
     /// Running while the connection is `disconnected`.
@@ -85,9 +99,32 @@ struct Session {
     watchdog: Option<Timer>,
 }
 
+enum Link {
+    WebRtc {
+        /// Held for its drop, which closes the connection.
+        _peer: Peer,
+        /// Known once the server has answered.
+        location: Option<String>,
+        /// Running from the answer until the connection is established.
+        connecting: Option<Timer>,
+        /// The connection was established at least once.
+        connected: bool,
+    },
+    Http {
+        /// Held for its drop, which stops the download and frees the video.
+        _feed: Feed,
+    },
+}
+
+impl Session {
+    fn new(link: Link, deadline: Option<Timer>) -> Session {
+        Session { link, deadline, grace: None, watchdog: None }
+    }
+}
+
 impl Drop for Session {
     fn drop(&mut self) {
-        if let Some(location) = &self.location {
+        if let Link::WebRtc { location: Some(location), .. } = &self.link {
             whep::delete(location);
         }
     }
@@ -104,13 +141,20 @@ fn weakly<A>(player: &Rc<Player>, f: impl Fn(&Rc<Player>, A) + 'static) -> impl 
 }
 
 impl Player {
-    fn start(camera: CameraId, tile: &Element, video: HtmlVideoElement, state: RwSignal<PlayerState>) -> Rc<Player> {
+    fn start(
+        camera: CameraId,
+        tile: &Element,
+        video: HtmlVideoElement,
+        state: RwSignal<PlayerState>,
+        transport: RwSignal<Transport>,
+    ) -> Rc<Player> {
         // The attribute alone does not mute an element created by script, and autoplay needs it.
         video.set_muted(true);
         let player = Rc::new(Player {
             camera,
             video: video.clone(),
             state,
+            transport,
             inner: RefCell::new(Inner { page_shown: true, ..Inner::default() }),
         });
         let page_shown = |shown| weakly(&player, move |p: &Rc<Player>, _: Event| p.set_page_shown(shown));
@@ -179,25 +223,22 @@ impl Player {
     }
 
     fn connect(self: &Rc<Self>) {
+        if self.transport.get_untracked() == Transport::WebRtc && fallback::webrtc_blocked() {
+            self.transport.set(Transport::Http);
+        }
         let generation = {
             let mut inner = self.inner.borrow_mut();
             inner.generation += 1;
             inner.generation
         };
-        let peer = Peer::new(
-            weakly(self, |p: &Rc<Player>, stream: MediaStream| p.video.set_src_object(Some(&stream))),
-            weakly(self, move |p: &Rc<Player>, state: RtcPeerConnectionState| p.connection_changed(generation, state)),
-        );
-        let peer = match peer {
-            Ok(peer) => peer,
-            Err(error) => {
-                // No WebRTC in this browser: nothing to retry.
-                leptos::logging::warn!("camera {}: no WebRTC: {error:?}", self.camera);
-                self.give_up(PlayerState::Unplayable);
-                return;
-            }
-        };
-        let connection = peer.connection();
+        match self.transport.get_untracked() {
+            Transport::WebRtc => self.connect_webrtc(generation),
+            Transport::Http => self.connect_http(generation),
+        }
+    }
+
+    /// Starts session `generation` with its link, and marks the tile as connecting.
+    fn begin(self: &Rc<Self>, generation: u64, link: Link) {
         let weak = Rc::downgrade(self);
         let deadline = Timer::once(FIRST_FRAME_DEADLINE, move || {
             if let Some(player) = weak.upgrade() {
@@ -206,14 +247,78 @@ impl Player {
         });
         let attempts = {
             let mut inner = self.inner.borrow_mut();
-            inner.session = Some(Session { _peer: peer, location: None, deadline, grace: None, watchdog: None });
+            inner.session = Some(Session::new(link, deadline));
             inner.attempts
         };
         // An offline camera stays marked offline while it is asked again.
         if self.state.get_untracked() != PlayerState::Offline {
             self.state.set(if attempts == 0 { PlayerState::Connecting } else { PlayerState::Reconnecting });
         }
+    }
+
+    fn connect_webrtc(self: &Rc<Self>, generation: u64) {
+        let peer = Peer::new(
+            weakly(self, |p: &Rc<Player>, stream: MediaStream| p.video.set_src_object(Some(&stream))),
+            weakly(self, move |p: &Rc<Player>, state: RtcPeerConnectionState| p.connection_changed(generation, state)),
+        );
+        let peer = match peer {
+            Ok(peer) => peer,
+            Err(error) => return self.fall_back(generation, &format!("no WebRTC in this browser: {error:?}")),
+        };
+        let connection = peer.connection();
+        self.begin(generation, Link::WebRtc { _peer: peer, location: None, connecting: None, connected: false });
         leptos::task::spawn_local(self.clone().negotiate(generation, connection));
+    }
+
+    /// WebRTC cannot get through from here: the rest of this visit watches over plain HTTP.
+    fn fall_back(self: &Rc<Self>, generation: u64, reason: &str) {
+        if !self.is_current(generation) {
+            return;
+        }
+        leptos::logging::warn!("camera {}: {reason}; switching to plain HTTP", self.camera);
+        fallback::note_webrtc_blocked();
+        self.end_session();
+        self.transport.set(Transport::Http);
+        self.connect();
+    }
+
+    fn connect_http(self: &Rc<Self>, generation: u64) {
+        let feed = match Feed::new(&self.video) {
+            Ok(feed) => feed,
+            Err(error) => {
+                // Neither WebRTC nor Media Source Extensions: nothing to retry.
+                leptos::logging::warn!("camera {}: no way to play live video here: {error:?}", self.camera);
+                return self.give_up(PlayerState::Unplayable);
+            }
+        };
+        let (signal, source) = feed.parts();
+        self.begin(generation, Link::Http { _feed: feed });
+        leptos::task::spawn_local(self.clone().stream(generation, signal, source));
+    }
+
+    /// Reads the HTTP stream into the video until it ends or the session does.
+    async fn stream(self: Rc<Self>, generation: u64, signal: AbortSignal, source: MediaSource) {
+        let response = match http_feed::request(self.camera, &signal).await {
+            Ok(response) => response,
+            Err(refusal) => return self.refused(generation, refusal),
+        };
+        if !self.is_current(generation) {
+            return;
+        }
+        let appender = match Appender::open(&source, &self.video, &response).await {
+            Ok(appender) => appender,
+            Err(refusal) => return self.refused(generation, refusal),
+        };
+        loop {
+            match appender.next().await {
+                Ok(true) if self.is_current(generation) => {}
+                Ok(true) => return,
+                // The server ends the stream when the camera restarts or this viewer fell too
+                // far behind: ask again.
+                Ok(false) => return self.failed(generation, "the stream ended"),
+                Err(error) => return self.failed(generation, &format!("stream: {error:?}")),
+            }
+        }
     }
 
     /// Offer, answer, and the session's URL; the media follows by itself.
@@ -234,12 +339,12 @@ impl Player {
         let recorded = {
             let mut inner = self.inner.borrow_mut();
             let current = inner.generation == generation;
-            match inner.session.as_mut().filter(|_| current) {
-                Some(session) => {
-                    session.location = Some(answer.location.clone());
+            match inner.session.as_mut().filter(|_| current).map(|s| &mut s.link) {
+                Some(Link::WebRtc { location, .. }) => {
+                    *location = Some(answer.location.clone());
                     true
                 }
-                None => false,
+                _ => false,
             }
         };
         if !recorded {
@@ -247,7 +352,20 @@ impl Player {
             return;
         }
         if let Err(error) = peer::accept(&connection, &answer.sdp).await {
-            self.failed(generation, &format!("answer: {error:?}"));
+            return self.failed(generation, &format!("answer: {error:?}"));
+        }
+        let weak = Rc::downgrade(&self);
+        let timer = Timer::once(CONNECT_DEADLINE, move || {
+            if let Some(player) = weak.upgrade() {
+                player.fall_back(generation, "WebRTC did not connect in time");
+            }
+        });
+        let mut inner = self.inner.borrow_mut();
+        let current = inner.generation == generation;
+        if let Some(Link::WebRtc { connecting, connected: false, .. }) =
+            inner.session.as_mut().filter(|_| current).map(|s| &mut s.link)
+        {
+            *connecting = timer;
         }
     }
 
@@ -256,19 +374,19 @@ impl Player {
     }
 
     /// What the server's refusal means for the tile.
-    fn refused(self: &Rc<Self>, generation: u64, error: WhepError) {
+    fn refused(self: &Rc<Self>, generation: u64, refusal: Refusal) {
         if !self.is_current(generation) {
             return;
         }
-        match error {
-            WhepError::UnknownCamera => self.give_up(PlayerState::Offline),
-            WhepError::Unplayable => self.give_up(PlayerState::Unplayable),
-            WhepError::Unavailable(after) => {
+        match refusal {
+            Refusal::UnknownCamera => self.give_up(PlayerState::Offline),
+            Refusal::Unplayable => self.give_up(PlayerState::Unplayable),
+            Refusal::Unavailable(after) => {
                 self.end_session();
                 self.state.set(PlayerState::Offline);
                 self.retry_after(after);
             }
-            WhepError::Failed(reason) => self.failed(generation, &reason),
+            Refusal::Failed(reason) => self.failed(generation, &reason),
         }
     }
 
@@ -311,9 +429,14 @@ impl Player {
             inner.generation += 1;
             inner.session.take()
         };
-        if session.is_some() {
+        if matches!(session.as_ref().map(|s| &s.link), Some(Link::WebRtc { .. })) {
             self.video.set_src_object(None);
         }
+        drop(session);
+    }
+
+    fn ever_connected(&self) -> bool {
+        matches!(self.inner.borrow().session.as_ref().map(|s| &s.link), Some(Link::WebRtc { connected: true, .. }))
     }
 
     fn connection_changed(self: &Rc<Self>, generation: u64, state: RtcPeerConnectionState) {
@@ -324,6 +447,10 @@ impl Player {
             RtcPeerConnectionState::Connected => {
                 if let Some(session) = self.inner.borrow_mut().session.as_mut() {
                     session.grace = None;
+                    if let Link::WebRtc { connecting, connected, .. } = &mut session.link {
+                        *connecting = None;
+                        *connected = true;
+                    }
                 }
             }
             RtcPeerConnectionState::Disconnected => {
@@ -336,6 +463,10 @@ impl Player {
                         }
                     });
                 }
+            }
+            // Failing before it ever connected: the network does not let WebRTC through.
+            RtcPeerConnectionState::Failed if !self.ever_connected() => {
+                self.fall_back(generation, "WebRTC connection failed")
             }
             RtcPeerConnectionState::Failed => self.failed(generation, "connection failed"),
             _ => {}

@@ -1,9 +1,8 @@
 //! WHEP signalling (draft-ietf-wish-whep): the offer goes up in a POST, the answer comes back
 //! with the session's URL in `Location`, and a DELETE to that URL ends the session.
 
-use super::timing;
+use super::refusal::{failed, text, Refusal};
 use crate::domain::CameraId;
-use std::time::Duration;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Headers, RequestInit, Response};
@@ -15,22 +14,8 @@ pub struct Answer {
     pub location: String,
 }
 
-/// Why the server gave no session.
-#[derive(Debug)]
-pub enum WhepError {
-    /// 404: no such camera, or not a public one. Asking again will not help.
-    UnknownCamera,
-    /// 409: the camera sends a codec browsers cannot play, or 406: this browser offered no
-    /// codec the camera sends. Asking again will not help.
-    Unplayable,
-    /// 503: the camera is offline or still starting; ask again after this long.
-    Unavailable(Duration),
-    /// Anything else: the network, the server, or an answer without a session URL.
-    Failed(String),
-}
-
 /// Sends the offer for `camera` and returns the server's answer.
-pub async fn offer(camera: CameraId, sdp: &str) -> Result<Answer, WhepError> {
+pub async fn offer(camera: CameraId, sdp: &str) -> Result<Answer, Refusal> {
     let headers = Headers::new().map_err(failed)?;
     headers.set("Content-Type", "application/sdp").map_err(failed)?;
     let init = RequestInit::new();
@@ -45,17 +30,11 @@ pub async fn offer(camera: CameraId, sdp: &str) -> Result<Answer, WhepError> {
                 .get("Location")
                 .ok()
                 .flatten()
-                .ok_or_else(|| WhepError::Failed("201 without a Location".into()))?;
+                .ok_or_else(|| Refusal::Failed("201 without a Location".into()))?;
             let sdp = text(&response).await?;
             Ok(Answer { sdp, location })
         }
-        404 => Err(WhepError::UnknownCamera),
-        406 | 409 => Err(WhepError::Unplayable),
-        503 => {
-            let header = response.headers().get("Retry-After").ok().flatten();
-            Err(WhepError::Unavailable(timing::retry_after(header.as_deref())))
-        }
-        status => Err(WhepError::Failed(format!("{status}: {}", text(&response).await.unwrap_or_default()))),
+        _ => Err(Refusal::of(&response).await),
     }
 }
 
@@ -74,17 +53,8 @@ pub fn delete(location: &str) {
     });
 }
 
-async fn fetch(url: &str, init: &RequestInit) -> Result<Response, WhepError> {
+async fn fetch(url: &str, init: &RequestInit) -> Result<Response, Refusal> {
     let promise = leptos::prelude::window().fetch_with_str_and_init(url, init);
     let response = JsFuture::from(promise).await.map_err(failed)?;
     response.dyn_into::<Response>().map_err(failed)
-}
-
-async fn text(response: &Response) -> Result<String, WhepError> {
-    let body = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
-    body.as_string().ok_or_else(|| WhepError::Failed("body is not text".into()))
-}
-
-fn failed(error: JsValue) -> WhepError {
-    WhepError::Failed(format!("{error:?}"))
 }

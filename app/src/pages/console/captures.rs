@@ -258,6 +258,11 @@ fn Filters(desk: ReviewDesk, query: DeskQuery, lang: Lang) -> impl IntoView {
     }
 }
 
+/// The camera's recorded video around the capture, attached to it as its case.
+fn recording_href(card: &CaptureCard) -> String {
+    format!("/console/cameras/{}/timeline?at={}&case=capture:{}", card.camera_id, encode(&card.at), card.id)
+}
+
 /// What a capture is: picture, rule, confidence, camera, venue, time, detections.
 #[component]
 fn Evidence(card: CaptureCard, lang: Lang, large: bool) -> impl IntoView {
@@ -276,7 +281,8 @@ fn Evidence(card: CaptureCard, lang: Lang, large: bool) -> impl IntoView {
             <dt>{t(lang, "置信度", "Confidence")}</dt><dd>{format!("{:.0}%", card.confidence * 100.0)}</dd>
             <dt>{t(lang, "单位", "Venue")}</dt><dd><a href=format!("/venues/{}", card.venue_id)>{card.venue.clone()}</a></dd>
             <dt>{t(lang, "摄像头", "Camera")}</dt><dd>{card.camera.clone()}</dd>
-            <dt>{t(lang, "时间", "Time")}</dt><dd><time datetime=card.at.clone()>{shown(&card.at)}</time></dd>
+            <dt>{t(lang, "时间", "Time")}</dt><dd><time datetime=card.at.clone()>{shown(&card.at)}</time>
+                " · "<a class="desk-recording" href=recording_href(&card)>{t(lang, "录像回放", "Recorded video")}</a></dd>
             <dt>{t(lang, "识别结果", "Detections")}</dt>
             <dd>{card.detections.iter().map(|(label, score)| format!("{label} {:.0}%", score * 100.0)).collect::<Vec<_>>().join("，")}</dd>
             {(card.merged > 0).then(|| view! {

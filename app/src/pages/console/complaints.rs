@@ -152,6 +152,10 @@ fn Case(case: ComplaintCase, lang: Lang) -> impl IntoView {
                     <dd class="complainant">{name.unwrap_or_else(|| t(lang, "（未留姓名）", "(no name)").into())}" · "
                         {contact.unwrap_or_else(|| t(lang, "（未留联系方式）", "(no contact)").into())}</dd>
                 })}
+                {case.feedback_request.clone().map(|r| view! {
+                    <dt>{t(lang, "评价邀请", "Asked to rate")}</dt>
+                    <dd class="feedback-request" data-state=r.state.clone()>{request_line(&r, lang)}</dd>
+                })}
                 <dt>{t(lang, "承办人", "Handled by")}</dt>
                 <dd>{case.assigned.clone().map(|(_, n)| n).unwrap_or_else(|| t(lang, "未分配", "nobody").to_string())}</dd>
             </dl>
@@ -248,4 +252,18 @@ fn Case(case: ComplaintCase, lang: Lang) -> impl IntoView {
             }
         })}
     }
+}
+
+/// How asking the complainant went, in a line.
+fn request_line(r: &crate::api::FeedbackRequestView, lang: Lang) -> String {
+    let by = if r.reach == "email" { t(lang, "邮件", "email") } else { t(lang, "短信", "SMS") };
+    let state = match r.state.as_str() {
+        "sent" => t(lang, "已发送", "sent"),
+        "queued" if r.attempts > 0 => t(lang, "发送失败，将重试", "not taken yet, will retry"),
+        "queued" => t(lang, "待发送", "waiting to be sent"),
+        "failed" => t(lang, "发送失败，已放弃", "not taken, given up"),
+        _ => t(lang, "未发送", "not sent"),
+    };
+    let outcome = r.outcome.as_deref().map(|o| format!("（{o}）")).unwrap_or_default();
+    format!("{by} · {state}{outcome}")
 }

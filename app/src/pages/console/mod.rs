@@ -12,6 +12,8 @@ mod kpis;
 mod orders;
 mod patrols;
 mod report;
+mod timeline;
+mod timeline_video;
 mod venues;
 
 pub use account::{LoginPage, PasswordPage};
@@ -26,6 +28,7 @@ pub use orders::{NewOrderPage, OrderCasePage, OrderListPage, OrderPrintPage};
 pub(crate) use patrols::RiskCard;
 pub use patrols::{PatrolListPage, PatrolTaskPage, PatrolVisitPage};
 pub use report::ReportPage;
+pub use timeline::TimelinePage;
 pub use venues::{VenueDeskPage, VenueListPage};
 
 use crate::api::{get_console_home, visitor, ConsoleHome, TotpView};

@@ -163,6 +163,7 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
                     <th scope="col">{t(lang, "画面", "Picture")}</th>
                     <th scope="col">{t(lang, "近7日在线率", "Online, 7 days")}</th>
                     <th scope="col">{t(lang, "公开", "Public")}</th>
+                    <th scope="col">{t(lang, "录像", "Recording")}</th>
                 </tr></thead>
                 <tbody>
                     {desk.cameras.iter().map(|c| {
@@ -185,6 +186,8 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
                                 <td>{c.health.as_deref().map(|h| health_name(lang, h))}</td>
                                 <td>{rate_text(c.rate)}</td>
                                 <td>{if c.public { t(lang, "公开", "Public") } else { t(lang, "不公开", "Private") }}{toggle}</td>
+                                <td><RecordingCell camera=c.id recording=c.recording.clone() may_view=desk.may_view_recordings
+                                    may_manage=desk.may_manage_recording lang/></td>
                             </tr>
                         }
                     }).collect_view()}
@@ -276,6 +279,46 @@ fn Desk(desk: VenueDesk, lang: Lang) -> impl IntoView {
                     }).collect_view()}
                 </ol>
             </section>
+        })}
+    }
+}
+
+fn recording_name(lang: Lang, code: &str) -> &'static str {
+    match code {
+        "continuous" => t(lang, "连续录像", "Continuous"),
+        "events" => t(lang, "按事件录像", "On events"),
+        _ => t(lang, "不录像", "Off"),
+    }
+}
+
+/// A camera's recording: what and how long, the way to its recorded video, and for whoever
+/// may set it, the form.
+#[component]
+fn RecordingCell(camera: i64, recording: (String, u32), may_view: bool, may_manage: bool, lang: Lang) -> impl IntoView {
+    let (policy, days) = recording;
+    let shown = match lang {
+        Lang::Zh => format!("{}，保存 {days} 天", recording_name(lang, &policy)),
+        Lang::En => format!("{}, kept {days} days", recording_name(lang, &policy)),
+    };
+    view! {
+        <span class="camera-recording">{shown}</span>
+        {may_view.then(|| view! {
+            " · "<a href=format!("/console/cameras/{camera}/timeline")>{t(lang, "录像回放", "Recorded video")}</a>
+        })}
+        {may_manage.then(|| view! {
+            <form method="post" action=format!("/console/cameras/{camera}/recording") class="recording-form">
+                <CsrfField/>
+                <label for=format!("rec-{camera}")>{t(lang, "录像方式", "Record")}</label>
+                <select id=format!("rec-{camera}") name="policy">
+                    {["continuous", "events", "off"].into_iter().map(|code| view! {
+                        <option value=code selected=code == policy>{recording_name(lang, code)}</option>
+                    }).collect_view()}
+                </select>
+                <label for=format!("rec-days-{camera}")>{t(lang, "保存天数", "Days kept")}</label>
+                <input id=format!("rec-days-{camera}") name="retention_days" type="number" min="1" max="365" required
+                    value=days.to_string()/>
+                <button type="submit">{t(lang, "保存录像设置", "Save")}</button>
+            </form>
         })}
     }
 }

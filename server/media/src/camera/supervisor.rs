@@ -170,7 +170,9 @@ async fn stream(
         if let Some(kind) = unplayable(&frame.annexb) {
             return Ended::Failed(SourceError::Unplayable(kind.into()));
         }
-        let frame = Frame::new(frame.annexb, frame.keyframe, frame.rtp_time, std::time::Instant::now());
+        let camera_time = frame.camera_time;
+        let mut frame = Frame::new(frame.annexb, frame.keyframe, frame.rtp_time, std::time::Instant::now());
+        frame.camera_time = camera_time;
         checked = match checked {
             None if frame.keyframe => Some((frame.profile.is_some_and(|p| p.may_have_b_frames()), 0)),
             None => None,
@@ -277,7 +279,7 @@ mod tests {
                 std::future::pending::<()>().await;
             }
             tokio::time::sleep(Duration::from_millis(40)).await;
-            Ok(source::SourceFrame { annexb: keyframe(), keyframe: true, rtp_time: 0 })
+            Ok(source::SourceFrame { annexb: keyframe(), keyframe: true, rtp_time: 0, camera_time: None })
         }
     }
 

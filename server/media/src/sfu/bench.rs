@@ -73,7 +73,7 @@ fn connected_sfu(n: usize) -> (Sfu, Instant) {
         sfu.handle_timeout(now);
         for _ in 0..20 {
             for t in to_sfu.drain(..) {
-                sfu.receive(now, t.source, t.destination, &t.contents);
+                sfu.receive(now, t.proto, t.source, t.destination, &t.contents);
             }
             while let Some(o) = sfu.poll_output() {
                 if let SfuOutput::Transmit(t) = o {

@@ -1,7 +1,9 @@
-//! The thin I/O around [`Sfu`]: one UDP socket, one task. Everything else talks to it through
-//! [`SfuHandle`] messages; camera frames arrive from one forwarding task per watched camera.
+//! The thin I/O around [`Sfu`]: one UDP socket and an ICE-TCP listener on the same port, one
+//! task. Everything else talks to it through [`SfuHandle`] messages; camera frames arrive from
+//! one forwarding task per watched camera, ICE-TCP frames from one reader task per connection.
 
-use super::{Sfu, SfuError, SfuOutput, ViewerId, ViewerLimits};
+use super::tcp::{self, Connections, Unsent};
+use super::{Sfu, SfuError, SfuOutput, Transports, ViewerId, ViewerLimits};
 use crate::camera::{Lease, MediaEvent, Subscription};
 use crate::supervise::{guarded, Restarts};
 use mingchu_domain::vocab::CameraId;
@@ -10,7 +12,8 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket as StdUdpSocket};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::UdpSocket;
+use str0m::net::Protocol;
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio::task::JoinHandle;
 
@@ -35,6 +38,14 @@ enum Command {
         camera: CameraId,
         event: MediaEvent,
     },
+    /// One RFC 4571 frame from the ICE-TCP connection of `peer`.
+    Tcp {
+        peer: SocketAddr,
+        packet: Vec<u8>,
+    },
+    TcpClosed {
+        peer: SocketAddr,
+    },
     /// Breaks the core on purpose, to test its supervision.
     #[cfg(test)]
     Break,
@@ -45,10 +56,11 @@ enum Command {
 pub struct SfuHandle {
     tx: mpsc::Sender<Command>,
     viewers: Arc<AtomicUsize>,
+    tcp_connections: Arc<AtomicUsize>,
     /// Times the SFU core failed and started afresh (its viewers then reconnect).
     pub restarts: Restarts,
-    /// Where viewers send their packets.
-    pub addresses: Arc<Vec<SocketAddr>>,
+    /// Where viewers send their packets (UDP) or connect (ICE-TCP).
+    pub transports: Arc<Transports>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -59,29 +71,48 @@ pub enum DriverError {
 
 impl SfuHandle {
     /// Binds the UDP socket and starts the SFU task. `advertise` are the addresses put in
-    /// answers when the socket is bound to all interfaces.
-    pub fn start(bind: SocketAddr, advertise: &[IpAddr], limits: ViewerLimits) -> Result<SfuHandle, DriverError> {
-        let std = StdUdpSocket::bind(bind).map_err(|source| DriverError::Bind { addr: bind, source })?;
-        std.set_nonblocking(true).map_err(|source| DriverError::Bind { addr: bind, source })?;
-        let socket = UdpSocket::from_std(std).map_err(|source| DriverError::Bind { addr: bind, source })?;
-        let local = socket.local_addr().map_err(|source| DriverError::Bind { addr: bind, source })?;
-        let addresses = candidate_addresses(local, advertise);
-        tracing::info!(?addresses, "WebRTC media on UDP {local}");
+    /// answers when the socket is bound to all interfaces. With `ice_tcp`, a TCP listener on
+    /// the same port is offered too (a port already taken for TCP only loses that, with a
+    /// warning); `udp: false` offers ICE-TCP alone, for sites whose firewall passes no UDP.
+    pub fn start(
+        bind: SocketAddr,
+        advertise: &[IpAddr],
+        limits: ViewerLimits,
+        offer: Offer,
+    ) -> Result<SfuHandle, DriverError> {
+        let bind_error = |source| DriverError::Bind { addr: bind, source };
+        let std = StdUdpSocket::bind(bind).map_err(bind_error)?;
+        std.set_nonblocking(true).map_err(bind_error)?;
+        let socket = UdpSocket::from_std(std).map_err(bind_error)?;
+        let local = socket.local_addr().map_err(bind_error)?;
+        let listener = if offer.tcp { listen_tcp(local) } else { None };
+        let transports = Transports {
+            udp: if offer.udp { candidate_addresses(local, advertise) } else { Vec::new() },
+            tcp: listener
+                .as_ref()
+                .map(|l| candidate_addresses(l.local_addr().unwrap_or(local), advertise))
+                .unwrap_or_default(),
+        };
+        tracing::info!(udp = ?transports.udp, tcp = ?transports.tcp, "WebRTC media");
         let (tx, rx) = mpsc::channel(1024);
         let viewers = Arc::new(AtomicUsize::new(0));
+        let tcp_connections = Arc::new(AtomicUsize::new(0));
         let restarts = Restarts::default();
         let driver = Driver {
-            sfu: Sfu::with_limits(&addresses, limits),
+            tcp_connections: tcp_connections.clone(),
+            sfu: Sfu::with_limits(&transports, limits),
             limits,
             restarts: restarts.clone(),
             socket,
-            addresses: addresses.clone(),
+            listener,
+            connections: Connections::new(limits.total, limits.per_address),
+            transports: transports.clone(),
             tx: tx.clone(),
             feeds: HashMap::new(),
             viewers: viewers.clone(),
         };
         tokio::spawn(driver.run(rx));
-        Ok(SfuHandle { tx, viewers, restarts, addresses: Arc::new(addresses) })
+        Ok(SfuHandle { tx, viewers, tcp_connections, restarts, transports: Arc::new(transports) })
     }
 
     /// Answers a viewer's offer; the subscription keeps the camera running while watched.
@@ -108,6 +139,11 @@ impl SfuHandle {
         self.viewers.load(Ordering::Relaxed)
     }
 
+    /// ICE-TCP connections open now.
+    pub fn tcp_connection_count(&self) -> usize {
+        self.tcp_connections.load(Ordering::Relaxed)
+    }
+
     /// Whether the SFU task is still there to answer.
     pub fn is_running(&self) -> bool {
         !self.tx.is_closed()
@@ -117,6 +153,39 @@ impl SfuHandle {
         let (reply, rx) = oneshot::channel();
         self.tx.send(make(reply)).await.map_err(|_| SfuError::Stopped)?;
         rx.await.map_err(|_| SfuError::Stopped)?
+    }
+}
+
+/// Which transports answers offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Offer {
+    pub udp: bool,
+    pub tcp: bool,
+}
+
+impl Default for Offer {
+    fn default() -> Self {
+        Offer { udp: true, tcp: true }
+    }
+}
+
+/// The ICE-TCP listener on the UDP socket's address, or none (with a warning) if it is taken.
+fn listen_tcp(local: SocketAddr) -> Option<TcpListener> {
+    let listener = std::net::TcpListener::bind(local).and_then(|l| l.set_nonblocking(true).map(|_| l));
+    match listener.and_then(TcpListener::from_std) {
+        Ok(listener) => Some(listener),
+        Err(e) => {
+            tracing::warn!(error = %e, "no ICE-TCP on {local}: viewers whose network blocks UDP get the HTTP fallback");
+            None
+        }
+    }
+}
+
+/// Waits for the next ICE-TCP connection; never, without a listener.
+async fn accept(listener: &Option<TcpListener>) -> std::io::Result<(TcpStream, SocketAddr)> {
+    match listener {
+        Some(listener) => listener.accept().await,
+        None => std::future::pending().await,
     }
 }
 
@@ -160,7 +229,10 @@ struct Driver {
     limits: ViewerLimits,
     restarts: Restarts,
     socket: UdpSocket,
-    addresses: Vec<SocketAddr>,
+    listener: Option<TcpListener>,
+    connections: Connections,
+    tcp_connections: Arc<AtomicUsize>,
+    transports: Transports,
     tx: mpsc::Sender<Command>,
     feeds: HashMap<CameraId, Feed>,
     viewers: Arc<AtomicUsize>,
@@ -174,16 +246,12 @@ impl Driver {
             let deadline = self.sfu.poll_timeout().unwrap_or_else(|| Instant::now() + Duration::from_secs(1));
             tokio::select! {
                 received = self.socket.recv_from(&mut buf) => match received {
-                    Ok((n, source)) => {
-                        let destination = self.destination_for(source);
-                        let sfu = &mut self.sfu;
-                        if guarded("sfu", &self.restarts, || sfu.receive(Instant::now(), source, destination, &buf[..n]))
-                            .is_none()
-                        {
-                            self.restart();
-                        }
-                    }
+                    Ok((n, source)) => self.receive(Protocol::Udp, source, &buf[..n]),
                     Err(e) => tracing::debug!(error = %e, "UDP receive failed"),
+                },
+                accepted = accept(&self.listener) => match accepted {
+                    Ok((stream, peer)) => self.accept(stream, peer),
+                    Err(e) => tracing::debug!(error = %e, "ICE-TCP accept failed"),
                 },
                 command = rx.recv() => match command {
                     Some(command) => self.command(command),
@@ -199,8 +267,51 @@ impl Driver {
         }
     }
 
+    /// One packet into the core, guarded.
+    fn receive(&mut self, proto: Protocol, source: SocketAddr, packet: &[u8]) {
+        let local = match proto {
+            Protocol::Udp => &self.transports.udp,
+            _ => &self.transports.tcp,
+        };
+        let destination = destination_for(local, source);
+        let sfu = &mut self.sfu;
+        if guarded("sfu", &self.restarts, || sfu.receive(Instant::now(), proto, source, destination, packet)).is_none()
+        {
+            self.restart();
+        }
+    }
+
+    /// A new ICE-TCP connection: its frames go to the core through the command channel (which
+    /// also paces a fast sender); its writes through a queue of its own.
+    fn accept(&mut self, stream: TcpStream, peer: SocketAddr) {
+        let _ = stream.set_nodelay(true);
+        let (reader, writer) = stream.into_split();
+        if !self.connections.open(peer, writer) {
+            tracing::debug!(%peer, "ICE-TCP connection refused: too many");
+            return;
+        }
+        self.tcp_connections.store(self.connections.len(), Ordering::Relaxed);
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            tcp::read_frames(reader, |packet| {
+                let tx = tx.clone();
+                async move { tx.send(Command::Tcp { peer, packet }).await.is_ok() }
+            })
+            .await;
+            let _ = tx.send(Command::TcpClosed { peer }).await;
+        });
+    }
+
     /// Handles a command with the core guarded; a failed core starts afresh.
     fn command(&mut self, command: Command) {
+        let command = match command {
+            Command::Tcp { peer, packet } => return self.receive(Protocol::Tcp, peer, &packet),
+            Command::TcpClosed { peer } => {
+                self.connections.close(peer);
+                return self.tcp_connections.store(self.connections.len(), Ordering::Relaxed);
+            }
+            command => command,
+        };
         let restarts = self.restarts.clone();
         if guarded("sfu", &restarts, || self.handle(command)).is_none() {
             self.restart();
@@ -209,9 +320,9 @@ impl Driver {
     }
 
     /// A fresh core: every viewer is dropped (their players reconnect on their own) and every
-    /// camera lease released; the socket and the command channel carry on.
+    /// camera lease released; the sockets, connections and the command channel carry on.
     fn restart(&mut self) {
-        self.sfu = Sfu::with_limits(&self.addresses, self.limits);
+        self.sfu = Sfu::with_limits(&self.transports, self.limits);
         self.feeds.clear();
         self.viewers.store(0, Ordering::Relaxed);
     }
@@ -242,6 +353,7 @@ impl Driver {
             }
             Command::Media { camera, event: MediaEvent::Frame(frame) } => self.sfu.push_frame(camera, frame, now),
             Command::Media { camera, event: MediaEvent::Restarted } => self.sfu.camera_restarted(camera),
+            Command::Tcp { .. } | Command::TcpClosed { .. } => unreachable!("handled before the core"),
             #[cfg(test)]
             Command::Break => panic!("broken on purpose"),
         }
@@ -251,11 +363,18 @@ impl Driver {
     async fn flush(&mut self) {
         while let Some(output) = self.sfu.poll_output() {
             match output {
-                SfuOutput::Transmit(t) => {
+                SfuOutput::Transmit(t) if t.proto == Protocol::Udp => {
                     if let Err(e) = self.socket.send_to(&t.contents, t.destination).await {
                         tracing::debug!(error = %e, to = %t.destination, "UDP send failed");
                     }
                 }
+                SfuOutput::Transmit(t) => match self.connections.send(t.destination, &t.contents) {
+                    Ok(()) => {}
+                    // ICE checks towards a browser's "active" candidate (port 9) have no
+                    // connection to go on: the browser connects to us, never the reverse.
+                    Err(Unsent::NoConnection) => {}
+                    Err(Unsent::Full) => tracing::debug!(to = %t.destination, "ICE-TCP queue full; packet dropped"),
+                },
                 SfuOutput::ViewerGone { camera, .. } => {
                     self.release_if_unwatched(camera);
                     self.viewers.store(self.sfu.viewer_count(), Ordering::Relaxed);
@@ -270,17 +389,17 @@ impl Driver {
             self.sfu.drop_camera(camera);
         }
     }
+}
 
-    /// The local address a datagram was sent to. With one bound address that is it; on all
-    /// interfaces, the advertised address of the same kind (loopback or not) as the sender.
-    fn destination_for(&self, source: SocketAddr) -> SocketAddr {
-        self.addresses
-            .iter()
-            .find(|a| a.ip().is_loopback() == source.ip().is_loopback() && a.is_ipv4() == source.is_ipv4())
-            .or(self.addresses.first())
-            .copied()
-            .unwrap_or(source)
-    }
+/// The local address a packet was sent to. With one bound address that is it; on all
+/// interfaces, the advertised address of the same kind (loopback or not) as the sender.
+fn destination_for(local: &[SocketAddr], source: SocketAddr) -> SocketAddr {
+    local
+        .iter()
+        .find(|a| a.ip().is_loopback() == source.ip().is_loopback() && a.is_ipv4() == source.is_ipv4())
+        .or(local.first())
+        .copied()
+        .unwrap_or(source)
 }
 
 /// Moves one camera's frames into the SFU task. Falling behind is a discontinuity: viewers
@@ -304,10 +423,97 @@ async fn forward(camera: CameraId, mut events: broadcast::Receiver<MediaEvent>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::camera::CameraHub;
+    use crate::source::SourceSpec;
+    use str0m::change::SdpAnswer;
+    use str0m::media::{Direction, MediaKind};
+    use str0m::net::{Receive, TcpType};
+    use str0m::{Candidate, Event, Input, Output, Rtc};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    /// A real ICE-TCP connection on loopback: a str0m peer with only an "active" TCP candidate
+    /// (a browser on a network without UDP) connects to the driver's listener, completes ICE
+    /// and DTLS over RFC 4571 frames, and receives the camera's keyframe.
+    #[tokio::test]
+    async fn a_peer_without_udp_plays_over_a_real_ice_tcp_connection() {
+        let offer_tcp_only = Offer { udp: false, tcp: true };
+        let sfu =
+            SfuHandle::start("127.0.0.1:0".parse().unwrap(), &[], ViewerLimits::default(), offer_tcp_only).unwrap();
+        assert!(sfu.transports.udp.is_empty());
+        let server = sfu.transports.tcp[0];
+        let hub = CameraHub::new(CameraId(3), SourceSpec::Synthetic { camera: CameraId(3) });
+        hub.publish(super::super::tests::frame(1, true, 0, Instant::now()));
+
+        let mut stream = TcpStream::connect(server).await.unwrap();
+        let local = stream.local_addr().unwrap();
+        let mut client = Rtc::builder().set_rtp_mode(true).build(Instant::now());
+        client.add_local_candidate(Candidate::builder().tcp().host(local).tcptype(TcpType::Active).build().unwrap());
+        let mut change = client.sdp_api();
+        change.add_media(MediaKind::Video, Direction::RecvOnly, None, None, None);
+        let (offer, pending) = change.apply().unwrap();
+        let answer = sfu.join(ViewerId(1), offer.to_sdp_string(), None, hub.subscribe()).await.unwrap();
+        assert!(!answer.contains(" udp "), "only TCP offered: {answer}");
+        client.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+
+        let (connected, packets) = (std::cell::Cell::new(false), std::cell::Cell::new(0));
+        // str0m's rule: after each input, poll until it asks for time.
+        let drain = |client: &mut Rtc, outbox: &mut Vec<Vec<u8>>| loop {
+            match client.poll_output().unwrap() {
+                Output::Timeout(t) => break t,
+                Output::Transmit(t) => {
+                    assert_eq!(t.proto, Protocol::Tcp);
+                    outbox.push(tcp::frame(&t.contents).unwrap());
+                }
+                Output::Event(Event::Connected) => connected.set(true),
+                Output::Event(Event::RtpPacket(_)) => packets.set(packets.get() + 1),
+                Output::Event(_) => {}
+            }
+        };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let (mut buf, mut inbox, mut outbox) = (vec![0u8; 4096], Vec::new(), Vec::new());
+        let mut wait = drain(&mut client, &mut outbox);
+        loop {
+            for framed in outbox.drain(..) {
+                stream.write_all(&framed).await.unwrap();
+            }
+            if connected.get() && packets.get() > 0 {
+                break;
+            }
+            assert!(Instant::now() < deadline, "connected: {}, packets: {}", connected.get(), packets.get());
+            let timeout = wait.saturating_duration_since(Instant::now()).min(Duration::from_millis(50));
+            // `read` is cancel-safe: bytes accumulate and whole frames are taken from the front.
+            match tokio::time::timeout(timeout, stream.read(&mut buf)).await {
+                Ok(n) => inbox.extend_from_slice(&buf[..n.unwrap()]),
+                Err(_) => {
+                    client.handle_input(Input::Timeout(Instant::now())).unwrap();
+                    wait = drain(&mut client, &mut outbox);
+                }
+            }
+            while inbox.len() >= 2 {
+                let len = u16::from_be_bytes([inbox[0], inbox[1]]) as usize;
+                if inbox.len() < 2 + len {
+                    break;
+                }
+                let packet: Vec<u8> = inbox.drain(..2 + len).skip(2).collect();
+                let receive = Receive::new(Protocol::Tcp, server, local, &packet).unwrap();
+                client.handle_input(Input::Receive(Instant::now(), receive)).unwrap();
+                wait = drain(&mut client, &mut outbox);
+            }
+        }
+        assert_eq!(sfu.viewer_count(), 1);
+        assert_eq!(sfu.tcp_connection_count(), 1);
+        drop(stream);
+        let closed = Instant::now() + Duration::from_secs(5);
+        while sfu.tcp_connection_count() != 0 {
+            assert!(Instant::now() < closed, "the closed connection is forgotten");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
 
     #[tokio::test]
     async fn a_failed_core_is_restarted_and_counted_and_still_answers() {
-        let sfu = SfuHandle::start("127.0.0.1:0".parse().unwrap(), &[], ViewerLimits::default()).unwrap();
+        let sfu =
+            SfuHandle::start("127.0.0.1:0".parse().unwrap(), &[], ViewerLimits::default(), Offer::default()).unwrap();
         assert_eq!(sfu.trickle(ViewerId(1), String::new()).await, Err(SfuError::UnknownViewer));
         sfu.tx.send(Command::Break).await.unwrap();
         // The next command is answered by the fresh core, not "stopped".

@@ -1,5 +1,6 @@
 //! Lookups the SFU needs per packet and per frame without scanning every viewer: viewers by
-//! camera (a frame goes to its camera's viewers), by the source address a datagram comes from,
+//! camera (a frame goes to its camera's viewers), by the transport and source address a packet
+//! comes from (UDP, or an ICE-TCP connection),
 //! and by our ICE username fragment (the first datagram from a new address is a STUN request
 //! naming it). Also what the viewer limits count: viewers per client address and trickled
 //! candidates per session.
@@ -9,6 +10,10 @@ use mingchu_domain::subscriber::subscriber;
 use mingchu_domain::vocab::CameraId;
 use std::collections::{HashMap, HashSet};
 use std::net::{IpAddr, SocketAddr};
+use str0m::net::Protocol;
+
+/// Where a packet came from: the same address may speak UDP and hold a TCP connection.
+pub(super) type Source = (Protocol, SocketAddr);
 
 /// A viewer's source addresses remembered for routing (ICE may try several).
 const MAX_SOURCES: usize = 8;
@@ -18,7 +23,7 @@ pub(super) struct Index {
     by_camera: HashMap<CameraId, HashSet<ViewerId>>,
     by_address: HashMap<IpAddr, usize>,
     by_ufrag: HashMap<String, ViewerId>,
-    by_source: HashMap<SocketAddr, ViewerId>,
+    by_source: HashMap<Source, ViewerId>,
     entries: HashMap<ViewerId, Entry>,
 }
 
@@ -26,7 +31,7 @@ struct Entry {
     camera: CameraId,
     address: Option<IpAddr>,
     ufrag: Option<String>,
-    sources: Vec<SocketAddr>,
+    sources: Vec<Source>,
     candidates: usize,
 }
 
@@ -84,7 +89,7 @@ impl Index {
 
     /// The viewer a datagram from `source` is probably for: the one that source spoke to
     /// before, else the one a STUN request names by our username fragment.
-    pub fn route(&self, source: SocketAddr, data: &[u8]) -> Option<ViewerId> {
+    pub fn route(&self, source: Source, data: &[u8]) -> Option<ViewerId> {
         if let Some(id) = self.by_source.get(&source) {
             return Some(*id);
         }
@@ -94,7 +99,7 @@ impl Index {
     }
 
     /// `source` spoke to `id`: route its datagrams there from now on.
-    pub fn learned(&mut self, id: ViewerId, source: SocketAddr) {
+    pub fn learned(&mut self, id: ViewerId, source: Source) {
         let Some(entry) = self.entries.get_mut(&id) else { return };
         if self.by_source.get(&source) == Some(&id) || entry.sources.len() >= MAX_SOURCES {
             return;
@@ -159,11 +164,13 @@ mod tests {
         let mut index = Index::default();
         index.insert(ViewerId(1), CameraId(1), None, "v=0\r\na=ice-ufrag:abcd\r\n");
         index.insert(ViewerId(2), CameraId(1), None, "v=0\r\na=ice-ufrag:wxyz\r\n");
-        let source: SocketAddr = "192.0.2.1:5000".parse().unwrap();
+        let source = (Protocol::Udp, "192.0.2.1:5000".parse().unwrap());
+        let tcp = (Protocol::Tcp, source.1);
         assert_eq!(index.route(source, &stun_request("wxyz:peer")), Some(ViewerId(2)));
         assert_eq!(index.route(source, b"\x16\xfe\xfd dtls"), None, "unknown source, not STUN");
         index.learned(ViewerId(2), source);
         assert_eq!(index.route(source, b"\x16\xfe\xfd dtls"), Some(ViewerId(2)));
+        assert_eq!(index.route(tcp, b"\x16\xfe\xfd dtls"), None, "the same address over TCP is another source");
         assert_eq!(index.route(source, &stun_request("nope:peer")), Some(ViewerId(2)), "the source decides first");
         index.remove(ViewerId(2));
         assert_eq!(index.route(source, b"\x16\xfe\xfd dtls"), None);

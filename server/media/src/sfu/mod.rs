@@ -1,11 +1,13 @@
 //! The selective forwarding unit, sans-IO in str0m's style: it owns one `Rtc` per viewer and a
 //! cache of the current group of pictures per camera, and is driven only by what it is fed:
-//! time, datagrams, camera frames and viewer commands. `driver` runs it on a UDP socket.
+//! time, packets, camera frames and viewer commands. `driver` runs it on a UDP socket and an
+//! ICE-TCP listener (RFC 6544 passive candidates, RFC 4571 framing).
 
 pub mod driver;
 mod index;
 mod negotiate;
 mod rewrite;
+mod tcp;
 mod viewer;
 
 use super::frame::{Frame, Gop};
@@ -16,7 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use str0m::change::SdpOffer;
-use str0m::net::{Protocol, Receive, Transmit};
+use str0m::net::{Protocol, Receive, TcpType, Transmit};
 use str0m::{Candidate, Input};
 use viewer::Viewer;
 
@@ -104,6 +106,31 @@ pub enum SfuOutput {
     },
 }
 
+/// Where viewers reach the SFU: its UDP addresses and, for networks that block UDP, the
+/// addresses of its ICE-TCP listener. Each is one host candidate in every answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Transports {
+    pub udp: Vec<SocketAddr>,
+    pub tcp: Vec<SocketAddr>,
+}
+
+impl Transports {
+    pub fn udp(addresses: &[SocketAddr]) -> Transports {
+        Transports { udp: addresses.to_vec(), tcp: Vec::new() }
+    }
+
+    /// UDP host candidates, then passive TCP ones (RFC 6544: we accept, the browser connects).
+    /// ICE's priorities put TCP below UDP, so a browser that can use UDP does.
+    fn candidates(&self) -> Vec<Candidate> {
+        let udp = self.udp.iter().filter_map(|addr| Candidate::host(*addr, "udp").ok());
+        let tcp = self
+            .tcp
+            .iter()
+            .filter_map(|addr| Candidate::builder().tcp().host(*addr).tcptype(TcpType::Passive).build().ok());
+        udp.chain(tcp).collect()
+    }
+}
+
 /// What the SFU keeps per camera it relays.
 #[derive(Debug, Default)]
 struct Feed {
@@ -129,13 +156,12 @@ const ENDED_MEMORY: usize = 4096;
 impl Sfu {
     /// `local` are the addresses viewers can reach the UDP socket at (one host candidate each).
     pub fn new(local: &[SocketAddr]) -> Sfu {
-        Sfu::with_limits(local, ViewerLimits::default())
+        Sfu::with_limits(&Transports::udp(local), ViewerLimits::default())
     }
 
-    pub fn with_limits(local: &[SocketAddr], limits: ViewerLimits) -> Sfu {
-        let candidates = local.iter().filter_map(|addr| Candidate::host(*addr, "udp").ok()).collect();
+    pub fn with_limits(local: &Transports, limits: ViewerLimits) -> Sfu {
         Sfu {
-            candidates,
+            candidates: local.candidates(),
             limits,
             viewers: HashMap::new(),
             index: index::Index::default(),
@@ -212,19 +238,20 @@ impl Sfu {
         Ok(())
     }
 
-    /// A datagram arrived at `destination` (one of our addresses) from `source`.
-    pub fn receive(&mut self, now: Instant, source: SocketAddr, destination: SocketAddr, data: &[u8]) {
+    /// A packet arrived at `destination` (one of our addresses) from `source`: a UDP datagram,
+    /// or one RFC 4571 frame of an ICE-TCP connection (`proto` Tcp, `source` its peer).
+    pub fn receive(&mut self, now: Instant, proto: Protocol, source: SocketAddr, destination: SocketAddr, data: &[u8]) {
         let Ok(contents) = data.try_into() else { return };
-        let input = Input::Receive(now, Receive { proto: Protocol::Udp, source, destination, contents });
-        // A datagram nobody routes to is dropped without looking at any viewer.
-        let Some(id) = self.index.route(source, data) else { return };
+        let input = Input::Receive(now, Receive { proto, source, destination, contents });
+        // A packet nobody routes to is dropped without looking at any viewer.
+        let Some(id) = self.index.route((proto, source), data) else { return };
         let Some(viewer) = self.viewers.get_mut(&id) else { return };
         if !viewer.rtc.accepts(&input) {
-            viewer.hold(source, destination, data);
+            viewer.hold(proto, source, destination, data);
             return;
         }
         viewer.handle(input);
-        self.index.learned(id, source);
+        self.index.learned(id, (proto, source));
         self.drive(id, now);
         self.offer_held(id, now);
     }
@@ -239,15 +266,13 @@ impl Sfu {
         let mut handled = false;
         for h in held {
             let Ok(contents) = h.data.as_slice().try_into() else { continue };
-            let input = Input::Receive(
-                now,
-                Receive { proto: Protocol::Udp, source: h.source, destination: h.destination, contents },
-            );
+            let input =
+                Input::Receive(now, Receive { proto: h.proto, source: h.source, destination: h.destination, contents });
             if viewer.rtc.accepts(&input) {
                 viewer.handle(input);
                 handled = true;
             } else {
-                viewer.hold(h.source, h.destination, &h.data);
+                viewer.hold(h.proto, h.source, h.destination, &h.data);
             }
         }
         if handled {

@@ -6,13 +6,17 @@ use crate::frame::Frame;
 use bytes::Bytes;
 use str0m::change::SdpAnswer;
 use str0m::media::{Direction, KeyframeRequestKind, MediaKind, Mid};
-use str0m::net::{Receive, Transmit};
+use str0m::net::{Receive, TcpType, Transmit};
 use str0m::{Event, Output, Rtc};
 
 const CAMERA: CameraId = CameraId(7);
 
 fn sfu_addr() -> SocketAddr {
     "127.0.0.1:5000".parse().unwrap()
+}
+
+fn sfu_tcp_addr() -> SocketAddr {
+    "127.0.0.1:5001".parse().unwrap()
 }
 
 fn client_addr() -> SocketAddr {
@@ -25,7 +29,7 @@ fn annexb(units: &[&[u8]]) -> Bytes {
 
 /// A keyframe (SPS, PPS, a 3 KB IDR slice: several FU-A packets) or a small P frame, tagged
 /// with `n` in its slice data so the test can tell frames apart.
-fn frame(n: u8, keyframe: bool, rtp_time: u32, now: Instant) -> Arc<Frame> {
+pub(super) fn frame(n: u8, keyframe: bool, rtp_time: u32, now: Instant) -> Arc<Frame> {
     let data = if keyframe {
         let idr: Vec<u8> = [0x65, n].into_iter().chain(std::iter::repeat_n(0x11, 3000)).collect();
         annexb(&[&[0x67, 0x42, 0xe0, 0x1f, 0x8c], &[0x68, 0xce, 0x3c, 0x80], &idr])
@@ -58,6 +62,11 @@ struct Harness {
     dtls_first: bool,
     /// When the client's first DTLS datagram reached the SFU.
     first_dtls: Option<Instant>,
+    /// The client's one transport: UDP, or ICE-TCP (an "active" candidate, as a browser on a
+    /// network without UDP has).
+    transport: Protocol,
+    /// The transport of everything the SFU sent.
+    sent_over: Vec<Protocol>,
 }
 
 impl Harness {
@@ -74,11 +83,27 @@ impl Harness {
             connected: false,
             dtls_first: false,
             first_dtls: None,
+            transport: Protocol::Udp,
+            sent_over: Vec::new(),
+        }
+    }
+
+    /// An SFU that offers UDP and ICE-TCP, and a client that can only use TCP.
+    fn over_tcp() -> Harness {
+        let transports = Transports { udp: vec![sfu_addr()], tcp: vec![sfu_tcp_addr()] };
+        Harness {
+            sfu: Sfu::with_limits(&transports, ViewerLimits::default()),
+            transport: Protocol::Tcp,
+            ..Harness::new()
         }
     }
 
     fn offer(&mut self, kind: MediaKind) -> (String, str0m::change::SdpPendingOffer) {
-        self.client.add_local_candidate(Candidate::host(client_addr(), "udp").unwrap());
+        let candidate = match self.transport {
+            Protocol::Tcp => Candidate::builder().tcp().host(client_addr()).tcptype(TcpType::Active).build().unwrap(),
+            _ => Candidate::host(client_addr(), "udp").unwrap(),
+        };
+        self.client.add_local_candidate(candidate);
         let mut change = self.client.sdp_api();
         self.mid = change.add_media(kind, Direction::RecvOnly, None, None, None);
         let (offer, pending) = change.apply().unwrap();
@@ -123,7 +148,7 @@ impl Harness {
         if matches!(t.contents.first(), Some(20..=63)) {
             self.first_dtls.get_or_insert(self.now);
         }
-        self.sfu.receive(self.now, t.source, t.destination, &t.contents);
+        self.sfu.receive(self.now, t.proto, t.source, t.destination, &t.contents);
     }
 
     /// Passes datagrams both ways until both sides are quiet.
@@ -137,7 +162,10 @@ impl Harness {
             let mut inbox = Vec::new();
             while let Some(out) = self.sfu.poll_output() {
                 match out {
-                    SfuOutput::Transmit(t) => inbox.push(t),
+                    SfuOutput::Transmit(t) => {
+                        self.sent_over.push(t.proto);
+                        inbox.push(t);
+                    }
                     SfuOutput::ViewerGone { reason, .. } => self.gone.push(reason),
                 }
             }
@@ -146,10 +174,8 @@ impl Harness {
             }
             for t in inbox {
                 if self.client_online {
-                    let input = Input::Receive(
-                        self.now,
-                        Receive::new(Protocol::Udp, t.source, t.destination, &t.contents).unwrap(),
-                    );
+                    let input =
+                        Input::Receive(self.now, Receive::new(t.proto, t.source, t.destination, &t.contents).unwrap());
                     self.client.handle_input(input).unwrap();
                     outbox.extend(self.drain_client());
                 }
@@ -225,6 +251,34 @@ fn a_new_viewer_starts_from_the_cached_keyframe_with_its_parameter_sets() {
     h.push(frame(4, false, 100_800, h.now));
     assert_eq!(h.tags(), vec![1, 2, 3, 4]);
     assert_eq!(h.got.last().unwrap().time.wrapping_sub(before), 3_600);
+}
+
+#[test]
+fn a_viewer_whose_network_blocks_udp_plays_over_ice_tcp() {
+    let mut h = Harness::over_tcp();
+    let (offer, _) = h.offer(MediaKind::Video);
+    let answer = h.sfu.add_viewer(ViewerId(9), CAMERA, &offer, h.now, None);
+    assert_eq!(answer, Err(SfuError::NoPicture), "no keyframe yet");
+    let mut h = Harness::over_tcp();
+    h.push(frame(1, true, 0, h.now));
+    let (offer, pending) = h.offer(MediaKind::Video);
+    let answer = h.sfu.add_viewer(ViewerId(1), CAMERA, &offer, h.now, None).unwrap();
+    let candidates: Vec<&str> = answer.lines().filter(|l| l.starts_with("a=candidate:")).collect();
+    assert_eq!(candidates.len(), 2, "{answer}");
+    assert!(candidates[0].contains(" udp ") && candidates[1].contains(" tcp "), "UDP first: {candidates:?}");
+    assert!(candidates[1].contains("tcptype passive"), "{candidates:?}");
+    h.client.sdp_api().accept_answer(pending, SdpAnswer::from_sdp_string(&answer).unwrap()).unwrap();
+    for _ in 0..100 {
+        h.pump();
+        if h.connected && !h.got.is_empty() {
+            break;
+        }
+        h.advance(Duration::from_millis(20));
+    }
+    assert!(h.connected, "ICE and DTLS completed over TCP");
+    h.push(frame(2, false, 3_600, h.now));
+    assert_eq!(h.tags(), vec![1, 2]);
+    assert!(!h.sent_over.is_empty() && h.sent_over.iter().all(|p| *p == Protocol::Tcp), "nothing went over UDP");
 }
 
 #[test]
@@ -338,7 +392,8 @@ fn video_offer(now: Instant) -> String {
 #[test]
 fn floods_of_offers_meet_the_limits_and_real_viewers_still_join() {
     let now = Instant::now();
-    let mut sfu = Sfu::with_limits(&[sfu_addr()], ViewerLimits { total: 6, per_camera: 4, per_address: 2 });
+    let mut sfu =
+        Sfu::with_limits(&Transports::udp(&[sfu_addr()]), ViewerLimits { total: 6, per_camera: 4, per_address: 2 });
     let other = CameraId(8);
     sfu.push_frame(CAMERA, frame(1, true, 90_000, now), now);
     sfu.push_frame(other, frame(1, true, 90_000, now), now);

@@ -38,6 +38,7 @@ const HELD_DATAGRAMS: usize = 4;
 
 /// A datagram from a viewer's address that its `Rtc` did not accept yet (see [`Viewer::hold`]).
 pub struct Held {
+    pub proto: str0m::net::Protocol,
     pub source: std::net::SocketAddr,
     pub destination: std::net::SocketAddr,
     pub data: Vec<u8>,
@@ -155,9 +156,15 @@ impl Viewer {
     /// is: str0m accepts DTLS only from a pair it has validated, so the flight would be lost
     /// and resent by the browser after 600 ms or more. It is offered again once the pair is
     /// valid ([`Viewer::take_held`]); nothing is accepted that the `Rtc` would not accept.
-    pub fn hold(&mut self, source: std::net::SocketAddr, destination: std::net::SocketAddr, data: &[u8]) {
+    pub fn hold(
+        &mut self,
+        proto: str0m::net::Protocol,
+        source: std::net::SocketAddr,
+        destination: std::net::SocketAddr,
+        data: &[u8],
+    ) {
         if !self.connected && is_dtls(data) && self.held.len() < HELD_DATAGRAMS {
-            self.held.push(Held { source, destination, data: data.to_vec() });
+            self.held.push(Held { proto, source, destination, data: data.to_vec() });
         }
     }
 

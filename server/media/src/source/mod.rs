@@ -67,6 +67,8 @@ pub struct SourceFrame {
     pub keyframe: bool,
     /// 90 kHz presentation time; may start anywhere and wraps.
     pub rtp_time: u32,
+    /// The camera's own wall clock at this picture, from its RTCP sender reports (RTSP only).
+    pub camera_time: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Debug, thiserror::Error)]

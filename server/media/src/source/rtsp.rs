@@ -15,6 +15,8 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct Rtsp {
     stream: Pin<Box<Demuxed>>,
     video: usize,
+    /// The camera's last sender report: its wall clock and the RTP time it matches.
+    report: Option<(chrono::DateTime<chrono::Utc>, u32)>,
 }
 
 impl Rtsp {
@@ -49,7 +51,7 @@ impl Rtsp {
             .map_err(|e| SourceError::Connect(e.to_string()))?;
         let playing = session.play(PlayOptions::default()).await.map_err(|e| SourceError::Connect(e.to_string()))?;
         let demuxed = playing.demuxed().map_err(|e| SourceError::Connect(e.to_string()))?;
-        Ok(Rtsp { stream: Box::pin(demuxed), video })
+        Ok(Rtsp { stream: Box::pin(demuxed), video, report: None })
     }
 }
 
@@ -61,7 +63,17 @@ impl Source for Rtsp {
                 Some(Ok(CodecItem::VideoFrame(frame))) if frame.stream_id() == self.video => {
                     let keyframe = frame.is_random_access_point();
                     let rtp_time = frame.timestamp().timestamp() as u32;
-                    return Ok(SourceFrame { annexb: Bytes::from(frame.into_data()), keyframe, rtp_time });
+                    let camera_time = self.report.map(|(wall, rtp)| camera_clock(wall, rtp, rtp_time));
+                    return Ok(SourceFrame { annexb: Bytes::from(frame.into_data()), keyframe, rtp_time, camera_time });
+                }
+                Some(Ok(CodecItem::Rtcp(rtcp))) if rtcp.stream_id() == self.video => {
+                    for packet in rtcp.pkts() {
+                        if let Ok(Some(sr)) = packet.as_sender_report() {
+                            if let Some(wall) = ntp_to_utc(sr.ntp_timestamp().0) {
+                                self.report = Some((wall, sr.rtp_timestamp()));
+                            }
+                        }
+                    }
                 }
                 Some(Ok(_)) => {}
                 Some(Err(e)) => return Err(SourceError::Stream(e.to_string())),
@@ -69,6 +81,21 @@ impl Source for Rtsp {
             }
         }
     }
+}
+
+/// NTP (seconds since 1900 in the high 32 bits, a binary fraction in the low) to UTC; `None`
+/// for a clock that was never set (zero) or out of range.
+fn ntp_to_utc(ntp: u64) -> Option<chrono::DateTime<chrono::Utc>> {
+    const UNIX_FROM_1900: i64 = 2_208_988_800;
+    let seconds = (ntp >> 32) as i64 - UNIX_FROM_1900;
+    let nanos = ((ntp & 0xffff_ffff) * 1_000_000_000) >> 32;
+    (ntp != 0).then(|| chrono::DateTime::from_timestamp(seconds, nanos as u32)).flatten()
+}
+
+/// The camera's clock at `rtp` (90 kHz), from a report that `wall` matched `report_rtp`.
+fn camera_clock(wall: chrono::DateTime<chrono::Utc>, report_rtp: u32, rtp: u32) -> chrono::DateTime<chrono::Utc> {
+    let ticks = rtp.wrapping_sub(report_rtp) as i32 as i64;
+    wall + chrono::Duration::microseconds(ticks * 1_000_000 / 90_000)
 }
 
 /// retina refuses URLs with credentials: take them out and pass them on their own.
@@ -94,6 +121,19 @@ fn percent_decode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cameras_clock_comes_from_its_sender_reports() {
+        // 2026-12-02T08:00:00.5Z in NTP: seconds since 1900, half a second as the fraction.
+        let ntp = ((1_796_198_400u64 + 2_208_988_800) << 32) | 0x8000_0000;
+        let wall = ntp_to_utc(ntp).unwrap();
+        assert_eq!(wall.to_rfc3339_opts(chrono::SecondsFormat::Millis, true), "2026-12-02T08:00:00.500Z");
+        assert_eq!(ntp_to_utc(0), None);
+        // A picture 1 s after the report, across the RTP clock's wrap; one 2 s before it.
+        let later = camera_clock(wall, u32::MAX - 44_999, 45_000);
+        assert_eq!((later - wall).num_milliseconds(), 1000);
+        assert_eq!((camera_clock(wall, 180_000, 0) - wall).num_milliseconds(), -2000);
+    }
 
     #[test]
     fn credentials_are_taken_out_of_the_url() {

@@ -73,7 +73,8 @@ fn run(camera: CameraId, mut encoder: Encoder, tx: mpsc::Sender<Result<SourceFra
                 let keyframe = matches!(bits.frame_type(), FrameType::IDR);
                 let annexb = bits.to_vec();
                 let rtp_time = (n * 90_000 / FPS as u64) as u32;
-                (!annexb.is_empty()).then(|| Ok(SourceFrame { annexb: Bytes::from(annexb), keyframe, rtp_time }))
+                (!annexb.is_empty())
+                    .then(|| Ok(SourceFrame { annexb: Bytes::from(annexb), keyframe, rtp_time, camera_time: None }))
             }
             Err(e) => Some(Err(SourceError::Stream(format!("H.264 encoder: {e}")))),
         };
