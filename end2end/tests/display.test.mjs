@@ -2,31 +2,20 @@
 // real RTSP camera (GStreamer): every public camera plays, the licence and the QR code show (the
 // QR is decoded and must point at the venue's page), and the page recovers by itself when the
 // camera stops and comes back and when the server restarts, without reloading.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { launch, hydrated } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
+import { hydrated } from './browser.mjs';
+import { freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
 /** A demo venue with two public synthetic cameras; the spec adds an RTSP camera to it. */
 const VENUE = 2;
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 /** Waits until every tile is live; says which were not. */
 async function allLive(page, timeout) {

@@ -4,31 +4,21 @@
 // printed notice lays out on one A4 page (a PDF from the print layout, and a screenshot of it);
 // the venue's operator replies with a photo; the inspector verifies through the camera and
 // closes the order; the venue's public page shows the timeline.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, hydrated } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
+import { hydrated } from './browser.mjs';
+import { ROOT, freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 import { TABLET, fitsTheWidth, signIn } from './console.mjs';
 
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
 const OUT = process.env.MINGCHU_E2E_OUT ?? join(ROOT, 'end2end', 'test-results');
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 /** An operating venue office 1 covers with a public, simulated (always live) camera. */
 function liveVenue(database) {

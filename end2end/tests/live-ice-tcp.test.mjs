@@ -3,27 +3,15 @@
 // and a server of the spec's own that offers ICE-TCP alone (`--webrtc-transport tcp`, as a site
 // whose firewall passes only TCP would run it). Either way the tile plays over WebRTC, not the
 // HTTP fallback, and the browser's own statistics show that the pair it chose is TCP.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { BASE_URL, launch, phone, hydrated, venueWithCameras } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
-
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
+import { freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 /** Keeps the page's peer connections reachable, to read their statistics. */
 function keepPeers() {

@@ -4,31 +4,19 @@
 // plays the seconds that led up to it (frames really decoded), skims at 4×, saves a still of the
 // frame shown, and exports the evidence clip, whose SHA-256 matches the file and which is then
 // held as the capture's evidence.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
+import { ROOT, freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 import { TABLET, fitsTheWidth, signIn } from './console.mjs';
-
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 const sqlite = (database, script, ...args) =>
   execFileSync('python3', ['-c', `import sqlite3, sys\ndb = sqlite3.connect(sys.argv[1])\n${script}`, database, ...args],

@@ -3,31 +3,20 @@
 // the own office's report and an administrator the programme's; every indicator shown equals
 // the API's; the print layout drops the site's chrome and lays out on A4 (a PDF and a
 // screenshot of it are kept).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
+import { ROOT, freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 import { TABLET, fitsTheWidth, signIn } from './console.mjs';
 
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
 const OUT = process.env.MINGCHU_E2E_OUT ?? join(ROOT, 'end2end', 'test-results');
 const PASSWORD = '明厨亮灶-守护舌尖安全';
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 /** The indicators the page shows: code → the number behind it (4 places), or '' for none. */
 const shown = (page) =>

@@ -3,29 +3,18 @@
 // on the review desk (no script on these pages); the venue's operator signs in and finds the
 // confirmed finding, with its picture, in the inbox; a citizen's complaint is accepted on the
 // complaint desk and the citizen's tracking page shows the update.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { launch, phone, hydrated } from './browser.mjs';
-import { ROOT, Stack, freePort } from './stack.mjs';
+import { phone, hydrated } from './browser.mjs';
+import { ROOT, freePort } from './stack.mjs';
+import { ownStack } from './own-stack.mjs';
 import { TABLET, fitsTheWidth, signIn } from './console.mjs';
-
-const BIN = process.env.MINGCHU_BIN;
-const SITE = process.env.MINGCHU_SITE_ROOT ?? join(ROOT, 'target', 'site');
-const skip = BIN ? false : 'set MINGCHU_BIN to the mingchu binary (scripts/test.sh does)';
 
 let browser;
 let stack;
-before(async () => {
-  if (skip) return;
-  browser = await launch();
-  stack = new Stack(BIN, SITE);
-});
-after(async () => {
-  await browser?.close();
-  stack?.cleanup();
-});
+const { skip } = ownStack((made) => ({ browser, stack } = made));
 
 /** Two captures on a camera of a venue office 1 covers, as frame analysis stores them (the
  * picture is a real JPEG of a cat); returns the venue and the captures' ids. */
