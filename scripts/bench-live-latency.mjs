@@ -1,5 +1,6 @@
-// Glass-to-glass latency of the live player in Debian's Chromium, over WebRTC and over the
-// plain-HTTP fallback (RTCPeerConnection removed), against BASE_URL. The camera is
+// Glass-to-glass latency of the live player in Debian's Chromium, over WebRTC (UDP), over
+// WebRTC through ICE-TCP (Chromium with UDP disabled) and over the plain-HTTP fallback
+// (RTCPeerConnection removed), against BASE_URL. The camera is
 // `scripts/rtsp-camera.py --clock-code`: each picture shows the wall clock as bars; the page
 // reads them from every frame it presents (requestVideoFrameCallback) and subtracts them from
 // the frame's display time. Same machine, so one clock. Prints medians in milliseconds.
@@ -12,15 +13,19 @@ const FRAMES = Number(process.env.FRAMES ?? 250);
 const RUNS = Number(process.env.RUNS ?? 3);
 if (!VENUE || !CAMERA) throw new Error('VENUE and CAMERA are required');
 
-const browser = await chromium.launch({
+const launch = (extra = []) => chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
+    '--disable-sync', '--no-first-run', '--disable-quic', ...extra],
 });
+const browser = await launch();
+// No UDP that does not go through a proxy (there is none): WebRTC can only use ICE-TCP.
+const noUdp = await launch(['--force-webrtc-ip-handling-policy', '--webrtc-ip-handling-policy=disable_non_proxied_udp']);
 
 /** Latencies (ms) of FRAMES presented frames of the tile, after it has played for a while. */
 async function measure(transport) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const context = await (transport === 'webrtc-tcp' ? noUdp : browser)
+    .newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
   if (transport === 'http') {
     await context.addInitScript(() => { delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection; });
   }
@@ -31,7 +36,7 @@ async function measure(transport) {
   await page.locator(selector).scrollIntoViewIfNeeded();
   await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.state === 'live', selector, { timeout: 30_000 });
   const used = await page.locator(selector).getAttribute('data-transport');
-  if (used !== transport) throw new Error(`the tile plays over ${used}, not ${transport}`);
+  if (used !== transport.replace('-tcp', '')) throw new Error(`the tile plays over ${used}, not ${transport}`);
   await page.waitForTimeout(3_000);
   const latencies = await page.evaluate(async ({ selector, frames }) => {
     const video = document.querySelector(`${selector} video`);
@@ -61,7 +66,7 @@ async function measure(transport) {
 }
 
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
-for (const transport of ['webrtc', 'http']) {
+for (const transport of ['webrtc', 'webrtc-tcp', 'http']) {
   const medians = [];
   const p95s = [];
   for (let run = 0; run < RUNS; run++) {
@@ -76,3 +81,4 @@ for (const transport of ['webrtc', 'http']) {
     `${quantile(medians, 0.5)} ms (runs: ${medians.join(', ')}), median p95 ${quantile(p95s, 0.5)} ms`);
 }
 await browser.close();
+await noUdp.close();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Glass-to-glass latency of live video, WebRTC and the plain-HTTP fallback, in the same run
-# (docs/benchmarks.md): a GStreamer RTSP camera showing the wall clock as bars, the portal
-# relaying it, and the real player in Debian's Chromium reading the bars back.
+# Glass-to-glass latency of live video over WebRTC (UDP, and ICE-TCP) and the plain-HTTP
+# fallback, in the same run (docs/benchmarks.md): a GStreamer RTSP camera showing the wall
+# clock as bars, the portal relaying it, and the real player in Debian's Chromium reading the
+# bars back.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 setup_toolchain
 setup_browser

@@ -7,7 +7,7 @@
 use crate::support;
 
 use sha2::{Digest, Sha256};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 use support::cli::{mingchu, ok};
@@ -69,35 +69,28 @@ fn at(v: &serde_json::Value) -> chrono::DateTime<chrono::Utc> {
     v.as_str().expect("a time").parse().expect("RFC 3339")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_camera_is_recorded_played_back_clipped_and_survives_sigkill() {
-    if !rtsp_camera_available() {
-        return;
-    }
+/// A real RTSP camera (640×360, 25 fps, `bitrate` kbit/s) added to demo venue 1 with the
+/// recording `policy`: the camera, the data's temporary folder, the data folder, the camera's id.
+fn recorded_camera(name: &str, bitrate: &str, policy: &str) -> (Camera, tempfile::TempDir, PathBuf, i64) {
     let port = free_port();
-    let _camera = Camera::start(port, &["--width", "640", "--height", "360", "--fps", "25", "--bitrate", "1000"]);
+    let camera = Camera::start(port, &["--width", "640", "--height", "360", "--fps", "25", "--bitrate", bitrate]);
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     ok(mingchu(&data, &["seed-demo"]));
     let url = format!("rtsp://127.0.0.1:{port}/cam");
     let added = ok(mingchu(
         &data,
-        &[
-            "camera",
-            "add",
-            "--venue",
-            "1",
-            "--name",
-            "录像测试",
-            "--area",
-            "cooking",
-            "--url",
-            &url,
-            "--recording",
-            "continuous",
-        ],
+        &["camera", "add", "--venue", "1", "--name", name, "--area", "cooking", "--url", &url, "--recording", policy],
     ));
-    let id: i64 = added.trim().parse().expect("camera id");
+    (camera, dir, data, added.trim().parse().expect("camera id"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_camera_is_recorded_played_back_clipped_and_survives_sigkill() {
+    if !rtsp_camera_available() {
+        return;
+    }
+    let (_camera, dir, data, id) = recorded_camera("录像测试", "1000", "continuous");
 
     let mut server = serve(&data);
     let listed = wait_for_files(&server, id, 3, Duration::from_secs(40)).await;
@@ -371,30 +364,7 @@ async fn on_events_a_complaint_keeps_the_seconds_around_it_and_nothing_else() {
     if !rtsp_camera_available() {
         return;
     }
-    let port = free_port();
-    let _camera = Camera::start(port, &["--width", "640", "--height", "360", "--fps", "25", "--bitrate", "500"]);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let data = dir.path().join("data");
-    ok(mingchu(&data, &["seed-demo"]));
-    let url = format!("rtsp://127.0.0.1:{port}/cam");
-    let added = ok(mingchu(
-        &data,
-        &[
-            "camera",
-            "add",
-            "--venue",
-            "1",
-            "--name",
-            "事件录像",
-            "--area",
-            "cooking",
-            "--url",
-            &url,
-            "--recording",
-            "events",
-        ],
-    ));
-    let id: i64 = added.trim().parse().expect("camera id");
+    let (_camera, _dir, data, id) = recorded_camera("事件录像", "500", "events");
     let server = serve(&data);
     // Watching and keeping the seconds before, writing nothing.
     wait_for_recorder(&server, id, "standby", Duration::from_secs(20)).await;

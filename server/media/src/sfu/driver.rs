@@ -65,27 +65,37 @@ pub struct SfuHandle {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DriverError {
-    #[error("cannot bind the WebRTC UDP socket {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("cannot bind the WebRTC media port {addr} ({transport}): {source}")]
+    Bind { addr: SocketAddr, transport: &'static str, source: std::io::Error },
 }
 
 impl SfuHandle {
     /// Binds the UDP socket and starts the SFU task. `advertise` are the addresses put in
-    /// answers when the socket is bound to all interfaces. With `ice_tcp`, a TCP listener on
+    /// answers when the socket is bound to all interfaces. With `offer.tcp`, a TCP listener on
     /// the same port is offered too (a port already taken for TCP only loses that, with a
-    /// warning); `udp: false` offers ICE-TCP alone, for sites whose firewall passes no UDP.
+    /// warning); `udp: false` offers ICE-TCP alone, for sites whose firewall passes no UDP, and
+    /// then a taken TCP port is an error. The UDP socket is bound either way: it holds the port.
     pub fn start(
         bind: SocketAddr,
         advertise: &[IpAddr],
         limits: ViewerLimits,
         offer: Offer,
     ) -> Result<SfuHandle, DriverError> {
-        let bind_error = |source| DriverError::Bind { addr: bind, source };
+        let bind_error = |source| DriverError::Bind { addr: bind, transport: "UDP", source };
         let std = StdUdpSocket::bind(bind).map_err(bind_error)?;
         std.set_nonblocking(true).map_err(bind_error)?;
         let socket = UdpSocket::from_std(std).map_err(bind_error)?;
         let local = socket.local_addr().map_err(bind_error)?;
-        let listener = if offer.tcp { listen_tcp(local) } else { None };
+        let listener = match offer.tcp.then(|| listen_tcp(local)) {
+            None => None,
+            Some(Ok(listener)) => Some(listener),
+            // TCP alone was asked for and cannot be had: no viewer could connect at all.
+            Some(Err(source)) if !offer.udp => return Err(DriverError::Bind { addr: local, transport: "TCP", source }),
+            Some(Err(e)) => {
+                tracing::warn!(error = %e, "no ICE-TCP on {local}: viewers whose network blocks UDP get the HTTP fallback");
+                None
+            }
+        };
         let transports = Transports {
             udp: if offer.udp { candidate_addresses(local, advertise) } else { Vec::new() },
             tcp: listener
@@ -169,16 +179,11 @@ impl Default for Offer {
     }
 }
 
-/// The ICE-TCP listener on the UDP socket's address, or none (with a warning) if it is taken.
-fn listen_tcp(local: SocketAddr) -> Option<TcpListener> {
-    let listener = std::net::TcpListener::bind(local).and_then(|l| l.set_nonblocking(true).map(|_| l));
-    match listener.and_then(TcpListener::from_std) {
-        Ok(listener) => Some(listener),
-        Err(e) => {
-            tracing::warn!(error = %e, "no ICE-TCP on {local}: viewers whose network blocks UDP get the HTTP fallback");
-            None
-        }
-    }
+/// The ICE-TCP listener on the UDP socket's address.
+fn listen_tcp(local: SocketAddr) -> std::io::Result<TcpListener> {
+    let listener = std::net::TcpListener::bind(local)?;
+    listener.set_nonblocking(true)?;
+    TcpListener::from_std(listener)
 }
 
 /// Waits for the next ICE-TCP connection; never, without a listener.
@@ -430,6 +435,19 @@ mod tests {
     use str0m::net::{Receive, TcpType};
     use str0m::{Candidate, Event, Input, Output, Rtc};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn tcp_alone_on_a_taken_port_is_refused_at_start() {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = taken.local_addr().unwrap();
+        let Ok(_udp_free) = StdUdpSocket::bind(addr).map(drop) else { return };
+        let tcp_only = Offer { udp: false, tcp: true };
+        let refused = SfuHandle::start(addr, &[], ViewerLimits::default(), tcp_only);
+        assert!(matches!(refused, Err(DriverError::Bind { .. })), "no transport left to offer");
+        // With UDP as well, it starts and offers UDP only.
+        let started = SfuHandle::start(addr, &[], ViewerLimits::default(), Offer::default()).unwrap();
+        assert_eq!((started.transports.udp.len(), started.transports.tcp.len()), (1, 0));
+    }
 
     /// A real ICE-TCP connection on loopback: a str0m peer with only an "active" TCP candidate
     /// (a browser on a network without UDP) connects to the driver's listener, completes ICE
