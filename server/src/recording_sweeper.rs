@@ -3,10 +3,11 @@
 //! held as evidence in a case that is open or closed less than `keep_days` ago. The rules are
 //! `mingchu_domain::recording`'s; this walks the index oldest first, a batch at a time.
 
-use crate::db::recordings::{CaseState, Footage, Hold};
+use crate::db::recordings::{CaseState, Footage, Hold, SweepNote};
 use crate::db::{Db, DbError};
 use chrono::{DateTime, Utc};
 use mingchu_domain::recording::{self, Removal};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub struct Sweeper {
@@ -72,24 +73,34 @@ impl Sweeper {
                     held: kept_holds.iter().any(|h| h.camera == f.camera && h.from < f.end && f.start < h.to),
                 })
                 .collect();
+            // Files first, then their index rows and one note per camera and reason, in one
+            // transaction: a crash between the two leaves rows for files already gone, which the
+            // next sweep forgets; never a file on disk that nothing indexes.
+            let mut removed = Vec::new();
+            let mut summaries: BTreeMap<(i64, &'static str), Summary> = BTreeMap::new();
             for (i, why) in recording::to_delete(&footage, &mut total, self.quota_bytes, now) {
                 let f = &batch[i];
-                if self.delete_file(f).await {
-                    let (kind, detail) = match why {
-                        Removal::Retention => {
-                            swept.past_retention += 1;
-                            ("retention", format!("{}: older than the camera's {} days", f.path, f.retention_days))
-                        }
-                        Removal::Quota => {
-                            swept.over_quota += 1;
-                            ("quota", format!("{}: the oldest footage, removed to keep within the disk quota", f.path))
-                        }
-                    };
-                    swept.bytes += f.bytes;
-                    self.db.remove_footage(f, kind, &detail, now).await?;
-                } else {
+                if !self.delete_file(f).await {
                     total += f.bytes;
+                    continue;
                 }
+                let kind = match why {
+                    Removal::Retention => {
+                        swept.past_retention += 1;
+                        "retention"
+                    }
+                    Removal::Quota => {
+                        swept.over_quota += 1;
+                        "quota"
+                    }
+                };
+                swept.bytes += f.bytes;
+                removed.push(f.id);
+                summaries.entry((f.camera.0, kind)).or_insert_with(|| Summary::new(f, why)).add(f);
+            }
+            if !removed.is_empty() {
+                let notes: Vec<SweepNote> = summaries.into_values().map(Summary::note).collect();
+                self.db.remove_footage(&removed, &notes, now).await?;
             }
             // Younger than the shortest retention and within the quota: nothing further goes.
             let within_quota = self.quota_bytes.is_none_or(|q| total <= q);
@@ -111,5 +122,54 @@ impl Sweeper {
                 false
             }
         }
+    }
+}
+
+/// What one batch removed of one camera for one reason.
+struct Summary {
+    camera: mingchu_domain::vocab::CameraId,
+    why: Removal,
+    files: usize,
+    bytes: u64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    retention_days: u32,
+}
+
+impl Summary {
+    fn new(f: &Footage, why: Removal) -> Summary {
+        Summary {
+            camera: f.camera,
+            why,
+            files: 0,
+            bytes: 0,
+            from: f.start,
+            to: f.end,
+            retention_days: f.retention_days,
+        }
+    }
+
+    fn add(&mut self, f: &Footage) {
+        self.files += 1;
+        self.bytes += f.bytes;
+        self.from = self.from.min(f.start);
+        self.to = self.to.max(f.end);
+    }
+
+    fn note(self) -> SweepNote {
+        let range = format!(
+            "{} file(s), {:.1} MB, recorded {} to {}",
+            self.files,
+            self.bytes as f64 / 1e6,
+            self.from.format("%Y-%m-%d %H:%M:%SZ"),
+            self.to.format("%Y-%m-%d %H:%M:%SZ")
+        );
+        let (kind, detail) = match self.why {
+            Removal::Retention => {
+                ("retention", format!("{range}: older than the camera's {} days", self.retention_days))
+            }
+            Removal::Quota => ("quota", format!("{range}: the oldest footage, removed to keep within the disk quota")),
+        };
+        SweepNote { camera: self.camera, kind, detail }
     }
 }

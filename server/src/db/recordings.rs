@@ -284,6 +284,14 @@ pub struct Footage {
     pub retention_days: u32,
 }
 
+/// What a sweep removed of one camera for one reason (`retention` or `quota`), as a note.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepNote {
+    pub camera: CameraId,
+    pub kind: &'static str,
+    pub detail: String,
+}
+
 /// Footage held as evidence in a case.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hold {
@@ -336,22 +344,22 @@ impl Db {
     }
 
     /// Removes one file's row (after its file was deleted) and notes why.
-    pub async fn remove_footage(
-        &self,
-        f: &Footage,
-        kind: &str,
-        detail: &str,
-        now: DateTime<Utc>,
-    ) -> Result<(), DbError> {
+    /// Forgets swept files (already deleted from disk) and writes the sweep's notes, in one
+    /// transaction: a sweep of thousands of files is one commit, not thousands.
+    pub async fn remove_footage(&self, ids: &[i64], notes: &[SweepNote], now: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM recording_segments WHERE id = ?1").bind(f.id).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")
-            .bind(f.camera.0)
-            .bind(ms(now))
-            .bind(kind)
-            .bind(detail)
-            .execute(&mut *tx)
-            .await?;
+        for id in ids {
+            sqlx::query("DELETE FROM recording_segments WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+        }
+        for note in notes {
+            sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")
+                .bind(note.camera.0)
+                .bind(ms(now))
+                .bind(note.kind)
+                .bind(&note.detail)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }

@@ -101,9 +101,18 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
         assert_eq!(on_disk, left.contains(&format!("{camera}/{name}.mp4")), "{name}");
     }
     let notes = db.recording_notes(None, 10).await.unwrap();
-    let kinds: Vec<&str> = notes.iter().map(|n| n.kind.as_str()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "retention").count(), 2, "{notes:?}");
-    assert_eq!(kinds.iter().filter(|k| **k == "quota").count(), 2, "{notes:?}");
+    // One note per camera and reason, not one per file: camera a's two past its 7 days, then
+    // one file of each camera over the quota.
+    let retention: Vec<_> = notes.iter().filter(|n| n.kind == "retention").collect();
+    assert_eq!(retention.len(), 1, "{notes:?}");
+    assert!(
+        retention[0].detail.starts_with("2 file(s), 0.0 MB")
+            && retention[0].detail.ends_with("older than the camera's 7 days"),
+        "{notes:?}"
+    );
+    let quota: Vec<_> = notes.iter().filter(|n| n.kind == "quota").collect();
+    assert_eq!(quota.len(), 2, "{notes:?}");
+    assert!(quota.iter().all(|n| n.detail.starts_with("1 file(s)")), "{notes:?}");
 
     // Sweeping again changes nothing; once the order closes and 180 days pass, the held file goes.
     assert_eq!(sweeper.sweep(now()).await.unwrap(), Swept::default());
