@@ -68,14 +68,14 @@ impl Db {
     ) -> Result<(), DbError> {
         let at = stamp(at);
         let mut tx = self.write_tx().await?;
-        sqlx::query("INSERT INTO camera_health_changes (camera_id, at, state, detail) VALUES (?, ?, ?, ?)")
+        sqlx::query("INSERT INTO camera_health_changes (camera_id, at, state, detail) VALUES ($1, $2, $3, $4)")
             .bind(camera.0)
             .bind(&at)
             .bind(state)
             .bind(detail)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE cameras SET health_state = ?, health_since = ? WHERE id = ?")
+        sqlx::query("UPDATE cameras SET health_state = $1, health_since = $2 WHERE id = $3")
             .bind(state)
             .bind(&at)
             .bind(camera.0)
@@ -88,13 +88,13 @@ impl Db {
     /// A public camera's health; `None` when there is no such public camera.
     pub async fn camera_health(&self, camera: CameraId) -> Result<Option<CameraHealth>, DbError> {
         let row: Option<(Option<String>, Option<String>)> =
-            sqlx::query_as("SELECT health_state, health_since FROM cameras WHERE id = ? AND is_public = 1")
+            sqlx::query_as("SELECT health_state, health_since FROM cameras WHERE id = $1 AND is_public = 1")
                 .bind(camera.0)
                 .fetch_optional(&self.pool)
                 .await?;
         let Some((state, since)) = row else { return Ok(None) };
         let transitions: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT at, state, detail FROM camera_health_changes WHERE camera_id = ? ORDER BY at DESC, id DESC LIMIT 20",
+            "SELECT at, state, detail FROM camera_health_changes WHERE camera_id = $1 ORDER BY at DESC, id DESC LIMIT 20",
         )
         .bind(camera.0)
         .fetch_all(&self.pool)
@@ -114,7 +114,7 @@ impl Db {
     pub async fn add_capture(&self, capture: &NewCapture<'_>) -> Result<i64, DbError> {
         let id = sqlx::query_scalar(
             "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(capture.camera.0)
         .bind(stamp(capture.at))
@@ -142,14 +142,14 @@ impl Db {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT e.id, e.camera_id, c.venue_id, v.name, c.name, e.at, e.category, e.confidence, e.boxes, e.review
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE (?1 IS NULL OR e.camera_id = ?1)
-               AND (?3 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?3)))
-               AND (?4 IS NULL OR v.id IN (SELECT value FROM json_each(?4)))
-               AND e.review IN (SELECT value FROM json_each(?5))
-             ORDER BY e.at DESC, e.id DESC LIMIT ?2",
+             WHERE ($1 IS NULL OR e.camera_id = $1)
+               AND ($3 IS NULL OR v.jurisdiction_id IN (SELECT CAST(value AS BIGINT) FROM json_each($3)))
+               AND ($4 IS NULL OR v.id IN (SELECT CAST(value AS BIGINT) FROM json_each($4)))
+               AND e.review IN (SELECT value FROM json_each($5))
+             ORDER BY e.at DESC, e.id DESC LIMIT $2",
         )
         .bind(camera.map(|c| c.0))
-        .bind(limit)
+        .bind(i64::from(limit))
         .bind(jurisdictions)
         .bind(venues)
         .bind(serde_json::to_string(&states).expect("codes serialise"))
@@ -178,7 +178,7 @@ impl Db {
     pub async fn jurisdictions_below(&self, roots: &[i64]) -> Result<Vec<i64>, DbError> {
         Ok(sqlx::query_scalar(
             "WITH RECURSIVE below (id, depth) AS ( \
-               SELECT id, 0 FROM jurisdictions WHERE id IN (SELECT value FROM json_each(?1)) \
+               SELECT id, 0 FROM jurisdictions WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) \
                UNION SELECT j.id, below.depth + 1 FROM jurisdictions j JOIN below ON j.parent_id = below.id \
                WHERE below.depth < 8) \
              SELECT DISTINCT id FROM below",
@@ -193,10 +193,11 @@ impl Db {
         &self,
         id: i64,
     ) -> Result<Option<(mingchu_domain::review::ReviewState, Vec<u8>)>, DbError> {
-        let row: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT review, snapshot FROM capture_events WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row: Option<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT review, snapshot FROM capture_events WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(|(review, jpeg)| {
             mingchu_domain::review::ReviewState::from_code(&review)
                 .map(|state| (state, jpeg))
@@ -252,7 +253,7 @@ impl Db {
             "SELECT e.review, c.venue_id, (SELECT count(*) FROM capture_events m WHERE m.merged_into = e.id),
                     v.name, c.name, e.category, e.at
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE e.id = ?1",
+             WHERE e.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
@@ -267,7 +268,7 @@ impl Db {
             Decision::Merge { into } => {
                 let found: Option<(String, i64)> = sqlx::query_as(
                     "SELECT e.review, c.venue_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id
-                     WHERE e.id = ?1",
+                     WHERE e.id = $1",
                 )
                 .bind(into)
                 .fetch_optional(&mut *tx)
@@ -299,8 +300,8 @@ impl Db {
             _ => (reviewer_id, Some(at.clone())),
         };
         sqlx::query(
-            "UPDATE capture_events SET review = ?2, reviewed_by = ?3, reviewed_at = ?4, dismiss_reason = ?5,
-                    merged_into = ?6 WHERE id = ?1",
+            "UPDATE capture_events SET review = $2, reviewed_by = $3, reviewed_at = $4, dismiss_reason = $5,
+                    merged_into = $6 WHERE id = $1",
         )
         .bind(id)
         .bind(next.code())

@@ -4,11 +4,11 @@
 use super::{Db, DbError};
 use futures::TryStreamExt;
 use mingchu_domain::audit::{next_entry, Break, Change, Entry, Head, Verifier};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Appends `change` after the current head. Called inside a write transaction (`BEGIN
 /// IMMEDIATE`), which keeps appends in order.
-pub(super) async fn append(conn: &mut SqliteConnection, change: Change) -> Result<Entry, DbError> {
+pub(super) async fn append(conn: &mut AnyConnection, change: Change) -> Result<Entry, DbError> {
     let head: Option<(i64, String)> =
         sqlx::query_as("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetch_optional(&mut *conn).await?;
     let head = head.map(|(count, hash)| Head { count, hash });
@@ -16,7 +16,7 @@ pub(super) async fn append(conn: &mut SqliteConnection, change: Change) -> Resul
     let c = &entry.change;
     sqlx::query(
         "INSERT INTO audit_log (seq, at, actor, role, action, object, before, after, address, prev_hash, hash) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(entry.seq)
     .bind(&c.at)
@@ -89,8 +89,8 @@ impl Db {
 
     /// The newest `limit` entries, newest first.
     pub async fn audit_entries(&self, limit: u32) -> Result<Vec<Entry>, DbError> {
-        let sql = format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1");
-        let rows = sqlx::query_as::<_, Row>(&sql).bind(limit).fetch_all(&self.pool).await?;
+        let sql = format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT $1");
+        let rows = sqlx::query_as::<_, Row>(&sql).bind(i64::from(limit)).fetch_all(&self.pool).await?;
         Ok(rows.into_iter().map(entry).collect())
     }
 }

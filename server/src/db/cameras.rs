@@ -1,6 +1,6 @@
 //! Cameras: their configuration (with the secret source URL) and their recorded state changes.
 
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use mingchu_domain::vocab::{CameraId, KitchenArea, VenueId};
 use serde::Serialize;
 
@@ -48,7 +48,7 @@ pub struct NewCamera<'a> {
     pub always_on: bool,
 }
 
-type Row = (i64, i64, String, String, bool, Option<String>, String, bool);
+type Row = (i64, i64, String, String, Flag, Option<String>, String, Flag);
 
 fn record((id, venue, name, area, public, source_url, rtsp_transport, always_on): Row) -> CameraRecord {
     CameraRecord {
@@ -56,17 +56,17 @@ fn record((id, venue, name, area, public, source_url, rtsp_transport, always_on)
         venue_id: VenueId(venue),
         name,
         area,
-        public,
+        public: public.0,
         source_url,
         rtsp_transport,
-        always_on,
+        always_on: always_on.0,
     }
 }
 
 impl Db {
     pub async fn camera(&self, id: CameraId) -> Result<Option<CameraRecord>, DbError> {
         let row = sqlx::query_as::<_, Row>(
-            "SELECT id, venue_id, name, area, is_public, source_url, rtsp_transport, always_on FROM cameras WHERE id = ?",
+            "SELECT id, venue_id, name, area, is_public, source_url, rtsp_transport, always_on FROM cameras WHERE id = $1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
@@ -90,15 +90,15 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO cameras (venue_id, name, area, is_public, source_url, rtsp_transport, always_on)
-             VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(camera.venue.0)
         .bind(camera.name)
         .bind(camera.area.code())
-        .bind(camera.public)
+        .bind(i64::from(camera.public))
         .bind(camera.url)
         .bind(camera.transport)
-        .bind(camera.always_on)
+        .bind(i64::from(camera.always_on))
         .fetch_one(&mut *tx)
         .await?;
         let after = serde_json::json!({
@@ -122,10 +122,10 @@ impl Db {
             String,
             String,
             String,
-            bool,
+            Flag,
             Option<String>,
             String,
-            bool,
+            Flag,
             Option<String>,
             Option<String>,
             Option<String>,
@@ -149,10 +149,10 @@ impl Db {
                     venue,
                     name,
                     area,
-                    public,
+                    public: public.0,
                     source: url.as_deref().map_or_else(|| "synthetic".to_string(), &redact),
                     transport,
-                    always_on,
+                    always_on: always_on.0,
                     state: state.unwrap_or_else(|| "unknown".into()),
                     state_since: since,
                     detail,
@@ -177,7 +177,7 @@ impl Db {
     }
 
     pub async fn record_camera_state(&self, id: CameraId, state: &str, detail: Option<&str>) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO camera_state_changes (camera_id, state, detail) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO camera_state_changes (camera_id, state, detail) VALUES ($1, $2, $3)")
             .bind(id.0)
             .bind(state)
             .bind(detail)

@@ -1,15 +1,15 @@
 //! The public catalogue queries behind the app's server functions.
 
-use super::{Db, DbError};
+use super::{Backend, Day, Db, DbError, Flag};
 use app::api::ssr::Catalog;
 use app::api::{
     AnnualRating, CameraSummary, Finding, GeoPoint, Inspection, JurisdictionOption, Licence, ProgrammeFigures,
     SearchPage, StatusChange, VenueDetail, VenueQuery, VenueSummary, MAX_SKIPPED, PAGE_SIZE, TOTAL_CAP,
 };
 use app::error::AppError;
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use mingchu_domain::vocab::*;
-use sqlx::sqlite::SqliteArguments;
+use sqlx::any::AnyArguments;
 use sqlx::Arguments as _;
 
 /// Columns shared by search results and the venue page. Current grades come from the newest
@@ -30,8 +30,8 @@ enum Arg {
     Real(f64),
 }
 
-fn arguments(args: &[Arg]) -> Result<SqliteArguments<'static>, DbError> {
-    let mut out = SqliteArguments::default();
+fn arguments(args: &[Arg]) -> Result<AnyArguments<'static>, DbError> {
+    let mut out = AnyArguments::default();
     for a in args {
         let added = match a {
             Arg::Text(t) => out.add(t.clone()),
@@ -88,7 +88,7 @@ impl TermStats {
 /// The WHERE clause of a search, with only the filters it uses, so SQLite can pick the
 /// index for each (a `? IS NULL OR …` condition would defeat every index).
 /// `terms` are the query's index terms, rarest first.
-fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan) -> (String, Vec<Arg>) {
+fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan, backend: Backend) -> (String, Vec<Arg>) {
     let mut conditions: Vec<String> = Vec::new();
     let mut args = Vec::new();
     let pattern = contains_pattern(&query.q);
@@ -109,7 +109,9 @@ fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan) -> (Strin
             args.push(Arg::Text(term.clone()));
         }
         if !whole_query_is_term {
-            conditions.push("(v.name LIKE ? ESCAPE '\\' OR v.address LIKE ? ESCAPE '\\')".to_string());
+            // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same.
+            let like = backend.pick("LIKE", "ILIKE");
+            conditions.push(format!("(v.name {like} ? ESCAPE '\\' OR v.address {like} ? ESCAPE '\\')"));
             args.push(Arg::Text(pattern.clone()));
             args.push(Arg::Text(pattern));
         }
@@ -147,7 +149,7 @@ struct SummaryRow {
     status: String,
     address: String,
     jurisdiction: String,
-    is_key_venue: bool,
+    is_key_venue: Flag,
     connected_on: Option<String>,
     latitude: Option<f64>,
     longitude: Option<f64>,
@@ -216,24 +218,29 @@ impl Db {
         // the page itself. With text, the rarest term's postings drive the count.
         let (count_sql, mut count_args) = match terms.first() {
             Some(rarest) => {
-                let (filter, mut args) = search_filter(query, &terms, TextPlan::Driven);
+                let (filter, mut args) = search_filter(query, &terms, TextPlan::Driven, self.backend);
                 let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
+                // SQLite takes CROSS JOIN as "walk the postings first"; PostgreSQL plans the
+                // order itself (and allows no ON after CROSS JOIN).
+                let join = self.backend.pick("CROSS JOIN", "JOIN");
                 args.push(Arg::Text(rarest.clone()));
                 (
                     format!(
-                        "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms t CROSS JOIN venues v ON v.id = t.venue_id
-                         {filter} {joiner} t.term = ? LIMIT ?)"
+                        "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms t {join} venues v ON v.id = t.venue_id
+                         {filter} {joiner} t.term = ? LIMIT ?) AS matches"
                     ),
                     args,
                 )
             }
             None => {
-                let (filter, args) = search_filter(query, &terms, TextPlan::Probe);
-                (format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?)"), args)
+                let (filter, args) = search_filter(query, &terms, TextPlan::Probe, self.backend);
+                (format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?) AS matches"), args)
             }
         };
         count_args.push(Arg::Int(i64::from(TOTAL_CAP) + 1));
-        let counted: i64 = sqlx::query_scalar_with(&count_sql, arguments(&count_args)?).fetch_one(&self.pool).await?;
+        let counted: i64 = sqlx::query_scalar_with(&super::numbered(&count_sql), arguments(&count_args)?)
+            .fetch_one(&self.pool)
+            .await?;
         let total_capped = counted > i64::from(TOTAL_CAP);
         let total = (counted as u32).min(TOTAL_CAP);
         let page_count = total.div_ceil(page_size).max(1);
@@ -248,7 +255,7 @@ impl Db {
         let rows: Vec<SummaryRow> = match query.near {
             // The box around the point is small: probe the text index within it.
             Some(p) => {
-                let (filter, args) = search_filter(query, &terms, TextPlan::Probe);
+                let (filter, args) = search_filter(query, &terms, TextPlan::Probe, self.backend);
                 self.nearest(&filter, &args, p, offset + page_size).await?.into_iter().skip(offset as usize).collect()
             }
             None => {
@@ -256,10 +263,12 @@ impl Db {
                 let venues: Option<i64> =
                     sqlx::query_scalar("SELECT max(id) FROM venues").fetch_one(&self.pool).await?;
                 let plan = stats.page_plan(offset + page_size, venues.unwrap_or(0));
-                let (filter, mut args) = search_filter(query, &terms, plan);
+                let (filter, mut args) = search_filter(query, &terms, plan, self.backend);
                 args.extend([Arg::Int(page_size.into()), Arg::Int(offset.into())]);
                 sqlx::query_as_with(
-                    &format!("{SUMMARY_SELECT} {filter} ORDER BY v.status_rank, v.id LIMIT ? OFFSET ?"),
+                    &super::numbered(&format!(
+                        "{SUMMARY_SELECT} {filter} ORDER BY v.status_rank, v.id LIMIT ? OFFSET ?"
+                    )),
                     arguments(&args)?,
                 )
                 .fetch_all(&self.pool)
@@ -282,12 +291,13 @@ impl Db {
             return Ok(TermStats { terms });
         }
         for term in super::search_terms::query_terms(q) {
-            let postings: i64 =
-                sqlx::query_scalar("SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = ? LIMIT ?)")
-                    .bind(&term)
-                    .bind(POSTINGS_CAP)
-                    .fetch_one(&self.pool)
-                    .await?;
+            let postings: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = $1 LIMIT $2) AS postings",
+            )
+            .bind(&term)
+            .bind(POSTINGS_CAP)
+            .fetch_one(&self.pool)
+            .await?;
             terms.push((term, postings));
         }
         terms.sort_by_key(|(_, postings)| *postings);
@@ -317,7 +327,7 @@ impl Db {
                 )
             };
             let candidates: Vec<(i64, f64, f64)> =
-                sqlx::query_as_with(&sql, arguments(&box_args)?).fetch_all(&self.pool).await?;
+                sqlx::query_as_with(&super::numbered(&sql), arguments(&box_args)?).fetch_all(&self.pool).await?;
             // Only venues inside the inscribed circle are surely nearer than any outside the box.
             let radius_m = radius_deg * 111_195.0;
             let mut ranked: Vec<(f64, i64)> = candidates
@@ -338,7 +348,9 @@ impl Db {
                         no_coords.push(Arg::Int(rest as i64));
                         rows.extend(
                             sqlx::query_as_with::<_, SummaryRow, _>(
-                                &format!("{SUMMARY_SELECT} {filter} {joiner} v.latitude IS NULL ORDER BY v.id LIMIT ?"),
+                                &super::numbered(&format!(
+                                    "{SUMMARY_SELECT} {filter} {joiner} v.latitude IS NULL ORDER BY v.id LIMIT ?"
+                                )),
                                 arguments(&no_coords)?,
                             )
                             .fetch_all(&self.pool)
@@ -357,8 +369,8 @@ impl Db {
         if ids.is_empty() {
             return Ok(Vec::new());
         }
-        let marks = vec!["?"; ids.len()].join(", ");
-        let mut args = SqliteArguments::default();
+        let marks = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let mut args = AnyArguments::default();
         for id in ids {
             args.add(*id).map_err(|e| DbError::Corrupt(format!("cannot bind a venue id: {e}")))?;
         }
@@ -371,11 +383,11 @@ impl Db {
 
     /// The venue's name; `None` when there is no such venue.
     pub async fn venue_name(&self, id: VenueId) -> Result<Option<String>, DbError> {
-        Ok(sqlx::query_scalar("SELECT name FROM venues WHERE id = ?1").bind(id.0).fetch_optional(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT name FROM venues WHERE id = $1").bind(id.0).fetch_optional(&self.pool).await?)
     }
 
     pub async fn venue_exists(&self, id: VenueId) -> Result<bool, DbError> {
-        Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = ?")
+        Ok(sqlx::query_scalar::<_, i64>("SELECT 1 FROM venues WHERE id = $1")
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
@@ -384,26 +396,27 @@ impl Db {
 
     /// The venue's page as of `now` (licence standing, online rates).
     pub async fn venue_detail(&self, id: VenueId, now: DateTime<Utc>) -> Result<Option<VenueDetail>, DbError> {
-        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE v.id = ?"))
+        let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE v.id = $1"))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?
         else {
             return Ok(None);
         };
-        let is_key_venue = row.is_key_venue;
+        let is_key_venue = row.is_key_venue.0;
         let connected_on = row.connected_on.clone();
         let summary = row.into_summary(None)?;
 
-        let licence = sqlx::query_as::<_, (String, String, String, String, String, NaiveDate, NaiveDate, String)>(
+        let licence = sqlx::query_as::<_, (String, String, String, String, String, Day, Day, String)>(
             "SELECT number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority
-             FROM licences WHERE venue_id = ? ORDER BY valid_until DESC LIMIT 1",
+             FROM licences WHERE venue_id = $1 ORDER BY valid_until DESC LIMIT 1",
         )
         .bind(id.0)
         .fetch_optional(&self.pool)
         .await?
         .map(
             |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
+                let (issued_on, valid_until) = (issued_on.0, valid_until.0);
                 Licence {
                     validity: mingchu_domain::licence::validity(valid_until, mingchu_domain::china_time::day(now)),
                     number,
@@ -418,8 +431,8 @@ impl Db {
             },
         );
 
-        let cameras = sqlx::query_as::<_, (i64, String, String, bool, Option<String>)>(
-            "SELECT id, name, area, is_public, health_state FROM cameras WHERE venue_id = ? ORDER BY id",
+        let cameras = sqlx::query_as::<_, (i64, String, String, Flag, Option<String>)>(
+            "SELECT id, name, area, is_public, health_state FROM cameras WHERE venue_id = $1 ORDER BY id",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -430,7 +443,7 @@ impl Db {
                 id: CameraId(cid),
                 name,
                 area: decode(KitchenArea::from_code, &area, "area")?,
-                public,
+                public: public.0,
                 health: health.as_deref().map(|h| decode(PictureHealth::from_code, h, "picture health")).transpose()?,
             })
         })
@@ -453,7 +466,7 @@ impl Db {
     /// The venue's status changes, newest first.
     pub async fn status_history(&self, id: VenueId) -> Result<Vec<StatusChange>, DbError> {
         sqlx::query_as::<_, (String, String)>(
-            "SELECT status, since FROM venue_status_changes WHERE venue_id = ? ORDER BY since DESC, id DESC",
+            "SELECT status, since FROM venue_status_changes WHERE venue_id = $1 ORDER BY since DESC, id DESC",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -468,7 +481,7 @@ impl Db {
     /// The venue's annual grades, newest first.
     pub async fn annual_ratings(&self, id: VenueId) -> Result<Vec<AnnualRating>, DbError> {
         sqlx::query_as::<_, (i32, String)>(
-            "SELECT year, grade FROM annual_ratings WHERE venue_id = ? ORDER BY year DESC",
+            "SELECT year, grade FROM annual_ratings WHERE venue_id = $1 ORDER BY year DESC",
         )
         .bind(id.0)
         .fetch_all(&self.pool)
@@ -480,14 +493,17 @@ impl Db {
 
     /// Districts, each followed by its streets.
     pub async fn jurisdiction_options(&self) -> Result<Vec<JurisdictionOption>, DbError> {
-        let rows = sqlx::query_as::<_, (String, String, bool)>(
+        let rows = sqlx::query_as::<_, (String, String, Flag)>(
             "SELECT j.code, j.name, j.parent_id IS NOT NULL FROM jurisdictions j
              LEFT JOIN jurisdictions p ON p.id = j.parent_id
              ORDER BY coalesce(p.code, j.code), j.parent_id IS NOT NULL, j.code",
         )
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|(code, name, is_street)| JurisdictionOption { code, name, is_street }).collect())
+        Ok(rows
+            .into_iter()
+            .map(|(code, name, is_street)| JurisdictionOption { code, name, is_street: is_street.0 })
+            .collect())
     }
 
     /// The venue's inspections with their findings, newest first; all of them without a limit.
@@ -497,7 +513,7 @@ impl Db {
         let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
             "SELECT i.id, i.inspected_on, i.kind, o.name, i.dynamic_grade
              FROM inspections i JOIN supervision_offices o ON o.id = i.office_id
-             WHERE i.venue_id = ? ORDER BY i.inspected_on DESC, i.id DESC LIMIT ?",
+             WHERE i.venue_id = $1 ORDER BY i.inspected_on DESC, i.id DESC LIMIT $2",
         )
         .bind(id.0)
         .bind(limit)
@@ -506,7 +522,7 @@ impl Db {
         let mut out = Vec::with_capacity(rows.len());
         for (inspection_id, date, kind, office, grade) in rows {
             let findings = sqlx::query_as::<_, (String, String, i64, String)>(
-                "SELECT item, severity, points, remark FROM findings WHERE inspection_id = ? ORDER BY id",
+                "SELECT item, severity, points, remark FROM findings WHERE inspection_id = $1 ORDER BY id",
             )
             .bind(inspection_id)
             .fetch_all(&self.pool)

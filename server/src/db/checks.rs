@@ -5,7 +5,7 @@
 //! `mingchu_domain::programme`; the queries here group rows by what those rules look at.
 
 use super::catalog::decode;
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use app::api::{DailyRate, KindProgress, ProgrammeFigures, StatusCount, StreamHonesty};
 use chrono::{DateTime, SecondsFormat, Utc};
 use mingchu_domain::china_time;
@@ -27,7 +27,7 @@ impl Db {
     /// The camera's picture health as frame analysis last recorded it; `None` when never
     /// analysed (or unknown).
     pub async fn camera_picture(&self, camera: CameraId) -> Result<Option<HealthState>, DbError> {
-        let code: Option<Option<String>> = sqlx::query_scalar("SELECT health_state FROM cameras WHERE id = ?")
+        let code: Option<Option<String>> = sqlx::query_scalar("SELECT health_state FROM cameras WHERE id = $1")
             .bind(camera.0)
             .fetch_optional(&self.pool)
             .await?;
@@ -41,8 +41,8 @@ impl Db {
     pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         sqlx::query(
-            "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES (?, ?, 1, ?)
-             ON CONFLICT (camera_id, day) DO UPDATE SET checks = checks + 1, online = online + excluded.online",
+            "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (camera_id, day) DO UPDATE SET checks = camera_checks_daily.checks + 1, online = camera_checks_daily.online + excluded.online",
         )
         .bind(camera.0)
         .bind(china_time::day(at).to_string())
@@ -50,12 +50,12 @@ impl Db {
         .execute(&mut *tx)
         .await?;
         sqlx::query(
-            "UPDATE cameras SET last_check_at = ?1, last_check_online = ?2,
-                 last_seen_live = CASE WHEN ?2 THEN ?1 ELSE last_seen_live END
-             WHERE id = ?3",
+            "UPDATE cameras SET last_check_at = $1, last_check_online = $2,
+                 last_seen_live = CASE WHEN $2 = 1 THEN $1 ELSE last_seen_live END
+             WHERE id = $3",
         )
         .bind(rfc3339(at))
-        .bind(online)
+        .bind(i64::from(online))
         .bind(camera.0)
         .execute(&mut *tx)
         .await?;
@@ -79,17 +79,17 @@ impl Db {
     pub async fn venue_honesty(&self, venue: VenueId, now: DateTime<Utc>) -> Result<StreamHonesty, DbError> {
         let fresh = rfc3339(programme::online_now_since(now));
         let (cameras, online_now, last_seen_live): (i64, i64, Option<String>) = sqlx::query_as(
-            "SELECT count(*), coalesce(sum(last_check_online = 1 AND last_check_at >= ?), 0), max(last_seen_live)
-             FROM cameras WHERE venue_id = ?",
+            "SELECT count(*), count(*) FILTER (WHERE last_check_online = 1 AND last_check_at >= $1), max(last_seen_live)
+             FROM cameras WHERE venue_id = $2",
         )
         .bind(&fresh)
         .bind(venue.0)
         .fetch_one(&self.pool)
         .await?;
         let (checks, online): (i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(d.checks), 0), coalesce(sum(d.online), 0)
+            "SELECT coalesce(CAST(sum(d.checks) AS BIGINT), 0), coalesce(CAST(sum(d.online) AS BIGINT), 0)
              FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
-             WHERE c.venue_id = ? AND d.day >= ?",
+             WHERE c.venue_id = $1 AND d.day >= $2",
         )
         .bind(venue.0)
         .bind(programme::window_start(china_time::day(now)).to_string())
@@ -106,7 +106,7 @@ impl Db {
 
     pub async fn programme_figures(&self, now: DateTime<Utc>) -> Result<ProgrammeFigures, DbError> {
         // Venues by status, whether they have a connection date, and kind (index venues_figures).
-        let venues: Vec<(String, bool, String, i64)> =
+        let venues: Vec<(String, Flag, String, i64)> =
             sqlx::query_as("SELECT status, connected_on IS NOT NULL, kind, count(*) FROM venues GROUP BY 1, 2, 3")
                 .fetch_all(&self.pool)
                 .await?;
@@ -116,7 +116,7 @@ impl Db {
             let status = status(code)?;
             *by_status.entry(status).or_default() += *n as u32;
             let entry = by_kind.entry(kind.as_str()).or_default();
-            if programme::is_connected(status, *dated) {
+            if programme::is_connected(status, dated.0) {
                 entry.0 += *n as u32;
             }
             if programme::is_planned(status) {
@@ -143,16 +143,16 @@ impl Db {
         // Per status and connection date: cameras, cameras online now, venues meeting the
         // camera standard (one pass over the venues; index cameras_venue_check covers both
         // counts).
-        let equipment: Vec<(String, bool, i64, i64, i64)> = sqlx::query_as(
-            "SELECT status, dated, sum(cameras), sum(online), sum(cameras >= ?) FROM (
+        let equipment: Vec<(String, Flag, i64, i64, i64)> = sqlx::query_as(
+            "SELECT status, dated, CAST(sum(cameras) AS BIGINT), CAST(sum(online) AS BIGINT), count(*) FILTER (WHERE cameras >= $1) FROM (
                SELECT v.status, v.connected_on IS NOT NULL AS dated,
                       (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id) AS cameras,
                       (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id
-                         AND c.last_check_online = 1 AND c.last_check_at >= ?) AS online
-               FROM venues v)
+                         AND c.last_check_online = 1 AND c.last_check_at >= $2) AS online
+               FROM venues v) AS per_venue
              GROUP BY 1, 2",
         )
-        .bind(programme::CAMERAS_PER_VENUE_STANDARD)
+        .bind(i64::from(programme::CAMERAS_PER_VENUE_STANDARD))
         .bind(rfc3339(programme::online_now_since(now)))
         .fetch_all(&self.pool)
         .await?;
@@ -163,7 +163,7 @@ impl Db {
                 cameras += *n as u32;
                 online_now += *online as u32;
             }
-            if programme::is_connected(status, *dated) {
+            if programme::is_connected(status, dated.0) {
                 meeting += *meeting_standard as u32;
             }
         }
@@ -172,9 +172,9 @@ impl Db {
         // a picture in it.
         let start = programme::window_start(china_time::day(now)).to_string();
         let checked: Vec<(String, String, i64, i64)> = sqlx::query_as(
-            "SELECT d.day, v.status, sum(d.checks), sum(d.online)
+            "SELECT d.day, v.status, CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT)
              FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE d.day >= ? GROUP BY 1, 2 ORDER BY 1",
+             WHERE d.day >= $1 GROUP BY 1, 2 ORDER BY 1",
         )
         .bind(&start)
         .fetch_all(&self.pool)
@@ -191,7 +191,7 @@ impl Db {
         let closed_streaming: i64 = sqlx::query_scalar(
             "SELECT count(DISTINCT c.venue_id) FROM camera_checks_daily d
              JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
-             WHERE v.status = ? AND d.day >= ? AND d.online > 0",
+             WHERE v.status = $1 AND d.day >= $2 AND d.online > 0",
         )
         .bind(VenueStatus::Closed.code())
         .bind(&start)

@@ -54,7 +54,7 @@ impl Db {
         let (filter, order) = match view {
             DeskView::Open => ("c.status NOT IN ('rejected', 'duplicate', 'resolved', 'closed')", "ASC"),
             DeskView::Closed => ("c.status IN ('rejected', 'duplicate', 'resolved', 'closed')", "DESC"),
-            DeskView::Mine => ("c.assigned_to = ?3", "ASC"),
+            DeskView::Mine => ("c.assigned_to = $3", "ASC"),
         };
         let rows: Vec<Row> = sqlx::query_as(&format!(
             concat!(
@@ -65,7 +65,7 @@ impl Db {
                AND ",
                 super::review_desk::covered!(),
                 "
-             ORDER BY c.submitted_at {order}, c.id {order} LIMIT ?4"
+             ORDER BY c.submitted_at {order}, c.id {order} LIMIT $4"
             ),
             filter = filter,
             order = order
@@ -73,7 +73,7 @@ impl Db {
         .bind(&jurisdictions)
         .bind(&venues)
         .bind(actor.user.0)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -98,7 +98,7 @@ impl Db {
     pub async fn complaint_extras(&self, reference: &str) -> Result<Option<DeskExtras>, DbError> {
         let row: Option<(i64, i64, Option<i64>, Option<String>)> = sqlx::query_as(
             "SELECT c.id, c.venue_id, c.assigned_to, u.display_name
-             FROM complaints c LEFT JOIN users u ON u.id = c.assigned_to WHERE c.reference = ?1",
+             FROM complaints c LEFT JOIN users u ON u.id = c.assigned_to WHERE c.reference = $1",
         )
         .bind(reference)
         .fetch_optional(&self.pool)
@@ -106,7 +106,7 @@ impl Db {
         let Some((id, venue_id, assigned, name)) = row else { return Ok(None) };
         let notes: Vec<(String, Option<String>, String)> = sqlx::query_as(
             "SELECT n.at, u.display_name, n.text FROM complaint_notes n LEFT JOIN users u ON u.id = n.author_id
-             WHERE n.complaint_id = ?1 ORDER BY n.at, n.id",
+             WHERE n.complaint_id = $1 ORDER BY n.at, n.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -139,12 +139,12 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
-        let before: Option<Option<i64>> = sqlx::query_scalar("SELECT assigned_to FROM complaints WHERE reference = ?1")
+        let before: Option<Option<i64>> = sqlx::query_scalar("SELECT assigned_to FROM complaints WHERE reference = $1")
             .bind(reference)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(before) = before else { return Ok(false) };
-        sqlx::query("UPDATE complaints SET assigned_to = ?2 WHERE reference = ?1")
+        sqlx::query("UPDATE complaints SET assigned_to = $2 WHERE reference = $1")
             .bind(reference)
             .bind(to.map(|u| u.0))
             .execute(&mut *tx)
@@ -179,7 +179,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
-        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM complaints WHERE reference = ?1")
+        let row: Option<(i64, String)> = sqlx::query_as("SELECT id, status FROM complaints WHERE reference = $1")
             .bind(reference)
             .fetch_optional(&mut *tx)
             .await?;
@@ -187,14 +187,14 @@ impl Db {
         let at = timestamp(now);
         let action = match kind {
             NoteKind::Public => {
-                sqlx::query("INSERT INTO complaint_updates (complaint_id, at, status, note) VALUES (?1, ?2, ?3, ?4)")
+                sqlx::query("INSERT INTO complaint_updates (complaint_id, at, status, note) VALUES ($1, $2, $3, $4)")
                     .bind(id)
                     .bind(&at)
                     .bind(&status)
                     .bind(text)
                     .execute(&mut *tx)
                     .await?;
-                sqlx::query("UPDATE complaints SET updated_at = ?2 WHERE id = ?1")
+                sqlx::query("UPDATE complaints SET updated_at = $2 WHERE id = $1")
                     .bind(id)
                     .bind(&at)
                     .execute(&mut *tx)
@@ -202,7 +202,7 @@ impl Db {
                 "complaint.public_note"
             }
             NoteKind::Private => {
-                sqlx::query("INSERT INTO complaint_notes (complaint_id, at, author_id, text) VALUES (?1, ?2, ?3, ?4)")
+                sqlx::query("INSERT INTO complaint_notes (complaint_id, at, author_id, text) VALUES ($1, $2, $3, $4)")
                     .bind(id)
                     .bind(&at)
                     .bind(author.map(|a| a.0))

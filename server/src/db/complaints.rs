@@ -2,7 +2,7 @@
 //! the Open311 listing, API keys and the form-token signing key.
 
 use super::checks::rfc3339;
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use app::api::{ComplaintFigures, ComplaintUpdate, FormVenue, PublicComplaint, MAX_PHOTOS};
 use chrono::{DateTime, Utc};
 use mingchu_domain::china_time;
@@ -112,7 +112,7 @@ fn hash(secret: &str) -> String {
 impl Db {
     /// The complaint stored under an idempotency key, if any: its reference and content hash.
     pub async fn complaint_by_key(&self, key: &str) -> Result<Option<(String, String)>, DbError> {
-        Ok(sqlx::query_as("SELECT reference, content_hash FROM complaints WHERE idempotency_key = ?1")
+        Ok(sqlx::query_as("SELECT reference, content_hash FROM complaints WHERE idempotency_key = $1")
             .bind(key)
             .fetch_optional(&self.pool)
             .await?)
@@ -122,7 +122,7 @@ impl Db {
     pub async fn open311_token(&self, token_or_reference: &str) -> Result<Option<(String, String)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT reference, open311_token FROM complaints
-             WHERE open311_token IS NOT NULL AND (open311_token = ?1 OR reference = ?1)",
+             WHERE open311_token IS NOT NULL AND (open311_token = $1 OR reference = $1)",
         )
         .bind(token_or_reference)
         .fetch_optional(&self.pool)
@@ -132,12 +132,12 @@ impl Db {
     /// The venue and its public cameras, for the form.
     pub async fn complaint_venue(&self, id: VenueId) -> Result<Option<FormVenue>, DbError> {
         let Some(row) =
-            sqlx::query("SELECT name, address FROM venues WHERE id = ?1").bind(id.0).fetch_optional(&self.pool).await?
+            sqlx::query("SELECT name, address FROM venues WHERE id = $1").bind(id.0).fetch_optional(&self.pool).await?
         else {
             return Ok(None);
         };
         let cameras: Vec<(i64, String)> =
-            sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = ?1 AND is_public = 1 ORDER BY id")
+            sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = $1 AND is_public = 1 ORDER BY id")
                 .bind(id.0)
                 .fetch_all(&self.pool)
                 .await?;
@@ -154,6 +154,11 @@ impl Db {
     ) -> Result<Stored, DbError> {
         assert!(photos.len() <= MAX_PHOTOS);
         let mut conn = self.pool.acquire().await?;
+        if self.backend == super::Backend::Postgres {
+            // PostgreSQL's commits are durable (synchronous_commit) unless its operator says
+            // otherwise.
+            return store_in(&mut conn, new, photos, now).await;
+        }
         sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
         let result = store_in(&mut conn, new, photos, now).await;
         // Put the pooled connection back to the default, even after a failure.
@@ -168,7 +173,7 @@ impl Db {
                     c.status, c.accept_due, c.mediation_due
              FROM complaints c JOIN venues v ON v.id = c.venue_id
              LEFT JOIN cameras cam ON cam.id = c.camera_id
-             WHERE c.reference = ?1",
+             WHERE c.reference = $1",
         )
         .bind(reference)
         .fetch_optional(&self.pool)
@@ -179,12 +184,12 @@ impl Db {
         let id: i64 = row.get(0);
         let reference: String = row.get(1);
         let positions: Vec<i64> =
-            sqlx::query_scalar("SELECT position FROM complaint_photos WHERE complaint_id = ?1 ORDER BY position")
+            sqlx::query_scalar("SELECT position FROM complaint_photos WHERE complaint_id = $1 ORDER BY position")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
         let updates = sqlx::query(
-            "SELECT at, status, note, duplicate_of FROM complaint_updates WHERE complaint_id = ?1 ORDER BY at, id",
+            "SELECT at, status, note, duplicate_of FROM complaint_updates WHERE complaint_id = $1 ORDER BY at, id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -199,13 +204,13 @@ impl Db {
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
-        let feedback: Option<(bool, i64, String)> =
-            sqlx::query_as("SELECT resolved, satisfaction, at FROM complaint_feedback WHERE complaint_id = ?1")
+        let feedback: Option<(Flag, i64, String)> =
+            sqlx::query_as("SELECT resolved, satisfaction, at FROM complaint_feedback WHERE complaint_id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
         let feedback = feedback.map(|(resolved, satisfaction, at)| app::api::ComplaintFeedback {
-            resolved,
+            resolved: resolved.0,
             satisfaction: satisfaction as u8,
             at: china(&at),
         });
@@ -242,22 +247,22 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), FeedbackError> {
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
-        let found: Option<(i64, String, bool)> = sqlx::query_as(
+        let found: Option<(i64, String, Flag)> = sqlx::query_as(
             "SELECT c.id, c.status, EXISTS (SELECT 1 FROM complaint_feedback f WHERE f.complaint_id = c.id)
-             FROM complaints c WHERE c.reference = ?1",
+             FROM complaints c WHERE c.reference = $1",
         )
         .bind(reference)
         .fetch_optional(&mut *tx)
         .await
         .map_err(DbError::from)?;
         let Some((id, code, answered)) = found else { return Err(FeedbackError::NotFound) };
-        let answer = mingchu_domain::satisfaction::answer(status(&code)?, answered, resolved, score, comment)?;
+        let answer = mingchu_domain::satisfaction::answer(status(&code)?, answered.0, resolved, score, comment)?;
         sqlx::query(
-            "INSERT INTO complaint_feedback (complaint_id, resolved, satisfaction, comment, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO complaint_feedback (complaint_id, resolved, satisfaction, comment, at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
-        .bind(answer.resolved)
-        .bind(answer.satisfaction)
+        .bind(i64::from(answer.resolved))
+        .bind(i64::from(answer.satisfaction))
         .bind(&answer.comment)
         .bind(super::checks::rfc3339(now))
         .execute(&mut *tx)
@@ -272,7 +277,7 @@ impl Db {
         &self,
         reference: &str,
     ) -> Result<Option<(Option<String>, Option<String>)>, DbError> {
-        Ok(sqlx::query_as("SELECT contact, name FROM complaints WHERE reference = ?1")
+        Ok(sqlx::query_as("SELECT contact, name FROM complaints WHERE reference = $1")
             .bind(reference)
             .fetch_optional(&self.pool)
             .await?)
@@ -282,7 +287,7 @@ impl Db {
     pub async fn complaint_photo(&self, reference: &str, position: i64) -> Result<Option<String>, DbError> {
         Ok(sqlx::query_scalar(
             "SELECT p.file FROM complaint_photos p JOIN complaints c ON c.id = p.complaint_id
-             WHERE c.reference = ?1 AND p.position = ?2",
+             WHERE c.reference = $1 AND p.position = $2",
         )
         .bind(reference)
         .bind(position)
@@ -307,7 +312,7 @@ impl Db {
     ) -> Result<(), UpdateError> {
         let mut tx = self.write_tx().await.map_err(DbError::from)?;
         let row: Option<(i64, String, i64, Option<String>)> =
-            sqlx::query_as("SELECT id, status, venue_id, contact FROM complaints WHERE reference = ?1")
+            sqlx::query_as("SELECT id, status, venue_id, contact FROM complaints WHERE reference = $1")
                 .bind(reference)
                 .fetch_optional(&mut *tx)
                 .await
@@ -320,7 +325,7 @@ impl Db {
             super::feedback_requests::queue(&mut tx, id, reach, now).await?;
         }
         if let Some(original) = &change.duplicate_of {
-            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
+            let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = $1")
                 .bind(original)
                 .fetch_optional(&mut *tx)
                 .await
@@ -330,8 +335,8 @@ impl Db {
         let at = rfc3339(now);
         let mediation_due = change.mediation_due.map(|d| d.to_string());
         sqlx::query(
-            "UPDATE complaints SET status = ?2, updated_at = ?3, mediation_due = coalesce(?4, mediation_due)
-             WHERE id = ?1",
+            "UPDATE complaints SET status = $2, updated_at = $3, mediation_due = coalesce($4, mediation_due)
+             WHERE id = $1",
         )
         .bind(id)
         .bind(to.code())
@@ -341,7 +346,7 @@ impl Db {
         .await
         .map_err(DbError::from)?;
         sqlx::query(
-            "INSERT INTO complaint_updates (complaint_id, at, status, note, duplicate_of) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO complaint_updates (complaint_id, at, status, note, duplicate_of) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(id)
         .bind(&at)
@@ -408,6 +413,7 @@ impl Db {
             None => {}
         }
         sql.push_str(&format!(" ORDER BY c.submitted_at DESC, c.id DESC LIMIT {}", filter.limit.max(1)));
+        let sql = super::numbered(&sql);
         let mut query = sqlx::query(&sql);
         for b in &binds {
             query = query.bind(b);
@@ -441,8 +447,8 @@ impl Db {
     pub async fn complaint_figures(&self, now: DateTime<Utc>) -> Result<ComplaintFigures, DbError> {
         let today = china_time::day(now).to_string();
         let (received, awaiting, overdue): (i64, i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(submitted_at >= ?1), 0), coalesce(sum(status = 'submitted'), 0),
-                    coalesce(sum(status = 'submitted' AND accept_due < ?2), 0)
+            "SELECT count(*) FILTER (WHERE submitted_at >= $1), count(*) FILTER (WHERE status = 'submitted'),
+                    count(*) FILTER (WHERE status = 'submitted' AND accept_due < $2)
              FROM complaints",
         )
         .bind(rfc3339(now - chrono::Duration::days(30)))
@@ -453,7 +459,7 @@ impl Db {
         let recent: Vec<(String, Option<String>)> = sqlx::query_as(
             "SELECT c.accept_due,
                     (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = c.id AND u.status <> 'submitted')
-             FROM complaints c WHERE c.submitted_at >= ?1",
+             FROM complaints c WHERE c.submitted_at >= $1",
         )
         .bind(rfc3339(now - chrono::Duration::days(90)))
         .fetch_all(&self.pool)
@@ -482,7 +488,7 @@ impl Db {
         let mut bytes = [0u8; 24];
         rand::rng().fill_bytes(&mut bytes);
         let key = format!("mck_{}", hex::encode(bytes));
-        sqlx::query("INSERT INTO api_keys (name, key_hash, created_at) VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3)")
             .bind(name)
             .bind(hash(&key))
             .bind(rfc3339(now))
@@ -493,7 +499,7 @@ impl Db {
 
     /// The name of the live API key `key`, if it is one.
     pub async fn api_key_name(&self, key: &str) -> Result<Option<String>, DbError> {
-        Ok(sqlx::query_scalar("SELECT name FROM api_keys WHERE key_hash = ?1 AND revoked_at IS NULL")
+        Ok(sqlx::query_scalar("SELECT name FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")
             .bind(hash(key.trim()))
             .fetch_optional(&self.pool)
             .await?)
@@ -508,7 +514,7 @@ impl Db {
 
     /// Revokes the key named `name`; false when there is no live key of that name.
     pub async fn revoke_api_key(&self, name: &str, now: DateTime<Utc>) -> Result<bool, DbError> {
-        let done = sqlx::query("UPDATE api_keys SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL")
+        let done = sqlx::query("UPDATE api_keys SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL")
             .bind(name)
             .bind(rfc3339(now))
             .execute(&self.pool)
@@ -518,12 +524,12 @@ impl Db {
 
     /// The server secret `name`, created from `make` on first use.
     pub async fn server_secret(&self, name: &str, make: impl FnOnce() -> Vec<u8>) -> Result<Vec<u8>, DbError> {
-        sqlx::query("INSERT OR IGNORE INTO server_secrets (name, value) VALUES (?1, ?2)")
+        sqlx::query("INSERT INTO server_secrets (name, value) VALUES ($1, $2) ON CONFLICT DO NOTHING")
             .bind(name)
             .bind(make())
             .execute(&self.pool)
             .await?;
-        Ok(sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = ?1")
+        Ok(sqlx::query_scalar("SELECT value FROM server_secrets WHERE name = $1")
             .bind(name)
             .fetch_one(&self.pool)
             .await?)
@@ -531,13 +537,13 @@ impl Db {
 }
 
 async fn store_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut sqlx::AnyConnection,
     new: &NewComplaint,
     photos: &[StoredPhoto],
     now: DateTime<Utc>,
 ) -> Result<Stored, DbError> {
-    let mut tx = sqlx::Connection::begin_with(conn, "BEGIN IMMEDIATE").await?;
-    let existing: Option<String> = sqlx::query_scalar("SELECT reference FROM complaints WHERE idempotency_key = ?1")
+    let mut tx = super::begin_write(conn).await?;
+    let existing: Option<String> = sqlx::query_scalar("SELECT reference FROM complaints WHERE idempotency_key = $1")
         .bind(&new.idempotency_key)
         .fetch_optional(&mut *tx)
         .await?;
@@ -546,7 +552,7 @@ async fn store_in(
     }
     let reference = loop {
         let candidate = (new.new_reference)();
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = ?1")
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM complaints WHERE reference = $1")
             .bind(&candidate)
             .fetch_optional(&mut *tx)
             .await?;
@@ -561,8 +567,8 @@ async fn store_in(
         "INSERT INTO complaints (reference, idempotency_key, venue_id, category, description, occurred_at,
              camera_id, camera_time, contact, name, show_name, status, submitted_at, updated_at, accept_due,
              source, lat, long, media_url, content_hash, open311_token)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'submitted', ?12, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'submitted', $12, $12, $13, $14, $15, $16, $17,
+             $18, $19)
          RETURNING id",
     )
     .bind(&reference)
@@ -589,7 +595,7 @@ async fn store_in(
     for (i, p) in photos.iter().enumerate() {
         sqlx::query(
             "INSERT INTO complaint_photos (complaint_id, position, file, original_name, width, height, bytes, sha256)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
         .bind(i as i64 + 1)
@@ -602,7 +608,7 @@ async fn store_in(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("INSERT INTO complaint_updates (complaint_id, at, status, note) VALUES (?1, ?2, 'submitted', '')")
+    sqlx::query("INSERT INTO complaint_updates (complaint_id, at, status, note) VALUES ($1, $2, 'submitted', '')")
         .bind(id)
         .bind(&at)
         .execute(&mut *tx)

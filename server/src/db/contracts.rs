@@ -83,7 +83,7 @@ impl Db {
     /// The online-rate threshold of the contract in force on `day`, else the standard 95 %.
     pub async fn threshold_on(&self, day: NaiveDate) -> Result<f64, DbError> {
         let found: Option<f64> =
-            sqlx::query_scalar("SELECT threshold FROM service_contracts WHERE starts_on <= ?1 AND ends_on >= ?1")
+            sqlx::query_scalar("SELECT threshold FROM service_contracts WHERE starts_on <= $1 AND ends_on >= $1")
                 .bind(day.to_string())
                 .fetch_optional(&self.pool)
                 .await?;
@@ -114,7 +114,7 @@ impl Db {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO service_contracts (supplier, reference, starts_on, ends_on, price_basis, price_fen, threshold,
                                             penalty, penalty_amount, recorded_by, recorded_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(&c.supplier)
         .bind(&c.reference)
@@ -143,14 +143,14 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let row: Option<Row> = sqlx::query_as(
             "SELECT c.id, c.supplier, c.reference, c.starts_on, c.ends_on, c.price_basis, c.price_fen, c.threshold,
-                    c.penalty, c.penalty_amount, c.recorded_at, NULL FROM service_contracts c WHERE c.id = ?1",
+                    c.penalty, c.penalty_amount, c.recorded_at, NULL FROM service_contracts c WHERE c.id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = row else { return Ok(false) };
         let before = as_json(&decode(row)?.contract);
-        sqlx::query("DELETE FROM service_contracts WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM service_contracts WHERE id = $1").bind(id).execute(&mut *tx).await?;
         super::audit::append(&mut tx, who.did(now, "contract.remove", &format!("contract:{id}"), Some(before), None))
             .await?;
         tx.commit().await?;

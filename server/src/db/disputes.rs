@@ -71,14 +71,14 @@ pub struct DisputeRecord {
 /// The finding behind a subject: (venue, violation, capture, when confirmed or recorded, by whom).
 type Finding = (i64, Option<i64>, Option<i64>, String, Option<i64>);
 
-async fn finding(conn: &mut sqlx::SqliteConnection, subject: Subject) -> Result<Option<Finding>, DbError> {
+async fn finding(conn: &mut sqlx::AnyConnection, subject: Subject) -> Result<Option<Finding>, DbError> {
     Ok(match subject {
         Subject::Violation(id) => {
             type Row = (i64, Option<i64>, String, Option<i64>, Option<String>, Option<i64>);
             let row: Option<Row> = sqlx::query_as(
                 "SELECT x.venue_id, x.capture_id, x.recorded_at, x.recorded_by, e.reviewed_at, e.reviewed_by
                  FROM violations x LEFT JOIN capture_events e ON e.id = x.capture_id
-                 WHERE x.id = ?1 AND x.overturned_at IS NULL AND (x.capture_id IS NULL OR e.review = 'confirmed')",
+                 WHERE x.id = $1 AND x.overturned_at IS NULL AND (x.capture_id IS NULL OR e.review = 'confirmed')",
             )
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -93,7 +93,7 @@ async fn finding(conn: &mut sqlx::SqliteConnection, subject: Subject) -> Result<
             type Row = (i64, Option<String>, Option<i64>, Option<i64>);
             let row: Option<Row> = sqlx::query_as(
                 "SELECT c.venue_id, e.reviewed_at, e.reviewed_by, (SELECT x.id FROM violations x WHERE x.capture_id = e.id)
-                 FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1 AND e.review = 'confirmed'",
+                 FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = $1 AND e.review = 'confirmed'",
             )
             .bind(id)
             .fetch_optional(&mut *conn)
@@ -134,7 +134,7 @@ impl Db {
         };
         let facts: Option<(String, String, String)> = sqlx::query_as(
             "SELECT v.name, coalesce(x.category, e.category), coalesce(x.observed_at, e.at)
-             FROM venues v LEFT JOIN violations x ON x.id = ?2 LEFT JOIN capture_events e ON e.id = ?3 WHERE v.id = ?1",
+             FROM venues v LEFT JOIN violations x ON x.id = $2 LEFT JOIN capture_events e ON e.id = $3 WHERE v.id = $1",
         )
         .bind(venue)
         .bind(violation)
@@ -159,7 +159,7 @@ impl Db {
         let (venue, violation, capture, confirmed_at, _) =
             finding(&mut tx, subject).await?.ok_or(DisputeError::NotFound)?;
         let open: Option<i64> = sqlx::query_scalar(
-            "SELECT id FROM disputes WHERE outcome IS NULL AND (violation_id = ?1 OR capture_id = ?2)",
+            "SELECT id FROM disputes WHERE outcome IS NULL AND (violation_id = $1 OR capture_id = $2)",
         )
         .bind(violation)
         .bind(capture)
@@ -168,7 +168,7 @@ impl Db {
         let note = dispute::raise(note, day_of(&confirmed_at), mingchu_domain::china_time::day(now), open.is_some())?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO disputes (venue_id, violation_id, capture_id, note, raised_by, raised_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(venue)
         .bind(violation)
@@ -180,11 +180,11 @@ impl Db {
         .await?;
         for photo in photos {
             sqlx::query(
-                "INSERT INTO dispute_photos (dispute_id, width, height, sha256, jpeg) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO dispute_photos (dispute_id, width, height, sha256, jpeg) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
-            .bind(photo.width)
-            .bind(photo.height)
+            .bind(i64::from(photo.width))
+            .bind(i64::from(photo.height))
             .bind(&photo.sha256)
             .bind(&photo.jpeg)
             .execute(&mut *tx)
@@ -218,14 +218,14 @@ impl Db {
         let mut tx = self.write_tx().await?;
         type Row = (i64, Option<i64>, Option<i64>, Option<String>);
         let row: Option<Row> =
-            sqlx::query_as("SELECT venue_id, violation_id, capture_id, outcome FROM disputes WHERE id = ?1")
+            sqlx::query_as("SELECT venue_id, violation_id, capture_id, outcome FROM disputes WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
         let (venue, violation, capture, decided) = row.ok_or(DisputeError::NotFound)?;
         let finder = self.finder_in(&mut tx, violation, capture).await?;
         let reason = dispute::decide(decided.is_some(), actor.user, finder, reason)?;
-        sqlx::query("UPDATE disputes SET outcome = ?2, reason = ?3, decided_by = ?4, decided_at = ?5 WHERE id = ?1")
+        sqlx::query("UPDATE disputes SET outcome = $2, reason = $3, decided_by = $4, decided_at = $5 WHERE id = $1")
             .bind(id)
             .bind(outcome.code())
             .bind(&reason)
@@ -235,7 +235,7 @@ impl Db {
             .await?;
         if outcome == Outcome::Overturned {
             if let Some(v) = violation {
-                sqlx::query("UPDATE violations SET overturned_at = ?2 WHERE id = ?1")
+                sqlx::query("UPDATE violations SET overturned_at = $2 WHERE id = $1")
                     .bind(v)
                     .bind(&at)
                     .execute(&mut *tx)
@@ -245,7 +245,7 @@ impl Db {
                 // Not a violation after all: it counts against its rule's precision.
                 sqlx::query(
                     "UPDATE capture_events SET review = 'dismissed', dismiss_reason = 'not_a_violation',
-                            reviewed_by = ?2, reviewed_at = ?3 WHERE id = ?1 AND review = 'confirmed'",
+                            reviewed_by = $2, reviewed_at = $3 WHERE id = $1 AND review = 'confirmed'",
                 )
                 .bind(c)
                 .bind(user_of(actor))
@@ -275,19 +275,19 @@ impl Db {
     /// Who confirmed the capture or recorded the violation.
     async fn finder_in(
         &self,
-        conn: &mut sqlx::SqliteConnection,
+        conn: &mut sqlx::AnyConnection,
         violation: Option<i64>,
         capture: Option<i64>,
     ) -> Result<Option<UserId>, DbError> {
         let by: Option<Option<i64>> = match (capture, violation) {
             (Some(c), _) => {
-                sqlx::query_scalar("SELECT reviewed_by FROM capture_events WHERE id = ?1")
+                sqlx::query_scalar("SELECT reviewed_by FROM capture_events WHERE id = $1")
                     .bind(c)
                     .fetch_optional(&mut *conn)
                     .await?
             }
             (None, Some(v)) => {
-                sqlx::query_scalar("SELECT recorded_by FROM violations WHERE id = ?1")
+                sqlx::query_scalar("SELECT recorded_by FROM violations WHERE id = $1")
                     .bind(v)
                     .fetch_optional(&mut *conn)
                     .await?
@@ -299,7 +299,7 @@ impl Db {
 
     /// The venue of a dispute.
     pub async fn dispute_venue(&self, id: i64) -> Result<Option<VenueId>, DbError> {
-        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM disputes WHERE id = ?1")
+        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM disputes WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -313,12 +313,12 @@ impl Db {
         let ids: Vec<i64> = sqlx::query_scalar(&format!(
             "SELECT d.id FROM disputes d JOIN venues v ON v.id = d.venue_id WHERE {}
              ORDER BY d.outcome IS NOT NULL, CASE WHEN d.outcome IS NULL THEN d.raised_at END ASC, d.decided_at DESC
-             LIMIT ?3",
+             LIMIT $3",
             covered!()
         ))
         .bind(jurisdictions)
         .bind(venues)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let mut out = Vec::new();
@@ -355,7 +355,7 @@ impl Db {
              FROM disputes d JOIN venues v ON v.id = d.venue_id
              LEFT JOIN violations x ON x.id = d.violation_id LEFT JOIN capture_events e ON e.id = d.capture_id
              LEFT JOIN users r ON r.id = d.raised_by LEFT JOIN users k ON k.id = d.decided_by
-             WHERE d.id = ?1",
+             WHERE d.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -363,7 +363,7 @@ impl Db {
         let Some(r) = row else { return Ok(None) };
         let mut conn = self.pool.acquire().await?;
         let finder = self.finder_in(&mut conn, r.3, r.4).await?;
-        let photos: Vec<i64> = sqlx::query_scalar("SELECT id FROM dispute_photos WHERE dispute_id = ?1 ORDER BY id")
+        let photos: Vec<i64> = sqlx::query_scalar("SELECT id FROM dispute_photos WHERE dispute_id = $1 ORDER BY id")
             .bind(id)
             .fetch_all(&mut *conn)
             .await?;
@@ -391,7 +391,7 @@ impl Db {
     pub async fn dispute_photo(&self, dispute: i64, photo: i64) -> Result<Option<(VenueId, Vec<u8>)>, DbError> {
         let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
             "SELECT d.venue_id, p.jpeg FROM dispute_photos p JOIN disputes d ON d.id = p.dispute_id
-             WHERE p.id = ?1 AND p.dispute_id = ?2",
+             WHERE p.id = $1 AND p.dispute_id = $2",
         )
         .bind(photo)
         .bind(dispute)

@@ -7,18 +7,18 @@ use super::{Db, DbError};
 use chrono::{DateTime, Utc};
 use mingchu_domain::audit::timestamp;
 use mingchu_domain::feedback_request::Reach;
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Queues the request for complaint `complaint` (once per complaint).
 pub(super) async fn queue(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     complaint: i64,
     reach: Reach,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let at = timestamp(now);
     sqlx::query(
-        "INSERT INTO feedback_requests (complaint_id, reach, created_at, due_at) VALUES (?1, ?2, ?3, ?3)
+        "INSERT INTO feedback_requests (complaint_id, reach, created_at, due_at) VALUES ($1, $2, $3, $3)
          ON CONFLICT (complaint_id) DO NOTHING",
     )
     .bind(complaint)
@@ -75,8 +75,8 @@ impl Db {
         type Row = (i64, String, Option<String>, String, i64);
         let mut tx = self.write_tx().await?;
         let rows: Vec<Row> = sqlx::query_as(
-            "UPDATE feedback_requests SET attempts = attempts + 1, last_attempt_at = ?1, due_at = ?2
-             WHERE id IN (SELECT id FROM feedback_requests WHERE state = 'queued' AND due_at <= ?1 ORDER BY due_at LIMIT ?3)
+            "UPDATE feedback_requests SET attempts = attempts + 1, last_attempt_at = $1, due_at = $2
+             WHERE id IN (SELECT id FROM feedback_requests WHERE state = 'queued' AND due_at <= $1 ORDER BY due_at LIMIT $3)
              RETURNING id,
                 (SELECT reference FROM complaints c WHERE c.id = complaint_id),
                 (SELECT contact FROM complaints c WHERE c.id = complaint_id),
@@ -84,7 +84,7 @@ impl Db {
         )
         .bind(timestamp(now))
         .bind(timestamp(now + lease))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -119,7 +119,7 @@ impl Db {
             RequestOutcome::Expired => ("expired", now),
         };
         sqlx::query(
-            "UPDATE feedback_requests SET state = ?2, due_at = ?3, last_outcome = ?4 WHERE id = ?1 AND state = 'queued'",
+            "UPDATE feedback_requests SET state = $2, due_at = $3, last_outcome = $4 WHERE id = $1 AND state = 'queued'",
         )
         .bind(id)
         .bind(state)
@@ -135,7 +135,7 @@ impl Db {
         type Row = (String, String, i64, String, Option<String>, Option<String>);
         let row: Option<Row> = sqlx::query_as(
             "SELECT r.reach, r.state, r.attempts, r.created_at, r.last_attempt_at, r.last_outcome
-             FROM feedback_requests r JOIN complaints c ON c.id = r.complaint_id WHERE c.reference = ?1",
+             FROM feedback_requests r JOIN complaints c ON c.id = r.complaint_id WHERE c.reference = $1",
         )
         .bind(reference)
         .fetch_optional(&self.pool)

@@ -4,7 +4,7 @@
 //! which rows count and what the sums mean is the domain's.
 
 use super::catalog::decode;
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use app::api::{
     ComplaintKpis, Count, CoverageKpis, DayRate, EquipmentKpis, KpiScopeView, Kpis, OnlineKpis, OrderRef, PartCoverage,
     PartRate, PublicYear, RectificationKpis, RulePrecision, SupervisionKpis, VenueCameras, VenueRef, WorstCamera,
@@ -86,8 +86,8 @@ impl<'a> OnlineParams<'a> {
 
     fn bind<'q, O>(
         &'q self,
-        query: sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, sqlx::Sqlite, O, sqlx::sqlite::SqliteArguments<'q>> {
+        query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>> {
         query.bind(self.j).bind(&self.from).bind(&self.to).bind(&self.counted)
     }
 }
@@ -139,13 +139,13 @@ impl Db {
         let root: Option<(i64, String)> = match scope {
             Scope::Programme => return Ok(Some((None, String::new()))),
             Scope::Office(o) => {
-                sqlx::query_as("SELECT jurisdiction_id, name FROM supervision_offices WHERE id = ?1")
+                sqlx::query_as("SELECT jurisdiction_id, name FROM supervision_offices WHERE id = $1")
                     .bind(o.0)
                     .fetch_optional(&self.pool)
                     .await?
             }
             Scope::Jurisdiction(j) => {
-                sqlx::query_as("SELECT id, name FROM jurisdictions WHERE id = ?1")
+                sqlx::query_as("SELECT id, name FROM jurisdictions WHERE id = $1")
                     .bind(j.0)
                     .fetch_optional(&self.pool)
                     .await?
@@ -168,7 +168,7 @@ impl Db {
     pub async fn jurisdiction_chain(&self, id: JurisdictionId) -> Result<Vec<JurisdictionId>, DbError> {
         let ids: Vec<i64> = sqlx::query_scalar(
             "WITH RECURSIVE up (id, parent_id, depth) AS (
-               SELECT id, parent_id, 0 FROM jurisdictions WHERE id = ?1
+               SELECT id, parent_id, 0 FROM jurisdictions WHERE id = $1
                UNION ALL SELECT j.id, j.parent_id, up.depth + 1 FROM jurisdictions j JOIN up ON j.id = up.parent_id
                WHERE up.depth < 8)
              SELECT id FROM up ORDER BY depth",
@@ -253,7 +253,7 @@ impl Db {
     }
 
     async fn kpi_venues(&self, j: Option<&str>) -> Result<BTreeMap<i64, VenueFacts>, DbError> {
-        let rows: Vec<(i64, String, bool, Option<String>)> = sqlx::query_as(concat!(
+        let rows: Vec<(i64, String, Flag, Option<String>)> = sqlx::query_as(concat!(
             "SELECT v.id, v.name, v.is_key_venue, v.connected_on FROM venues v WHERE ",
             in_scope!()
         ))
@@ -263,7 +263,7 @@ impl Db {
         let mut venues = BTreeMap::new();
         for (id, name, key, joined) in rows {
             let joined = joined.as_deref().map(day).transpose()?;
-            venues.insert(id, VenueFacts { name, key, joined, changes: Vec::new() });
+            venues.insert(id, VenueFacts { name, key: key.0, joined, changes: Vec::new() });
         }
         let changes: Vec<(i64, String, String)> = sqlx::query_as(concat!(
             "SELECT s.venue_id, s.since, s.status FROM venue_status_changes s JOIN venues v ON v.id = s.venue_id
@@ -335,16 +335,16 @@ impl Db {
             .bind(sqlx::query_as(concat!(
                 "WITH ",
                 spans!(),
-                " SELECT r.day, sum(r.checks), sum(r.online), sum(r.cameras) FROM ",
+                " SELECT r.day, CAST(sum(r.checks) AS BIGINT), CAST(sum(r.online) AS BIGINT), CAST(sum(r.cameras) AS BIGINT) FROM ",
                 counted_venue_days!(),
                 " GROUP BY r.day ORDER BY r.day"
             )))
             .fetch_all(&self.pool)
             .await?;
         let all_days: i64 = sqlx::query_scalar(concat!(
-            "SELECT coalesce(sum(r.cameras), 0) FROM venue_checks_daily r JOIN venues v ON v.id = r.venue_id WHERE ",
+            "SELECT coalesce(CAST(sum(r.cameras) AS BIGINT), 0) FROM venue_checks_daily r JOIN venues v ON v.id = r.venue_id WHERE ",
             in_scope!(),
-            " AND r.day BETWEEN ?2 AND ?3"
+            " AND r.day BETWEEN $2 AND $3"
         ))
         .bind(j)
         .bind(&q.from)
@@ -355,9 +355,9 @@ impl Db {
             .bind(sqlx::query_as(concat!(
                 "WITH ",
                 spans!(),
-                " SELECT r.venue_id, sum(r.offline_days), sum(r.checks), sum(r.online) FROM ",
+                " SELECT r.venue_id, sum(r.offline_days), CAST(sum(r.checks) AS BIGINT), CAST(sum(r.online) AS BIGINT) FROM ",
                 counted_venue_days!(),
-                " GROUP BY r.venue_id HAVING sum(r.checks - r.online) > 0 ORDER BY 2 DESC, r.venue_id LIMIT ?5"
+                " GROUP BY r.venue_id HAVING sum(r.checks - r.online) > 0 ORDER BY 2 DESC, r.venue_id LIMIT $5"
             )))
             .bind(kpi::WORST_LISTED as i64)
             .fetch_all(&self.pool)
@@ -368,9 +368,9 @@ impl Db {
                 .bind(sqlx::query_as(concat!(
                     "WITH ",
                     spans!(),
-                    " SELECT sum(r.checks), sum(r.online) FROM ",
+                    " SELECT CAST(sum(r.checks) AS BIGINT), CAST(sum(r.online) AS BIGINT) FROM ",
                     counted_venue_days!(),
-                    " AND r.venue_id = ?5 GROUP BY r.day"
+                    " AND r.venue_id = $5 GROUP BY r.day"
                 )))
                 .bind(row.0)
                 .fetch_all(&self.pool)
@@ -390,7 +390,7 @@ impl Db {
             .bind(sqlx::query_as(concat!(
                 "WITH ",
                 spans!(),
-                " SELECT sum(r.checks), sum(r.online), count(*) FROM ",
+                " SELECT CAST(sum(r.checks) AS BIGINT), CAST(sum(r.online) AS BIGINT), count(*) FROM ",
                 counted_venue_days!(),
                 " GROUP BY r.day ORDER BY r.day"
             )))
@@ -425,8 +425,8 @@ impl Db {
                  JOIN cameras c ON c.id = m.camera_id JOIN venues v ON v.id = c.venue_id
                  WHERE ",
                 in_scope!(),
-                " AND m.month BETWEEN substr(?2, 1, 7) AND substr(?3, 1, 7)
-                 GROUP BY m.camera_id HAVING sum(m.offline_days) > 0 ORDER BY 2 DESC, m.camera_id LIMIT ?4"
+                " AND m.month BETWEEN substr($2, 1, 7) AND substr($3, 1, 7)
+                 GROUP BY m.camera_id HAVING sum(m.offline_days) > 0 ORDER BY 2 DESC, m.camera_id LIMIT $4"
             ))
             .bind(q.j)
             .bind(&q.from)
@@ -439,11 +439,11 @@ impl Db {
                 .bind(sqlx::query_as(concat!(
                     "WITH ",
                     spans!(),
-                    " SELECT c.id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online)
-                      FROM cameras c JOIN camera_checks_daily d ON d.camera_id = c.id AND d.day BETWEEN ?2 AND ?3
+                    " SELECT c.id, sum(CAST(d.checks - d.online AS DOUBLE PRECISION) / d.checks), CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT)
+                      FROM cameras c JOIN camera_checks_daily d ON d.camera_id = c.id AND d.day BETWEEN $2 AND $3
                       JOIN spans s ON s.venue_id = c.venue_id AND d.day >= s.from_day AND d.day < s.until_day
-                      WHERE c.id IN (SELECT value FROM json_each(?5)) AND s.status IN (SELECT value FROM json_each(?4))
-                      GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT ?6"
+                      WHERE c.id IN (SELECT CAST(value AS BIGINT) FROM json_each($5)) AND s.status IN (SELECT value FROM json_each($4))
+                      GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT $6"
                 )))
                 .bind(serde_json::to_string(&ids).expect("ids serialise"))
                 .bind(kpi::WORST_LISTED as i64)
@@ -465,9 +465,9 @@ impl Db {
         Ok(q.bind(sqlx::query_as(concat!(
             "WITH ",
             spans!(),
-            " SELECT c.id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online) FROM ",
+            " SELECT c.id, sum(CAST(d.checks - d.online AS DOUBLE PRECISION) / d.checks), CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT) FROM ",
             counted_days!(),
-            " GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT ?5"
+            " GROUP BY c.id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.id LIMIT $5"
         )))
         .bind(kpi::WORST_LISTED as i64)
         .fetch_all(&self.pool)
@@ -488,7 +488,7 @@ impl Db {
             .bind(sqlx::query_as(concat!(
                 "WITH ",
                 spans!(),
-                " SELECT d.day, sum(d.checks), sum(d.online), count(*) FROM ",
+                " SELECT d.day, CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT), count(*) FROM ",
                 counted_days!(),
                 " GROUP BY d.day ORDER BY d.day"
             )))
@@ -498,7 +498,7 @@ impl Db {
             "SELECT count(*) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id JOIN venues v ON v.id = c.venue_id
              WHERE ",
             in_scope!(),
-            " AND d.day BETWEEN ?2 AND ?3"
+            " AND d.day BETWEEN $2 AND $3"
         ))
         .bind(q.j)
         .bind(&q.from)
@@ -510,9 +510,9 @@ impl Db {
             .bind(sqlx::query_as(concat!(
                 "WITH ",
                 spans!(),
-                " SELECT c.venue_id, sum(1.0 * (d.checks - d.online) / d.checks), sum(d.checks), sum(d.online) FROM ",
+                " SELECT c.venue_id, sum(CAST(d.checks - d.online AS DOUBLE PRECISION) / d.checks), CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT) FROM ",
                 counted_days!(),
-                " GROUP BY c.venue_id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.venue_id LIMIT ?5"
+                " GROUP BY c.venue_id HAVING sum(d.checks - d.online) > 0 ORDER BY 2 DESC, c.venue_id LIMIT $5"
             )))
             .bind(kpi::WORST_LISTED as i64)
             .fetch_all(&self.pool)
@@ -523,9 +523,9 @@ impl Db {
                 .bind(sqlx::query_as(concat!(
                     "WITH ",
                     spans!(),
-                    " SELECT sum(d.checks), sum(d.online) FROM ",
+                    " SELECT CAST(sum(d.checks) AS BIGINT), CAST(sum(d.online) AS BIGINT) FROM ",
                     counted_days!(),
-                    " AND c.venue_id = ?5 GROUP BY d.day"
+                    " AND c.venue_id = $5 GROUP BY d.day"
                 )))
                 .bind(row.0)
                 .fetch_all(&self.pool)
@@ -619,7 +619,7 @@ impl Db {
     async fn camera_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, (String, i64, String)>, DbError> {
         let rows: Vec<(i64, String, i64, String)> = sqlx::query_as(
             "SELECT c.id, c.name, v.id, v.name FROM cameras c JOIN venues v ON v.id = c.venue_id
-             WHERE c.id IN (SELECT value FROM json_each(?1))",
+             WHERE c.id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))",
         )
         .bind(serde_json::to_string(&ids).expect("ids serialise"))
         .fetch_all(&self.pool)
@@ -628,7 +628,7 @@ impl Db {
     }
 
     async fn venue_names(&self, ids: Vec<i64>) -> Result<HashMap<i64, String>, DbError> {
-        Ok(sqlx::query_as("SELECT id, name FROM venues WHERE id IN (SELECT value FROM json_each(?1))")
+        Ok(sqlx::query_as("SELECT id, name FROM venues WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))")
             .bind(serde_json::to_string(&ids).expect("ids serialise"))
             .fetch_all(&self.pool)
             .await?
@@ -648,7 +648,7 @@ impl Db {
         let cameras: HashMap<i64, i64> = sqlx::query_as(concat!(
             "SELECT c.venue_id, count(*) FROM cameras c JOIN venues v ON v.id = c.venue_id WHERE ",
             in_scope!(),
-            " AND c.created_at < ?2 GROUP BY c.venue_id"
+            " AND c.created_at < $2 GROUP BY c.venue_id"
         ))
         .bind(j)
         .bind(&end)
@@ -677,18 +677,18 @@ impl Db {
             "SELECT s.id, s.venue_id, s.created_at, s.revoked_at FROM screens s JOIN venues v ON v.id = s.venue_id
              WHERE ",
             in_scope!(),
-            " AND s.created_at < ?2 AND (s.revoked_at IS NULL OR s.revoked_at >= ?3)"
+            " AND s.created_at < $2 AND (s.revoked_at IS NULL OR s.revoked_at >= $3)"
         ))
         .bind(j)
         .bind(&end)
         .bind(&start)
         .fetch_all(&self.pool)
         .await?;
-        let changes: Vec<(i64, String, bool)> = sqlx::query_as(concat!(
+        let changes: Vec<(i64, String, Flag)> = sqlx::query_as(concat!(
             "SELECT t.screen_id, t.at, t.online FROM screen_state_changes t JOIN screens s ON s.id = t.screen_id
              JOIN venues v ON v.id = s.venue_id WHERE ",
             in_scope!(),
-            " AND t.at < ?2 ORDER BY t.screen_id, t.at, t.id"
+            " AND t.at < $2 ORDER BY t.screen_id, t.at, t.id"
         ))
         .bind(j)
         .bind(&end)
@@ -697,7 +697,7 @@ impl Db {
         let mut by_screen: HashMap<i64, Vec<(DateTime<Utc>, bool)>> = HashMap::new();
         for (screen, at, online) in changes {
             if let Ok(at) = DateTime::parse_from_rfc3339(&at) {
-                by_screen.entry(screen).or_default().push((at.to_utc(), online));
+                by_screen.entry(screen).or_default().push((at.to_utc(), online.0));
             }
         }
         let window = (china_time::midnight(period.from), china_time::midnight(period.to + Duration::days(1)).min(now));
@@ -737,7 +737,7 @@ impl Db {
             "SELECT pv.task_id, pv.venue_id, pv.planned_on, pv.done_at FROM patrol_visits pv JOIN venues v ON v.id = pv.venue_id
              WHERE ",
             in_scope!(),
-            " AND ((pv.planned_on BETWEEN ?2 AND ?3) OR (pv.done_at >= ?4 AND pv.done_at < ?5))"
+            " AND ((pv.planned_on BETWEEN $2 AND $3) OR (pv.done_at >= $4 AND pv.done_at < $5))"
         ))
         .bind(j)
         .bind(&from)
@@ -782,7 +782,7 @@ impl Db {
             "SELECT e.category, e.review, count(*) FROM capture_events e JOIN cameras c ON c.id = e.camera_id
              JOIN venues v ON v.id = c.venue_id WHERE ",
             in_scope!(),
-            " AND e.at >= ?2 AND e.at < ?3 GROUP BY 1, 2 ORDER BY 1"
+            " AND e.at >= $2 AND e.at < $3 GROUP BY 1, 2 ORDER BY 1"
         ))
         .bind(j)
         .bind(bound(period.from))
@@ -821,7 +821,7 @@ impl Db {
         let (violations, venues_with): (i64, i64) = sqlx::query_as(concat!(
             "SELECT count(*), count(DISTINCT x.venue_id) FROM violations x JOIN venues v ON v.id = x.venue_id WHERE ",
             in_scope!(),
-            " AND x.observed_at >= ?2 AND x.observed_at < ?3 AND x.overturned_at IS NULL"
+            " AND x.observed_at >= $2 AND x.observed_at < $3 AND x.overturned_at IS NULL"
         ))
         .bind(j)
         .bind(bound(period.from))
@@ -844,7 +844,7 @@ impl Db {
             "SELECT o.issued_on, o.due_on, o.closed_on, o.id, f.name, o.year, o.seq, v.id, v.name
              FROM orders o JOIN venues v ON v.id = o.venue_id JOIN supervision_offices f ON f.id = o.office_id WHERE ",
             in_scope!(),
-            " AND o.issued_on <= ?3 AND (o.issued_on >= ?2 OR o.closed_on IS NULL OR o.closed_on >= ?2)
+            " AND o.issued_on <= $3 AND (o.issued_on >= $2 OR o.closed_on IS NULL OR o.closed_on >= $2)
              ORDER BY o.due_on, o.id"
         ))
         .bind(j)
@@ -884,7 +884,7 @@ impl Db {
         let disputes: Vec<Option<String>> = sqlx::query_scalar(concat!(
             "SELECT d.outcome FROM disputes d JOIN venues v ON v.id = d.venue_id WHERE ",
             in_scope!(),
-            " AND d.raised_at >= ?2 AND d.raised_at < ?3"
+            " AND d.raised_at >= $2 AND d.raised_at < $3"
         ))
         .bind(j)
         .bind(bound(period.from))
@@ -910,16 +910,16 @@ impl Db {
     ) -> Result<ComplaintKpis, DbError> {
         let decisions =
             json(&ComplaintStatus::ALL.iter().filter(|s| kpi::is_decision(**s)).map(|s| s.code()).collect::<Vec<_>>());
-        type Row = (String, String, String, String, Option<String>, Option<bool>, Option<i64>);
+        type Row = (String, String, String, String, Option<String>, Option<Flag>, Option<i64>);
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT k.submitted_at, k.status, k.category, k.source,
                     (SELECT min(u.at) FROM complaint_updates u WHERE u.complaint_id = k.id
-                       AND u.status IN (SELECT value FROM json_each(?4))),
+                       AND u.status IN (SELECT value FROM json_each($4))),
                     f.resolved, f.satisfaction
              FROM complaints k JOIN venues v ON v.id = k.venue_id
              LEFT JOIN complaint_feedback f ON f.complaint_id = k.id WHERE ",
             in_scope!(),
-            " AND k.submitted_at >= ?2 AND k.submitted_at < ?3"
+            " AND k.submitted_at >= $2 AND k.submitted_at < $3"
         ))
         .bind(j)
         .bind(bound(period.from))
@@ -950,7 +950,7 @@ impl Db {
             }
             if let (Some(resolved), Some(score)) = (resolved, score.and_then(|s| u8::try_from(s).ok())) {
                 c.answered += 1;
-                c.resolved += *resolved as u32;
+                c.resolved += u32::from(resolved.0);
                 c.satisfied += satisfaction::is_satisfied(score) as u32;
                 score_sum += u64::from(score);
                 if let Some(n) = c.scores.get_mut(usize::from(score.clamp(1, 5)) - 1) {
@@ -967,10 +967,10 @@ impl Db {
         c.mean_satisfaction = (c.answered > 0).then(|| score_sum as f64 / f64::from(c.answered));
         c.by_category = categories.into_iter().map(|(code, count)| Count { code, count }).collect();
         c.by_channel = channels.into_iter().map(|(code, count)| Count { code, count }).collect();
-        let votes: Vec<(bool, i64)> = sqlx::query_as(concat!(
+        let votes: Vec<(Flag, i64)> = sqlx::query_as(concat!(
             "SELECT p.useful, count(*) FROM venue_page_votes p JOIN venues v ON v.id = p.venue_id WHERE ",
             in_scope!(),
-            " AND p.day BETWEEN ?2 AND ?3 GROUP BY 1"
+            " AND p.day BETWEEN $2 AND $3 GROUP BY 1"
         ))
         .bind(j)
         .bind(period.from.to_string())
@@ -978,7 +978,7 @@ impl Db {
         .fetch_all(&self.pool)
         .await?;
         for (useful, n) in votes {
-            if useful {
+            if useful.0 {
                 c.page_useful += n as u32;
             } else {
                 c.page_not_useful += n as u32;

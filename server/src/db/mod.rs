@@ -32,6 +32,7 @@ mod seed_activity;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
+mod values;
 pub mod venue_desk;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture, ReviewError};
@@ -41,17 +42,19 @@ pub use import::ImportWriteError;
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};
 pub use screens::{IssuedScreen, NewScreen, ScreenError, ScreenListing, ScreenSettings};
 pub use seed::SeedOutcome;
+pub(crate) use values::{Day, Flag};
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{AnyConnection, AnyPool};
+use sqlx::{ConnectOptions as _, Connection as _};
 use std::str::FromStr;
-use std::time::Duration;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
     #[error("invalid database URL {url:?}: {source}")]
     Url { url: String, source: sqlx::Error },
-    #[error("unsupported database URL {0:?}: use sqlite://PATH (Postgres support is planned, not built yet)")]
+    #[error("unsupported database URL {0:?}: use sqlite://PATH or postgres://USER@HOST/DATABASE")]
     Unsupported(String),
     #[error("cannot open the database: {0}")]
     Open(sqlx::Error),
@@ -63,47 +66,168 @@ pub enum DbError {
     Corrupt(String),
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+/// The SQL engines the portal runs on. The queries are one text for both (placeholders are
+/// `$N`, which sqlx's SQLite driver binds by number too); where the dialects differ a module
+/// says so with [`Backend::pick`] (see docs/design/scale-out.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The engine a URL names, or `None` for one the portal does not run on.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// The engine behind a connection.
+    pub(crate) fn of(conn: &AnyConnection) -> Backend {
+        if conn.backend_name().eq_ignore_ascii_case("postgresql") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// The text for this engine, where the two dialects need different SQL.
+    pub(crate) fn pick(self, sqlite: &'static str, postgres: &'static str) -> &'static str {
+        match self {
+            Backend::Sqlite => sqlite,
+            Backend::Postgres => postgres,
+        }
+    }
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Every write transaction on PostgreSQL takes this advisory lock first, so writers run one at
+/// a time as they do on SQLite (`BEGIN IMMEDIATE`): the rules that read before they write (a
+/// next reference number, a state check before a change) keep their meaning on both engines.
+const WRITE_LOCK: i64 = 0x006d_696e_6763_6875;
+
+/// Begins a transaction that writes on `conn`: on SQLite `BEGIN IMMEDIATE` takes the write lock
+/// at the start, so a transaction that reads before it writes waits its turn (busy timeout)
+/// instead of failing with "database is locked" when another writer committed in between; on
+/// PostgreSQL the same order comes from [`WRITE_LOCK`].
+pub(crate) async fn begin_write(conn: &mut AnyConnection) -> Result<sqlx::Transaction<'_, sqlx::Any>, sqlx::Error> {
+    match Backend::of(conn) {
+        Backend::Sqlite => conn.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = conn.begin().await?;
+            lock_writers(&mut tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// Takes [`WRITE_LOCK`] until the transaction ends (PostgreSQL).
+async fn lock_writers(tx: &mut AnyConnection) -> Result<(), sqlx::Error> {
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(tx).await?;
+    Ok(())
+}
+
+/// Numbers the bare `?` placeholders of a query built at run time (`?` in bind order) as
+/// `$1`, `$2`, …, the form both engines take. `?` inside quoted SQL text is left alone.
+pub(crate) fn numbered(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let (mut n, mut quoted) = (0, false);
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Db {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
     /// The programme's public figures of the year so far, with when they were computed: a
     /// year of key figures is too much work for every page view (`kpis::public_year`).
     public_year: std::sync::Arc<tokio::sync::Mutex<Option<app::api::PublicYear>>>,
 }
 
 impl Db {
-    /// A transaction that writes: `BEGIN IMMEDIATE` takes the write lock at the start, so a
-    /// transaction that reads before it writes waits its turn (busy timeout) instead of failing
-    /// with "database is locked" when another writer committed in between.
-    async fn write_tx(&self) -> Result<sqlx::Transaction<'_, sqlx::Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// A transaction that writes (see [`begin_write`]).
+    async fn write_tx(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                lock_writers(&mut tx).await?;
+                Ok(tx)
+            }
+        }
     }
 
-    /// Opens (creating the file if needed) the database at `url`.
+    /// The engine this handle runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Opens the database at `url`: a SQLite file (created if needed) or a PostgreSQL database.
     pub async fn connect(url: &str) -> Result<Db, DbError> {
-        if !url.starts_with("sqlite:") {
-            return Err(DbError::Unsupported(url.split("://").next().unwrap_or(url).to_string() + "://…"));
-        }
-        let options = SqliteConnectOptions::from_str(url)
-            .map_err(|source| DbError::Url { url: url.to_string(), source })?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            // WAL + NORMAL: a commit survives a process crash; an OS crash may lose the last
-            // transactions. Writers that must survive power loss raise it per transaction.
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(DbError::Open)?;
-        Ok(Db { pool, public_year: Default::default() })
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of_url(url)
+            .ok_or_else(|| DbError::Unsupported(url.split("://").next().unwrap_or(url).to_string() + "://…"))?;
+        let url_error = |source| DbError::Url { url: url.to_string(), source };
+        let pool = match backend {
+            Backend::Sqlite => {
+                // The file and its journal mode are set once through the SQLite driver itself
+                // (WAL persists in the file); the pool's connections then only set their own
+                // per-connection pragmas.
+                let options = SqliteConnectOptions::from_str(url)
+                    .map_err(url_error)?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal);
+                options.connect().await.map_err(DbError::Open)?.close().await.map_err(DbError::Open)?;
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            // WAL + NORMAL: a commit survives a process crash; an OS crash may
+                            // lose the last transactions. Writers that must survive power loss
+                            // raise it per transaction. Foreign keys are on and the busy
+                            // timeout is 5 s by the driver's defaults.
+                            sqlx::query("PRAGMA synchronous = NORMAL").execute(&mut *conn).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await
+                    .map_err(DbError::Open)?
+            }
+            Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect(url).await.map_err(DbError::Open)?,
+        };
+        Ok(Db { pool, backend, public_year: Default::default() })
     }
 
     /// Applies pending migrations; returns how many were applied.
     pub async fn migrate(&self) -> Result<usize, DbError> {
         let before = self.applied_migrations().await.unwrap_or(0);
-        MIGRATOR.run(&self.pool).await?;
+        match self.backend {
+            Backend::Sqlite => SQLITE_MIGRATOR.run(&self.pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATOR.run(&self.pool).await?,
+        }
         self.backfill_search_terms().await?;
         Ok(self.applied_migrations().await?.saturating_sub(before))
     }

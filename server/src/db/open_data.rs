@@ -1,6 +1,6 @@
 //! Rows for the LIVES open-data feed (Yelp's Local Inspector Value-Entry Specification).
 
-use super::{Db, DbError};
+use super::{Day, Db, DbError};
 use chrono::NaiveDate;
 use mingchu_domain::vocab::{InspectionKind, Severity};
 
@@ -62,9 +62,9 @@ impl Db {
     }
 
     pub async fn lives_inspections(&self) -> Result<Vec<InspectionRow>, DbError> {
-        let rows = sqlx::query_as::<_, (i64, NaiveDate, String, String, i64)>(
+        let rows = sqlx::query_as::<_, (i64, Day, String, String, i64)>(
             "SELECT i.venue_id, i.inspected_on, i.kind, o.name,
-                    (SELECT coalesce(sum(f.points), 0) FROM findings f WHERE f.inspection_id = i.id)
+                    (SELECT coalesce(CAST(sum(f.points) AS BIGINT), 0) FROM findings f WHERE f.inspection_id = i.id)
              FROM inspections i JOIN supervision_offices o ON o.id = i.office_id
              ORDER BY i.venue_id, i.inspected_on, i.id",
         )
@@ -74,7 +74,7 @@ impl Db {
             .map(|(business_id, date, kind, office, points)| {
                 Ok(InspectionRow {
                     business_id,
-                    date,
+                    date: date.0,
                     kind: InspectionKind::from_code(&kind)
                         .ok_or_else(|| DbError::Corrupt(format!("unknown inspection kind {kind:?}")))?,
                     office,
@@ -85,7 +85,7 @@ impl Db {
     }
 
     pub async fn lives_violations(&self) -> Result<Vec<ViolationRow>, DbError> {
-        let rows = sqlx::query_as::<_, (i64, NaiveDate, String, i64, String, String)>(
+        let rows = sqlx::query_as::<_, (i64, Day, String, i64, String, String)>(
             "SELECT i.venue_id, i.inspected_on, f.severity, f.points, f.item, f.remark
              FROM findings f JOIN inspections i ON i.id = f.inspection_id
              ORDER BY i.venue_id, i.inspected_on, f.id",
@@ -96,7 +96,7 @@ impl Db {
             .map(|(business_id, date, severity, points, item, remark)| {
                 Ok(ViolationRow {
                     business_id,
-                    date,
+                    date: date.0,
                     severity: Severity::from_code(&severity)
                         .ok_or_else(|| DbError::Corrupt(format!("unknown severity {severity:?}")))?,
                     points: points as u32,

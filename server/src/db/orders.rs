@@ -11,7 +11,7 @@ use mingchu_domain::audit::{timestamp, Who};
 use mingchu_domain::push::Notice;
 use mingchu_domain::rectification::{self, Order, OrderRefusal, OrderState, Party, Step};
 use mingchu_domain::vocab::{VenueId, ViolationCategory, ViolationSource};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// A clause an order may cite.
 #[derive(Clone, Debug)]
@@ -208,12 +208,12 @@ fn user_of(actor: &Actor) -> Option<i64> {
 /// The office an order by `actor` against `venue` is issued in: an inspector's own; for an
 /// administrator, the most local office covering the venue.
 async fn issuing_office(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     actor: &Actor,
     venue: VenueId,
 ) -> Result<Option<(i64, String)>, DbError> {
     if let Some((office, _)) = &actor.office {
-        return Ok(sqlx::query_as("SELECT id, name FROM supervision_offices WHERE id = ?1")
+        return Ok(sqlx::query_as("SELECT id, name FROM supervision_offices WHERE id = $1")
             .bind(office.0)
             .fetch_optional(&mut *conn)
             .await?);
@@ -237,10 +237,10 @@ struct StepRow<'a> {
 }
 
 /// Stores a step; returns its id.
-async fn record_step(conn: &mut SqliteConnection, order: i64, row: StepRow<'_>, at: &str) -> Result<i64, DbError> {
+async fn record_step(conn: &mut AnyConnection, order: i64, row: StepRow<'_>, at: &str) -> Result<i64, DbError> {
     Ok(sqlx::query_scalar(
         "INSERT INTO order_steps (order_id, step, party, note, until, by_user, at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(order)
     .bind(row.step)
@@ -298,7 +298,7 @@ impl Db {
                     return Ok(Err(format!("{what} must be 1 to {max} characters")));
                 }
                 let added = sqlx::query(
-                    "INSERT INTO legal_clauses (code, law, article, summary) VALUES (?1, ?2, ?3, ?4)
+                    "INSERT INTO legal_clauses (code, law, article, summary) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (code) DO NOTHING",
                 )
                 .bind(code)
@@ -315,7 +315,7 @@ impl Db {
             }
             ClauseChange::Retire { code } => {
                 let retired =
-                    sqlx::query("UPDATE legal_clauses SET retired_at = ?2 WHERE code = ?1 AND retired_at IS NULL")
+                    sqlx::query("UPDATE legal_clauses SET retired_at = $2 WHERE code = $1 AND retired_at IS NULL")
                         .bind(code)
                         .bind(timestamp(now))
                         .execute(&mut *tx)
@@ -341,7 +341,7 @@ impl Db {
     pub async fn unordered_findings(&self, venue: VenueId) -> Result<Vec<(i64, String, String, String)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT e.id, e.category, e.at, c.name FROM capture_events e JOIN cameras c ON c.id = e.camera_id
-             WHERE c.venue_id = ?1 AND e.review = 'confirmed'
+             WHERE c.venue_id = $1 AND e.review = 'confirmed'
                AND NOT EXISTS (SELECT 1 FROM violations x JOIN order_violations ov ON ov.violation_id = x.id
                                WHERE x.capture_id = e.id)
              ORDER BY e.at DESC LIMIT 50",
@@ -356,7 +356,7 @@ impl Db {
     pub async fn unordered_violations(&self, venue: VenueId) -> Result<Vec<(i64, String, String, String)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT x.id, x.category, x.description, x.observed_at FROM violations x
-             WHERE x.venue_id = ?1 AND x.capture_id IS NULL AND x.overturned_at IS NULL
+             WHERE x.venue_id = $1 AND x.capture_id IS NULL AND x.overturned_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM order_violations ov WHERE ov.violation_id = x.id)
              ORDER BY x.observed_at DESC LIMIT 50",
         )
@@ -381,7 +381,7 @@ impl Db {
         let mut citations = Vec::new();
         for code in &new.clauses {
             let found: Option<(String, String)> =
-                sqlx::query_as("SELECT law, article FROM legal_clauses WHERE code = ?1 AND retired_at IS NULL")
+                sqlx::query_as("SELECT law, article FROM legal_clauses WHERE code = $1 AND retired_at IS NULL")
                     .bind(code)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -396,7 +396,7 @@ impl Db {
         let mut violation_ids = Vec::new();
         for violation in &new.violations {
             let ours: Option<i64> = sqlx::query_scalar(
-                "SELECT x.id FROM violations x WHERE x.id = ?1 AND x.venue_id = ?2 AND x.overturned_at IS NULL
+                "SELECT x.id FROM violations x WHERE x.id = $1 AND x.venue_id = $2 AND x.overturned_at IS NULL
                    AND NOT EXISTS (SELECT 1 FROM order_violations ov WHERE ov.violation_id = x.id)",
             )
             .bind(violation)
@@ -408,7 +408,7 @@ impl Db {
         for capture in &new.captures {
             let found: Option<(String, String, i64)> = sqlx::query_as(
                 "SELECT e.category, e.at, e.camera_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id
-                 WHERE e.id = ?1 AND c.venue_id = ?2 AND e.review = 'confirmed'
+                 WHERE e.id = $1 AND c.venue_id = $2 AND e.review = 'confirmed'
                    AND NOT EXISTS (SELECT 1 FROM violations x JOIN order_violations ov ON ov.violation_id = x.id
                                    WHERE x.capture_id = e.id)",
             )
@@ -421,7 +421,7 @@ impl Db {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO violations (venue_id, source, category, observed_at, capture_id, camera_id,
                                          evidence_public, recorded_by, recorded_at)
-                 VALUES (?1, 'capture', ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 VALUES ($1, 'capture', $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (capture_id) WHERE capture_id IS NOT NULL
                  DO UPDATE SET evidence_public = excluded.evidence_public RETURNING id",
             )
@@ -430,7 +430,7 @@ impl Db {
             .bind(&seen_at)
             .bind(capture)
             .bind(camera)
-            .bind(new.evidence_public)
+            .bind(i64::from(new.evidence_public))
             .bind(by)
             .bind(&at)
             .fetch_one(&mut *tx)
@@ -443,7 +443,7 @@ impl Db {
                 return Err(OrderRefusal::TooLong.into());
             }
             if let Some(reference) = &finding.complaint {
-                let about: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM complaints WHERE reference = ?1")
+                let about: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM complaints WHERE reference = $1")
                     .bind(reference)
                     .fetch_optional(&mut *tx)
                     .await?;
@@ -454,7 +454,7 @@ impl Db {
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO violations (venue_id, source, category, description, observed_at, complaint_ref,
                                          evidence_public, recorded_by, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?5) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $5) RETURNING id",
             )
             .bind(new.venue.0)
             .bind(finding.source.code())
@@ -462,7 +462,7 @@ impl Db {
             .bind(description)
             .bind(&at)
             .bind(&finding.complaint)
-            .bind(new.evidence_public)
+            .bind(i64::from(new.evidence_public))
             .bind(by)
             .fetch_one(&mut *tx)
             .await?;
@@ -470,7 +470,7 @@ impl Db {
         }
         let year = today.year();
         let seq: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE office_id = ?1 AND year = ?2")
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE office_id = $1 AND year = $2")
                 .bind(office)
                 .bind(year)
                 .fetch_one(&mut *tx)
@@ -479,7 +479,7 @@ impl Db {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO orders (office_id, year, seq, venue_id, requirement, legal_basis, state, issued_on, due_on,
                                  issued_by, issued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
         )
         .bind(office)
         .bind(year)
@@ -495,7 +495,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         for violation in &violation_ids {
-            sqlx::query("INSERT INTO order_violations (order_id, violation_id) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO order_violations (order_id, violation_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(violation)
                 .execute(&mut *tx)
@@ -505,7 +505,7 @@ impl Db {
         record_step(&mut tx, id, row, &at).await?;
         let number = rectification::notice_number(&office_name, year, seq);
         let venue_name: String =
-            sqlx::query_scalar("SELECT name FROM venues WHERE id = ?1").bind(new.venue.0).fetch_one(&mut *tx).await?;
+            sqlx::query_scalar("SELECT name FROM venues WHERE id = $1").bind(new.venue.0).fetch_one(&mut *tx).await?;
         let notice = Notice::OrderIssued {
             order: id,
             number: number.clone(),
@@ -545,7 +545,7 @@ impl Db {
         let mut tx = self.write_tx().await?;
         type Found = (i64, String, String, String, i64, Option<String>, Option<String>);
         let found: Option<Found> =
-            sqlx::query_as(&format!("SELECT o.venue_id, {ORDER_COLUMNS} FROM orders o WHERE o.id = ?1"))
+            sqlx::query_as(&format!("SELECT o.venue_id, {ORDER_COLUMNS} FROM orders o WHERE o.id = $1"))
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -554,7 +554,7 @@ impl Db {
         let party = step.party();
         let after = rectification::take(&before, party, step, today)?;
         sqlx::query(
-            "UPDATE orders SET state = ?2, due_on = ?3, extensions = ?4, asked_until = ?5, closed_on = ?6 WHERE id = ?1",
+            "UPDATE orders SET state = $2, due_on = $3, extensions = $4, asked_until = $5, closed_on = $6 WHERE id = $1",
         )
         .bind(id)
         .bind(after.state.code())
@@ -574,12 +574,12 @@ impl Db {
         let step_id = record_step(&mut tx, id, row, &at).await?;
         for photo in photos {
             sqlx::query(
-                "INSERT INTO order_photos (order_id, step_id, width, height, sha256, jpeg) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO order_photos (order_id, step_id, width, height, sha256, jpeg) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(id)
             .bind(step_id)
-            .bind(photo.width)
-            .bind(photo.height)
+            .bind(i64::from(photo.width))
+            .bind(i64::from(photo.height))
             .bind(&photo.sha256)
             .bind(&photo.jpeg)
             .execute(&mut *tx)
@@ -587,7 +587,7 @@ impl Db {
         }
         // Once its due day moves past today again it may be escalated anew when late.
         if after.due != before.due {
-            sqlx::query("UPDATE orders SET escalated_at = NULL WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE orders SET escalated_at = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
         let audit_before = serde_json::json!({ "state": before.state.code(), "due": before.due.to_string() });
         let audit_after = serde_json::json!({
@@ -638,7 +638,7 @@ impl Db {
             "SELECT o.id, o.year, o.seq, f.name, v.id, v.name, v.address, o.requirement, o.legal_basis,
                     (SELECT display_name FROM users WHERE id = o.issued_by), {ORDER_COLUMNS}
              FROM orders o JOIN supervision_offices f ON f.id = o.office_id JOIN venues v ON v.id = o.venue_id
-             WHERE o.id = ?1"
+             WHERE o.id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
@@ -650,21 +650,21 @@ impl Db {
             return Ok(None);
         };
         let licence: Option<(String, String)> =
-            sqlx::query_as("SELECT holder, number FROM licences WHERE venue_id = ?1 ORDER BY valid_until DESC LIMIT 1")
+            sqlx::query_as("SELECT holder, number FROM licences WHERE venue_id = $1 ORDER BY valid_until DESC LIMIT 1")
                 .bind(venue_id)
                 .fetch_optional(&self.pool)
                 .await?;
-        let violations = self.violations_where("ov.order_id = ?1", id).await?;
+        let violations = self.violations_where("ov.order_id = $1", id).await?;
         type StepColumns = (i64, String, String, Option<String>, Option<String>, Option<String>, String);
         let steps: Vec<StepColumns> = sqlx::query_as(
             "SELECT s.id, s.step, s.party, s.note, s.until, u.display_name, s.at
-             FROM order_steps s LEFT JOIN users u ON u.id = s.by_user WHERE s.order_id = ?1 ORDER BY s.id",
+             FROM order_steps s LEFT JOIN users u ON u.id = s.by_user WHERE s.order_id = $1 ORDER BY s.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
         let photos: Vec<(i64, i64)> =
-            sqlx::query_as("SELECT id, step_id FROM order_photos WHERE order_id = ?1 ORDER BY id")
+            sqlx::query_as("SELECT id, step_id FROM order_photos WHERE order_id = $1 ORDER BY id")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -697,7 +697,7 @@ impl Db {
         }))
     }
 
-    /// Violations joined to `order_violations ov` (left) and filtered by `filter` on `?1`;
+    /// Violations joined to `order_violations ov` (left) and filtered by `filter` on `$1`;
     /// never an overturned one, nor one whose capture is no longer confirmed.
     async fn violations_where(&self, filter: &str, bound: i64) -> Result<Vec<ViolationRecord>, DbError> {
         #[derive(sqlx::FromRow)]
@@ -711,8 +711,8 @@ impl Db {
             camera: Option<String>,
             complaint_ref: Option<String>,
             evidence_id: Option<i64>,
-            evidence_public: bool,
-            disputed: bool,
+            evidence_public: super::Flag,
+            disputed: super::Flag,
         }
         let rows: Vec<Row> = sqlx::query_as(&format!(
             "SELECT x.id, x.source, x.category, x.description, x.observed_at, x.capture_id, c.name AS camera,
@@ -741,8 +741,8 @@ impl Db {
                     camera: r.camera,
                     complaint: r.complaint_ref,
                     evidence_id: r.evidence_id,
-                    evidence_public: r.evidence_public,
-                    disputed: r.disputed,
+                    evidence_public: r.evidence_public.0,
+                    disputed: r.disputed.0,
                 })
             })
             .collect()
@@ -760,7 +760,7 @@ impl Db {
         let (jurisdictions, venues) = scope_params(self, actor).await?;
         let (filter, order) = match view {
             OrderView::Open => ("o.state <> 'closed'", "o.due_on ASC, o.id ASC"),
-            OrderView::Overdue => ("o.state <> 'closed' AND o.due_on < ?4", "o.due_on ASC, o.id ASC"),
+            OrderView::Overdue => ("o.state <> 'closed' AND o.due_on < $4", "o.due_on ASC, o.id ASC"),
             OrderView::Closed => ("o.state = 'closed'", "o.closed_on DESC, o.id DESC"),
         };
         type Row =
@@ -769,15 +769,15 @@ impl Db {
             "SELECT o.id, o.year, o.seq, f.name, v.id, v.name,
                     (SELECT count(*) FROM order_violations ov WHERE ov.order_id = o.id), {ORDER_COLUMNS}
              FROM orders o JOIN venues v ON v.id = o.venue_id JOIN supervision_offices f ON f.id = o.office_id
-             WHERE {} AND (?3 IS NULL OR o.venue_id = ?3) AND {filter}
-             ORDER BY {order} LIMIT ?5",
+             WHERE {} AND ($3 IS NULL OR o.venue_id = $3) AND {filter}
+             ORDER BY {order} LIMIT $5",
             covered!()
         ))
         .bind(jurisdictions)
         .bind(venues)
         .bind(venue.map(|v| v.0))
         .bind(today.to_string())
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -802,7 +802,7 @@ impl Db {
         let due: Vec<(i64, i32, i64, String, i64, String, String)> = sqlx::query_as(
             "SELECT o.id, o.year, o.seq, f.name, v.id, v.name, o.due_on
              FROM orders o JOIN venues v ON v.id = o.venue_id JOIN supervision_offices f ON f.id = o.office_id
-             WHERE o.state <> 'closed' AND o.due_on < ?1 AND o.escalated_at IS NULL ORDER BY o.due_on LIMIT 500",
+             WHERE o.state <> 'closed' AND o.due_on < $1 AND o.escalated_at IS NULL ORDER BY o.due_on LIMIT 500",
         )
         .bind(&today)
         .fetch_all(&self.pool)
@@ -811,7 +811,7 @@ impl Db {
         for (id, year, seq, office, venue_id, venue, due) in due {
             let mut tx = self.write_tx().await?;
             let claimed = sqlx::query(
-                "UPDATE orders SET escalated_at = ?2 WHERE id = ?1 AND escalated_at IS NULL AND state <> 'closed'",
+                "UPDATE orders SET escalated_at = $2 WHERE id = $1 AND escalated_at IS NULL AND state <> 'closed'",
             )
             .bind(id)
             .bind(timestamp(now))
@@ -837,7 +837,7 @@ impl Db {
     /// The venue's public timeline: its violations (confirmed ones only), newest first, each
     /// with its order and the venue's latest reply on it.
     pub async fn public_timeline(&self, venue: VenueId) -> Result<Vec<TimelineEntry>, DbError> {
-        let violations = self.violations_where("x.venue_id = ?1", venue.0).await?;
+        let violations = self.violations_where("x.venue_id = $1", venue.0).await?;
         type Row =
             (i64, i64, i32, i64, String, String, String, String, i64, Option<String>, Option<String>, Option<String>);
         let orders: Vec<Row> = sqlx::query_as(&format!(
@@ -845,7 +845,7 @@ impl Db {
                     {ORDER_COLUMNS},
                     (SELECT s.note FROM order_steps s WHERE s.order_id = o.id AND s.step = 'reply' ORDER BY s.id DESC LIMIT 1)
              FROM orders o JOIN order_violations ov ON ov.order_id = o.id JOIN supervision_offices f ON f.id = o.office_id
-             WHERE o.venue_id = ?1"
+             WHERE o.venue_id = $1"
         ))
         .bind(venue.0)
         .fetch_all(&self.pool)
@@ -944,7 +944,7 @@ impl Db {
 
     /// The venue's cameras: (id, name).
     pub async fn venue_cameras(&self, venue: VenueId) -> Result<Vec<(i64, String)>, DbError> {
-        Ok(sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = ?1 ORDER BY id")
+        Ok(sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = $1 ORDER BY id")
             .bind(venue.0)
             .fetch_all(&self.pool)
             .await?)
@@ -953,7 +953,7 @@ impl Db {
     /// A photo sent with a step of an order: the order's venue and the JPEG.
     pub async fn order_photo(&self, order: i64, photo: i64) -> Result<Option<(VenueId, Vec<u8>)>, DbError> {
         let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT o.venue_id, p.jpeg FROM order_photos p JOIN orders o ON o.id = p.order_id WHERE p.id = ?1 AND p.order_id = ?2",
+            "SELECT o.venue_id, p.jpeg FROM order_photos p JOIN orders o ON o.id = p.order_id WHERE p.id = $1 AND p.order_id = $2",
         )
         .bind(photo)
         .bind(order)
@@ -969,7 +969,7 @@ impl Db {
             "SELECT coalesce(e.snapshot, pe.jpeg) FROM violations x
              LEFT JOIN capture_events e ON e.id = x.capture_id AND e.review = 'confirmed'
              LEFT JOIN patrol_evidence pe ON pe.id = x.evidence_id
-             WHERE x.id = ?1 AND x.venue_id = ?2 AND x.evidence_public = 1
+             WHERE x.id = $1 AND x.venue_id = $2 AND x.evidence_public = 1
                AND coalesce(e.snapshot, pe.jpeg) IS NOT NULL",
         )
         .bind(violation)

@@ -16,13 +16,13 @@ impl Db {
     ) -> Result<bool, DbError> {
         let done = sqlx::query(
             "INSERT INTO venue_page_votes (venue_id, day, voter, useful)
-             SELECT id, ?2, ?3, ?4 FROM venues WHERE id = ?1
+             SELECT id, $2, $3, $4 FROM venues WHERE id = $1
              ON CONFLICT (venue_id, day, voter) DO UPDATE SET useful = excluded.useful",
         )
         .bind(venue.0)
         .bind(day.to_string())
         .bind(voter)
-        .bind(useful)
+        .bind(i64::from(useful))
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() > 0)

@@ -3,7 +3,7 @@
 //! (its problems become violations). Every change is audited in its own transaction.
 
 use super::review_desk::{covered, scope_params};
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use chrono::{DateTime, NaiveDate, Utc};
 use mingchu_domain::access::Actor;
 use mingchu_domain::audit::{timestamp, Who};
@@ -188,7 +188,7 @@ impl Db {
     pub async fn jurisdictions_named(&self, ids: &[i64]) -> Result<Vec<(i64, String)>, DbError> {
         let ids = serde_json::to_string(ids).expect("ids serialise");
         Ok(sqlx::query_as(
-            "SELECT id, name FROM jurisdictions WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY code",
+            "SELECT id, name FROM jurisdictions WHERE id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) ORDER BY code",
         )
         .bind(ids)
         .fetch_all(&self.pool)
@@ -203,7 +203,7 @@ impl Db {
     /// What an office covers, as an actor whose listings hold it (user 0: nobody's account).
     pub async fn office_scope(&self, office: i64) -> Result<Option<Actor>, DbError> {
         let jurisdiction: Option<i64> =
-            sqlx::query_scalar("SELECT jurisdiction_id FROM supervision_offices WHERE id = ?1")
+            sqlx::query_scalar("SELECT jurisdiction_id FROM supervision_offices WHERE id = $1")
                 .bind(office)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -220,7 +220,7 @@ impl Db {
     pub async fn office_inspectors(&self, office: i64) -> Result<Vec<(i64, String)>, DbError> {
         Ok(sqlx::query_as(
             "SELECT id, display_name FROM users
-             WHERE role = 'inspector' AND office_id = ?1 AND disabled_at IS NULL ORDER BY id",
+             WHERE role = 'inspector' AND office_id = $1 AND disabled_at IS NULL ORDER BY id",
         )
         .bind(office)
         .fetch_all(&self.pool)
@@ -239,7 +239,7 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO patrol_tasks (office_id, title, mode, starts_on, ends_on, plan_month, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(task.office)
         .bind(&task.title)
@@ -253,7 +253,7 @@ impl Db {
         .await?;
         for (venue, inspector, planned) in &task.visits {
             sqlx::query(
-                "INSERT INTO patrol_visits (task_id, venue_id, inspector_id, planned_on) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO patrol_visits (task_id, venue_id, inspector_id, planned_on) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (task_id, venue_id) DO NOTHING",
             )
             .bind(id)
@@ -286,10 +286,10 @@ impl Db {
                     (SELECT count(*) FROM patrol_visits v WHERE v.task_id = t.id AND v.done_at IS NOT NULL),
                     (SELECT count(*) FROM patrol_visits v WHERE v.task_id = t.id AND v.result = 'problems')
              FROM patrol_tasks t LEFT JOIN supervision_offices f ON f.id = t.office_id
-             WHERE ?1 IS NULL OR t.office_id = ?1 ORDER BY t.starts_on DESC, t.id DESC LIMIT ?2",
+             WHERE $1 IS NULL OR t.office_id = $1 ORDER BY t.starts_on DESC, t.id DESC LIMIT $2",
         )
         .bind(office)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -312,7 +312,7 @@ impl Db {
 
     /// A task's office (`None` for a task of the whole programme); `Err` when there is none.
     pub async fn patrol_task_office(&self, id: i64) -> Result<Option<Option<i64>>, DbError> {
-        Ok(sqlx::query_scalar("SELECT office_id FROM patrol_tasks WHERE id = ?1")
+        Ok(sqlx::query_scalar("SELECT office_id FROM patrol_tasks WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?)
@@ -323,7 +323,7 @@ impl Db {
         type Head = (i64, String, String, String, String, Option<String>, Option<String>);
         let head: Option<Head> = sqlx::query_as(
             "SELECT t.id, t.title, t.mode, t.starts_on, t.ends_on, t.plan_month, f.name
-             FROM patrol_tasks t LEFT JOIN supervision_offices f ON f.id = t.office_id WHERE t.id = ?1",
+             FROM patrol_tasks t LEFT JOIN supervision_offices f ON f.id = t.office_id WHERE t.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -335,7 +335,7 @@ impl Db {
             "SELECT pv.id, v.id, v.name, r.level, pv.inspector_id, u.display_name, pv.planned_on, pv.result, pv.done_at
              FROM patrol_visits pv JOIN venues v ON v.id = pv.venue_id
              LEFT JOIN venue_risk r ON r.venue_id = v.id LEFT JOIN users u ON u.id = pv.inspector_id
-             WHERE pv.task_id = ?1 ORDER BY pv.planned_on, pv.id",
+             WHERE pv.task_id = $1 ORDER BY pv.planned_on, pv.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
@@ -370,7 +370,7 @@ impl Db {
 
     /// The venue a visit is at; `None` when there is no such visit.
     pub async fn visit_venue(&self, visit: i64) -> Result<Option<VenueId>, DbError> {
-        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM patrol_visits WHERE id = ?1")
+        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM patrol_visits WHERE id = $1")
             .bind(visit)
             .fetch_optional(&self.pool)
             .await?;
@@ -402,7 +402,7 @@ impl Db {
                     pv.planned_on, pv.result, pv.note, pv.checklist, d.display_name, pv.done_at
              FROM patrol_visits pv JOIN patrol_tasks t ON t.id = pv.task_id JOIN venues v ON v.id = pv.venue_id
              LEFT JOIN users u ON u.id = pv.inspector_id LEFT JOIN users d ON d.id = pv.done_by
-             WHERE pv.id = ?1",
+             WHERE pv.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -410,18 +410,18 @@ impl Db {
         let Some(r) = row else { return Ok(None) };
         let evidence: Vec<(i64, Option<String>, String)> = sqlx::query_as(
             "SELECT e.id, c.name, e.taken_at FROM patrol_evidence e LEFT JOIN cameras c ON c.id = e.camera_id
-             WHERE e.visit_id = ?1 ORDER BY e.id",
+             WHERE e.visit_id = $1 ORDER BY e.id",
         )
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
-        let cameras: Vec<(i64, String, String, bool)> =
-            sqlx::query_as("SELECT id, name, area, is_public FROM cameras WHERE venue_id = ?1 ORDER BY id")
+        let cameras: Vec<(i64, String, String, Flag)> =
+            sqlx::query_as("SELECT id, name, area, is_public FROM cameras WHERE venue_id = $1 ORDER BY id")
                 .bind(r.4)
                 .fetch_all(&self.pool)
                 .await?;
         let violations: Vec<(i64, String, String)> =
-            sqlx::query_as("SELECT id, category, description FROM violations WHERE visit_id = ?1 ORDER BY id")
+            sqlx::query_as("SELECT id, category, description FROM violations WHERE visit_id = $1 ORDER BY id")
                 .bind(id)
                 .fetch_all(&self.pool)
                 .await?;
@@ -442,7 +442,7 @@ impl Db {
             done_by: r.14,
             done_at: r.15,
             evidence,
-            cameras,
+            cameras: cameras.into_iter().map(|(id, name, area, public)| (id, name, area, public.0)).collect(),
             violations,
         }))
     }
@@ -452,7 +452,7 @@ impl Db {
     pub async fn next_visit(&self, visit: i64) -> Result<Option<i64>, DbError> {
         Ok(sqlx::query_scalar(
             "SELECT n.id FROM patrol_visits pv JOIN patrol_visits n ON n.task_id = pv.task_id
-             WHERE pv.id = ?1 AND n.id <> pv.id AND n.done_at IS NULL
+             WHERE pv.id = $1 AND n.id <> pv.id AND n.done_at IS NULL
                AND (pv.inspector_id IS NULL OR n.inspector_id IS pv.inspector_id)
              ORDER BY n.planned_on > pv.planned_on DESC, n.planned_on, n.id LIMIT 1",
         )
@@ -475,14 +475,14 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO patrol_evidence (visit_id, camera_id, taken_at, taken_by, width, height, sha256, jpeg)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(visit)
         .bind(camera)
         .bind(timestamp(now))
         .bind(user_of(actor))
-        .bind(photo.width)
-        .bind(photo.height)
+        .bind(i64::from(photo.width))
+        .bind(i64::from(photo.height))
         .bind(&photo.sha256)
         .bind(&photo.jpeg)
         .fetch_one(&mut *tx)
@@ -500,7 +500,7 @@ impl Db {
     /// A picture taken on a visit: the venue and the JPEG.
     pub async fn patrol_evidence(&self, id: i64) -> Result<Option<(VenueId, Vec<u8>)>, DbError> {
         let row: Option<(i64, Vec<u8>)> = sqlx::query_as(
-            "SELECT pv.venue_id, e.jpeg FROM patrol_evidence e JOIN patrol_visits pv ON pv.id = e.visit_id WHERE e.id = ?1",
+            "SELECT pv.venue_id, e.jpeg FROM patrol_evidence e JOIN patrol_visits pv ON pv.id = e.visit_id WHERE e.id = $1",
         )
         .bind(id)
         .fetch_optional(&self.pool)
@@ -521,7 +521,7 @@ impl Db {
         let at = timestamp(now);
         let mut tx = self.write_tx().await?;
         let found: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT venue_id, done_at FROM patrol_visits WHERE id = ?1")
+            sqlx::query_as("SELECT venue_id, done_at FROM patrol_visits WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&mut *tx)
                 .await?;
@@ -531,7 +531,7 @@ impl Db {
         for problem in &result.problems {
             if let Some(evidence) = problem.evidence {
                 let ours: Option<i64> =
-                    sqlx::query_scalar("SELECT id FROM patrol_evidence WHERE id = ?1 AND visit_id = ?2")
+                    sqlx::query_scalar("SELECT id FROM patrol_evidence WHERE id = $1 AND visit_id = $2")
                         .bind(evidence)
                         .bind(id)
                         .fetch_optional(&mut *tx)
@@ -546,7 +546,7 @@ impl Db {
         });
         let note = result.note.trim();
         sqlx::query(
-            "UPDATE patrol_visits SET result = ?2, note = ?3, checklist = ?4, done_by = ?5, done_at = ?6 WHERE id = ?1",
+            "UPDATE patrol_visits SET result = $2, note = $3, checklist = $4, done_by = $5, done_at = $6 WHERE id = $1",
         )
         .bind(id)
         .bind(result.outcome.code())
@@ -560,7 +560,7 @@ impl Db {
         for problem in &result.problems {
             let camera: Option<i64> = match problem.evidence {
                 Some(e) => {
-                    sqlx::query_scalar("SELECT camera_id FROM patrol_evidence WHERE id = ?1")
+                    sqlx::query_scalar("SELECT camera_id FROM patrol_evidence WHERE id = $1")
                         .bind(e)
                         .fetch_one(&mut *tx)
                         .await?
@@ -570,14 +570,14 @@ impl Db {
             let violation: i64 = sqlx::query_scalar(
                 "INSERT INTO violations (venue_id, source, category, description, observed_at, camera_id,
                                          evidence_public, recorded_by, recorded_at, visit_id, evidence_id)
-                 VALUES (?1, 'patrol', ?2, ?3, ?4, ?5, ?6, ?7, ?4, ?8, ?9) RETURNING id",
+                 VALUES ($1, 'patrol', $2, $3, $4, $5, $6, $7, $4, $8, $9) RETURNING id",
             )
             .bind(venue)
             .bind(problem.category.code())
             .bind(problem.description.trim())
             .bind(&at)
             .bind(camera)
-            .bind(result.evidence_public)
+            .bind(i64::from(result.evidence_public))
             .bind(user_of(actor))
             .bind(id)
             .bind(problem.evidence)

@@ -6,26 +6,26 @@ use chrono::{DateTime, Utc};
 use mingchu_domain::access::Actor;
 use mingchu_domain::audit::{timestamp, Who};
 use mingchu_domain::push::{Channel, Notice};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The venues up from `venue`'s jurisdiction, as SQL: offices covering one of these jurisdictions
 /// cover the venue.
 pub(super) const ABOVE_VENUE: &str = "WITH RECURSIVE up (id, parent, depth) AS (
-       SELECT j.id, j.parent_id, 0 FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id WHERE v.id = ?1
+       SELECT j.id, j.parent_id, 0 FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id WHERE v.id = $1
        UNION ALL SELECT j.id, j.parent_id, up.depth + 1 FROM jurisdictions j JOIN up ON j.id = up.parent
        WHERE up.depth < 8)";
 
 /// Records `notice` (unless one about the same thing is live) and queues a delivery to every
 /// webhook of its venue and of the offices covering the venue. Returns the notice's id when new.
 pub(super) async fn add_notice(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     notice: &Notice,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>, DbError> {
     let at = timestamp(now);
     let body = serde_json::to_string(notice).expect("a notice serialises");
     let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO notices (venue_id, kind, subject, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO notices (venue_id, kind, subject, body, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (subject) WHERE withdrawn_at IS NULL DO NOTHING RETURNING id",
     )
     .bind(notice.venue_id())
@@ -39,9 +39,9 @@ pub(super) async fn add_notice(
     sqlx::query(&format!(
         "{ABOVE_VENUE}
          INSERT INTO deliveries (notice_id, webhook_id, due_at)
-         SELECT ?2, w.id, ?3 FROM webhooks w
+         SELECT $2, w.id, $3 FROM webhooks w
          WHERE w.disabled_at IS NULL
-           AND (w.venue_id = ?1 OR w.office_id IN (SELECT o.id FROM supervision_offices o JOIN up ON up.id = o.jurisdiction_id))"
+           AND (w.venue_id = $1 OR w.office_id IN (SELECT o.id FROM supervision_offices o JOIN up ON up.id = o.jurisdiction_id))"
     ))
     .bind(notice.venue_id())
     .bind(id)
@@ -54,13 +54,13 @@ pub(super) async fn add_notice(
 /// Withdraws the live notice about `subject` (a finding put back in the queue); deliveries
 /// not yet sent are cancelled.
 pub(super) async fn withdraw_notice(
-    conn: &mut SqliteConnection,
+    conn: &mut AnyConnection,
     subject: &str,
     now: DateTime<Utc>,
 ) -> Result<(), DbError> {
     let at = timestamp(now);
     let id: Option<i64> = sqlx::query_scalar(
-        "UPDATE notices SET withdrawn_at = ?2 WHERE subject = ?1 AND withdrawn_at IS NULL RETURNING id",
+        "UPDATE notices SET withdrawn_at = $2 WHERE subject = $1 AND withdrawn_at IS NULL RETURNING id",
     )
     .bind(subject)
     .bind(&at)
@@ -69,7 +69,7 @@ pub(super) async fn withdraw_notice(
     if let Some(id) = id {
         sqlx::query(
             "UPDATE deliveries SET state = 'cancelled', last_outcome = 'withdrawn before it was sent'
-             WHERE notice_id = ?1 AND state = 'queued'",
+             WHERE notice_id = $1 AND state = 'queued'",
         )
         .bind(id)
         .execute(&mut *conn)
@@ -148,8 +148,8 @@ impl Db {
         type Row = (i64, String, String, Option<String>, String, i64);
         let mut tx = self.write_tx().await?;
         let rows: Vec<Row> = sqlx::query_as(
-            "UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = ?1, due_at = ?2
-             WHERE id IN (SELECT id FROM deliveries WHERE state = 'queued' AND due_at <= ?1 ORDER BY due_at LIMIT ?3)
+            "UPDATE deliveries SET attempts = attempts + 1, last_attempt_at = $1, due_at = $2
+             WHERE id IN (SELECT id FROM deliveries WHERE state = 'queued' AND due_at <= $1 ORDER BY due_at LIMIT $3)
              RETURNING id,
                 (SELECT channel FROM webhooks w WHERE w.id = webhook_id),
                 (SELECT url FROM webhooks w WHERE w.id = webhook_id),
@@ -159,7 +159,7 @@ impl Db {
         )
         .bind(timestamp(now))
         .bind(timestamp(now + lease))
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await?;
         tx.commit().await?;
@@ -194,9 +194,9 @@ impl Db {
             (false, None) => ("failed", timestamp(now)),
         };
         sqlx::query(
-            "UPDATE deliveries SET state = ?2, due_at = ?3, last_outcome = ?4,
-                    delivered_at = CASE WHEN ?2 = 'delivered' THEN ?5 END
-             WHERE id = ?1 AND state = 'queued'",
+            "UPDATE deliveries SET state = $2, due_at = $3, last_outcome = $4,
+                    delivered_at = CASE WHEN $2 = 'delivered' THEN $5 END
+             WHERE id = $1 AND state = 'queued'",
         )
         .bind(id)
         .bind(state)
@@ -215,24 +215,24 @@ impl Db {
         let (jurisdictions, venues) = super::review_desk::scope_params(self, actor).await?;
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT n.id, n.venue_id, v.name, n.body, n.created_at, n.withdrawn_at,
-                    EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id AND r.user_id = ?3)
+                    EXISTS (SELECT 1 FROM notice_reads r WHERE r.notice_id = n.id AND r.user_id = $3)
              FROM notices n JOIN venues v ON v.id = n.venue_id
              WHERE ",
             super::review_desk::covered!(),
             "
-             ORDER BY n.created_at DESC, n.id DESC LIMIT ?4"
+             ORDER BY n.created_at DESC, n.id DESC LIMIT $4"
         ))
         .bind(&jurisdictions)
         .bind(&venues)
         .bind(actor.user.0)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
         let deliveries: Vec<(i64, String, String, String, i64, Option<String>)> = sqlx::query_as(
             "SELECT d.notice_id, w.label, w.channel, d.state, d.attempts, d.last_outcome
              FROM deliveries d JOIN webhooks w ON w.id = d.webhook_id
-             WHERE d.notice_id IN (SELECT value FROM json_each(?1)) ORDER BY d.id",
+             WHERE d.notice_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) ORDER BY d.id",
         )
         .bind(serde_json::to_string(&ids).expect("ids serialise"))
         .fetch_all(&self.pool)
@@ -269,7 +269,7 @@ impl Db {
         id: i64,
     ) -> Result<Option<(mingchu_domain::vocab::VenueId, String, bool)>, DbError> {
         let row: Option<(i64, String, Option<String>)> =
-            sqlx::query_as("SELECT venue_id, subject, withdrawn_at FROM notices WHERE id = ?1")
+            sqlx::query_as("SELECT venue_id, subject, withdrawn_at FROM notices WHERE id = $1")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -278,7 +278,7 @@ impl Db {
 
     /// The venue a notice is about.
     pub async fn notice_venue(&self, id: i64) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
-        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM notices WHERE id = ?1")
+        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM notices WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -287,12 +287,14 @@ impl Db {
 
     /// Marks a notice read by `user`.
     pub async fn mark_read(&self, notice: i64, user: i64, now: DateTime<Utc>) -> Result<(), DbError> {
-        sqlx::query("INSERT OR IGNORE INTO notice_reads (notice_id, user_id, read_at) VALUES (?1, ?2, ?3)")
-            .bind(notice)
-            .bind(user)
-            .bind(timestamp(now))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "INSERT INTO notice_reads (notice_id, user_id, read_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        )
+        .bind(notice)
+        .bind(user)
+        .bind(timestamp(now))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -316,7 +318,7 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO webhooks (venue_id, office_id, channel, url, secret, label, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(venue)
         .bind(office)
@@ -344,7 +346,7 @@ impl Db {
     /// `false` when there is no such live webhook.
     pub async fn disable_webhook(&self, id: i64, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
-        let done = sqlx::query("UPDATE webhooks SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL")
+        let done = sqlx::query("UPDATE webhooks SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL")
             .bind(id)
             .bind(timestamp(now))
             .execute(&mut *tx)
@@ -354,7 +356,7 @@ impl Db {
         if done {
             sqlx::query(
                 "UPDATE deliveries SET state = 'cancelled', last_outcome = 'the webhook was removed'
-                 WHERE webhook_id = ?1 AND state = 'queued'",
+                 WHERE webhook_id = $1 AND state = 'queued'",
             )
             .bind(id)
             .execute(&mut *tx)
@@ -403,7 +405,7 @@ impl Db {
     /// Whose a live webhook is.
     pub async fn webhook_owner(&self, id: i64) -> Result<Option<WebhookOwner>, DbError> {
         let row: Option<(Option<i64>, Option<i64>)> =
-            sqlx::query_as("SELECT venue_id, office_id FROM webhooks WHERE id = ?1 AND disabled_at IS NULL")
+            sqlx::query_as("SELECT venue_id, office_id FROM webhooks WHERE id = $1 AND disabled_at IS NULL")
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -438,9 +440,9 @@ impl Db {
                     (SELECT count(*) FROM deliveries d WHERE d.webhook_id = w.id AND d.state = 'failed')
              FROM webhooks w LEFT JOIN venues v ON v.id = w.venue_id LEFT JOIN supervision_offices o ON o.id = w.office_id
              WHERE w.disabled_at IS NULL
-               AND ((?1 IS NULL AND ?2 IS NULL)
-                    OR w.venue_id IN (SELECT value FROM json_each(?1))
-                    OR w.office_id IN (SELECT value FROM json_each(?2)))
+               AND (($1 IS NULL AND $2 IS NULL)
+                    OR w.venue_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1))
+                    OR w.office_id IN (SELECT CAST(value AS BIGINT) FROM json_each($2)))
              ORDER BY w.id",
         )
         .bind(json(venues))

@@ -85,7 +85,7 @@ impl Db {
     /// A camera's recording policy and retention in days; `None` if no such camera.
     pub async fn recording_policy(&self, camera: CameraId) -> Result<Option<(RecordingPolicy, u32)>, DbError> {
         let row: Option<(String, i64)> =
-            sqlx::query_as("SELECT recording, recording_retention_days FROM cameras WHERE id = ?1")
+            sqlx::query_as("SELECT recording, recording_retention_days FROM cameras WHERE id = $1")
                 .bind(camera.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -108,7 +108,7 @@ impl Db {
         sqlx::query(
             "INSERT INTO recording_segments (camera_id, path, start_at, end_at, camera_offset_ms, bytes, init_bytes,
                  codec, width, height, fragments, recovered)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
              ON CONFLICT (path) DO NOTHING",
         )
         .bind(camera.0)
@@ -137,7 +137,7 @@ impl Db {
     pub async fn forget_segments(&self, paths: &[String]) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         for path in paths {
-            sqlx::query("DELETE FROM recording_segments WHERE path = ?1").bind(path).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM recording_segments WHERE path = $1").bind(path).execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -150,7 +150,7 @@ impl Db {
         kind: &str,
         detail: &str,
     ) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")
+        sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES ($1, $2, $3, $4)")
             .bind(camera.map(|c| c.0))
             .bind(ms(at))
             .bind(kind)
@@ -169,7 +169,7 @@ impl Db {
     ) -> Result<Vec<Segment>, DbError> {
         let rows: Vec<SegmentRow> = sqlx::query_as(&format!(
             "SELECT {SEGMENT_COLUMNS} FROM recording_segments
-             WHERE camera_id = ?1 AND start_at < ?3 AND end_at > ?2 ORDER BY start_at"
+             WHERE camera_id = $1 AND start_at < $3 AND end_at > $2 ORDER BY start_at"
         ))
         .bind(camera.0)
         .bind(ms(from))
@@ -181,7 +181,7 @@ impl Db {
 
     pub async fn segment(&self, id: i64) -> Result<Option<Segment>, DbError> {
         let row: Option<SegmentRow> =
-            sqlx::query_as(&format!("SELECT {SEGMENT_COLUMNS} FROM recording_segments WHERE id = ?1"))
+            sqlx::query_as(&format!("SELECT {SEGMENT_COLUMNS} FROM recording_segments WHERE id = $1"))
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -192,7 +192,7 @@ impl Db {
     pub async fn recording_notes(&self, camera: Option<CameraId>, limit: i64) -> Result<Vec<Note>, DbError> {
         let rows: Vec<(Option<i64>, String, String, String)> = sqlx::query_as(
             "SELECT camera_id, at, kind, detail FROM recording_notes
-             WHERE ?1 IS NULL OR camera_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
+             WHERE $1 IS NULL OR camera_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
         )
         .bind(camera.map(|c| c.0))
         .bind(limit)
@@ -216,12 +216,12 @@ impl Db {
     ) -> Result<bool, DbError> {
         let mut tx = self.pool.begin().await?;
         let before: Option<(String, i64)> =
-            sqlx::query_as("SELECT recording, recording_retention_days FROM cameras WHERE id = ?1")
+            sqlx::query_as("SELECT recording, recording_retention_days FROM cameras WHERE id = $1")
                 .bind(camera.0)
                 .fetch_optional(&mut *tx)
                 .await?;
         let Some(before) = before else { return Ok(false) };
-        sqlx::query("UPDATE cameras SET recording = ?2, recording_retention_days = ?3 WHERE id = ?1")
+        sqlx::query("UPDATE cameras SET recording = $2, recording_retention_days = $3 WHERE id = $1")
             .bind(camera.0)
             .bind(policy.code())
             .bind(retention_days as i64)
@@ -321,7 +321,7 @@ impl Db {
         let rows: Vec<(i64, i64, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT s.id, s.camera_id, s.path, s.start_at, s.end_at, s.bytes, c.recording_retention_days
              FROM recording_segments s JOIN cameras c ON c.id = s.camera_id
-             WHERE (s.end_at, s.id) > (?1, ?2) ORDER BY s.end_at, s.id LIMIT ?3",
+             WHERE (s.end_at, s.id) > ($1, $2) ORDER BY s.end_at, s.id LIMIT $3",
         )
         .bind(end)
         .bind(id)
@@ -349,10 +349,10 @@ impl Db {
     pub async fn remove_footage(&self, ids: &[i64], notes: &[SweepNote], now: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         for id in ids {
-            sqlx::query("DELETE FROM recording_segments WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM recording_segments WHERE id = $1").bind(id).execute(&mut *tx).await?;
         }
         for note in notes {
-            sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES (?1, ?2, ?3, ?4)")
+            sqlx::query("INSERT INTO recording_notes (camera_id, at, kind, detail) VALUES ($1, $2, $3, $4)")
                 .bind(note.camera.0)
                 .bind(ms(now))
                 .bind(note.kind)
@@ -374,7 +374,7 @@ impl Db {
     ) -> Result<i64, DbError> {
         let id = sqlx::query_scalar(
             "INSERT INTO evidence_holds (camera_id, from_at, to_at, case_kind, case_ref, sha256, created_at, created_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(hold.camera.0)
         .bind(ms(hold.from))
@@ -410,7 +410,7 @@ impl Db {
         Ok(match case {
             EvidenceCase::Order(id) => {
                 let row: Option<(String, Option<String>)> =
-                    sqlx::query_as("SELECT state, closed_on FROM orders WHERE id = ?1")
+                    sqlx::query_as("SELECT state, closed_on FROM orders WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&self.pool)
                         .await?;
@@ -426,7 +426,7 @@ impl Db {
             }
             EvidenceCase::Complaint(reference) => {
                 let row: Option<(String, String)> =
-                    sqlx::query_as("SELECT status, updated_at FROM complaints WHERE reference = ?1")
+                    sqlx::query_as("SELECT status, updated_at FROM complaints WHERE reference = $1")
                         .bind(reference)
                         .fetch_optional(&self.pool)
                         .await?;
@@ -440,7 +440,7 @@ impl Db {
             }
             EvidenceCase::Capture(id) => {
                 let row: Option<(String, Option<String>)> =
-                    sqlx::query_as("SELECT review, reviewed_at FROM capture_events WHERE id = ?1")
+                    sqlx::query_as("SELECT review, reviewed_at FROM capture_events WHERE id = $1")
                         .bind(id)
                         .fetch_optional(&self.pool)
                         .await?;
@@ -483,13 +483,13 @@ impl Db {
     ) -> Result<Vec<Mark>, DbError> {
         let rows: Vec<(String, String, i64, String, String)> = sqlx::query_as(
             "SELECT 'capture', at, id, category, '' FROM capture_events
-               WHERE camera_id = ?1 AND at >= ?3 AND at < ?4
+               WHERE camera_id = $1 AND at >= $3 AND at < $4
              UNION ALL
              SELECT 'patrol', taken_at, visit_id, '', '' FROM patrol_evidence
-               WHERE camera_id = ?1 AND taken_at >= ?3 AND taken_at < ?4
+               WHERE camera_id = $1 AND taken_at >= $3 AND taken_at < $4
              UNION ALL
              SELECT 'complaint', submitted_at, 0, category, reference FROM complaints
-               WHERE venue_id = ?2 AND submitted_at >= ?3 AND submitted_at < ?4
+               WHERE venue_id = $2 AND submitted_at >= $3 AND submitted_at < $4
              ORDER BY 2 LIMIT 500",
         )
         .bind(camera.0)

@@ -90,7 +90,7 @@ impl Db {
             return Err(ReplyError::TooLong(chars));
         }
         let mut tx = self.write_tx().await?;
-        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inspections WHERE id = ?")
+        let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM inspections WHERE id = $1")
             .bind(reply.inspection_id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -100,7 +100,7 @@ impl Db {
         let finding_id = match reply.finding {
             None => None,
             Some(n) => {
-                let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM findings WHERE inspection_id = ? ORDER BY id")
+                let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM findings WHERE inspection_id = $1 ORDER BY id")
                     .bind(reply.inspection_id)
                     .fetch_all(&mut *tx)
                     .await?;
@@ -117,7 +117,7 @@ impl Db {
             }
         };
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO venue_replies (inspection_id, finding_id, body) VALUES (?, ?, ?) RETURNING id",
+            "INSERT INTO venue_replies (inspection_id, finding_id, body) VALUES ($1, $2, $3) RETURNING id",
         )
         .bind(reply.inspection_id)
         .bind(finding_id)
@@ -145,7 +145,7 @@ impl Db {
             return Err(ReplyError::NoReason);
         }
         let mut tx = self.write_tx().await?;
-        let status: Option<String> = sqlx::query_scalar("SELECT status FROM venue_replies WHERE id = ?")
+        let status: Option<String> = sqlx::query_scalar("SELECT status FROM venue_replies WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
@@ -154,15 +154,13 @@ impl Db {
             Some("pending") => {}
             Some(other) => return Err(ReplyError::AlreadyModerated { id, status: other.to_string() }),
         }
-        sqlx::query(
-            "UPDATE venue_replies SET status = ?, moderated_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
-                 moderation_note = ? WHERE id = ?",
-        )
-        .bind(if publish { "published" } else { "rejected" })
-        .bind(note)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        sqlx::query("UPDATE venue_replies SET status = $1, moderated_at = $4, moderation_note = $2 WHERE id = $3")
+            .bind(if publish { "published" } else { "rejected" })
+            .bind(note)
+            .bind(id)
+            .bind(now.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .execute(&mut *tx)
+            .await?;
         let action = if publish { "reply.publish" } else { "reply.reject" };
         let after = note.map(|n| serde_json::json!({ "note": n }).to_string());
         super::audit::append(&mut tx, who.did(now, action, &format!("reply:{id}"), None, after)).await?;
@@ -172,7 +170,7 @@ impl Db {
 
     /// The venue an inspection was of.
     pub async fn inspection_venue(&self, inspection: i64) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
-        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM inspections WHERE id = ?1")
+        let venue: Option<i64> = sqlx::query_scalar("SELECT venue_id FROM inspections WHERE id = $1")
             .bind(inspection)
             .fetch_optional(&self.pool)
             .await?;
@@ -185,7 +183,7 @@ impl Db {
             "SELECT r.id, v.id, v.name, i.id, i.inspected_on, f.item, r.body, r.submitted_at, r.status, r.moderation_note
              FROM venue_replies r JOIN inspections i ON i.id = r.inspection_id JOIN venues v ON v.id = i.venue_id
              LEFT JOIN findings f ON f.id = r.finding_id
-             WHERE ?1 IS NULL OR r.status = ?1 ORDER BY r.id",
+             WHERE $1 IS NULL OR r.status = $1 ORDER BY r.id",
         )
         .bind(status.map(ReplyStatus::code))
         .fetch_all(&self.pool)
@@ -212,13 +210,22 @@ impl Db {
     /// The published replies to one inspection, oldest first.
     pub(crate) async fn published_replies(&self, inspection_id: i64) -> Result<Vec<VenueReply>, DbError> {
         let rows = sqlx::query_as::<_, (Option<String>, String, String)>(
-            "SELECT f.item, r.body, date(r.moderated_at, '+8 hours') FROM venue_replies r
+            "SELECT f.item, r.body, r.moderated_at FROM venue_replies r
              LEFT JOIN findings f ON f.id = r.finding_id
-             WHERE r.inspection_id = ? AND r.status = 'published' ORDER BY r.moderated_at, r.id",
+             WHERE r.inspection_id = $1 AND r.status = 'published' ORDER BY r.moderated_at, r.id",
         )
         .bind(inspection_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(|(finding, body, published_on)| VenueReply { finding, body, published_on }).collect())
+        rows.into_iter()
+            .map(|(finding, body, moderated_at)| {
+                // The day it was published, in China Standard Time.
+                let at = chrono::DateTime::parse_from_rfc3339(&moderated_at)
+                    .map_err(|e| DbError::Corrupt(format!("reply moderated at {moderated_at:?}: {e}")))?;
+                let published_on =
+                    (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive().to_string();
+                Ok(VenueReply { finding, body, published_on })
+            })
+            .collect()
     }
 }

@@ -20,7 +20,7 @@ impl Db {
     pub async fn targets(&self, scope: &str, year: i32) -> Result<Vec<Target>, DbError> {
         let rows: Vec<(String, f64, String, Option<String>)> = sqlx::query_as(
             "SELECT t.indicator, t.target, t.set_at, u.display_name FROM kpi_targets t
-             LEFT JOIN users u ON u.id = t.set_by WHERE t.scope = ?1 AND t.year = ?2 ORDER BY t.indicator",
+             LEFT JOIN users u ON u.id = t.set_by WHERE t.scope = $1 AND t.year = $2 ORDER BY t.indicator",
         )
         .bind(scope)
         .bind(year)
@@ -45,20 +45,20 @@ impl Db {
     ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         let before: Vec<(String, f64)> = sqlx::query_as(
-            "SELECT indicator, target FROM kpi_targets WHERE scope = ?1 AND year = ?2 ORDER BY indicator",
+            "SELECT indicator, target FROM kpi_targets WHERE scope = $1 AND year = $2 ORDER BY indicator",
         )
         .bind(scope)
         .bind(year)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM kpi_targets WHERE scope = ?1 AND year = ?2")
+        sqlx::query("DELETE FROM kpi_targets WHERE scope = $1 AND year = $2")
             .bind(scope)
             .bind(year)
             .execute(&mut *tx)
             .await?;
         for (indicator, target) in targets {
             sqlx::query(
-                "INSERT INTO kpi_targets (scope, year, indicator, target, set_by, set_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO kpi_targets (scope, year, indicator, target, set_by, set_at) VALUES ($1, $2, $3, $4, $5, $6)",
             )
             .bind(scope)
             .bind(year)

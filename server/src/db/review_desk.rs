@@ -72,16 +72,16 @@ pub(super) async fn scope_params(db: &Db, actor: &Actor) -> Result<(Option<Strin
 }
 
 /// The venues (`v`) a listing may hold, with the two parameters of [`scope_params`] bound
-/// first (`?1`, `?2`).
+/// first (`$1`, `$2`).
 macro_rules! covered {
     () => {
-        "(?1 IS NULL OR v.jurisdiction_id IN (SELECT value FROM json_each(?1)))
-         AND (?2 IS NULL OR v.id IN (SELECT value FROM json_each(?2)))"
+        "($1 IS NULL OR v.jurisdiction_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)))
+         AND ($2 IS NULL OR v.id IN (SELECT CAST(value AS BIGINT) FROM json_each($2)))"
     };
 }
 pub(super) use covered;
 
-const SCOPE: &str = concat!(covered!(), " AND (?3 IS NULL OR e.camera_id = ?3) AND (?4 IS NULL OR e.category = ?4)");
+const SCOPE: &str = concat!(covered!(), " AND ($3 IS NULL OR e.camera_id = $3) AND ($4 IS NULL OR e.category = $4)");
 
 impl Db {
     /// A page of the desk, in the desk's order: the queue oldest first (nothing waits
@@ -114,10 +114,10 @@ impl Db {
                     (SELECT count(*) FROM capture_events m WHERE m.merged_into = e.id)
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
                   LEFT JOIN users u ON u.id = e.reviewed_by
-             WHERE e.review = ?5 AND {SCOPE}
-               AND (?6 IS NULL OR e.reviewed_by = ?6)
-               AND (?7 IS NULL OR (e.at, e.id) {cmp} (?7, ?8))
-             ORDER BY e.at {order}, e.id {order} LIMIT ?9"
+             WHERE e.review = $5 AND {SCOPE}
+               AND ($6 IS NULL OR e.reviewed_by = $6)
+               AND ($7 IS NULL OR (e.at, e.id) {cmp} ($7, $8))
+             ORDER BY e.at {order}, e.id {order} LIMIT $9"
         );
         let (after_at, after_id) = filter.after.clone().unzip();
         let rows: Vec<Row> = sqlx::query_as(&sql)
@@ -129,7 +129,7 @@ impl Db {
             .bind(filter.reviewer)
             .bind(after_at)
             .bind(after_id)
-            .bind(filter.limit)
+            .bind(i64::from(filter.limit))
             .fetch_all(&self.pool)
             .await?;
         rows.into_iter()
@@ -208,14 +208,14 @@ impl Db {
         let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
             "SELECT e.id, c.venue_id, e.at, e.category
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id
-             WHERE c.venue_id IN (SELECT value FROM json_each(?1)) AND e.review IN ('pending', 'confirmed')
-               AND e.at BETWEEN ?2 AND ?3
-             ORDER BY e.at, e.id LIMIT ?4",
+             WHERE c.venue_id IN (SELECT CAST(value AS BIGINT) FROM json_each($1)) AND e.review IN ('pending', 'confirmed')
+               AND e.at BETWEEN $2 AND $3
+             ORDER BY e.at, e.id LIMIT $4",
         )
         .bind(serde_json::to_string(venues).expect("ids serialise"))
         .bind(from)
         .bind(to)
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(|(id, venue_id, at, category)| OpenCapture { id, venue_id, at, category }).collect())

@@ -10,14 +10,14 @@ use mingchu_domain::risk::{grade, RiskGrade, RiskInputs, RiskLevel, RiskReason, 
 use mingchu_domain::vocab::{DynamicGrade, VenueId, VenueKind};
 use std::collections::HashMap;
 
-/// The venues a grading reads: those of the JSON array bound as `?1` (a plain `IN` list the
+/// The venues a grading reads: those of the JSON array bound as `$1` (a plain `IN` list the
 /// planner drives the indexes from: `(?1 IS NULL OR …)` would make it scan every row), or every
-/// venue (`?1` is then NULL and unused).
+/// venue (`$1` is then NULL and unused).
 fn venues_in(some: bool, column: &str) -> String {
     if some {
-        format!("{column} IN (SELECT value FROM json_each(?1))")
+        format!("{column} IN (SELECT CAST(value AS BIGINT) FROM json_each($1))")
     } else {
-        "?1 IS NULL".to_string()
+        "$1 IS NULL".to_string()
     }
 }
 
@@ -50,12 +50,13 @@ impl Db {
                 )
             }
         };
+        // From the venues' cameras to their captures (index (camera_id, at)), never through
+        // every confirmed capture of the programme (CROSS JOIN fixes that order on SQLite).
+        let join = self.backend.pick("CROSS JOIN", "JOIN");
         let captures = counts(
             format!(
-                // From the venues' cameras to their captures (index (camera_id, at)), never
-                // through every confirmed capture of the programme.
-                "SELECT c.venue_id, count(*) FROM cameras c CROSS JOIN capture_events e ON e.camera_id = c.id
-                 WHERE e.review = 'confirmed' AND e.at >= ?2 AND {some_camera} GROUP BY c.venue_id"
+                "SELECT c.venue_id, count(*) FROM cameras c {join} capture_events e ON e.camera_id = c.id
+                 WHERE e.review = 'confirmed' AND e.at >= $2 AND {some_camera} GROUP BY c.venue_id"
             ),
             since.clone(),
         )
@@ -63,7 +64,7 @@ impl Db {
         let violations = counts(
             format!(
                 "SELECT venue_id, count(*) FROM violations
-                 WHERE source <> 'capture' AND overturned_at IS NULL AND observed_at >= ?2 AND {some} GROUP BY venue_id"
+                 WHERE source <> 'capture' AND overturned_at IS NULL AND observed_at >= $2 AND {some} GROUP BY venue_id"
             ),
             since.clone(),
         )
@@ -71,21 +72,21 @@ impl Db {
         let complaints = counts(
             format!(
                 "SELECT venue_id, count(*) FROM complaints
-                 WHERE status NOT IN ('submitted', 'rejected', 'duplicate') AND submitted_at >= ?2 AND {some}
+                 WHERE status NOT IN ('submitted', 'rejected', 'duplicate') AND submitted_at >= $2 AND {some}
                  GROUP BY venue_id"
             ),
             since,
         )
         .await?;
         let overdue = counts(
-            format!("SELECT venue_id, count(*) FROM orders WHERE state <> 'closed' AND due_on < ?2 AND {some} GROUP BY venue_id"),
+            format!("SELECT venue_id, count(*) FROM orders WHERE state <> 'closed' AND due_on < $2 AND {some} GROUP BY venue_id"),
             today.to_string(),
         )
         .await?;
         let late = counts(
             format!(
                 "SELECT venue_id, count(*) FROM orders
-                 WHERE state = 'closed' AND closed_on > due_on AND closed_on >= ?2 AND {some} GROUP BY venue_id"
+                 WHERE state = 'closed' AND closed_on > due_on AND closed_on >= $2 AND {some} GROUP BY venue_id"
             ),
             since_day,
         )
@@ -106,16 +107,16 @@ impl Db {
             });
             sqlx::query(
                 "INSERT INTO venue_risk (venue_id, level, score, static_score, dynamic_score, reasons, computed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (venue_id) DO UPDATE SET level = excluded.level, score = excluded.score,
                     static_score = excluded.static_score, dynamic_score = excluded.dynamic_score,
                     reasons = excluded.reasons, computed_at = excluded.computed_at",
             )
             .bind(id)
             .bind(g.level.code())
-            .bind(g.score)
-            .bind(g.static_score)
-            .bind(g.dynamic_score)
+            .bind(i64::from(g.score))
+            .bind(i64::from(g.static_score))
+            .bind(i64::from(g.dynamic_score))
             .bind(serde_json::to_string(&g.reasons).expect("reasons serialise"))
             .bind(&at)
             .execute(&mut *tx)
@@ -134,8 +135,8 @@ impl Db {
 
     /// The venue's grade as last computed.
     pub async fn venue_risk(&self, venue: VenueId) -> Result<Option<RiskGrade>, DbError> {
-        let row: Option<(String, u32, u32, u32, String)> = sqlx::query_as(
-            "SELECT level, score, static_score, dynamic_score, reasons FROM venue_risk WHERE venue_id = ?1",
+        let row: Option<(String, i64, i64, i64, String)> = sqlx::query_as(
+            "SELECT level, score, static_score, dynamic_score, reasons FROM venue_risk WHERE venue_id = $1",
         )
         .bind(venue.0)
         .fetch_optional(&self.pool)
@@ -144,9 +145,9 @@ impl Db {
             let corrupt = |what: &str| DbError::Corrupt(format!("venue {venue}: risk {what}"));
             Ok(RiskGrade {
                 level: RiskLevel::from_code(&level).ok_or_else(|| corrupt("level"))?,
-                score,
-                static_score,
-                dynamic_score,
+                score: u32::try_from(score).map_err(|_| corrupt("score"))?,
+                static_score: u32::try_from(static_score).map_err(|_| corrupt("static score"))?,
+                dynamic_score: u32::try_from(dynamic_score).map_err(|_| corrupt("dynamic score"))?,
                 reasons: serde_json::from_str::<Vec<RiskReason>>(&reasons).map_err(|_| corrupt("reasons"))?,
             })
         })

@@ -1,7 +1,7 @@
 //! Display screens: registration with a secret URL, heartbeats, and their online/offline
 //! history. Only a hash of each secret is stored, so a leaked database opens no screen.
 
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use app::api::{ScreenFigures, ScreenReport, SCREEN_OFFLINE_AFTER_SECONDS};
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use mingchu_domain::vocab::{CameraId, ScreenId, VenueId};
@@ -111,10 +111,15 @@ fn well_formed(token: &str) -> bool {
     token.len() == TOKEN_BYTES * 2 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
-type SettingsRow = (i64, i64, bool, i64);
+type SettingsRow = (i64, i64, Flag, i64);
 
 fn settings((id, venue, low_bandwidth, promote): SettingsRow) -> ScreenSettings {
-    ScreenSettings { id: ScreenId(id), venue: VenueId(venue), low_bandwidth, promote_seconds: promote as u32 }
+    ScreenSettings {
+        id: ScreenId(id),
+        venue: VenueId(venue),
+        low_bandwidth: low_bandwidth.0,
+        promote_seconds: promote as u32,
+    }
 }
 
 impl Db {
@@ -136,7 +141,7 @@ impl Db {
         };
         let mut tx = self.write_tx().await?;
         let screens: Option<i64> = sqlx::query_scalar(
-            "SELECT (SELECT count(*) FROM screens WHERE venue_id = v.id) FROM venues v WHERE v.id = ?",
+            "SELECT (SELECT count(*) FROM screens WHERE venue_id = v.id) FROM venues v WHERE v.id = $1",
         )
         .bind(screen.venue.0)
         .fetch_optional(&mut *tx)
@@ -146,12 +151,12 @@ impl Db {
         let (token, hash) = new_token();
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO screens (venue_id, name, token_hash, low_bandwidth, promote_seconds)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(screen.venue.0)
         .bind(&name)
         .bind(&hash)
-        .bind(screen.low_bandwidth)
+        .bind(i64::from(screen.low_bandwidth))
         .bind(screen.promote_seconds as i64)
         .fetch_one(&mut *tx)
         .await?;
@@ -169,7 +174,7 @@ impl Db {
     pub async fn rotate_screen(&self, id: ScreenId) -> Result<IssuedScreen, ScreenError> {
         let (token, hash) = new_token();
         let venue = self.active_screen_venue(id).await?;
-        sqlx::query("UPDATE screens SET token_hash = ? WHERE id = ? AND revoked_at IS NULL")
+        sqlx::query("UPDATE screens SET token_hash = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(&hash)
             .bind(id.0)
             .execute(&self.pool)
@@ -182,15 +187,15 @@ impl Db {
         self.active_screen_venue(id).await?;
         let now = stamp(Utc::now());
         let mut tx = self.write_tx().await?;
-        let was_online: bool =
-            sqlx::query_scalar("SELECT online FROM screens WHERE id = ?").bind(id.0).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE screens SET revoked_at = ?, online = 0 WHERE id = ?")
+        let was_online: Flag =
+            sqlx::query_scalar("SELECT online FROM screens WHERE id = $1").bind(id.0).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE screens SET revoked_at = $1, online = 0 WHERE id = $2")
             .bind(&now)
             .bind(id.0)
             .execute(&mut *tx)
             .await?;
-        if was_online {
-            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES (?, ?, 0)")
+        if was_online.0 {
+            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES ($1, $2, 0)")
                 .bind(id.0)
                 .bind(&now)
                 .execute(&mut *tx)
@@ -204,7 +209,7 @@ impl Db {
 
     async fn active_screen_venue(&self, id: ScreenId) -> Result<VenueId, ScreenError> {
         let row: Option<(i64, Option<String>)> =
-            sqlx::query_as("SELECT venue_id, revoked_at FROM screens WHERE id = ?")
+            sqlx::query_as("SELECT venue_id, revoked_at FROM screens WHERE id = $1")
                 .bind(id.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -221,7 +226,7 @@ impl Db {
             return Ok(None);
         }
         let row: Option<SettingsRow> = sqlx::query_as(
-            "SELECT id, venue_id, low_bandwidth, promote_seconds FROM screens WHERE token_hash = ? AND revoked_at IS NULL",
+            "SELECT id, venue_id, low_bandwidth, promote_seconds FROM screens WHERE token_hash = $1 AND revoked_at IS NULL",
         )
         .bind(token_hash(token))
         .fetch_optional(&self.pool)
@@ -240,16 +245,18 @@ impl Db {
         let now = stamp(now);
         let report = serde_json::to_string(report).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let mut tx = self.write_tx().await?;
-        let was_online: bool =
-            sqlx::query_scalar("SELECT online FROM screens WHERE id = ?").bind(screen.id.0).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE screens SET online = 1, last_heartbeat_at = ?, last_report = ? WHERE id = ?")
+        let was_online: Flag = sqlx::query_scalar("SELECT online FROM screens WHERE id = $1")
+            .bind(screen.id.0)
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE screens SET online = 1, last_heartbeat_at = $1, last_report = $2 WHERE id = $3")
             .bind(&now)
             .bind(&report)
             .bind(screen.id.0)
             .execute(&mut *tx)
             .await?;
-        if !was_online {
-            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES (?, ?, 1)")
+        if !was_online.0 {
+            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES ($1, $2, 1)")
                 .bind(screen.id.0)
                 .bind(&now)
                 .execute(&mut *tx)
@@ -265,13 +272,13 @@ impl Db {
         let limit = stamp(now - Duration::seconds(SCREEN_OFFLINE_AFTER_SECONDS.into()));
         let mut tx = self.write_tx().await?;
         let stale: Vec<(i64, String)> = sqlx::query_as(
-            "UPDATE screens SET online = 0 WHERE online = 1 AND last_heartbeat_at < ? RETURNING id, last_heartbeat_at",
+            "UPDATE screens SET online = 0 WHERE online = 1 AND last_heartbeat_at < $1 RETURNING id, last_heartbeat_at",
         )
         .bind(&limit)
         .fetch_all(&mut *tx)
         .await?;
         for (id, last) in &stale {
-            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES (?, ?, 0)")
+            sqlx::query("INSERT INTO screen_state_changes (screen_id, at, online) VALUES ($1, $2, 0)")
                 .bind(id)
                 .bind(last)
                 .execute(&mut *tx)
@@ -283,20 +290,20 @@ impl Db {
 
     /// Screens, newest first, optionally of one venue.
     pub async fn list_screens(&self, venue: Option<VenueId>) -> Result<Vec<ScreenListing>, DbError> {
-        type Row = (i64, i64, String, String, bool, i64, String, Option<String>, bool, Option<String>, Option<String>);
+        type Row = (i64, i64, String, String, Flag, i64, String, Option<String>, Flag, Option<String>, Option<String>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT s.id, s.venue_id, v.name, s.name, s.low_bandwidth, s.promote_seconds, s.created_at,
                     s.revoked_at, s.online, s.last_heartbeat_at, s.last_report
              FROM screens s JOIN venues v ON v.id = s.venue_id
-             WHERE ?1 IS NULL OR s.venue_id = ?1 ORDER BY s.id DESC",
+             WHERE $1 IS NULL OR s.venue_id = $1 ORDER BY s.id DESC",
         )
         .bind(venue.map(|v| v.0))
         .fetch_all(&self.pool)
         .await?;
         let mut screens = Vec::with_capacity(rows.len());
         for (id, venue_id, venue, name, low_bandwidth, promote, created_at, revoked_at, online, last, report) in rows {
-            let transitions: Vec<(String, bool)> = sqlx::query_as(
-                "SELECT at, online FROM screen_state_changes WHERE screen_id = ? ORDER BY at DESC, id DESC LIMIT 20",
+            let transitions: Vec<(String, Flag)> = sqlx::query_as(
+                "SELECT at, online FROM screen_state_changes WHERE screen_id = $1 ORDER BY at DESC, id DESC LIMIT 20",
             )
             .bind(id)
             .fetch_all(&self.pool)
@@ -306,14 +313,17 @@ impl Db {
                 venue_id,
                 venue,
                 name,
-                low_bandwidth,
+                low_bandwidth: low_bandwidth.0,
                 promote_seconds: promote as u32,
                 created_at,
                 revoked_at,
-                online,
+                online: online.0,
                 last_heartbeat_at: last,
                 last_report: report.and_then(|r| serde_json::from_str(&r).ok()),
-                transitions: transitions.into_iter().map(|(at, online)| ScreenTransition { at, online }).collect(),
+                transitions: transitions
+                    .into_iter()
+                    .map(|(at, online)| ScreenTransition { at, online: online.0 })
+                    .collect(),
             });
         }
         Ok(screens)
@@ -322,7 +332,7 @@ impl Db {
     /// The public cameras of a venue, for a screen's heartbeat answer.
     pub async fn venue_public_cameras(&self, venue: VenueId) -> Result<Vec<CameraId>, DbError> {
         let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM cameras WHERE venue_id = ? AND is_public = 1 ORDER BY id")
+            sqlx::query_scalar("SELECT id FROM cameras WHERE venue_id = $1 AND is_public = 1 ORDER BY id")
                 .bind(venue.0)
                 .fetch_all(&self.pool)
                 .await?;
@@ -333,7 +343,7 @@ impl Db {
     pub async fn screen_figures(&self, now: DateTime<Utc>) -> Result<ScreenFigures, DbError> {
         let fresh = stamp(now - Duration::seconds(SCREEN_OFFLINE_AFTER_SECONDS.into()));
         let (installed, online_now): (i64, i64) = sqlx::query_as(
-            "SELECT count(*), coalesce(sum(s.online = 1 AND s.last_heartbeat_at >= ?), 0)
+            "SELECT count(*), count(*) FILTER (WHERE s.online = 1 AND s.last_heartbeat_at >= $1)
              FROM screens s JOIN venues v ON v.id = s.venue_id
              WHERE s.revoked_at IS NULL AND v.status IN ('operating', 'suspended')",
         )
@@ -341,11 +351,11 @@ impl Db {
         .fetch_one(&self.pool)
         .await?;
         let (with_screen, with_online): (i64, i64) = sqlx::query_as(
-            "SELECT count(*), coalesce(sum(online), 0) FROM (
-               SELECT max(s.online = 1 AND s.last_heartbeat_at >= ?) AS online
+            "SELECT count(*), coalesce(CAST(sum(online) AS BIGINT), 0) FROM (
+               SELECT max(CASE WHEN s.online = 1 AND s.last_heartbeat_at >= $1 THEN 1 ELSE 0 END) AS online
                FROM screens s JOIN venues v ON v.id = s.venue_id
                WHERE s.revoked_at IS NULL AND v.status IN ('operating', 'suspended') AND v.connected_on IS NOT NULL
-               GROUP BY s.venue_id)",
+               GROUP BY s.venue_id) AS per_venue",
         )
         .bind(&fresh)
         .fetch_one(&self.pool)

@@ -1,35 +1,36 @@
 //! The character and character-pair index behind text search (see docs/design/search.md).
 
 use super::{Db, DbError};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// Rebuilds the terms of the venues matching `?` (one id, or NULL for all): every character
 /// and every pair of adjacent characters of the name and the address. SQLite's `substr` and
 /// `length` count characters, so Chinese text splits into characters and character pairs.
 const INDEX_SQL: &str = "
-    INSERT OR IGNORE INTO venue_search_terms (term, venue_id)
+    INSERT INTO venue_search_terms (term, venue_id)
     WITH RECURSIVE
         src(venue_id, s) AS (
-            SELECT id, lower(name) FROM venues WHERE ?1 IS NULL OR id = ?1
+            SELECT id, lower(name) FROM venues WHERE $1 IS NULL OR id = $1
             UNION ALL
-            SELECT id, lower(address) FROM venues WHERE ?1 IS NULL OR id = ?1),
+            SELECT id, lower(address) FROM venues WHERE $1 IS NULL OR id = $1),
         positions(venue_id, s, i) AS (
             SELECT venue_id, s, 1 FROM src WHERE length(s) >= 1
             UNION ALL
             SELECT venue_id, s, i + 1 FROM positions WHERE i + 1 <= length(s))
     SELECT substr(s, i, 1), venue_id FROM positions
     UNION ALL
-    SELECT substr(s, i, 2), venue_id FROM positions WHERE i < length(s)";
+    SELECT substr(s, i, 2), venue_id FROM positions WHERE i < length(s)
+    ON CONFLICT DO NOTHING";
 
 /// Re-indexes one venue after its name or address may have changed.
-pub(crate) async fn reindex_venue(conn: &mut SqliteConnection, venue_id: i64) -> Result<(), DbError> {
-    sqlx::query("DELETE FROM venue_search_terms WHERE venue_id = ?").bind(venue_id).execute(&mut *conn).await?;
+pub(crate) async fn reindex_venue(conn: &mut AnyConnection, venue_id: i64) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM venue_search_terms WHERE venue_id = $1").bind(venue_id).execute(&mut *conn).await?;
     sqlx::query(INDEX_SQL).bind(venue_id).execute(&mut *conn).await?;
     Ok(())
 }
 
 /// Indexes every venue (after a bulk load, inside its transaction).
-pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>) -> Result<(), DbError> {
+pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), DbError> {
     sqlx::query("DELETE FROM venue_search_terms").execute(&mut **tx).await?;
     sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&mut **tx).await?;
     Ok(())

@@ -10,7 +10,7 @@ use crate::demo::Dataset;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use mingchu_domain::audit::timestamp;
 use mingchu_domain::rectification::{self, Party, Step};
-use sqlx::SqliteConnection;
+use sqlx::AnyConnection;
 
 /// The ids the main seeding gave: venues (in dataset order), their cameras, offices.
 pub struct SeededIds {
@@ -43,7 +43,7 @@ fn at(today: NaiveDate, days_ago: i64, minute: i64) -> DateTime<Utc> {
 }
 
 pub async fn write(
-    tx: &mut SqliteConnection,
+    tx: &mut AnyConnection,
     data: &Dataset,
     activity: &Activity,
     ids: &SeededIds,
@@ -54,7 +54,7 @@ pub async fn write(
     let mut inspectors = Vec::new();
     for i in &activity.inspectors {
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, display_name, role, office_id, created_at) VALUES (?1, ?2, 'inspector', ?3, ?4)
+            "INSERT INTO users (login, display_name, role, office_id, created_at) VALUES ($1, $2, 'inspector', $3, $4)
              RETURNING id",
         )
         .bind(&i.login)
@@ -81,7 +81,7 @@ pub async fn write(
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, review, created_at, reviewed_by,
                                          reviewed_at, dismiss_reason, snapshot)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?2, ?7, ?8, ?9, ?10) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $2, $7, $8, $9, $10) RETURNING id",
         )
         .bind(ids.cameras[c.venue][c.camera])
         .bind(timestamp(seen))
@@ -111,7 +111,7 @@ pub async fn write(
         };
         sqlx::query(
             "INSERT INTO disputes (venue_id, capture_id, note, raised_at, outcome, reason, decided_by, decided_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(ids.venues[c.venue])
         .bind(capture_ids[n])
@@ -125,7 +125,7 @@ pub async fn write(
         .await?;
         if !upheld {
             sqlx::query(
-                "UPDATE capture_events SET review = 'dismissed', dismiss_reason = 'not_a_violation' WHERE id = ?1",
+                "UPDATE capture_events SET review = 'dismissed', dismiss_reason = 'not_a_violation' WHERE id = $1",
             )
             .bind(capture_ids[n])
             .execute(&mut *tx)
@@ -145,7 +145,7 @@ pub async fn write(
         };
         let task_id: i64 = sqlx::query_scalar(
             "INSERT INTO patrol_tasks (office_id, title, mode, starts_on, ends_on, plan_month, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         )
         .bind(ids.offices[task.office])
         .bind(title)
@@ -164,7 +164,7 @@ pub async fn write(
             let result = done_at.as_ref().map(|_| if visit.problem.is_some() { "problems" } else { "no_problem" });
             let visit_id: i64 = sqlx::query_scalar(
                 "INSERT INTO patrol_visits (task_id, venue_id, inspector_id, planned_on, result, done_by, done_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?3, ?6) RETURNING id",
+                 VALUES ($1, $2, $3, $4, $5, $3, $6) RETURNING id",
             )
             .bind(task_id)
             .bind(ids.venues[visit.venue])
@@ -179,7 +179,7 @@ pub async fn write(
                     sqlx::query_scalar(
                         "INSERT INTO violations (venue_id, source, category, description, observed_at, recorded_by,
                                                  recorded_at, visit_id)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?7) RETURNING id",
+                         VALUES ($1, $2, $3, $4, $5, $6, $5, $7) RETURNING id",
                     )
                     .bind(ids.venues[visit.venue])
                     .bind(if task.onsite { "inspection" } else { "patrol" })
@@ -215,7 +215,7 @@ pub async fn write(
                     let id: i64 = sqlx::query_scalar(
                         "INSERT INTO violations (venue_id, source, category, observed_at, capture_id, camera_id,
                                                  recorded_by, recorded_at)
-                         VALUES (?1, 'capture', ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+                         VALUES ($1, 'capture', $2, $3, $4, $5, $6, $7) RETURNING id",
                     )
                     .bind(venue)
                     .bind(c.rule)
@@ -250,7 +250,7 @@ pub async fn write(
             continue;
         };
         let seq: i64 =
-            sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE office_id = ?1 AND year = ?2")
+            sqlx::query_scalar("SELECT coalesce(max(seq), 0) + 1 FROM orders WHERE office_id = $1 AND year = $2")
                 .bind(office)
                 .bind(issued_on.year())
                 .fetch_one(&mut *tx)
@@ -306,7 +306,7 @@ pub async fn write(
         let order_id: i64 = sqlx::query_scalar(
             "INSERT INTO orders (office_id, year, seq, venue_id, requirement, legal_basis, state, issued_on, due_on,
                                  extensions, asked_until, closed_on, issued_by, issued_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
         )
         .bind(office)
         .bind(issued_on.year())
@@ -325,7 +325,7 @@ pub async fn write(
         .fetch_one(&mut *tx)
         .await?;
         for v in &violations {
-            sqlx::query("INSERT INTO order_violations (order_id, violation_id) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO order_violations (order_id, violation_id) VALUES ($1, $2)")
                 .bind(order_id)
                 .bind(v)
                 .execute(&mut *tx)
@@ -341,7 +341,7 @@ pub async fn write(
                 }
             };
             sqlx::query(
-                "INSERT INTO order_steps (order_id, step, party, note, until, by_user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO order_steps (order_id, step, party, note, until, by_user, at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(order_id)
             .bind(code)
@@ -355,7 +355,7 @@ pub async fn write(
         }
         // An order overdue by now was escalated the day after its due day.
         if rectification::is_overdue(&order, today) {
-            sqlx::query("UPDATE orders SET escalated_at = ?2 WHERE id = ?1")
+            sqlx::query("UPDATE orders SET escalated_at = $2 WHERE id = $1")
                 .bind(order_id)
                 .bind(timestamp(mingchu_domain::china_time::midnight(order.due + chrono::Duration::days(1))))
                 .execute(&mut *tx)
@@ -368,7 +368,7 @@ pub async fn write(
 /// This year's targets for the programme and each office, set last December as numbers, and
 /// the purchased-service contract of last year and this one: what the report and the contract
 /// page are judged against.
-async fn plan(tx: &mut SqliteConnection, ids: &SeededIds, today: NaiveDate) -> Result<(), DbError> {
+async fn plan(tx: &mut AnyConnection, ids: &SeededIds, today: NaiveDate) -> Result<(), DbError> {
     const TARGETS: [(&str, f64); 12] = [
         ("access_rate", 1.0),
         ("cameras_per_venue", 5.0),
@@ -389,7 +389,7 @@ async fn plan(tx: &mut SqliteConnection, ids: &SeededIds, today: NaiveDate) -> R
     let scopes = std::iter::once("programme".to_string()).chain(ids.offices.iter().map(|o| format!("office:{o}")));
     for scope in scopes {
         for (indicator, target) in TARGETS {
-            sqlx::query("INSERT INTO kpi_targets (scope, year, indicator, target, set_at) VALUES (?1, ?2, ?3, ?4, ?5)")
+            sqlx::query("INSERT INTO kpi_targets (scope, year, indicator, target, set_at) VALUES ($1, $2, $3, $4, $5)")
                 .bind(&scope)
                 .bind(year)
                 .bind(indicator)
@@ -402,7 +402,7 @@ async fn plan(tx: &mut SqliteConnection, ids: &SeededIds, today: NaiveDate) -> R
     sqlx::query(
         "INSERT INTO service_contracts (supplier, reference, starts_on, ends_on, price_basis, price_fen, threshold,
                                         penalty, penalty_amount, recorded_at)
-         VALUES ('坪山明厨信息技术有限公司', 'PSSJ-明厨-001', ?1, ?2, 'camera', 120000, 0.95, 'quarter_share', 50, ?3)",
+         VALUES ('坪山明厨信息技术有限公司', 'PSSJ-明厨-001', $1, $2, 'camera', 120000, 0.95, 'quarter_share', 50, $3)",
     )
     .bind(format!("{}-01-01", year - 1))
     .bind(format!("{year}-12-31"))

@@ -1,7 +1,7 @@
 //! Signed-in sessions, sign-in attempts and setting a password through a one-time link.
 
 use super::audit::append;
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use chrono::{DateTime, Utc};
 use mingchu_domain::access::{Actor, JurisdictionId, OfficeId, Role, UserId, VenuePlace};
 use mingchu_domain::audit::{timestamp, Who};
@@ -45,7 +45,7 @@ impl Db {
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>, DbError> {
         type Row = (i64, Option<String>, Option<String>, Option<i64>);
         let row: Option<Row> = sqlx::query_as(
-            "SELECT id, password_hash, totp_secret, totp_last_step FROM users WHERE login = ?1 AND disabled_at IS NULL",
+            "SELECT id, password_hash, totp_secret, totp_last_step FROM users WHERE login = $1 AND disabled_at IS NULL",
         )
         .bind(login)
         .fetch_optional(&self.pool)
@@ -60,17 +60,17 @@ impl Db {
 
     /// The second factor of an account: the secret being set up, and whether one is on.
     pub async fn totp_state(&self, user: UserId) -> Result<(Option<String>, bool), DbError> {
-        let row: Option<(Option<String>, bool)> =
-            sqlx::query_as("SELECT totp_pending, totp_secret IS NOT NULL FROM users WHERE id = ?1")
+        let row: Option<(Option<String>, Flag)> =
+            sqlx::query_as("SELECT totp_pending, totp_secret IS NOT NULL FROM users WHERE id = $1")
                 .bind(user.0)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.unwrap_or((None, false)))
+        Ok(row.map_or((None, false), |(pending, on)| (pending, on.0)))
     }
 
     /// Keeps a new secret for `user` until a first code confirms it.
     pub async fn start_totp(&self, user: UserId, secret: &str) -> Result<(), DbError> {
-        sqlx::query("UPDATE users SET totp_pending = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE users SET totp_pending = $2 WHERE id = $1")
             .bind(user.0)
             .bind(secret)
             .execute(&self.pool)
@@ -82,8 +82,8 @@ impl Db {
     pub async fn confirm_totp(&self, user: UserId, step: i64, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
         let on = sqlx::query(
-            "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = ?2 \
-             WHERE id = ?1 AND totp_pending IS NOT NULL",
+            "UPDATE users SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $2 \
+             WHERE id = $1 AND totp_pending IS NOT NULL",
         )
         .bind(user.0)
         .bind(step)
@@ -102,7 +102,7 @@ impl Db {
     /// Turns the second factor off.
     pub async fn disable_totp(&self, user: UserId, who: &Who, now: DateTime<Utc>) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = ?1")
+        sqlx::query("UPDATE users SET totp_secret = NULL, totp_pending = NULL, totp_last_step = NULL WHERE id = $1")
             .bind(user.0)
             .execute(&mut *tx)
             .await?;
@@ -116,7 +116,7 @@ impl Db {
     /// code: only one wins).
     pub async fn use_totp_step(&self, user: UserId, step: i64) -> Result<bool, DbError> {
         Ok(sqlx::query(
-            "UPDATE users SET totp_last_step = ?2 WHERE id = ?1 AND (totp_last_step IS NULL OR totp_last_step < ?2)",
+            "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND (totp_last_step IS NULL OR totp_last_step < $2)",
         )
         .bind(user.0)
         .bind(step)
@@ -134,8 +134,8 @@ impl Db {
         since: DateTime<Utc>,
     ) -> Result<(u32, u32), DbError> {
         let (by_login, by_address): (i64, i64) = sqlx::query_as(
-            "SELECT (SELECT count(*) FROM login_attempts WHERE login = ?1 AND at >= ?3 AND succeeded = 0), \
-                    (SELECT count(*) FROM login_attempts WHERE address = ?2 AND at >= ?3 AND succeeded = 0)",
+            "SELECT (SELECT count(*) FROM login_attempts WHERE login = $1 AND at >= $3 AND succeeded = 0), \
+                    (SELECT count(*) FROM login_attempts WHERE address = $2 AND at >= $3 AND succeeded = 0)",
         )
         .bind(login)
         .bind(address)
@@ -152,7 +152,7 @@ impl Db {
         succeeded: bool,
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
-        sqlx::query("INSERT INTO login_attempts (login, address, at, succeeded) VALUES (?1, ?2, ?3, ?4)")
+        sqlx::query("INSERT INTO login_attempts (login, address, at, succeeded) VALUES ($1, $2, $3, $4)")
             .bind(login)
             .bind(address)
             .bind(timestamp(now))
@@ -174,7 +174,7 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, address, user_agent) \
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5) RETURNING id",
+             VALUES ($1, $2, $3, $3, $4, $5) RETURNING id",
         )
         .bind(token_hash)
         .bind(user.0)
@@ -192,7 +192,7 @@ impl Db {
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, DbError> {
         let row: Option<(i64, i64, String, String)> = sqlx::query_as(
             "SELECT s.id, s.user_id, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL",
+             WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND u.disabled_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -210,7 +210,7 @@ impl Db {
 
     /// Notes that a session was used.
     pub async fn touch_session(&self, id: i64, now: DateTime<Utc>) -> Result<(), DbError> {
-        sqlx::query("UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
             .bind(id)
             .bind(timestamp(now))
             .execute(&self.pool)
@@ -223,7 +223,7 @@ impl Db {
     pub async fn end_session(&self, user: UserId, id: i64, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
         let ended =
-            sqlx::query("UPDATE sessions SET revoked_at = ?3 WHERE id = ?1 AND user_id = ?2 AND revoked_at IS NULL")
+            sqlx::query("UPDATE sessions SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL")
                 .bind(id)
                 .bind(user.0)
                 .bind(timestamp(now))
@@ -243,7 +243,7 @@ impl Db {
         type Row = (i64, String, String, Option<String>, Option<String>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, created_at, last_seen_at, address, user_agent FROM sessions \
-             WHERE user_id = ?1 AND revoked_at IS NULL ORDER BY id DESC",
+             WHERE user_id = $1 AND revoked_at IS NULL ORDER BY id DESC",
         )
         .bind(user.0)
         .fetch_all(&self.pool)
@@ -268,7 +268,7 @@ impl Db {
     ) -> Result<Option<(UserId, String)>, DbError> {
         let row: Option<(i64, String)> = sqlx::query_as(
             "SELECT u.id, u.login FROM password_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.token_hash = ?1 AND l.used_at IS NULL AND l.expires_at > ?2 AND u.disabled_at IS NULL",
+             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(timestamp(now))
@@ -290,7 +290,7 @@ impl Db {
         let mut tx = self.write_tx().await?;
         let user: Option<i64> = sqlx::query_scalar(
             "SELECT l.user_id FROM password_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.token_hash = ?1 AND l.used_at IS NULL AND l.expires_at > ?2 AND u.disabled_at IS NULL",
+             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(timestamp(now))
@@ -298,17 +298,17 @@ impl Db {
         .await?;
         let Some(user) = user else { return Ok(None) };
         let at = timestamp(now);
-        sqlx::query("UPDATE password_links SET used_at = ?2 WHERE token_hash = ?1")
+        sqlx::query("UPDATE password_links SET used_at = $2 WHERE token_hash = $1")
             .bind(secret_hash)
             .bind(&at)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE users SET password_hash = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
             .bind(user)
             .bind(password_hash)
             .execute(&mut *tx)
             .await?;
-        sqlx::query("UPDATE sessions SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL")
+        sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
             .bind(user)
             .bind(&at)
             .execute(&mut *tx)
@@ -322,7 +322,7 @@ impl Db {
     pub async fn actor(&self, user: UserId) -> Result<Option<Actor>, DbError> {
         let row: Option<(String, Option<i64>, Option<i64>)> = sqlx::query_as(
             "SELECT u.role, u.office_id, o.jurisdiction_id FROM users u \
-             LEFT JOIN supervision_offices o ON o.id = u.office_id WHERE u.id = ?1 AND u.disabled_at IS NULL",
+             LEFT JOIN supervision_offices o ON o.id = u.office_id WHERE u.id = $1 AND u.disabled_at IS NULL",
         )
         .bind(user.0)
         .fetch_optional(&self.pool)
@@ -337,7 +337,7 @@ impl Db {
             }
             Role::Operator => {
                 let venues: Vec<i64> =
-                    sqlx::query_scalar("SELECT venue_id FROM user_venues WHERE user_id = ?1 ORDER BY venue_id")
+                    sqlx::query_scalar("SELECT venue_id FROM user_venues WHERE user_id = $1 ORDER BY venue_id")
                         .bind(user.0)
                         .fetch_all(&self.pool)
                         .await?;
@@ -350,7 +350,7 @@ impl Db {
     pub async fn venue_place(&self, venue: VenueId) -> Result<Option<VenuePlace>, DbError> {
         let jurisdictions: Vec<i64> = sqlx::query_scalar(
             "WITH RECURSIVE up (id, parent, depth) AS ( \
-               SELECT j.id, j.parent_id, 0 FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id WHERE v.id = ?1 \
+               SELECT j.id, j.parent_id, 0 FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id WHERE v.id = $1 \
                UNION ALL SELECT j.id, j.parent_id, up.depth + 1 FROM jurisdictions j JOIN up ON j.id = up.parent \
                WHERE up.depth < 8) \
              SELECT id FROM up ORDER BY depth",

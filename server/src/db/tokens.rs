@@ -41,7 +41,7 @@ impl Db {
     ) -> Result<i64, DbError> {
         let mut tx = self.write_tx().await?;
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(user.0)
         .bind(name)
@@ -74,7 +74,7 @@ impl Db {
     /// Revokes a token; `false` when there is no such live token.
     pub async fn revoke_token(&self, id: i64, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
-        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")
+        let revoked = sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
             .bind(id)
             .bind(timestamp(now))
             .execute(&mut *tx)
@@ -96,13 +96,13 @@ impl Db {
     ) -> Result<Option<(i64, UserId, Vec<TokenScope>)>, DbError> {
         let row: Option<(i64, i64, String)> = sqlx::query_as(
             "SELECT t.id, t.user_id, t.scopes FROM api_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = ?1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
         let Some((id, user, s)) = row else { return Ok(None) };
-        sqlx::query("UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1")
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
             .bind(id)
             .bind(timestamp(now))
             .execute(&self.pool)
@@ -114,12 +114,12 @@ impl Db {
     /// a rectification order.
     pub async fn venue_of(&self, what: VenueOf<'_>) -> Result<Option<mingchu_domain::vocab::VenueId>, DbError> {
         let query = match what {
-            VenueOf::Camera(_) => "SELECT venue_id FROM cameras WHERE id = ?1",
+            VenueOf::Camera(_) => "SELECT venue_id FROM cameras WHERE id = $1",
             VenueOf::Event(_) => {
-                "SELECT c.venue_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = ?1"
+                "SELECT c.venue_id FROM capture_events e JOIN cameras c ON c.id = e.camera_id WHERE e.id = $1"
             }
-            VenueOf::Complaint(_) => "SELECT venue_id FROM complaints WHERE reference = ?1",
-            VenueOf::Order(_) => "SELECT venue_id FROM orders WHERE id = ?1",
+            VenueOf::Complaint(_) => "SELECT venue_id FROM complaints WHERE reference = $1",
+            VenueOf::Order(_) => "SELECT venue_id FROM orders WHERE id = $1",
         };
         let q = sqlx::query_scalar::<_, Option<i64>>(query);
         let q = match what {

@@ -2,7 +2,7 @@
 //! transaction (db/audit.rs).
 
 use super::audit::append;
-use super::{Db, DbError};
+use super::{Db, DbError, Flag};
 use chrono::{DateTime, Utc};
 use mingchu_domain::access::{OfficeId, Role, UserId};
 use mingchu_domain::account::NewAccount;
@@ -42,11 +42,20 @@ impl From<sqlx::Error> for UserWriteError {
     }
 }
 
-type Row = (i64, String, String, String, Option<i64>, Option<String>, String, Option<String>, bool, Option<String>);
+type Row = (i64, String, String, String, Option<i64>, Option<String>, String, Option<String>, Flag, Option<String>);
 
-const SELECT: &str = "SELECT u.id, u.login, u.display_name, u.role, u.office_id, o.name, u.created_at, u.disabled_at, \
-     u.password_hash IS NOT NULL, (SELECT group_concat(venue_id) FROM user_venues v WHERE v.user_id = u.id) \
-     FROM users u LEFT JOIN supervision_offices o ON o.id = u.office_id";
+/// The account columns; the venue ids are joined with commas (`group_concat` on SQLite,
+/// `string_agg` on PostgreSQL).
+fn select(backend: super::Backend) -> String {
+    let venues = backend.pick(
+        "(SELECT group_concat(venue_id) FROM user_venues v WHERE v.user_id = u.id)",
+        "(SELECT string_agg(venue_id::text, ',') FROM user_venues v WHERE v.user_id = u.id)",
+    );
+    format!(
+        "SELECT u.id, u.login, u.display_name, u.role, u.office_id, o.name, u.created_at, u.disabled_at, \
+         u.password_hash IS NOT NULL, {venues} FROM users u LEFT JOIN supervision_offices o ON o.id = u.office_id"
+    )
+}
 
 fn user(row: Row) -> Result<UserRow, DbError> {
     let (id, login, display_name, role, office_id, office_name, created_at, disabled_at, has_password, venues) = row;
@@ -65,7 +74,7 @@ fn user(row: Row) -> Result<UserRow, DbError> {
         venues: venue_ids,
         created_at,
         disabled_at,
-        has_password,
+        has_password: has_password.0,
     })
 }
 
@@ -78,7 +87,7 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<UserId, UserWriteError> {
         let mut tx = self.write_tx().await?;
-        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = ?1")
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE login = $1")
             .bind(&account.login)
             .fetch_optional(&mut *tx)
             .await?;
@@ -86,21 +95,21 @@ impl Db {
             return Err(UserWriteError::LoginTaken(account.login.clone()));
         }
         if let Some(office) = account.office {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM supervision_offices WHERE id = ?1")
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM supervision_offices WHERE id = $1")
                 .bind(office.0)
                 .fetch_optional(&mut *tx)
                 .await?;
             found.ok_or(UserWriteError::NoSuchOffice(office))?;
         }
         for venue in &account.venues {
-            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM venues WHERE id = ?1")
+            let found: Option<i64> = sqlx::query_scalar("SELECT id FROM venues WHERE id = $1")
                 .bind(venue.0)
                 .fetch_optional(&mut *tx)
                 .await?;
             found.ok_or(UserWriteError::NoSuchVenue(*venue))?;
         }
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (login, display_name, role, office_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id",
+            "INSERT INTO users (login, display_name, role, office_id, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(&account.login)
         .bind(&account.display_name)
@@ -110,7 +119,7 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         for venue in &account.venues {
-            sqlx::query("INSERT INTO user_venues (user_id, venue_id) VALUES (?1, ?2)")
+            sqlx::query("INSERT INTO user_venues (user_id, venue_id) VALUES ($1, $2)")
                 .bind(id)
                 .bind(venue.0)
                 .execute(&mut *tx)
@@ -124,12 +133,13 @@ impl Db {
 
     /// Every account, in the order they were made.
     pub async fn users(&self) -> Result<Vec<UserRow>, DbError> {
-        let rows = sqlx::query_as::<_, Row>(&format!("{SELECT} ORDER BY u.id")).fetch_all(&self.pool).await?;
+        let rows =
+            sqlx::query_as::<_, Row>(&format!("{} ORDER BY u.id", select(self.backend))).fetch_all(&self.pool).await?;
         rows.into_iter().map(user).collect()
     }
 
     pub async fn user_by_id(&self, id: UserId) -> Result<Option<UserRow>, DbError> {
-        let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.id = ?1"))
+        let row = sqlx::query_as::<_, Row>(&format!("{} WHERE u.id = $1", select(self.backend)))
             .bind(id.0)
             .fetch_optional(&self.pool)
             .await?;
@@ -137,7 +147,7 @@ impl Db {
     }
 
     pub async fn user_by_login(&self, login: &str) -> Result<Option<UserRow>, DbError> {
-        let row = sqlx::query_as::<_, Row>(&format!("{SELECT} WHERE u.login = ?1"))
+        let row = sqlx::query_as::<_, Row>(&format!("{} WHERE u.login = $1", select(self.backend)))
             .bind(login.trim())
             .fetch_optional(&self.pool)
             .await?;
@@ -147,7 +157,7 @@ impl Db {
     /// Disables an account for good (its links stop working); `false` if it already was.
     pub async fn disable_user(&self, id: UserId, who: &Who, now: DateTime<Utc>) -> Result<bool, DbError> {
         let mut tx = self.write_tx().await?;
-        let changed = sqlx::query("UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL")
+        let changed = sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1 AND disabled_at IS NULL")
             .bind(id.0)
             .bind(timestamp(now))
             .execute(&mut *tx)
@@ -155,7 +165,7 @@ impl Db {
             .rows_affected()
             > 0;
         if changed {
-            sqlx::query("DELETE FROM password_links WHERE user_id = ?1").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
             let (before, after) = (Some(r#"{"disabled":false}"#.into()), Some(r#"{"disabled":true}"#.into()));
             append(&mut tx, who.did(now, "user.disable", &format!("user:{id}"), before, after)).await?;
         }
@@ -174,8 +184,8 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
-        sqlx::query("DELETE FROM password_links WHERE user_id = ?1").bind(id.0).execute(&mut *tx).await?;
-        sqlx::query("INSERT INTO password_links (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)")
+        sqlx::query("DELETE FROM password_links WHERE user_id = $1").bind(id.0).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO password_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(secret_hash)
             .bind(id.0)
             .bind(timestamp(now))
@@ -192,7 +202,7 @@ impl Db {
     pub async fn password_link_user(&self, secret_hash: &str, now: DateTime<Utc>) -> Result<Option<UserId>, DbError> {
         let id: Option<i64> = sqlx::query_scalar(
             "SELECT l.user_id FROM password_links l JOIN users u ON u.id = l.user_id \
-             WHERE l.token_hash = ?1 AND l.used_at IS NULL AND l.expires_at > ?2 AND u.disabled_at IS NULL",
+             WHERE l.token_hash = $1 AND l.used_at IS NULL AND l.expires_at > $2 AND u.disabled_at IS NULL",
         )
         .bind(secret_hash)
         .bind(timestamp(now))
@@ -209,7 +219,7 @@ impl Db {
     ) -> Result<(Option<String>, Vec<(i64, String)>), DbError> {
         let jurisdiction = match office {
             Some(office) => sqlx::query_scalar(
-                "SELECT j.name FROM supervision_offices o JOIN jurisdictions j ON j.id = o.jurisdiction_id WHERE o.id = ?1",
+                "SELECT j.name FROM supervision_offices o JOIN jurisdictions j ON j.id = o.jurisdiction_id WHERE o.id = $1",
             )
             .bind(office.0)
             .fetch_optional(&self.pool)
@@ -218,7 +228,7 @@ impl Db {
         };
         let mut names = Vec::new();
         for venue in venues {
-            let name: Option<String> = sqlx::query_scalar("SELECT name FROM venues WHERE id = ?1")
+            let name: Option<String> = sqlx::query_scalar("SELECT name FROM venues WHERE id = $1")
                 .bind(venue.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -230,7 +240,7 @@ impl Db {
     /// A supervision office by its name or its number.
     pub async fn office_named(&self, name_or_id: &str) -> Result<Option<OfficeId>, DbError> {
         let id: Option<i64> =
-            sqlx::query_scalar("SELECT id FROM supervision_offices WHERE name = ?1 OR CAST(id AS TEXT) = ?1")
+            sqlx::query_scalar("SELECT id FROM supervision_offices WHERE name = $1 OR CAST(id AS TEXT) = $1")
                 .bind(name_or_id.trim())
                 .fetch_optional(&self.pool)
                 .await?;

@@ -63,20 +63,20 @@ impl Db {
         let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(concat!(
             "SELECT v.id, v.name, v.status,
                     (SELECT count(*) FROM cameras c WHERE c.venue_id = v.id),
-                    coalesce((SELECT sum(d.checks) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
-                              WHERE c.venue_id = v.id AND d.day >= ?3), 0),
-                    coalesce((SELECT sum(d.online) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
-                              WHERE c.venue_id = v.id AND d.day >= ?3), 0)
+                    coalesce((SELECT CAST(sum(d.checks) AS BIGINT) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
+                              WHERE c.venue_id = v.id AND d.day >= $3), 0),
+                    coalesce((SELECT CAST(sum(d.online) AS BIGINT) FROM camera_checks_daily d JOIN cameras c ON c.id = d.camera_id
+                              WHERE c.venue_id = v.id AND d.day >= $3), 0)
              FROM venues v
              WHERE ",
             super::review_desk::covered!(),
             "
-             ORDER BY v.name, v.id LIMIT ?4"
+             ORDER BY v.name, v.id LIMIT $4"
         ))
         .bind(&jurisdictions)
         .bind(&venues)
         .bind(from.to_string())
-        .bind(limit)
+        .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -97,7 +97,7 @@ impl Db {
     /// A venue's status and its history; `None` when there is no such venue.
     pub async fn venue_facts(&self, venue: VenueId) -> Result<Option<VenueFacts>, DbError> {
         let row: Option<(String, String, String)> =
-            sqlx::query_as("SELECT name, address, status FROM venues WHERE id = ?1")
+            sqlx::query_as("SELECT name, address, status FROM venues WHERE id = $1")
                 .bind(venue.0)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -105,7 +105,7 @@ impl Db {
         let corrupt = |what: String| DbError::Corrupt(format!("venue {venue}: {what}"));
         let status = VenueStatus::from_code(&status).ok_or_else(|| corrupt(format!("status {status:?}")))?;
         let rows: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT status, since, reason, changed_by FROM venue_status_changes WHERE venue_id = ?1
+            "SELECT status, since, reason, changed_by FROM venue_status_changes WHERE venue_id = $1
              ORDER BY since DESC, id DESC LIMIT 20",
         )
         .bind(venue.0)
@@ -137,16 +137,16 @@ impl Db {
     ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         let before: String =
-            sqlx::query_scalar("SELECT status FROM venues WHERE id = ?1").bind(venue.0).fetch_one(&mut *tx).await?;
-        sqlx::query("UPDATE venues SET status = ?2 WHERE id = ?1")
+            sqlx::query_scalar("SELECT status FROM venues WHERE id = $1").bind(venue.0).fetch_one(&mut *tx).await?;
+        sqlx::query("UPDATE venues SET status = $2 WHERE id = $1")
             .bind(venue.0)
             .bind(change.to.code())
             .execute(&mut *tx)
             .await?;
         // The trigger on `venues` recorded the change as of today; it took effect on the day given.
         sqlx::query(
-            "UPDATE venue_status_changes SET since = ?2, reason = ?3, changed_by = ?4
-             WHERE id = (SELECT max(id) FROM venue_status_changes WHERE venue_id = ?1)",
+            "UPDATE venue_status_changes SET since = $2, reason = $3, changed_by = $4
+             WHERE id = (SELECT max(id) FROM venue_status_changes WHERE venue_id = $1)",
         )
         .bind(venue.0)
         .bind(change.effective.to_string())
@@ -175,12 +175,12 @@ impl Db {
         type Row = (i64, String, String, i64, i64, Option<String>, Option<String>, Option<String>, i64, i64);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT c.id, c.name, c.area, c.is_public, c.always_on, c.health_state, s.state, s.at,
-                    coalesce((SELECT sum(checks) FROM camera_checks_daily d WHERE d.camera_id = c.id AND d.day >= ?2), 0),
-                    coalesce((SELECT sum(online) FROM camera_checks_daily d WHERE d.camera_id = c.id AND d.day >= ?2), 0)
+                    coalesce((SELECT CAST(sum(checks) AS BIGINT) FROM camera_checks_daily d WHERE d.camera_id = c.id AND d.day >= $2), 0),
+                    coalesce((SELECT CAST(sum(online) AS BIGINT) FROM camera_checks_daily d WHERE d.camera_id = c.id AND d.day >= $2), 0)
              FROM cameras c
              LEFT JOIN camera_state_changes s ON s.id =
                   (SELECT id FROM camera_state_changes WHERE camera_id = c.id ORDER BY at DESC, id DESC LIMIT 1)
-             WHERE c.venue_id = ?1 ORDER BY c.id",
+             WHERE c.venue_id = $1 ORDER BY c.id",
         )
         .bind(venue.0)
         .bind(from.to_string())
@@ -212,9 +212,9 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<bool, DbError> {
         let (sql, action, key) = match flag {
-            CameraFlag::Public => ("UPDATE cameras SET is_public = ?2 WHERE id = ?1", "camera.visibility", "public"),
+            CameraFlag::Public => ("UPDATE cameras SET is_public = $2 WHERE id = $1", "camera.visibility", "public"),
             CameraFlag::AlwaysOn => {
-                ("UPDATE cameras SET always_on = ?2 WHERE id = ?1", "camera.always_on", "always_on")
+                ("UPDATE cameras SET always_on = $2 WHERE id = $1", "camera.always_on", "always_on")
             }
         };
         let mut tx = self.write_tx().await?;
@@ -230,7 +230,7 @@ impl Db {
     /// The venue a reply is about.
     pub async fn reply_venue(&self, reply: i64) -> Result<Option<VenueId>, DbError> {
         let venue: Option<i64> = sqlx::query_scalar(
-            "SELECT i.venue_id FROM venue_replies r JOIN inspections i ON i.id = r.inspection_id WHERE r.id = ?1",
+            "SELECT i.venue_id FROM venue_replies r JOIN inspections i ON i.id = r.inspection_id WHERE r.id = $1",
         )
         .bind(reply)
         .fetch_optional(&self.pool)
@@ -260,7 +260,7 @@ impl Db {
     ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
         let at = mingchu_domain::audit::timestamp(now);
-        sqlx::query("INSERT INTO venue_responses (venue_id, subject, body, author_id, at) VALUES (?1, ?2, ?3, ?4, ?5)")
+        sqlx::query("INSERT INTO venue_responses (venue_id, subject, body, author_id, at) VALUES ($1, $2, $3, $4, $5)")
             .bind(venue.0)
             .bind(subject)
             .bind(body)
@@ -278,7 +278,7 @@ impl Db {
     pub async fn responses(&self, subjects: &[String]) -> Result<Vec<(String, Response)>, DbError> {
         let rows: Vec<(String, String, Option<String>, String)> = sqlx::query_as(
             "SELECT r.subject, r.at, u.display_name, r.body FROM venue_responses r LEFT JOIN users u ON u.id = r.author_id
-             WHERE r.subject IN (SELECT value FROM json_each(?1)) ORDER BY r.at, r.id",
+             WHERE r.subject IN (SELECT value FROM json_each($1)) ORDER BY r.at, r.id",
         )
         .bind(serde_json::to_string(subjects).expect("subjects serialise"))
         .fetch_all(&self.pool)

@@ -29,6 +29,7 @@ fn serve(data: &Path, args: &[&str]) -> Server {
     std::fs::create_dir_all(dir.path().join("site")).unwrap();
     let mut serve = Command::new(env!("CARGO_BIN_EXE_mingchu"));
     serve.arg("--data-dir").arg(data);
+    crate::support::database::on(&mut serve, data);
     serve.args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--check-interval", "0"]);
     serve.args(["--analysis-interval", "1", "--models-dir", MODELS, "--site-root"]).arg(dir.path().join("site"));
     serve.args(args);
@@ -105,7 +106,7 @@ async fn a_camera_turned_black_then_frozen_changes_health_and_is_not_online() {
 
     // A check that finds the stream playable still does not count a frozen picture as online:
     // the camera check reads the recorded picture health and applies the one rule.
-    let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let picture = db.camera_picture(CameraId(camera)).await.unwrap();
     assert_eq!(picture, Some(mingchu_domain::picture::HealthState::Frozen));
     assert!(!mingchu_domain::picture::check_counts_as_online(true, picture), "a frozen camera is not online");

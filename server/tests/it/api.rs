@@ -168,12 +168,7 @@ async fn lives_feed_has_the_spec_headers_and_every_row() {
 async fn large_searches_cap_their_count_and_near_me_matches_a_full_sort() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let seeded = std::process::Command::new(env!("CARGO_BIN_EXE_mingchu"))
-        .arg("--data-dir")
-        .arg(&data)
-        .args(["seed-demo", "--venues", "1500"])
-        .output()
-        .unwrap();
+    let seeded = crate::support::cli::mingchu(&data, &["seed-demo", "--venues", "1500"]);
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
     let server = Server::start_on(&data);
     let base = server.base.as_str();

@@ -22,7 +22,7 @@ const PASSWORD: &str = "明厨亮灶-守护舌尖安全";
 
 async fn fixture(data: &std::path::Path) {
     std::fs::create_dir_all(data).unwrap();
-    let url = format!("sqlite://{}", data.join("mingchu.db").display());
+    let url = crate::support::database::url(data);
     let db = server::db::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     let pool = SqlitePool::connect(&url).await.unwrap();

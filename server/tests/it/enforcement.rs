@@ -345,7 +345,7 @@ async fn more_time_is_asked_refused_and_granted_and_a_late_order_escalates_once(
     assert!(html.contains(&format!(r#"data-due="{}""#, china_day(10))), "granted: the due day moves");
 
     // On simulated time past the new due day: escalated once, to the venue's inbox.
-    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let later = chrono::Utc::now() + chrono::Duration::days(12);
     assert_eq!(db.escalate_overdue_orders(chrono::Utc::now()).await.unwrap(), 0, "not overdue yet");
     assert!(db.escalate_overdue_orders(later).await.unwrap() >= 1, "ours, and the demo's orders due by then");
@@ -513,7 +513,7 @@ async fn a_dispute_is_decided_by_another_inspector_upheld_or_overturned() {
     assert_eq!(response.status(), StatusCode::CONFLICT, "decided once");
 
     // Overturned: the capture counts as dismissed; upheld: the violation stands, no longer disputed.
-    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let (state, _) = db.capture_snapshot(wrong).await.unwrap().unwrap();
     assert_eq!(state, mingchu_domain::review::ReviewState::Dismissed);
     let (_, json) = support::get_json(&base, &format!("/api/v1/venues/{venue}")).await;

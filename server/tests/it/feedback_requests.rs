@@ -166,7 +166,7 @@ async fn a_request_that_cannot_be_sent_is_dropped_with_the_reason() {
     let two = complain(&server.base, 2, "13812345679", "餐具有油污，没有消毒就上桌。").await;
     drop(server);
 
-    let url = format!("sqlite://{}", data.join("mingchu.db").display());
+    let url = crate::support::database::url(&data);
     let db = server::db::Db::connect(&url).await.unwrap();
     let who = Who::shell();
     let now = Utc::now();

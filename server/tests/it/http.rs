@@ -122,12 +122,7 @@ async fn server_functions_reject_bad_input_clearly() {
 fn cli_seed_demo_is_idempotent() {
     let dir = tempfile::tempdir().unwrap();
     let run = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_mingchu"))
-            .arg("--data-dir")
-            .arg(dir.path())
-            .arg("seed-demo")
-            .output()
-            .unwrap();
+        let out = crate::support::cli::mingchu(dir.path(), &["seed-demo"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };

@@ -5,10 +5,9 @@ use app::api::VenueQuery;
 use server::codes::credit_code_check;
 use server::db::Db;
 use std::path::Path;
-use std::process::Command;
 
 fn mingchu(data: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().unwrap();
+    let out = crate::support::cli::mingchu(data, args);
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 
@@ -117,7 +116,7 @@ async fn import_is_checked_atomic_and_idempotent() {
 
     // What the portal shows: the new venue with its licence, graded by its inspection; and the
     // rejected file left no trace.
-    let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let found =
         db.search_venues(&VenueQuery { q: "新开粤菜馆".into(), page: 1, ..Default::default() }, 20).await.unwrap();
     assert_eq!(found.total, 1);

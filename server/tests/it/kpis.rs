@@ -37,7 +37,7 @@ async fn checks(db: &server::db::Db, camera: i64, day: &str, online: u32, checks
 
 async fn fixture(data: &std::path::Path) -> (server::db::Db, SqlitePool) {
     std::fs::create_dir_all(data).unwrap();
-    let url = format!("sqlite://{}", data.join("mingchu.db").display());
+    let url = crate::support::database::url(data);
     let db = server::db::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
     let pool = SqlitePool::connect(&url).await.unwrap();
@@ -761,7 +761,7 @@ async fn the_public_programme_figures_are_the_years_key_figures() {
     let p: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
     let year = &p["year"];
 
-    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let now = Utc::now();
     let today = mingchu_domain::china_time::day(now);
     let period = mingchu_domain::kpi::Period { from: NaiveDate::from_ymd_opt(today.year(), 1, 1).unwrap(), to: today };

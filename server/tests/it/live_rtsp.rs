@@ -170,6 +170,7 @@ fn serve(data: &Path, dir: tempfile::TempDir) -> Server {
     std::fs::create_dir_all(dir.path().join("site")).expect("site dir");
     let mut serve = Command::new(env!("CARGO_BIN_EXE_mingchu"));
     serve.arg("--data-dir").arg(data);
+    crate::support::database::on(&mut serve, data);
     serve.args(["serve", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0", "--site-root"]);
     serve.arg(dir.path().join("site"));
     Server::launch(serve, dir)

@@ -51,7 +51,7 @@ async fn a_month_plan_from_risk_levels_and_visits_that_find_problems() {
     let colleague = add("li.ming", "李明", &["--role", "inspector", "--office", &office]);
     let outsider = add("zhao.lei", "赵磊", &["--role", "inspector", "--office", &other_office]);
     let operator = add("chef", "店长", &["--role", "operator", "--venue", &venue.to_string()]);
-    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(&data)).await.unwrap();
     db.refresh_risk(None, chrono::Utc::now()).await.unwrap();
     let before = db.venue_risk(mingchu_domain::vocab::VenueId(venue)).await.unwrap().expect("graded");
     let server = Server::start_on(&data);
@@ -257,7 +257,7 @@ async fn office_id(db: &server::db::Db, name: &str) -> i64 {
 
 /// The ids of the office's inspectors.
 async fn sqlx_inspectors(data: &std::path::Path, office: &str) -> Vec<String> {
-    let db = server::db::Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(data)).await.unwrap();
     let id = office_id(&db, office).await;
     db.office_inspectors(id).await.unwrap().into_iter().map(|(i, _)| i.to_string()).collect()
 }

@@ -308,7 +308,7 @@ async fn a_camera_offline_too_long_is_told_once_per_spell_and_not_for_a_closed_v
     change(a, "offline", stamp(45)).execute(&mut conn).await.unwrap();
     change(b, "offline", stamp(20)).execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
-    let db = Db::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let db = Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let after = chrono::Duration::minutes(30);
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 1, "a only");
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 0, "once per spell");

@@ -163,7 +163,7 @@ async fn a_camera_is_recorded_played_back_clipped_and_survives_sigkill() {
     assert!(run.first.abs() < 0.01, "{run:?}");
     assert!((run.last + 0.04 - decoded.frames as f64 / 25.0).abs() < 0.1, "{run:?}");
     // The same clip as evidence in a rectification order: the range is held for the case.
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", data.join("mingchu.db").display())).await.unwrap();
+    let pool = sqlx::SqlitePool::connect(&crate::support::database::url(&data)).await.unwrap();
     let order: i64 = sqlx::query_scalar("SELECT id FROM orders ORDER BY id LIMIT 1").fetch_one(&pool).await.unwrap();
     let post = |url: String| reqwest::Client::new().post(url).bearer_auth(TOKEN).send();
     let held = post(format!("{clip_url}&case=order:{order}")).await.unwrap();

@@ -5,7 +5,10 @@ use std::process::{Command, Output};
 
 /// `mingchu --data-dir DATA ARGS…`.
 pub fn mingchu(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mingchu")).arg("--data-dir").arg(data).args(args).output().expect("run mingchu")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mingchu"));
+    command.arg("--data-dir").arg(data).args(args);
+    super::database::on(&mut command, data);
+    command.output().expect("run mingchu")
 }
 
 /// What a command that must succeed printed (trimmed).

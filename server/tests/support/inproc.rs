@@ -41,6 +41,9 @@ impl Portal {
         std::fs::create_dir_all(&site).expect("site dir");
         let mut args: Vec<String> = ["mingchu", "--data-dir"].map(String::from).to_vec();
         args.push(data.display().to_string());
+        if super::database::postgres().is_some() {
+            args.extend(["--database-url".to_string(), super::database::url(&data)]);
+        }
         args.extend(["serve", "--demo", "--bind", "127.0.0.1:0", "--webrtc-bind", "127.0.0.1:0"].map(String::from));
         args.extend(["--check-interval", "0", "--analyse", "off", "--site-root"].map(String::from));
         args.push(site.display().to_string());

@@ -1,10 +1,13 @@
-//! Runs the real `mingchu` binary on port 0 with a temporary SQLite database and the demo
-//! district. Shared by the integration tests and the benchmark harness.
+//! Runs the real `mingchu` binary on port 0 with a temporary database (SQLite, or PostgreSQL
+//! where `database` says so) and the demo district. Shared by the integration tests and the
+//! benchmark harness.
 
 #[allow(dead_code)]
 pub mod cli;
 #[allow(dead_code)]
 pub mod complaints;
+#[allow(dead_code)]
+pub mod database;
 #[allow(dead_code)]
 pub mod inproc;
 #[allow(dead_code)]
@@ -58,6 +61,7 @@ impl Server {
             .arg("--data-dir")
             .arg(dir.path().join("data"))
             .args(args);
+        database::on(&mut command, &dir.path().join("data"));
         Server::launch(command, dir)
     }
 
@@ -78,6 +82,7 @@ impl Server {
             .arg("--data-dir")
             .arg(data)
             .args(args);
+        database::on(&mut command, data);
         Server::launch(command, site)
     }
 
