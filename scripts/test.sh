@@ -19,6 +19,15 @@ run_lints
 log "unit and integration tests"
 (cd "$ROOT" && "$CARGO" test --workspace --no-fail-fast)
 
+log "the integration tests again, on PostgreSQL (a throwaway cluster: scripts/postgres.sh)"
+source "$ROOT/scripts/postgres.sh"
+setup_postgres
+trap stop_postgres EXIT
+(cd "$ROOT" && "$CARGO" test -p server --test it --no-fail-fast)
+stop_postgres
+trap - EXIT
+unset MINGCHU_TEST_DATABASE
+
 log "end-to-end tests in Chromium"
 # The admin API is on, so schemathesis (below) reaches its guarded operations too.
 export MINGCHU_ADMIN_TOKEN="test-admin-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"

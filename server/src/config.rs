@@ -75,6 +75,23 @@ pub enum Command {
     /// Citizens' complaints: list, show (with private contact details), update the status.
     #[command(subcommand)]
     Complaint(ComplaintCommand),
+    /// The database itself: copy a district into PostgreSQL.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy every table of one database into an empty PostgreSQL database (both are brought
+    /// up to date first), in one transaction, with each table's row count checked.
+    Copy {
+        /// The database to copy, e.g. sqlite://data/mingchu.db.
+        #[arg(long)]
+        from: String,
+        /// An empty PostgreSQL database, e.g. postgres://mingchu@db.example/mingchu.
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -27,6 +27,8 @@ pub enum ServerError {
     Complaints(#[from] crate::complaints::ComplaintError),
     #[error("{0}")]
     Usage(String),
+    #[error("copy: {0}")]
+    Copy(#[from] crate::db::copy::CopyError),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }

@@ -12,6 +12,7 @@ pub mod complaints;
 pub mod config;
 pub mod console;
 pub mod db;
+pub mod db_cli;
 pub mod demo;
 pub mod error;
 pub mod events_cli;

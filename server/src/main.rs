@@ -32,6 +32,7 @@ async fn run() -> ExitCode {
         Command::Token(command) => server::user_cli::token(&cli.db, command).await,
         Command::Webhook(command) => server::webhook_cli::run(&cli.db, command).await,
         Command::Clause(command) => server::clause_cli::run(&cli.db, command).await,
+        Command::Db(command) => server::db_cli::run(command).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

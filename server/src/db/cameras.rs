@@ -76,7 +76,7 @@ impl Db {
 
     pub async fn always_on_cameras(&self) -> Result<Vec<CameraId>, DbError> {
         let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM cameras WHERE always_on ORDER BY id").fetch_all(&self.pool).await?;
+            sqlx::query_scalar("SELECT id FROM cameras WHERE always_on = 1 ORDER BY id").fetch_all(&self.pool).await?;
         Ok(ids.into_iter().map(CameraId).collect())
     }
 

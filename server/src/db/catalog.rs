@@ -509,7 +509,7 @@ impl Db {
     /// The venue's inspections with their findings, newest first; all of them without a limit.
     pub async fn inspections(&self, id: VenueId, limit: Option<u32>) -> Result<Vec<Inspection>, DbError> {
         // SQLite reads a negative LIMIT as "no limit".
-        let limit = limit.map(i64::from).unwrap_or(-1);
+        let limit = limit.map(i64::from).unwrap_or(i64::MAX);
         let rows = sqlx::query_as::<_, (i64, String, String, String, Option<String>)>(
             "SELECT i.id, i.inspected_on, i.kind, o.name, i.dynamic_grade
              FROM inspections i JOIN supervision_offices o ON o.id = i.office_id

@@ -581,7 +581,7 @@ async fn store_in(
     .bind(&f.camera_time)
     .bind(&f.contact)
     .bind(&f.name)
-    .bind(f.show_name)
+    .bind(i64::from(f.show_name))
     .bind(&at)
     .bind(&accept_due)
     .bind(&new.source)

@@ -11,6 +11,7 @@ mod checks;
 pub mod complaint_desk;
 mod complaints;
 pub mod contracts;
+pub mod copy;
 pub mod disputes;
 pub mod feedback_requests;
 mod import;
@@ -246,6 +247,26 @@ impl Db {
 
     pub async fn venue_count(&self) -> Result<i64, DbError> {
         Ok(sqlx::query_scalar("SELECT count(*) FROM venues").fetch_one(&self.pool).await?)
+    }
+
+    /// After rows were written with their ids given (a copy of another database, a fixture):
+    /// each PostgreSQL identity column's next value goes past the largest id, as SQLite's
+    /// `INTEGER PRIMARY KEY` does by itself.
+    pub async fn resync_ids(&self) -> Result<(), DbError> {
+        if self.backend == Backend::Postgres {
+            sqlx::raw_sql(
+                "DO $$ DECLARE c record; BEGIN
+                   FOR c IN SELECT table_name, column_name FROM information_schema.columns
+                            WHERE table_schema = current_schema() AND is_identity = 'YES' LOOP
+                     EXECUTE format('SELECT setval(pg_get_serial_sequence(%L, %L), coalesce(max(%I), 0) + 1, false) FROM %I',
+                                    c.table_name, c.column_name, c.column_name, c.table_name);
+                   END LOOP;
+                 END $$",
+            )
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
     }
 
     pub async fn close(&self) {

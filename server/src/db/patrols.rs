@@ -453,7 +453,7 @@ impl Db {
         Ok(sqlx::query_scalar(
             "SELECT n.id FROM patrol_visits pv JOIN patrol_visits n ON n.task_id = pv.task_id
              WHERE pv.id = $1 AND n.id <> pv.id AND n.done_at IS NULL
-               AND (pv.inspector_id IS NULL OR n.inspector_id IS pv.inspector_id)
+               AND (pv.inspector_id IS NULL OR n.inspector_id IS NOT DISTINCT FROM pv.inspector_id)
              ORDER BY n.planned_on > pv.planned_on DESC, n.planned_on, n.id LIMIT 1",
         )
         .bind(visit)

@@ -211,7 +211,7 @@ impl Db {
     /// The notices about the venues `actor` covers, newest first, with the person's read state
     /// and how each delivery went.
     pub async fn inbox(&self, actor: &Actor, limit: u32) -> Result<Vec<InboxNotice>, DbError> {
-        type Row = (i64, i64, String, String, String, Option<String>, i64);
+        type Row = (i64, i64, String, String, String, Option<String>, super::Flag);
         let (jurisdictions, venues) = super::review_desk::scope_params(self, actor).await?;
         let rows: Vec<Row> = sqlx::query_as(concat!(
             "SELECT n.id, n.venue_id, v.name, n.body, n.created_at, n.withdrawn_at,
@@ -246,7 +246,7 @@ impl Db {
                     notice: serde_json::from_str(&body).map_err(|e| DbError::Corrupt(format!("notice {id}: {e}")))?,
                     created_at,
                     withdrawn: withdrawn_at.is_some(),
-                    read: read != 0,
+                    read: read.0,
                     deliveries: deliveries
                         .iter()
                         .filter(|d| d.0 == id)

@@ -306,8 +306,9 @@ pub use mingchu_domain::recording::CaseState;
 impl Db {
     /// The bytes of every recorded file.
     pub async fn recorded_bytes(&self) -> Result<u64, DbError> {
-        let total: Option<i64> =
-            sqlx::query_scalar("SELECT SUM(bytes) FROM recording_segments").fetch_one(&self.pool).await?;
+        let total: Option<i64> = sqlx::query_scalar("SELECT CAST(SUM(bytes) AS BIGINT) FROM recording_segments")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(total.unwrap_or(0) as u64)
     }
 

@@ -174,7 +174,7 @@ impl Db {
             "SELECT e.camera_id, c.name, e.category, e.review, e.dismiss_reason, count(*)
              FROM capture_events e JOIN cameras c ON c.id = e.camera_id JOIN venues v ON v.id = c.venue_id
              WHERE {SCOPE}
-             GROUP BY e.camera_id, e.category, e.review, e.dismiss_reason"
+             GROUP BY e.camera_id, c.name, e.category, e.review, e.dismiss_reason"
         );
         let rows: Vec<(i64, String, String, String, Option<String>, i64)> = sqlx::query_as(&sql)
             .bind(&jurisdictions)

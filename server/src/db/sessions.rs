@@ -156,7 +156,7 @@ impl Db {
             .bind(login)
             .bind(address)
             .bind(timestamp(now))
-            .bind(succeeded)
+            .bind(i64::from(succeeded))
             .execute(&self.pool)
             .await?;
         Ok(())

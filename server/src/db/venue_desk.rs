@@ -218,7 +218,7 @@ impl Db {
             }
         };
         let mut tx = self.write_tx().await?;
-        let changed = sqlx::query(sql).bind(camera).bind(on).execute(&mut *tx).await?.rows_affected() > 0;
+        let changed = sqlx::query(sql).bind(camera).bind(i64::from(on)).execute(&mut *tx).await?.rows_affected() > 0;
         if changed {
             let after = serde_json::json!({ key: on }).to_string();
             super::audit::append(&mut tx, who.did(now, action, &format!("camera:{camera}"), None, Some(after))).await?;

@@ -4,8 +4,6 @@
 
 use crate::support;
 
-use sqlx::sqlite::SqliteConnectOptions;
-use sqlx::{ConnectOptions, Connection};
 use std::path::Path;
 use support::cli::{mingchu, ok, refused};
 use support::schema::Schemas;
@@ -17,9 +15,9 @@ fn run(data: &Path, args: &[&str]) -> String {
 
 /// Runs SQL on the portal's database directly, as someone with the file would.
 async fn tamper(data: &Path, sql: &str) {
-    let mut conn = SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-    sqlx::query(sql).execute(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
+    let pool = crate::support::database::pool(data).await;
+    sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+    pool.close().await;
 }
 
 fn verify(data: &Path, extra: &[&str]) -> std::process::Output {
@@ -123,21 +121,21 @@ async fn accounts_for_each_role_with_links_and_an_audit_chain_that_catches_tampe
     }
 
     // Edited in place.
-    let backup = dir.path().join("before.db");
-    std::fs::copy(data.join("mingchu.db"), &backup).unwrap();
+    tamper(&data, "CREATE TABLE audit_before AS SELECT * FROM audit_log").await;
+    let restore = "DELETE FROM audit_log; INSERT INTO audit_log SELECT * FROM audit_before";
     tamper(&data, "UPDATE audit_log SET after = replace(after, 'operator', 'administrator') WHERE seq = 5").await;
     refused(verify(&data, &[]), "entry 5 was changed after it was written");
     // Deleted.
-    std::fs::copy(&backup, data.join("mingchu.db")).unwrap();
+    tamper(&data, restore).await;
     tamper(&data, "DELETE FROM audit_log WHERE seq = 3").await;
     refused(verify(&data, &[]), "entry 3 is missing");
     // Moved: two entries' numbers swapped.
-    std::fs::copy(&backup, data.join("mingchu.db")).unwrap();
+    tamper(&data, restore).await;
     tamper(&data, "UPDATE audit_log SET seq = -seq WHERE seq IN (2, 3)").await;
     tamper(&data, "UPDATE audit_log SET seq = CASE seq WHEN -2 THEN 3 ELSE 2 END WHERE seq < 0").await;
     refused(verify(&data, &[]), "entry 2 was changed");
     // The newest entries cut off: only a head kept earlier can tell.
-    std::fs::copy(&backup, data.join("mingchu.db")).unwrap();
+    tamper(&data, restore).await;
     tamper(&data, "DELETE FROM audit_log WHERE seq > 6").await;
     assert!(verify(&data, &[]).status.success(), "consistent on its own");
     refused(verify(&data, &["--head", &head]), "ends at entry 6 but a head of 8 entries was published");

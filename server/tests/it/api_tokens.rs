@@ -71,20 +71,11 @@ async fn tokens_act_for_their_account_within_scopes_and_the_policy_refuses_the_r
     let (ours_cam, theirs_cam) = (camera_of(ours).unwrap(), camera_of(theirs).unwrap());
     // One capture on a camera of each venue, as frame analysis would store them.
     {
-        use sqlx::{ConnectOptions, Connection};
-        let mut db =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+        let db = crate::support::database::pool(&data).await;
         for camera in [ours_cam, theirs_cam] {
-            sqlx::query(
-                "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
-                 VALUES (?1, '2026-12-01T04:00:00Z', 'animal', 0.9, '[]', x'ffd8ffd9')",
-            )
-            .bind(camera)
-            .execute(&mut db)
-            .await
-            .unwrap();
+            crate::support::database::insert_capture(&db, camera, "2026-12-01T04:00:00Z", "animal", "[]").await;
         }
-        db.close().await.unwrap();
+        db.close().await;
     }
     let listed = |body: &Value| -> Vec<i64> {
         // The test's own captures, not the demo district's year of them.

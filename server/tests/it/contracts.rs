@@ -13,7 +13,6 @@ use crate::support;
 use chrono::{Duration, NaiveDate};
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::SqlitePool;
 use support::cli::{mingchu, ok};
 use support::workspace::{csrf_field, link_secret, Browser};
 use support::Server;
@@ -25,7 +24,7 @@ async fn fixture(data: &std::path::Path) {
     let url = crate::support::database::url(data);
     let db = server::db::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    let pool = SqlitePool::connect(&url).await.unwrap();
+    let pool = crate::support::database::pool(data).await;
     sqlx::raw_sql(
         "INSERT INTO jurisdictions (id, code, name, parent_id) VALUES (1, '440310', '坪山区', NULL);
          INSERT INTO supervision_offices (id, name, jurisdiction_id) VALUES (1, '坪山监管所', 1);
@@ -42,6 +41,7 @@ async fn fixture(data: &std::path::Path) {
     .execute(&pool)
     .await
     .unwrap();
+    db.resync_ids().await.unwrap();
     let online_of = |camera: i64, day: &str| match (camera, day) {
         (2, "2025-01-02") => 12,
         (2, "2025-01-04") => 23,

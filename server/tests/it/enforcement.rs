@@ -16,18 +16,10 @@ use support::workspace::{csrf_field, link_secret, Browser};
 use support::Server;
 
 async fn capture(data: &std::path::Path, camera: i64, category: &str) -> i64 {
-    use sqlx::{ConnectOptions, Connection};
-    let mut db = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-    let id = sqlx::query_scalar(
-        "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
-         VALUES (?1, strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 hour'), ?2, 0.9, '[]', x'ffd8ffd9') RETURNING id",
-    )
-    .bind(camera)
-    .bind(category)
-    .fetch_one(&mut db)
-    .await
-    .unwrap();
-    db.close().await.unwrap();
+    let db = crate::support::database::pool(data).await;
+    let an_hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let id = crate::support::database::insert_capture(&db, camera, &an_hour_ago, category, "[]").await;
+    db.close().await;
     id
 }
 

@@ -12,14 +12,20 @@ use mingchu_domain::access::OfficeId;
 use reqwest::StatusCode;
 use serde_json::Value;
 use server::db::kpis::Scope;
-use sqlx::SqlitePool;
+use sqlx::AnyPool;
 use support::cli::{mingchu, ok};
 use support::workspace::{link_secret, Browser};
 use support::Server;
 
 const PASSWORD: &str = "明厨亮灶-守护舌尖安全";
 
-async fn exec(pool: &SqlitePool, sql: &str) {
+async fn exec(pool: &AnyPool, sql: &str) {
+    // The fixture's snapshots are SQLite blob literals; PostgreSQL writes bytes as '\x…'.
+    let sql = match crate::support::database::postgres() {
+        Some(_) => sql.replace("x'00'", "'\\x00'::bytea"),
+        None => sql.to_string(),
+    };
+    let sql = sql.as_str();
     sqlx::raw_sql(sql).execute(pool).await.unwrap_or_else(|e| panic!("{e}: {sql}"));
 }
 
@@ -35,12 +41,12 @@ async fn checks(db: &server::db::Db, camera: i64, day: &str, online: u32, checks
     }
 }
 
-async fn fixture(data: &std::path::Path) -> (server::db::Db, SqlitePool) {
+async fn fixture(data: &std::path::Path) -> (server::db::Db, AnyPool) {
     std::fs::create_dir_all(data).unwrap();
     let url = crate::support::database::url(data);
     let db = server::db::Db::connect(&url).await.unwrap();
     db.migrate().await.unwrap();
-    let pool = SqlitePool::connect(&url).await.unwrap();
+    let pool = crate::support::database::pool(data).await;
     exec(
         &pool,
         "INSERT INTO jurisdictions (id, code, name, parent_id) VALUES (1, '440310', '坪山区', NULL),
@@ -143,6 +149,7 @@ async fn fixture(data: &std::path::Path) -> (server::db::Db, SqlitePool) {
            (5, '2025-01-10T02:00:00Z', 'submitted'), (5, '2025-01-13T02:00:00Z', 'rejected');",
     )
     .await;
+    db.resync_ids().await.unwrap();
     (db, pool)
 }
 
@@ -170,7 +177,7 @@ fn same(a: &Value, b: &Value, at: &str) {
 }
 
 /// The roll-ups' rows against the camera-days they are made from.
-async fn rollup_matches(pool: &SqlitePool) {
+async fn rollup_matches(pool: &AnyPool) {
     let differing: i64 = sqlx::query_scalar(
         "WITH raw AS (SELECT c.venue_id, d.day, count(*) AS cameras, sum(d.checks) AS checks, sum(d.online) AS online,
                              sum(1.0 * (d.checks - d.online) / d.checks) AS offline_days
@@ -709,7 +716,7 @@ async fn the_annual_report_of_a_hand_built_district() {
     let (_, html) = ours.open("/console/report?year=2025&scope=office:1").await;
     assert!(html.contains(r#"name="target_mean_daily_rate" inputmode="decimal" value="97.5""#), "{html}");
     let stored: Vec<(String, f64)> =
-        sqlx::query_as("SELECT indicator, target FROM kpi_targets WHERE scope = 'office:1' AND year = ?1 ORDER BY 1")
+        sqlx::query_as("SELECT indicator, target FROM kpi_targets WHERE scope = 'office:1' AND year = $1 ORDER BY 1")
             .bind(coming)
             .fetch_all(&pool)
             .await

@@ -16,6 +16,7 @@ mod complaints;
 mod complaints_crash;
 mod contracts;
 mod enforcement;
+mod engines;
 mod feedback_requests;
 mod honesty;
 mod http;

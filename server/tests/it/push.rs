@@ -144,18 +144,10 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
         &["user", "add", "--login", "elsewhere", "--name", "别家", "--role", "operator", "--venue", &other_venue],
     );
     let capture: i64 = {
-        use sqlx::{ConnectOptions, Connection};
-        let mut db =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-        let id = sqlx::query_scalar(
-            "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
-             VALUES (?1, '2026-12-01T02:00:00.000Z', 'animal', 0.9, '[]', x'ffd8ffd9') RETURNING id",
-        )
-        .bind(camera)
-        .fetch_one(&mut db)
-        .await
-        .unwrap();
-        db.close().await.unwrap();
+        let db = crate::support::database::pool(&data).await;
+        let id =
+            crate::support::database::insert_capture(&db, camera, "2026-12-01T02:00:00.000Z", "animal", "[]").await;
+        db.close().await;
         id
     };
     let server = Server::start_on_with(&data, &["--webhook-retry-seconds", "1"]);
@@ -284,7 +276,6 @@ async fn a_confirmed_finding_reaches_the_venue_once_per_webhook_with_retry_and_s
 #[tokio::test]
 async fn a_camera_offline_too_long_is_told_once_per_spell_and_not_for_a_closed_venue() {
     use server::db::Db;
-    use sqlx::{ConnectOptions, Connection};
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     assert!(mingchu(&data, &["seed-demo"]).status.success());
@@ -295,34 +286,34 @@ async fn a_camera_offline_too_long_is_told_once_per_spell_and_not_for_a_closed_v
     let stamp = |minutes_ago: i64| {
         (now - chrono::Duration::minutes(minutes_ago)).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
     };
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+    let conn = crate::support::database::pool(&data).await;
     let change = |camera: i64, state: &'static str, at: String| {
-        sqlx::query("INSERT INTO camera_state_changes (camera_id, at, state) VALUES (?1, ?2, ?3)")
+        sqlx::query("INSERT INTO camera_state_changes (camera_id, at, state) VALUES ($1, $2, $3)")
             .bind(camera)
             .bind(at)
             .bind(state)
     };
     let (a, b) = (first["id"].as_i64().unwrap(), second["id"].as_i64().unwrap());
     // a: online, then offline 45 minutes ago; b: offline 20 minutes ago.
-    change(a, "online", stamp(120)).execute(&mut conn).await.unwrap();
-    change(a, "offline", stamp(45)).execute(&mut conn).await.unwrap();
-    change(b, "offline", stamp(20)).execute(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
+    change(a, "online", stamp(120)).execute(&conn).await.unwrap();
+    change(a, "offline", stamp(45)).execute(&conn).await.unwrap();
+    change(b, "offline", stamp(20)).execute(&conn).await.unwrap();
+    conn.close().await;
     let db = Db::connect(&crate::support::database::url(&data)).await.unwrap();
     let after = chrono::Duration::minutes(30);
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 1, "a only");
     assert_eq!(db.notify_offline_cameras(now, after).await.unwrap(), 0, "once per spell");
     // Later b is down long enough too, but its venue has closed by then: not expected online.
-    let mut conn = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-    sqlx::query("UPDATE venues SET status = 'closed' WHERE id = ?1")
+    let conn = crate::support::database::pool(&data).await;
+    sqlx::query("UPDATE venues SET status = 'closed' WHERE id = $1")
         .bind(second["venue_id"].as_i64().unwrap())
-        .execute(&mut conn)
+        .execute(&conn)
         .await
         .unwrap();
     // a comes back and goes down again: a new spell, a new notice.
-    change(a, "online", stamp(10)).execute(&mut conn).await.unwrap();
-    change(a, "unplayable", stamp(5)).execute(&mut conn).await.unwrap();
-    conn.close().await.unwrap();
+    change(a, "online", stamp(10)).execute(&conn).await.unwrap();
+    change(a, "unplayable", stamp(5)).execute(&conn).await.unwrap();
+    conn.close().await;
     let later = now + chrono::Duration::minutes(40);
     assert_eq!(db.notify_offline_cameras(later, after).await.unwrap(), 1, "a's second spell, not b");
     let admin = mingchu_domain::access::Actor::shell();

@@ -163,13 +163,13 @@ async fn a_camera_is_recorded_played_back_clipped_and_survives_sigkill() {
     assert!(run.first.abs() < 0.01, "{run:?}");
     assert!((run.last + 0.04 - decoded.frames as f64 / 25.0).abs() < 0.1, "{run:?}");
     // The same clip as evidence in a rectification order: the range is held for the case.
-    let pool = sqlx::SqlitePool::connect(&crate::support::database::url(&data)).await.unwrap();
+    let pool = crate::support::database::pool(&data).await;
     let order: i64 = sqlx::query_scalar("SELECT id FROM orders ORDER BY id LIMIT 1").fetch_one(&pool).await.unwrap();
     let post = |url: String| reqwest::Client::new().post(url).bearer_auth(TOKEN).send();
     let held = post(format!("{clip_url}&case=order:{order}")).await.unwrap();
     assert_eq!(held.status(), 200);
     let held_sha = held.headers()["x-content-sha256"].to_str().unwrap().to_string();
-    let hold: (i64, String) = sqlx::query_as("SELECT camera_id, sha256 FROM evidence_holds WHERE case_ref = ?1")
+    let hold: (i64, String) = sqlx::query_as("SELECT camera_id, sha256 FROM evidence_holds WHERE case_ref = $1")
         .bind(order.to_string())
         .fetch_one(&pool)
         .await

@@ -37,20 +37,19 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     ok(mingchu(&data, &["seed-demo"]));
-    let args = server::config::DbArgs { data_dir: data.clone(), database_url: None };
-    let db = server::open_db(&args).await.unwrap();
-    let pool = sqlx::SqlitePool::connect(&args.database_url()).await.unwrap();
+    let db = server::db::Db::connect(&crate::support::database::url(&data)).await.unwrap();
+    let pool = crate::support::database::pool(&data).await;
     // One order still open, one closed 200 days ago (evidence is kept 180 days after).
     let open: i64 = sqlx::query_scalar("SELECT id FROM orders WHERE state != 'closed' ORDER BY id LIMIT 1")
         .fetch_one(&pool)
         .await
         .expect("the demo has an open order");
-    let closed: i64 = sqlx::query_scalar("SELECT id FROM orders WHERE id != ?1 ORDER BY id LIMIT 1")
+    let closed: i64 = sqlx::query_scalar("SELECT id FROM orders WHERE id != $1 ORDER BY id LIMIT 1")
         .bind(open)
         .fetch_one(&pool)
         .await
         .unwrap();
-    sqlx::query("UPDATE orders SET state = 'closed', closed_on = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE orders SET state = 'closed', closed_on = $2 WHERE id = $1")
         .bind(closed)
         .bind((now() - Duration::days(200)).date_naive().to_string())
         .execute(&pool)
@@ -116,7 +115,7 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
 
     // Sweeping again changes nothing; once the order closes and 180 days pass, the held file goes.
     assert_eq!(sweeper.sweep(now()).await.unwrap(), Swept::default());
-    sqlx::query("UPDATE orders SET state = 'closed', closed_on = ?2 WHERE id = ?1")
+    sqlx::query("UPDATE orders SET state = 'closed', closed_on = $2 WHERE id = $1")
         .bind(open)
         .bind(now().date_naive().to_string())
         .execute(&pool)

@@ -13,29 +13,19 @@ use support::workspace::{csrf_field, link_secret, Browser};
 use support::Server;
 
 /// Stores a capture as frame analysis would; returns its id.
-async fn capture(db: &mut sqlx::SqliteConnection, camera: i64, at: &str, category: &str) -> i64 {
-    sqlx::query_scalar(
-        "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
-         VALUES (?1, ?2, ?3, 0.87, '[{\"label\":\"cat\",\"score\":0.87,\"bbox\":{\"x0\":0.1,\"y0\":0.1,\"x1\":0.4,\"y1\":0.5}}]', x'ffd8ffd9') \
-         RETURNING id",
-    )
-    .bind(camera)
-    .bind(at)
-    .bind(category)
-    .fetch_one(db)
-    .await
-    .unwrap()
+async fn capture(db: &sqlx::AnyPool, camera: i64, at: &str, category: &str) -> i64 {
+    let boxes = r#"[{"label":"cat","score":0.87,"bbox":{"x0":0.1,"y0":0.1,"x1":0.4,"y1":0.5}}]"#;
+    crate::support::database::insert_capture(db, camera, at, category, boxes).await
 }
 
 async fn review_state(data: &std::path::Path, id: i64) -> (String, Option<String>, Option<i64>) {
-    use sqlx::{ConnectOptions, Connection};
-    let mut db = sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
-    let row = sqlx::query_as("SELECT review, dismiss_reason, merged_into FROM capture_events WHERE id = ?1")
+    let db = crate::support::database::pool(data).await;
+    let row = sqlx::query_as("SELECT review, dismiss_reason, merged_into FROM capture_events WHERE id = $1")
         .bind(id)
-        .fetch_one(&mut db)
+        .fetch_one(&db)
         .await
         .unwrap();
-    db.close().await.unwrap();
+    db.close().await;
     row
 }
 
@@ -65,18 +55,16 @@ async fn an_inspector_decides_the_office_queue_and_every_refusal_says_why() {
         &["user", "add", "--login", "canteen", "--name", "食堂经理", "--role", "operator", "--venue", &venue],
     );
     let (a, b, c, d, e, f) = {
-        use sqlx::{ConnectOptions, Connection};
-        let mut db =
-            sqlx::sqlite::SqliteConnectOptions::new().filename(data.join("mingchu.db")).connect().await.unwrap();
+        let db = crate::support::database::pool(&data).await;
         let ids = (
-            capture(&mut db, ours_cam, "2026-12-01T02:00:00.000Z", "animal").await,
-            capture(&mut db, ours_cam, "2026-12-01T02:01:00.000Z", "animal").await,
-            capture(&mut db, ours_cam, "2026-12-01T02:02:00.000Z", "animal").await,
-            capture(&mut db, ours_cam, "2026-12-01T03:00:00.000Z", "no_hat").await,
-            capture(&mut db, ours_cam, "2026-12-01T03:01:00.000Z", "no_hat").await,
-            capture(&mut db, theirs_cam, "2026-12-01T02:00:30.000Z", "animal").await,
+            capture(&db, ours_cam, "2026-12-01T02:00:00.000Z", "animal").await,
+            capture(&db, ours_cam, "2026-12-01T02:01:00.000Z", "animal").await,
+            capture(&db, ours_cam, "2026-12-01T02:02:00.000Z", "animal").await,
+            capture(&db, ours_cam, "2026-12-01T03:00:00.000Z", "no_hat").await,
+            capture(&db, ours_cam, "2026-12-01T03:01:00.000Z", "no_hat").await,
+            capture(&db, theirs_cam, "2026-12-01T02:00:30.000Z", "animal").await,
         );
-        db.close().await.unwrap();
+        db.close().await;
         ids
     };
     let server = Server::start_on(&data);

@@ -50,3 +50,26 @@ fn unique() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
+
+/// A pool on the database behind `data`, for tests that write rows as another part of the
+/// system would (frame analysis), or as someone with access to the database would.
+pub async fn pool(data: &Path) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyPool::connect(&url(data)).await.expect("connect to the test database")
+}
+
+/// Stores a capture as frame analysis would (a one-pixel JPEG as its snapshot); its id.
+pub async fn insert_capture(pool: &sqlx::AnyPool, camera: i64, at: &str, category: &str, boxes: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot) \
+         VALUES ($1, $2, $3, 0.87, $4, $5) RETURNING id",
+    )
+    .bind(camera)
+    .bind(at)
+    .bind(category)
+    .bind(boxes)
+    .bind(vec![0xffu8, 0xd8, 0xff, 0xd9])
+    .fetch_one(pool)
+    .await
+    .expect("store a capture")
+}
