@@ -68,10 +68,18 @@ async fn postgres_schema(pool: &sqlx::AnyPool) -> Schema {
     schema
 }
 
+/// Whether this is the suite's PostgreSQL pass (these tests need both engines).
+fn postgres_pass() -> bool {
+    let on = database::postgres().is_some();
+    if !on {
+        eprintln!("skipped: MINGCHU_TEST_DATABASE names no PostgreSQL server (the PostgreSQL pass runs it)");
+    }
+    on
+}
+
 #[tokio::test]
 async fn sqlite_and_postgresql_hold_the_same_schema() {
-    if database::postgres().is_none() {
-        eprintln!("skipped: MINGCHU_TEST_DATABASE names no PostgreSQL server (the PostgreSQL pass runs it)");
+    if !postgres_pass() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -94,8 +102,7 @@ async fn sqlite_and_postgresql_hold_the_same_schema() {
 
 #[tokio::test]
 async fn a_district_is_copied_into_postgresql_with_every_row_and_its_audit_chain() {
-    if database::postgres().is_none() {
-        eprintln!("skipped: MINGCHU_TEST_DATABASE names no PostgreSQL server (the PostgreSQL pass runs it)");
+    if !postgres_pass() {
         return;
     }
     use crate::support::cli::{mingchu, ok, refused};
