@@ -107,7 +107,8 @@ stop_postgres() {
   local dir="${MINGCHU_PG_DIR:-}"
   [ -n "$dir" ] || return 0
   if [ -f "$dir/data/postmaster.pid" ]; then
-    _pg_as "$MINGCHU_PG_BIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+    local bin="${MINGCHU_PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}"
+    _pg_as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   fi
   rm -rf "$dir" || true
   unset MINGCHU_PG_DIR MINGCHU_TEST_DATABASE
