@@ -12,6 +12,12 @@ pub async fn run(command: DbCommand) -> Result<(), ServerError> {
                     return Err(ServerError::Usage(format!("there is no database at {path} to copy")));
                 }
             }
+            // Refused before either database is opened, so nothing is created on the way.
+            if crate::db::Backend::of_url(&to) != Some(crate::db::Backend::Postgres) {
+                return Err(ServerError::Usage(format!(
+                    "the copy goes into an empty PostgreSQL database (postgres://…), not {to:?}"
+                )));
+            }
             let open = |url: &str| DbArgs { data_dir: "data".into(), database_url: Some(url.to_string()) };
             let source = crate::open_db(&open(&from)).await?;
             let target = crate::open_db(&open(&to)).await?;

@@ -3,6 +3,7 @@
 //! (the audit chain too: rows are copied as they are, hashes and all).
 
 use super::{Backend, Db, DbError};
+use futures::TryStreamExt as _;
 use sqlx::any::AnyTypeInfoKind;
 use sqlx::{AnyConnection, Row as _, ValueRef as _};
 use std::collections::{BTreeMap, BTreeSet};
@@ -18,8 +19,8 @@ pub struct CopyReport {
 
 #[derive(Debug, thiserror::Error)]
 pub enum CopyError {
-    #[error("the copy goes into PostgreSQL (the target is {0:?}): copying into SQLite is not supported")]
-    TargetNotPostgres(String),
+    #[error("the copy goes into PostgreSQL (the target is SQLite): copying into SQLite is not supported")]
+    TargetNotPostgres,
     #[error("the target database already holds data ({0} has rows): copy into an empty database")]
     TargetNotEmpty(String),
     #[error("the target has no table {0}: the two databases are at different schema versions")]
@@ -48,7 +49,7 @@ enum Value {
 /// Copies every table of `from` into `to` (both migrated; `to` PostgreSQL and empty).
 pub async fn copy(from: &Db, to: &Db) -> Result<CopyReport, CopyError> {
     if to.backend != Backend::Postgres {
-        return Err(CopyError::TargetNotPostgres(format!("{:?}", to.backend)));
+        return Err(CopyError::TargetNotPostgres);
     }
     let tables = tables_in_dependency_order(from).await?;
     let target_columns = postgres_columns(to).await?;
@@ -103,16 +104,27 @@ async fn copy_table(
 ) -> Result<u64, CopyError> {
     let names: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
     let select = format!("SELECT {} FROM {table}", names.join(", "));
-    let rows = sqlx::query(&select).fetch_all(&from.pool).await?;
     let per_batch = (BATCH_PARAMETERS / columns.len().max(1)).max(1);
     let mut copied = 0;
-    for batch in rows.chunks(per_batch) {
+    // Read as a stream, a batch at a time: a year of a city's camera checks need not fit in memory.
+    let mut rows = sqlx::query(&select).fetch(&from.pool);
+    let mut batch = Vec::with_capacity(per_batch);
+    loop {
+        let row = rows.try_next().await?;
+        let done = row.is_none();
+        batch.extend(row);
+        if batch.len() < per_batch && !done {
+            continue;
+        }
+        if batch.is_empty() {
+            break;
+        }
         let mut values = Vec::with_capacity(batch.len() * columns.len());
         let mut tuples = Vec::with_capacity(batch.len());
-        for row in batch {
+        for row in batch.drain(..) {
             let mut marks = Vec::with_capacity(columns.len());
             for (i, (_, pg_type)) in columns.iter().enumerate() {
-                values.push(value(row, i)?);
+                values.push(value(&row, i)?);
                 marks.push(format!("CAST(${} AS {pg_type})", values.len()));
             }
             tuples.push(format!("({})", marks.join(", ")));
@@ -129,6 +141,9 @@ async fn copy_table(
             };
         }
         copied += query.execute(&mut *tx).await?.rows_affected();
+        if done {
+            break;
+        }
     }
     Ok(copied)
 }

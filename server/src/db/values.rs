@@ -31,12 +31,6 @@ impl<'r> Decode<'r, Any> for Flag {
     }
 }
 
-impl From<Flag> for bool {
-    fn from(f: Flag) -> bool {
-        f.0
-    }
-}
-
 /// A calendar day stored as `YYYY-MM-DD` text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Day(pub NaiveDate);
@@ -57,11 +51,5 @@ impl<'r> Decode<'r, Any> for Day {
         // A day, or the day of a stored time (`YYYY-MM-DDT…`).
         let day = text.get(..10).unwrap_or(&text);
         Ok(Day(NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|e| format!("not a day: {text:?}: {e}"))?))
-    }
-}
-
-impl From<Day> for NaiveDate {
-    fn from(d: Day) -> NaiveDate {
-        d.0
     }
 }

@@ -129,7 +129,6 @@ async fn a_district_is_copied_into_postgresql_with_every_row_and_its_audit_chain
     assert!(rows("audit_log") > 0, "{copied}");
     // A second copy into the same database is refused, and nothing changes.
     refused(mingchu(&pg, &["db", "copy", "--from", &lite_url, "--to", &pg_url]), "already holds data");
-    refused(mingchu(&pg, &["db", "copy", "--from", "sqlite:///nowhere/m.db", "--to", &pg_url]), "no database at");
     // The copied chain verifies, and the portal on PostgreSQL answers as it did on SQLite.
     ok(mingchu(&pg, &["audit", "verify"]));
     let a = crate::support::Server::start_on_with(&lite, &["--database-url", &lite_url]);
@@ -151,4 +150,25 @@ async fn a_district_is_copied_into_postgresql_with_every_row_and_its_audit_chain
         &pg,
         &["user", "add", "--login", "wang.inspector", "--name", "王", "--role", "inspector", "--office", "1"],
     ));
+}
+
+#[test]
+fn db_copy_refuses_a_missing_source_and_a_target_that_is_not_postgresql_creating_nothing() {
+    use crate::support::cli::{mingchu, ok, refused};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    ok(mingchu(&data, &["seed-demo"]));
+    let source = crate::support::database::url(&data);
+    let missing = dir.path().join("nowhere.db");
+    let lite_target = dir.path().join("copy.db");
+    let to_pg = "postgres://nobody@127.0.0.1:1/none";
+    refused(
+        mingchu(&data, &["db", "copy", "--from", &format!("sqlite://{}", missing.display()), "--to", to_pg]),
+        "there is no database at",
+    );
+    refused(
+        mingchu(&data, &["db", "copy", "--from", &source, "--to", &format!("sqlite://{}", lite_target.display())]),
+        "the copy goes into an empty PostgreSQL database",
+    );
+    assert!(!missing.exists() && !lite_target.exists(), "a refused copy creates no file");
 }
