@@ -61,7 +61,7 @@ async fn district(dir: &Path) -> (Db, Vec<i64>) {
             let end = now() - Duration::days(10) + Duration::minutes(i as i64);
             let path = format!("{camera}/{i}.mp4");
             std::fs::write(root.join(&path), [7u8; 1000]).unwrap();
-            db.add_segment(camera, &path, &summary(end), false).await.unwrap();
+            db.add_segment(camera, &path, &summary(end), false, None).await.unwrap();
         }
     }
     let ids = sqlx::query_scalar("SELECT id FROM recording_segments").fetch_all(&pool).await.unwrap();

@@ -1,6 +1,8 @@
-//! The database as frame analysis's store ([`mingchu_analysis::store::AnalysisStore`]).
+//! The database as frame analysis's store ([`mingchu_analysis::store::AnalysisStore`]), through
+//! [`NodeStore`] (only the cameras held here on a media node; writes fenced).
 
-use crate::db::{Db, DbError, NewCapture};
+use crate::db::{DbError, NewCapture};
+use crate::nodes::store::NodeStore;
 use mingchu_analysis::health::Transition;
 use mingchu_analysis::rules::Capture;
 use mingchu_analysis::store::{AnalysisStore, StoreError};
@@ -11,15 +13,17 @@ fn store_error(e: DbError) -> StoreError {
 }
 
 #[async_trait::async_trait]
-impl AnalysisStore for Db {
+impl AnalysisStore for NodeStore {
     async fn cameras_to_analyse(&self) -> Result<Vec<CameraId>, StoreError> {
-        Db::cameras_to_analyse(self).await.map_err(store_error)
+        Ok(self.held(self.db.cameras_to_analyse().await.map_err(store_error)?))
     }
 
     async fn record_health(&self, camera: CameraId, transition: &Transition) -> Result<(), StoreError> {
-        Db::record_health(self, camera, transition.to.code(), transition.at, &transition.detail)
-            .await
-            .map_err(store_error)
+        self.write(camera, |fence| async move {
+            self.db.record_health(camera, transition.to.code(), transition.at, &transition.detail, fence.as_ref()).await
+        })
+        .await
+        .map_err(store_error)
     }
 
     async fn add_capture(&self, camera: CameraId, capture: &Capture, jpeg: &[u8]) -> Result<i64, StoreError> {
@@ -36,7 +40,9 @@ impl AnalysisStore for Db {
             boxes: &boxes,
             snapshot: jpeg,
         };
-        Db::add_capture(self, &new).await.map_err(store_error)
+        self.write(camera, |fence| async move { self.db.add_capture(&new, fence.as_ref()).await })
+            .await
+            .map_err(store_error)
     }
 }
 
@@ -44,22 +50,22 @@ impl AnalysisStore for Db {
 /// (a camera recording "on events" keeps the seconds around it) and holds those seconds as the
 /// capture's evidence, kept while it waits for review or is confirmed.
 pub struct RecordingCaptures {
-    pub db: Db,
+    pub store: NodeStore,
     pub recordings: mingchu_media::record::Recordings,
 }
 
 #[async_trait::async_trait]
 impl AnalysisStore for RecordingCaptures {
     async fn cameras_to_analyse(&self) -> Result<Vec<CameraId>, StoreError> {
-        AnalysisStore::cameras_to_analyse(&self.db).await
+        AnalysisStore::cameras_to_analyse(&self.store).await
     }
 
     async fn record_health(&self, camera: CameraId, transition: &Transition) -> Result<(), StoreError> {
-        AnalysisStore::record_health(&self.db, camera, transition).await
+        AnalysisStore::record_health(&self.store, camera, transition).await
     }
 
     async fn add_capture(&self, camera: CameraId, capture: &Capture, jpeg: &[u8]) -> Result<i64, StoreError> {
-        let id = AnalysisStore::add_capture(&self.db, camera, capture, jpeg).await?;
+        let id = AnalysisStore::add_capture(&self.store, camera, capture, jpeg).await?;
         self.recordings.mark_event(camera, capture.at);
         if self.recordings.state(camera) != mingchu_media::record::RecorderState::Off {
             use mingchu_domain::recording::{EvidenceCase, AFTER_EVENT, BEFORE_EVENT};
@@ -70,7 +76,7 @@ impl AnalysisStore for RecordingCaptures {
                 case: EvidenceCase::Capture(id),
             };
             let who = mingchu_domain::audit::Who { actor: "analysis".into(), role: None, address: None };
-            self.db.add_hold(&hold, None, &who, capture.at).await.map_err(store_error)?;
+            self.store.db.add_hold(&hold, None, &who, capture.at).await.map_err(store_error)?;
         }
         Ok(id)
     }

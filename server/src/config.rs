@@ -542,6 +542,24 @@ pub struct ServeArgs {
     /// for an API key): an office, an email address, a phone number.
     #[arg(long, env = "MINGCHU_OPERATOR_CONTACT", default_value = "12315")]
     pub operator_contact: String,
+    /// Run as one of several media nodes sharing the cameras through one PostgreSQL database
+    /// (docs/design/scale.md): this node's name, unique among them (e.g. media-1).
+    #[arg(long, env = "MINGCHU_NODE", value_parser = parse_node_name)]
+    pub node: Option<mingchu_domain::placement::NodeName>,
+    /// With --node: this node's address as viewers reach it (e.g. https://media-1.example.org);
+    /// the other nodes send viewers of this node's cameras there. By default http:// and the
+    /// address bound.
+    #[arg(long, env = "MINGCHU_NODE_URL", requires = "node")]
+    pub node_url: Option<url::Url>,
+    /// With --node: seconds between heartbeats; a node that misses three is dead to the others,
+    /// which take its cameras.
+    #[arg(long, env = "MINGCHU_NODE_HEARTBEAT_SECONDS", default_value_t = 2,
+          value_parser = clap::value_parser!(u64).range(1..=60))]
+    pub node_heartbeat_seconds: u64,
+}
+
+fn parse_node_name(raw: &str) -> Result<mingchu_domain::placement::NodeName, String> {
+    mingchu_domain::placement::NodeName::parse(raw)
 }
 
 /// The shortest admin token accepted: 32 characters (a random token of that length cannot be

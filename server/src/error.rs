@@ -29,6 +29,8 @@ pub enum ServerError {
     Usage(String),
     #[error("copy: {0}")]
     Copy(#[from] crate::db::copy::CopyError),
+    #[error("media node: {0}")]
+    Node(#[from] crate::nodes::NodesError),
     #[error("server stopped: {0}")]
     Serve(std::io::Error),
 }

@@ -21,6 +21,7 @@ pub mod http;
 pub mod import;
 mod kpi_csv;
 mod media_store;
+pub mod nodes;
 mod playback;
 mod private_files;
 pub mod push;
@@ -122,15 +123,22 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
         per_camera: args.max_viewers_per_camera,
         per_address: args.max_viewers_per_address,
     };
+    let nodes = join_nodes(&db, args).await?;
+    let store = nodes::store::NodeStore { db: db.clone(), nodes: nodes.clone() };
     let offer = mingchu_media::sfu::driver::Offer {
         udp: args.webrtc_transports.contains(&config::WebrtcTransport::Udp),
         tcp: args.webrtc_transports.contains(&config::WebrtcTransport::Tcp),
     };
-    let media =
-        mingchu_media::Media::start(std::sync::Arc::new(db.clone()), args.webrtc_bind, &args.webrtc_ips, limits, offer)
-            .await?;
+    let media = mingchu_media::Media::start(
+        std::sync::Arc::new(store.clone()),
+        args.webrtc_bind,
+        &args.webrtc_ips,
+        limits,
+        offer,
+    )
+    .await?;
     if args.check_interval > 0 {
-        mingchu_media::camera::Prober::new(media.cameras.clone(), std::sync::Arc::new(db.clone()))
+        mingchu_media::camera::Prober::new(media.cameras.clone(), std::sync::Arc::new(store.clone()))
             .spawn(std::time::Duration::from_secs(args.check_interval));
     }
     spawn_screen_sweeper(db.clone());
@@ -150,12 +158,20 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
             segment: std::time::Duration::from_secs(args.recording_segment_seconds),
             retry: std::time::Duration::from_secs(10),
         },
-        std::sync::Arc::new(db.clone()),
+        std::sync::Arc::new(store.clone()),
         media.cameras.clone(),
     )
     .await
     .map_err(|e| ServerError::Usage(format!("cannot start recording: {e}")))?;
-    let captures = analysis_store::RecordingCaptures { db: db.clone(), recordings: recordings.clone() };
+    if let Some(nodes) = &nodes {
+        let workloads = nodes::workloads::MediaWorkloads {
+            db: db.clone(),
+            cameras: media.cameras.clone(),
+            recordings: recordings.clone(),
+        };
+        nodes.spawn(std::sync::Arc::new(workloads));
+    }
+    let captures = analysis_store::RecordingCaptures { store, recordings: recordings.clone() };
     let analysis =
         mingchu_analysis::Analysis::start(media.cameras.clone(), std::sync::Arc::new(captures), analysis_config(args))?;
     let client_addr = client_addr::ClientAddr::new(args.client_ip_header.as_deref());
@@ -176,6 +192,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.live_http = std::sync::Arc::new(tokio::sync::Semaphore::new(args.max_viewers));
     state.accounts = accounts::Accounts::open(state.db.clone()).await?;
     state.push = push;
+    state.nodes = nodes;
     recording_sweeper::Sweeper {
         db: state.db.clone(),
         root: recordings.root().to_path_buf(),
@@ -188,20 +205,49 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     Ok(state)
 }
 
-pub async fn serve(db_args: &DbArgs, args: ServeArgs) -> Result<(), ServerError> {
-    let state = start(db_args, &args).await?;
-    let db = state.db.clone();
-    let app = http::router(state);
+pub async fn serve(db_args: &DbArgs, mut args: ServeArgs) -> Result<(), ServerError> {
+    // Bound first, so that a media node can tell the others the port it really has.
     let listener = tokio::net::TcpListener::bind(args.bind)
         .await
         .map_err(|source| ServerError::Bind { addr: args.bind, source })?;
     let addr = listener.local_addr().map_err(ServerError::Serve)?;
+    args.bind = addr;
+    let state = start(db_args, &args).await?;
+    let db = state.db.clone();
+    let app = http::router(state);
     tracing::info!("listening on http://{addr}");
     let slow = std::time::Duration::from_secs(args.slow_client_timeout);
     http::serve::serve(listener, app, slow, shutdown_signal()).await.map_err(ServerError::Serve)?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// With `--node`: joins the media nodes on the shared PostgreSQL database.
+async fn join_nodes(db: &Db, args: &ServeArgs) -> Result<Option<nodes::Nodes>, ServerError> {
+    let Some(name) = &args.node else { return Ok(None) };
+    if db.backend() != db::Backend::Postgres {
+        return Err(ServerError::Usage(
+            "--node needs a PostgreSQL database (--database-url postgres://…): several media nodes \
+             share their cameras through it, and a SQLite file cannot be shared between machines"
+                .into(),
+        ));
+    }
+    let url = match &args.node_url {
+        Some(url) => url.as_str().trim_end_matches('/').to_string(),
+        None if args.bind.ip().is_unspecified() => {
+            return Err(ServerError::Usage(format!(
+                "--node on {} needs --node-url: the other nodes send viewers to this node's address, \
+                 and {} is not one they can reach",
+                args.bind,
+                args.bind.ip()
+            )))
+        }
+        None => format!("http://{}", args.bind),
+    };
+    let beat = chrono::Duration::seconds(args.node_heartbeat_seconds as i64);
+    let liveness = mingchu_domain::placement::Liveness::every(beat);
+    Ok(Some(nodes::Nodes::join(db.clone(), name.clone(), &url, liveness).await?))
 }
 
 fn analysis_config(args: &ServeArgs) -> mingchu_analysis::AnalysisConfig {

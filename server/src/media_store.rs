@@ -1,7 +1,10 @@
-//! The database as live media's camera store ([`mingchu_media::store::CameraStore`]): camera
-//! settings in, state changes and periodic checks out.
+//! The database as live media's camera store ([`mingchu_media::store::CameraStore`]) and the
+//! recorder's ([`mingchu_media::record::RecordingStore`]): camera settings in, state changes,
+//! periodic checks and recorded segments out, through [`NodeStore`] (only the cameras held
+//! here when several media nodes share the database; writes fenced).
 
-use crate::db::{CameraRecord, Db, DbError};
+use crate::db::{CameraRecord, DbError};
+use crate::nodes::store::NodeStore;
 use chrono::{DateTime, Utc};
 use mingchu_domain::picture::HealthState;
 use mingchu_domain::vocab::CameraId;
@@ -28,42 +31,59 @@ fn store_error(e: DbError) -> StoreError {
 }
 
 #[async_trait::async_trait]
-impl CameraStore for Db {
+impl CameraStore for NodeStore {
     async fn camera(&self, id: CameraId) -> Result<Option<CameraConfig>, StoreError> {
-        Ok(Db::camera(self, id).await.map_err(store_error)?.map(|record| record.config()))
+        if matches!(self.allowed(id), crate::nodes::store::Allowed::No) {
+            return Ok(None);
+        }
+        Ok(self.db.camera(id).await.map_err(store_error)?.map(|record| record.config()))
     }
 
     async fn always_on_cameras(&self) -> Result<Vec<CameraId>, StoreError> {
-        Db::always_on_cameras(self).await.map_err(store_error)
+        Ok(self.held(self.db.always_on_cameras().await.map_err(store_error)?))
     }
 
     async fn mark_cameras_unmonitored(&self) -> Result<u64, StoreError> {
-        Db::mark_cameras_unmonitored(self).await.map_err(store_error)
+        match self.nodes {
+            // A media node starts holding nothing; taking a camera marks it (db::nodes).
+            Some(_) => Ok(0),
+            None => self.db.mark_cameras_unmonitored().await.map_err(store_error),
+        }
     }
 
     async fn record_camera_state(&self, camera: CameraId, state: &CameraState) -> Result<(), StoreError> {
-        Db::record_camera_state(self, camera, state.code(), state.detail()).await.map_err(store_error)
+        self.write(camera, |fence| async move {
+            self.db.record_camera_state(camera, state.code(), state.detail(), fence.as_ref()).await
+        })
+        .await
+        .map_err(store_error)
     }
 
     async fn cameras_to_check(&self) -> Result<Vec<CameraId>, StoreError> {
-        Db::cameras_to_check(self).await.map_err(store_error)
+        Ok(self.held(self.db.cameras_to_check().await.map_err(store_error)?))
     }
 
     async fn camera_picture(&self, camera: CameraId) -> Result<Option<HealthState>, StoreError> {
-        Db::camera_picture(self, camera).await.map_err(store_error)
+        self.db.camera_picture(camera).await.map_err(store_error)
     }
 
     async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), StoreError> {
-        Db::record_check(self, camera, online, at).await.map_err(store_error)
+        self.write(camera, |fence| async move { self.db.record_check(camera, online, at, fence.as_ref()).await })
+            .await
+            .map_err(store_error)
     }
 }
 
 #[async_trait::async_trait]
-impl mingchu_media::record::RecordingStore for Db {
+impl mingchu_media::record::RecordingStore for NodeStore {
     async fn recorded_cameras(
         &self,
     ) -> Result<Vec<(CameraId, mingchu_domain::recording::RecordingPolicy)>, StoreError> {
-        Db::recorded_cameras(self).await.map_err(store_error)
+        let all = self.db.recorded_cameras().await.map_err(store_error)?;
+        Ok(match &self.nodes {
+            None => all,
+            Some(nodes) => all.into_iter().filter(|(c, _)| nodes.holds(*c)).collect(),
+        })
     }
 
     async fn add_segment(
@@ -73,15 +93,25 @@ impl mingchu_media::record::RecordingStore for Db {
         segment: &mingchu_media::record::segmenter::SegmentSummary,
         recovered: bool,
     ) -> Result<(), StoreError> {
-        Db::add_segment(self, camera, path, segment, recovered).await.map_err(store_error)
+        if recovered {
+            // A file found on this node's disk at start: footage as it was, whoever holds the
+            // camera now.
+            return self.db.add_segment(camera, path, segment, true, None).await.map_err(store_error);
+        }
+        self.write(
+            camera,
+            |fence| async move { self.db.add_segment(camera, path, segment, false, fence.as_ref()).await },
+        )
+        .await
+        .map_err(store_error)
     }
 
     async fn indexed_paths(&self) -> Result<std::collections::HashSet<String>, StoreError> {
-        self.indexed_recording_paths().await.map_err(store_error)
+        self.db.indexed_recording_paths().await.map_err(store_error)
     }
 
     async fn forget_segments(&self, paths: &[String]) -> Result<(), StoreError> {
-        Db::forget_segments(self, paths).await.map_err(store_error)
+        self.db.forget_segments(paths).await.map_err(store_error)
     }
 
     async fn note(
@@ -91,6 +121,6 @@ impl mingchu_media::record::RecordingStore for Db {
         kind: &str,
         detail: &str,
     ) -> Result<(), StoreError> {
-        self.add_recording_note(camera, at, kind, detail).await.map_err(store_error)
+        self.db.add_recording_note(camera, at, kind, detail).await.map_err(store_error)
     }
 }

@@ -44,6 +44,8 @@ pub struct AppState {
     pub playback: Option<crate::playback::Playback>,
     /// Viewers that may watch over plain HTTP (the non-WebRTC fallback) at once.
     pub live_http: Arc<tokio::sync::Semaphore>,
+    /// This server as one of several media nodes (`serve --node`); `None`: the only server.
+    pub nodes: Option<crate::nodes::Nodes>,
 }
 
 impl AppState {
@@ -77,6 +79,7 @@ impl AppState {
             push: Default::default(),
             playback: None,
             live_http: Arc::new(tokio::sync::Semaphore::new(200)),
+            nodes: None,
         }
     }
 }

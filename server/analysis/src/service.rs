@@ -304,6 +304,14 @@ async fn manage(
     let mut every = tokio::time::interval(Duration::from_secs(5));
     loop {
         every.tick().await;
+        // A camera that moved to another media node is analysed there (its tap has ended).
+        taps.lock().expect("taps lock").retain(|tap| {
+            let moved = tap.hub.is_retired();
+            if moved {
+                tapped.remove(&tap.hub.id);
+            }
+            !moved
+        });
         if config.mode == AnalyseMode::All {
             match store.cameras_to_analyse().await {
                 Ok(ids) => {

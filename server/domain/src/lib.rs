@@ -19,6 +19,7 @@ pub mod kpi;
 pub mod licence;
 pub mod patrol;
 pub mod picture;
+pub mod placement;
 pub mod programme;
 pub mod push;
 pub mod recording;

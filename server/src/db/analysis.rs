@@ -65,9 +65,13 @@ impl Db {
         state: &str,
         at: DateTime<Utc>,
         detail: &str,
+        fence: Option<&super::nodes::Fence>,
     ) -> Result<(), DbError> {
         let at = stamp(at);
         let mut tx = self.write_tx().await?;
+        if let Some(fence) = fence {
+            super::nodes::hold(&mut tx, fence).await?;
+        }
         sqlx::query("INSERT INTO camera_health_changes (camera_id, at, state, detail) VALUES ($1, $2, $3, $4)")
             .bind(camera.0)
             .bind(&at)
@@ -111,7 +115,15 @@ impl Db {
     }
 
     /// Stores a capture event with its snapshot; returns its id.
-    pub async fn add_capture(&self, capture: &NewCapture<'_>) -> Result<i64, DbError> {
+    pub async fn add_capture(
+        &self,
+        capture: &NewCapture<'_>,
+        fence: Option<&super::nodes::Fence>,
+    ) -> Result<i64, DbError> {
+        let mut tx = self.write_tx().await?;
+        if let Some(fence) = fence {
+            super::nodes::hold(&mut tx, fence).await?;
+        }
         let id = sqlx::query_scalar(
             "INSERT INTO capture_events (camera_id, at, category, confidence, boxes, snapshot)
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
@@ -122,8 +134,9 @@ impl Db {
         .bind(f64::from(capture.confidence.clamp(0.0, 1.0)))
         .bind(capture.boxes.to_string())
         .bind(capture.snapshot)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(id)
     }
 

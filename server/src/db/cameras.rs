@@ -176,13 +176,24 @@ impl Db {
         Ok(done.rows_affected())
     }
 
-    pub async fn record_camera_state(&self, id: CameraId, state: &str, detail: Option<&str>) -> Result<(), DbError> {
+    pub async fn record_camera_state(
+        &self,
+        id: CameraId,
+        state: &str,
+        detail: Option<&str>,
+        fence: Option<&super::nodes::Fence>,
+    ) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        if let Some(fence) = fence {
+            super::nodes::hold(&mut tx, fence).await?;
+        }
         sqlx::query("INSERT INTO camera_state_changes (camera_id, state, detail) VALUES ($1, $2, $3)")
             .bind(id.0)
             .bind(state)
             .bind(detail)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

@@ -38,8 +38,17 @@ impl Db {
     /// decided.
     ///
     /// [`check_counts_as_online`]: mingchu_domain::picture::check_counts_as_online
-    pub async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), DbError> {
+    pub async fn record_check(
+        &self,
+        camera: CameraId,
+        online: bool,
+        at: DateTime<Utc>,
+        fence: Option<&super::nodes::Fence>,
+    ) -> Result<(), DbError> {
         let mut tx = self.write_tx().await?;
+        if let Some(fence) = fence {
+            super::nodes::hold(&mut tx, fence).await?;
+        }
         sqlx::query(
             "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES ($1, $2, 1, $3)
              ON CONFLICT (camera_id, day) DO UPDATE SET checks = camera_checks_daily.checks + 1, online = camera_checks_daily.online + excluded.online",

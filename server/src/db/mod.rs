@@ -16,6 +16,7 @@ pub mod disputes;
 pub mod feedback_requests;
 mod import;
 pub mod kpis;
+pub mod nodes;
 pub mod open_data;
 pub mod orders;
 mod page_votes;
@@ -65,6 +66,9 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
+    /// A media node wrote for a camera it no longer holds (docs/design/scale.md).
+    #[error("camera {camera}: this node's lease (epoch {epoch}) is no longer the camera's (epoch {now}); the write was refused")]
+    Fenced { camera: mingchu_domain::vocab::CameraId, epoch: i64, now: i64 },
 }
 
 /// The SQL engines the portal runs on. The queries are one text for both (placeholders are

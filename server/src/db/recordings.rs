@@ -103,8 +103,13 @@ impl Db {
         path: &str,
         s: &SegmentSummary,
         recovered: bool,
+        fence: Option<&super::nodes::Fence>,
     ) -> Result<(), DbError> {
         let fragments = serde_json::to_string(&s.fragments).expect("serializable");
+        let mut tx = self.write_tx().await?;
+        if let Some(fence) = fence {
+            super::nodes::hold(&mut tx, fence).await?;
+        }
         sqlx::query(
             "INSERT INTO recording_segments (camera_id, path, start_at, end_at, camera_offset_ms, bytes, init_bytes,
                  codec, width, height, fragments, recovered)
@@ -123,8 +128,9 @@ impl Db {
         .bind(s.height as i64)
         .bind(fragments)
         .bind(recovered as i64)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -2,10 +2,11 @@
 
 use super::error::Text;
 use super::media_error::MediaError;
+use super::placement::{locate, Served};
 use crate::state::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -14,16 +15,29 @@ use mingchu_media::camera::{CameraHub, CameraState};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/cameras/{id}/status", get(status)).route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
+    Router::new()
+        .route("/api/cameras/{id}/status", get(status))
+        .route("/api/cameras/{id}/snapshot.jpg", get(snapshot))
+        // Readable from pages of any media node (a redirect to the camera's node crosses origins).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
 }
 
-async fn public_hub(state: &AppState, raw: &str) -> Result<Arc<CameraHub>, Text> {
+/// A public camera's hub on this node, or the redirect to the media node holding it.
+async fn public_hub(state: &AppState, raw: &str, uri: &Uri) -> Result<Result<Arc<CameraHub>, Response>, Text> {
     let id: CameraId = raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.to_string()))?;
-    match state.db.camera(id).await? {
-        Some(record) if record.public => Ok(state.media.cameras.hub(record.config())),
-        _ => Err(MediaError::UnknownCamera(raw.to_string()).into()),
+    let record = match state.db.camera(id).await? {
+        Some(record) if record.public => record,
+        _ => return Err(MediaError::UnknownCamera(raw.to_string()).into()),
+    };
+    match locate(state, id, uri).await? {
+        Served::Here => Ok(Ok(state.media.cameras.hub(record.config()))),
+        Served::Elsewhere(redirect) => Ok(Err(redirect)),
     }
 }
 
@@ -34,14 +48,17 @@ struct Status {
     detail: Option<String>,
 }
 
-async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Json<Status>, Text> {
-    let hub = public_hub(&state, &id).await?;
+async fn status(State(state): State<AppState>, Path(id): Path<String>, uri: Uri) -> Result<Response, Text> {
+    let hub = match public_hub(&state, &id, &uri).await? {
+        Ok(hub) => hub,
+        Err(redirect) => return Ok(redirect),
+    };
     let current = hub.state();
     let detail = match &current {
         CameraState::Unplayable(what) => Some(what.clone()),
         _ => None,
     };
-    Ok(Json(Status { state: current.code(), detail }))
+    Ok(Json(Status { state: current.code(), detail }).into_response())
 }
 
 #[derive(Deserialize)]
@@ -58,11 +75,15 @@ async fn snapshot(
     State(state): State<AppState>,
     Path(id): Path<String>,
     params: Result<Query<SnapshotParams>, QueryRejection>,
+    uri: Uri,
 ) -> Result<Response, Text> {
     let Query(params) = params
         .map_err(|_| MediaError::BadRequest("the only parameter is fresh=1 (a picture from now or none)".into()))?;
     let stale_ok = params.fresh != Some(1);
-    let hub = public_hub(&state, &id).await?;
+    let hub = match public_hub(&state, &id, &uri).await? {
+        Ok(hub) => hub,
+        Err(redirect) => return Ok(redirect),
+    };
     let _lease = hub.lease();
     let ready = hub.ready(Duration::from_secs(5)).await;
     let jpeg = match (ready, hub.keyframe()) {

@@ -6,10 +6,11 @@
 
 use super::error::Text;
 use super::media_error::MediaError;
+use super::placement::{locate, Served};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -22,15 +23,24 @@ use tokio::sync::broadcast::error::RecvError;
 const START_WAIT: Duration = Duration::from_secs(5);
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/live/{camera}/stream.mp4", get(stream))
+    Router::new()
+        .route("/live/{camera}/stream.mp4", get(stream))
+        // Readable from pages of any media node (a redirect to the camera's node crosses origins).
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        ))
 }
 
-async fn stream(State(state): State<AppState>, Path(raw): Path<String>) -> Result<Response, Text> {
+async fn stream(State(state): State<AppState>, Path(raw): Path<String>, uri: Uri) -> Result<Response, Text> {
     let camera: CameraId = raw.parse().map(CameraId).map_err(|_| MediaError::UnknownCamera(raw.clone()))?;
     let record = match state.db.camera(camera).await? {
         Some(record) if record.public => record,
         _ => return Err(MediaError::UnknownCamera(raw).into()),
     };
+    if let Served::Elsewhere(redirect) = locate(&state, camera, &uri).await? {
+        return Ok(redirect);
+    }
     // As many plain-HTTP viewers as WebRTC ones may watch (--max-viewers).
     let permit = state.live_http.clone().try_acquire_owned().map_err(|_| MediaError::Unavailable)?;
     let hub = state.media.cameras.hub(record.config());

@@ -26,6 +26,8 @@ pub enum MediaError {
     Connecting,
     #[error("live video is unavailable right now")]
     Unavailable,
+    #[error("the camera is moving to another media server; try again in a moment")]
+    Moving,
     #[error("{0}")]
     TooManyViewers(mingchu_media::sfu::Limit),
 }
@@ -38,7 +40,9 @@ impl MediaError {
             MediaError::BadRequest(_) => ErrorKind::BadRequest,
             MediaError::NoH264 => ErrorKind::NotAcceptable,
             MediaError::Unplayable(_) => ErrorKind::Conflict,
-            MediaError::Offline | MediaError::Connecting | MediaError::Unavailable => ErrorKind::Unavailable,
+            MediaError::Offline | MediaError::Connecting | MediaError::Unavailable | MediaError::Moving => {
+                ErrorKind::Unavailable
+            }
             MediaError::TooManyViewers(_) => ErrorKind::RateLimited,
         }
     }
@@ -48,6 +52,7 @@ impl MediaError {
         match self {
             MediaError::Offline => Some(5),
             MediaError::Connecting => Some(1),
+            MediaError::Moving => Some(2),
             MediaError::Unavailable => Some(10),
             MediaError::TooManyViewers(_) => Some(15),
             _ => None,

@@ -29,6 +29,7 @@ mod open311;
 pub mod open_data;
 mod page_votes;
 mod pictures;
+mod placement;
 mod recordings;
 mod refusals;
 mod render;

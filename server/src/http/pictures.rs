@@ -56,6 +56,20 @@ pub async fn for_staff(
 /// The camera's picture as it is now; `None` when it gives none within a few seconds (an
 /// evidence picture is never an old one).
 pub async fn current_frame(state: &AppState, camera: &CameraRecord) -> Option<CleanPhoto> {
+    if let Some(nodes) = &state.nodes {
+        // Another media node runs the camera; its picture is not taken from here.
+        match nodes.route(camera.id).await {
+            Ok(crate::nodes::Route::Here) => {}
+            Ok(_) => {
+                tracing::info!(camera = %camera.id, "no current picture: the camera runs on another media node");
+                return None;
+            }
+            Err(e) => {
+                tracing::warn!(camera = %camera.id, error = %e, "cannot tell which node runs the camera");
+                return None;
+            }
+        }
+    }
     let hub = state.media.cameras.hub(camera.config());
     let _lease = hub.lease();
     let jpeg = match (hub.ready(Duration::from_secs(5)).await, hub.keyframe()) {

@@ -4,6 +4,7 @@
 
 use super::error::Text;
 use super::media_error::MediaError;
+use super::placement::{locate, Served};
 use crate::state::AppState;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -48,6 +49,7 @@ fn require_content_type(headers: &HeaderMap, wanted: &'static str) -> Result<(),
 
 async fn offer(State(state): State<AppState>, Path(camera): Path<String>, request: Request) -> Result<Response, Text> {
     let headers = request.headers().clone();
+    let uri = request.uri().clone();
     let from = state.client_addr.of(&headers, request.extensions());
     let body = String::from_request(request, &state)
         .await
@@ -61,6 +63,9 @@ async fn offer(State(state): State<AppState>, Path(camera): Path<String>, reques
         Some(record) if record.public => record,
         _ => return Err(MediaError::UnknownCamera(camera.to_string()).into()),
     };
+    if let Served::Elsewhere(redirect) = locate(&state, camera, &uri).await? {
+        return Ok(redirect);
+    }
     let hub = state.media.cameras.hub(record.config());
     let subscription = hub.subscribe();
     match hub.ready(START_WAIT).await {

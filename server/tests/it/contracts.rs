@@ -52,7 +52,9 @@ async fn fixture(data: &std::path::Path) {
         for camera in 1..=3 {
             for i in 0..24 {
                 let at = start + Duration::minutes(i * 60 + 5);
-                db.record_check(mingchu_domain::vocab::CameraId(camera), i < online_of(camera, day), at).await.unwrap();
+                db.record_check(mingchu_domain::vocab::CameraId(camera), i < online_of(camera, day), at, None)
+                    .await
+                    .unwrap();
             }
         }
     }

@@ -37,7 +37,7 @@ fn checks_of_day(day: &str, n: u32) -> Vec<DateTime<Utc>> {
 
 async fn checks(db: &server::db::Db, camera: i64, day: &str, online: u32, checks: u32) {
     for (i, at) in checks_of_day(day, checks).into_iter().enumerate() {
-        db.record_check(mingchu_domain::vocab::CameraId(camera), (i as u32) < online, at).await.unwrap();
+        db.record_check(mingchu_domain::vocab::CameraId(camera), (i as u32) < online, at, None).await.unwrap();
     }
 }
 
@@ -87,7 +87,7 @@ async fn fixture(data: &std::path::Path) -> (server::db::Db, AnyPool) {
         use mingchu_domain::picture::{check_counts_as_online, HealthState};
         let picture = if i < 12 { HealthState::Ok } else { HealthState::Frozen };
         let online = check_counts_as_online(true, Some(picture));
-        db.record_check(mingchu_domain::vocab::CameraId(2), online, at).await.unwrap();
+        db.record_check(mingchu_domain::vocab::CameraId(2), online, at, None).await.unwrap();
     }
     checks(&db, 2, "2025-01-03", 24, 24).await;
     checks(&db, 2, "2025-01-04", 23, 24).await;

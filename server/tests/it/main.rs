@@ -25,6 +25,7 @@ mod kpis;
 mod limits;
 mod live_fallback;
 mod live_rtsp;
+mod nodes;
 mod open311;
 mod patrols;
 mod push;

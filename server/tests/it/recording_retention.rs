@@ -73,7 +73,7 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
         let path = format!("{camera}/{name}.mp4");
         std::fs::create_dir_all(root.join(camera.to_string())).unwrap();
         std::fs::write(root.join(&path), vec![7u8; 1000]).unwrap();
-        db.add_segment(camera, &path, &summary(end), false).await.unwrap();
+        db.add_segment(camera, &path, &summary(end), false, None).await.unwrap();
     }
     let hold = |end: DateTime<Utc>, order| Hold {
         camera: a,

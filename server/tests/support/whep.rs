@@ -68,13 +68,16 @@ impl WhepViewer {
             tokio::time::sleep(retry_after(&res).min(deadline - Instant::now())).await;
         };
         let status = res.status();
+        // Where the offer ended up: a media node may have redirected it (307) to another.
+        let answered_at = res.url().clone();
         let location = res.headers().get("location").and_then(|l| l.to_str().ok()).map(str::to_owned);
         let answer = res.text().await?;
         if status != reqwest::StatusCode::CREATED {
             return Err(format!("POST /whep/{camera_id}: {status}: {answer}").into());
         }
         let location = location.ok_or("201 without Location")?;
-        let session_url = if location.starts_with('/') { format!("{base}{location}") } else { location };
+        let session_url =
+            answered_at.join(&location).map_err(|e| format!("bad Location {location:?}: {e}"))?.to_string();
         pc.set_remote_description(RTCSessionDescription::answer(answer.clone())?).await?;
         Ok(WhepViewer { pc, http, session_url, offer, answer, pictures })
     }

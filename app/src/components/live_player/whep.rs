@@ -10,7 +10,7 @@ use web_sys::{Headers, RequestInit, Response};
 /// A session the server accepted.
 pub struct Answer {
     pub sdp: String,
-    /// Where to DELETE the session, e.g. `/whep/12/sessions/abc`.
+    /// Where to DELETE the session, e.g. `https://media-2.example.org/whep/12/sessions/abc`.
     pub location: String,
 }
 
@@ -31,6 +31,10 @@ pub async fn offer(camera: CameraId, sdp: &str) -> Result<Answer, Refusal> {
                 .ok()
                 .flatten()
                 .ok_or_else(|| Refusal::Failed("201 without a Location".into()))?;
+            // Relative to where the offer ended up: a media node may have redirected it (307)
+            // to the node that runs the camera, and the session lives there.
+            let location =
+                web_sys::Url::new_with_base(&location, &response.url()).map(|url| url.href()).unwrap_or(location);
             let sdp = text(&response).await?;
             Ok(Answer { sdp, location })
         }

@@ -55,8 +55,27 @@ pub struct CameraHub {
     pub spec: SourceSpec,
     state: watch::Sender<CameraState>,
     leases: watch::Sender<usize>,
-    events: broadcast::Sender<MediaEvent>,
-    gop: Mutex<Gop>,
+    feed: Mutex<Feed>,
+    /// Set once when this server stops running the camera for good (it moved to another media
+    /// node): the ingest stops and every consumer's events end.
+    retired: watch::Sender<bool>,
+}
+
+/// The cached group of pictures and the live events, under one lock so that a subscriber
+/// misses no frame and sees none twice; `events` is `None` once the hub is retired.
+struct Feed {
+    gop: Gop,
+    events: Option<broadcast::Sender<MediaEvent>>,
+}
+
+impl Feed {
+    fn subscribe(&self) -> broadcast::Receiver<MediaEvent> {
+        match &self.events {
+            Some(events) => events.subscribe(),
+            // A channel whose sender is gone: the receiver reports Closed at once.
+            None => broadcast::channel(1).1,
+        }
+    }
 }
 
 /// Keeps a camera running while held: a viewer's, the analysis's, or the registry's own for a
@@ -95,9 +114,12 @@ impl CameraHub {
             spec,
             state: watch::Sender::new(CameraState::Idle),
             leases: watch::Sender::new(0),
-            // About 4 s of video at 30 fps: a consumer further behind gets `Lagged` and resyncs.
-            events: broadcast::Sender::new(128),
-            gop: Mutex::new(Gop::default()),
+            feed: Mutex::new(Feed {
+                gop: Gop::default(),
+                // About 4 s of video at 30 fps: a consumer further behind gets `Lagged` and resyncs.
+                events: Some(broadcast::Sender::new(128)),
+            }),
+            retired: watch::Sender::new(false),
         })
     }
 
@@ -109,32 +131,58 @@ impl CameraHub {
     pub fn subscribe(self: &Arc<Self>) -> Subscription {
         let lease = self.lease();
         // Under the cache lock, so no frame is missed or seen twice between the two.
-        let gop = self.gop.lock().expect("gop lock");
-        let events = self.events.subscribe();
-        Subscription { lease, cached: gop.frames().to_vec(), events }
+        let feed = self.feed.lock().expect("feed lock");
+        Subscription { lease, cached: feed.gop.frames().to_vec(), events: feed.subscribe() }
     }
 
     /// The live events without a lease: for a consumer (analysis) that looks at a camera while
     /// it runs but must not keep it running.
     pub fn watch(&self) -> broadcast::Receiver<MediaEvent> {
-        self.events.subscribe()
+        self.feed.lock().expect("feed lock").subscribe()
     }
 
     pub fn publish(&self, frame: Arc<Frame>) {
-        let mut gop = self.gop.lock().expect("gop lock");
-        gop.push(frame.clone());
-        let _ = self.events.send(MediaEvent::Frame(frame));
+        let mut feed = self.feed.lock().expect("feed lock");
+        let Some(events) = feed.events.clone() else { return };
+        feed.gop.push(frame.clone());
+        let _ = events.send(MediaEvent::Frame(frame));
     }
 
     pub fn restarted(&self) {
-        let mut gop = self.gop.lock().expect("gop lock");
-        gop.clear();
-        let _ = self.events.send(MediaEvent::Restarted);
+        let mut feed = self.feed.lock().expect("feed lock");
+        feed.gop.clear();
+        if let Some(events) = &feed.events {
+            let _ = events.send(MediaEvent::Restarted);
+        }
     }
 
     /// The newest keyframe, if the current stream has sent one.
     pub fn keyframe(&self) -> Option<Arc<Frame>> {
-        self.gop.lock().expect("gop lock").keyframe().cloned()
+        self.feed.lock().expect("feed lock").gop.keyframe().cloned()
+    }
+
+    /// Stops the camera here for good: the ingest ends (its connection closes), every
+    /// consumer's events end (the SFU lets the camera's viewers go, and they reconnect to the
+    /// camera's new node), and the cache empties. The state becomes idle without a record: the
+    /// camera's records are now the new holder's to write.
+    pub fn retire(&self) {
+        {
+            let mut feed = self.feed.lock().expect("feed lock");
+            feed.gop.clear();
+            feed.events = None;
+        }
+        self.state.send_replace(CameraState::Idle);
+        self.retired.send_replace(true);
+    }
+
+    pub fn is_retired(&self) -> bool {
+        *self.retired.borrow()
+    }
+
+    /// Resolves once the hub is retired.
+    pub async fn until_retired(&self) {
+        let mut rx = self.retired.subscribe();
+        let _ = rx.wait_for(|r| *r).await;
     }
 
     pub fn state(&self) -> CameraState {
@@ -142,6 +190,9 @@ impl CameraHub {
     }
 
     pub fn set_state(&self, state: CameraState) -> bool {
+        if self.is_retired() {
+            return false;
+        }
         self.state.send_if_modified(|s| {
             let changed = *s != state;
             *s = state;

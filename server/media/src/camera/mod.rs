@@ -73,6 +73,15 @@ impl Cameras {
         Ok(())
     }
 
+    /// Stops running the camera here (it moved to another media node): see
+    /// [`CameraHub::retire`]. A later [`Cameras::get`] starts it afresh.
+    pub fn retire(&self, id: CameraId) {
+        self.pins.lock().expect("pins lock").remove(&id);
+        if let Some(hub) = self.hubs.lock().expect("hubs lock").remove(&id) {
+            hub.retire();
+        }
+    }
+
     /// Whether the registry keeps the camera running (always-on).
     pub fn is_pinned(&self, id: CameraId) -> bool {
         self.pins.lock().expect("pins lock").contains_key(&id)

@@ -73,7 +73,14 @@ pub fn spawn(hub: Arc<CameraHub>, store: Arc<dyn CameraStore>) {
 /// The worker with its I/O given (tests pass scripted sources and a recording sink).
 pub fn spawn_with(hub: Arc<CameraHub>, opener: Arc<dyn Opener>, recorder: Arc<dyn StateRecorder>) {
     let span = tracing::info_span!("ingest", camera = %hub.id);
-    tokio::spawn(run(hub, Io { opener, recorder }).instrument(span));
+    let worker = async move {
+        tokio::select! {
+            biased;
+            _ = hub.until_retired() => tracing::info!("camera moved to another node: ingest stopped here"),
+            _ = run(hub.clone(), Io { opener, recorder }) => {}
+        }
+    };
+    tokio::spawn(worker.instrument(span));
 }
 
 async fn run(hub: Arc<CameraHub>, io: Io) {

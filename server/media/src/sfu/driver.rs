@@ -38,6 +38,10 @@ enum Command {
         camera: CameraId,
         event: MediaEvent,
     },
+    /// The camera's hub was retired (the camera moved to another media node).
+    CameraEnded {
+        camera: CameraId,
+    },
     /// One RFC 4571 frame from the ICE-TCP connection of `peer`.
     Tcp {
         peer: SocketAddr,
@@ -358,6 +362,7 @@ impl Driver {
             }
             Command::Media { camera, event: MediaEvent::Frame(frame) } => self.sfu.push_frame(camera, frame, now),
             Command::Media { camera, event: MediaEvent::Restarted } => self.sfu.camera_restarted(camera),
+            Command::CameraEnded { camera } => self.sfu.end_camera(camera),
             Command::Tcp { .. } | Command::TcpClosed { .. } => unreachable!("handled before the core"),
             #[cfg(test)]
             Command::Break => panic!("broken on purpose"),
@@ -417,7 +422,10 @@ async fn forward(camera: CameraId, mut events: broadcast::Receiver<MediaEvent>, 
                 tracing::warn!(%camera, missed, "SFU fell behind the camera");
                 MediaEvent::Restarted
             }
-            Err(broadcast::error::RecvError::Closed) => return,
+            Err(broadcast::error::RecvError::Closed) => {
+                let _ = tx.send(Command::CameraEnded { camera }).await;
+                return;
+            }
         };
         if tx.send(Command::Media { camera, event }).await.is_err() {
             return;

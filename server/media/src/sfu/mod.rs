@@ -93,6 +93,8 @@ pub enum GoneReason {
     TimedOut,
     /// ICE and DTLS never completed.
     NeverConnected,
+    /// The camera stopped running on this server (it moved to another media node).
+    CameraEnded,
 }
 
 #[derive(Debug)]
@@ -324,6 +326,18 @@ impl Sfu {
         for id in self.index.viewers_of(camera) {
             if let Some(viewer) = self.viewers.get_mut(&id) {
                 viewer.await_keyframe();
+            }
+        }
+    }
+
+    /// The camera's stream ended for good here: its viewers are let go (they reconnect, and
+    /// are sent to the camera's new node).
+    pub fn end_camera(&mut self, camera: CameraId) {
+        let ids: Vec<ViewerId> = self.index.viewers_of(camera).collect();
+        for id in ids {
+            if let Some(mut viewer) = self.viewers.remove(&id) {
+                viewer.rtc.disconnect();
+                self.gone(viewer, GoneReason::CameraEnded);
             }
         }
     }

@@ -1,0 +1,193 @@
+//! Several media nodes sharing the cameras through one database (`serve --node NAME`;
+//! docs/design/scale.md). Each node beats in `nodes`; each camera is held by one live node
+//! through its row in `camera_leases`, taken with a fencing epoch. This module is the driver:
+//! the rules are `mingchu_domain::placement`, the rows `db::nodes`.
+//!
+//! - [`Nodes::spawn`] beats and, when the set of live nodes changes (and every
+//!   [`FULL_PASS_EVERY`] beats), reconciles: lets go of cameras another live node now wins,
+//!   stops those it lost, takes the free or orphaned ones it wins, and starts what they need
+//!   here (always-on ingest, recording; checks and analysis follow from [`store::NodeStore`]).
+//! - [`Nodes::route`] says where a camera's live media is served: here, at another node's URL
+//!   (the HTTP side answers `307`), or nowhere yet (`503`, try again).
+//! - [`Nodes::fence`] is the proof carried by every write for a held camera.
+
+mod membership;
+pub mod store;
+pub mod workloads;
+
+use crate::db::nodes::Fence;
+use crate::db::{Db, DbError};
+use mingchu_domain::placement::{self, Liveness, NodeName};
+use mingchu_domain::vocab::CameraId;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, OnceLock};
+
+/// A full reconciliation at least this often (in beats) even when no node came or went: it
+/// picks up cameras added since, and repairs anything a failed round left behind.
+pub const FULL_PASS_EVERY: u32 = 15;
+
+/// What a node runs for the cameras it holds, beyond what follows on its own from holding
+/// them (checks and analysis ask the store, which answers with held cameras only).
+#[async_trait::async_trait]
+pub trait Workloads: Send + Sync + 'static {
+    /// The cameras are now held here: start what runs without viewers.
+    async fn start(&self, cameras: &[CameraId]);
+    /// The cameras are no longer held here: stop everything for them at once.
+    async fn stop(&self, cameras: &[CameraId]);
+}
+
+/// Where a camera's live media is served.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Here,
+    /// Another live node's base URL (no trailing slash).
+    There(String),
+    /// No live node holds it and this one does not win it: moments after a node died or
+    /// joined, before the next round.
+    Nowhere,
+}
+
+#[derive(Clone)]
+pub struct Nodes {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    me: NodeName,
+    url: String,
+    incarnation: String,
+    liveness: Liveness,
+    db: Db,
+    /// The cameras held here, with the epoch each was taken under.
+    held: Mutex<HashMap<CameraId, i64>>,
+    /// The live nodes as of the last beat.
+    live: Mutex<BTreeSet<NodeName>>,
+    workloads: OnceLock<Arc<dyn Workloads>>,
+}
+
+impl Nodes {
+    /// Joins the cluster: the first heartbeat, refused when another process beats under the
+    /// same name. `url` is where other nodes send viewers for this node's cameras.
+    pub async fn join(db: Db, me: NodeName, url: &str, liveness: Liveness) -> Result<Nodes, NodesError> {
+        let incarnation = format!("{:032x}", rand::random::<u128>());
+        let now = chrono::Utc::now();
+        db.heartbeat(&me, url, &incarnation, now, liveness.cutoff(now)).await??;
+        let live = db.live_nodes(liveness.cutoff(now)).await?;
+        tracing::info!(node = %me, url, live = live.len(), "joined the media nodes");
+        Ok(Nodes {
+            inner: Arc::new(Inner {
+                me,
+                url: url.trim_end_matches('/').to_string(),
+                incarnation,
+                liveness,
+                db,
+                held: Mutex::default(),
+                live: Mutex::new(live),
+                workloads: OnceLock::new(),
+            }),
+        })
+    }
+
+    pub fn me(&self) -> &NodeName {
+        &self.inner.me
+    }
+
+    /// Starts beating and reconciling; `workloads` start and stop what held cameras need.
+    pub fn spawn(&self, workloads: Arc<dyn Workloads>) {
+        let _ = self.inner.workloads.set(workloads);
+        tokio::spawn(membership::run(self.clone()));
+    }
+
+    pub fn holds(&self, camera: CameraId) -> bool {
+        self.inner.held.lock().expect("held lock").contains_key(&camera)
+    }
+
+    /// The proof for a write about `camera`; `None` when it is not held here.
+    pub fn fence(&self, camera: CameraId) -> Option<Fence> {
+        let epoch = *self.inner.held.lock().expect("held lock").get(&camera)?;
+        Some(Fence { camera, node: self.inner.me.clone(), epoch })
+    }
+
+    /// How many cameras are held here.
+    pub fn held_count(&self) -> usize {
+        self.inner.held.lock().expect("held lock").len()
+    }
+
+    /// Where `camera`'s live media is served. A camera no live node holds is taken here when
+    /// this node wins it (a camera added since the last round, or one whose node just died).
+    pub async fn route(&self, camera: CameraId) -> Result<Route, DbError> {
+        if self.holds(camera) {
+            return Ok(Route::Here);
+        }
+        let now = chrono::Utc::now();
+        let cutoff = self.inner.liveness.cutoff(now);
+        if let Some(holder) = self.inner.db.camera_holder(camera, cutoff).await? {
+            if holder.node != self.inner.me {
+                return Ok(Route::There(holder.url.trim_end_matches('/').to_string()));
+            }
+        }
+        let winner = {
+            let live = self.inner.live.lock().expect("live lock");
+            placement::desired_owner(&live, camera).cloned()
+        };
+        match winner {
+            Some(node) if node == self.inner.me => {
+                let taken = self.inner.db.take_leases(&self.inner.me, &[camera], cutoff, now).await?;
+                if taken.is_empty() {
+                    return Ok(Route::Nowhere);
+                }
+                self.adopt(&taken).await;
+                Ok(Route::Here)
+            }
+            Some(node) => Ok(self
+                .inner
+                .db
+                .node_url(&node, cutoff)
+                .await?
+                .map_or(Route::Nowhere, |url| Route::There(url.trim_end_matches('/').to_string()))),
+            None => Ok(Route::Nowhere),
+        }
+    }
+
+    /// A write for `camera` was refused by its fence: another node holds it now.
+    pub async fn lost(&self, camera: CameraId) {
+        if self.inner.held.lock().expect("held lock").remove(&camera).is_some() {
+            tracing::warn!(camera = %camera, node = %self.inner.me, "another node holds the camera now: stopped here");
+            self.stop(&[camera]).await;
+        }
+    }
+
+    /// Records cameras just taken and starts their workloads.
+    async fn adopt(&self, taken: &[(CameraId, i64)]) {
+        if taken.is_empty() {
+            return;
+        }
+        {
+            let mut held = self.inner.held.lock().expect("held lock");
+            for (camera, epoch) in taken {
+                held.insert(*camera, *epoch);
+            }
+        }
+        if let Some(workloads) = self.inner.workloads.get() {
+            let ids: Vec<CameraId> = taken.iter().map(|(c, _)| *c).collect();
+            workloads.start(&ids).await;
+        }
+    }
+
+    async fn stop(&self, cameras: &[CameraId]) {
+        if cameras.is_empty() {
+            return;
+        }
+        if let Some(workloads) = self.inner.workloads.get() {
+            workloads.stop(cameras).await;
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum NodesError {
+    #[error(transparent)]
+    NameTaken(#[from] crate::db::nodes::NameTaken),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
