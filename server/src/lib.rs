@@ -123,7 +123,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
         per_camera: args.max_viewers_per_camera,
         per_address: args.max_viewers_per_address,
     };
-    let nodes = join_nodes(&db, args).await?;
+    let nodes = join_nodes(&db, db_args, args).await?;
     let store = nodes::store::NodeStore { db: db.clone(), nodes: nodes.clone() };
     let offer = mingchu_media::sfu::driver::Offer {
         udp: args.webrtc_transports.contains(&config::WebrtcTransport::Udp),
@@ -224,7 +224,7 @@ pub async fn serve(db_args: &DbArgs, mut args: ServeArgs) -> Result<(), ServerEr
 }
 
 /// With `--node`: joins the media nodes on the shared PostgreSQL database.
-async fn join_nodes(db: &Db, args: &ServeArgs) -> Result<Option<nodes::Nodes>, ServerError> {
+async fn join_nodes(db: &Db, db_args: &DbArgs, args: &ServeArgs) -> Result<Option<nodes::Nodes>, ServerError> {
     let Some(name) = &args.node else { return Ok(None) };
     if db.backend() != db::Backend::Postgres {
         return Err(ServerError::Usage(
@@ -247,7 +247,7 @@ async fn join_nodes(db: &Db, args: &ServeArgs) -> Result<Option<nodes::Nodes>, S
     };
     let beat = chrono::Duration::seconds(args.node_heartbeat_seconds as i64);
     let liveness = mingchu_domain::placement::Liveness::every(beat);
-    Ok(Some(nodes::Nodes::join(db.clone(), name.clone(), &url, liveness).await?))
+    Ok(Some(nodes::Nodes::join(db.clone(), &db_args.database_url(), name.clone(), &url, liveness).await?))
 }
 
 fn analysis_config(args: &ServeArgs) -> mingchu_analysis::AnalysisConfig {

@@ -228,6 +228,15 @@ impl Db {
             .await?)
     }
 
+    /// Sends `payload` to every listener of `channel` when the statement commits
+    /// (PostgreSQL's `NOTIFY`; nothing listens on SQLite, which runs one server).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<(), DbError> {
+        if self.backend == super::Backend::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)").bind(channel).bind(payload).execute(&self.pool).await?;
+        }
+        Ok(())
+    }
+
     /// How many cameras each node holds (for `/metrics` and the tests).
     pub async fn leases_by_node(&self) -> Result<Vec<(NodeName, i64)>, DbError> {
         let rows: Vec<(String, i64)> = sqlx::query_as(

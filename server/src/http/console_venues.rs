@@ -180,6 +180,7 @@ async fn recording(State(state): State<AppState>, Path(id): Path<i64>, request: 
             tracing::warn!(camera = id, error = %e, "the recording change applies at the next start");
         }
     }
+    settings_changed(&state, camera).await;
     see_other(&format!("/console/venues/{venue}?done=camera"))
 }
 
@@ -241,6 +242,7 @@ async fn always_on(State(state): State<AppState>, Path(id): Path<i64>, request: 
     if let Err(e) = state.media.cameras.set_always_on(mingchu_domain::vocab::CameraId(id), on).await {
         tracing::warn!(camera = id, error = %e, "the always-on change applies at the next start");
     }
+    settings_changed(&state, mingchu_domain::vocab::CameraId(id)).await;
     see_other(&format!("/console/venues/{venue}?done=camera"))
 }
 
@@ -292,6 +294,7 @@ async fn add_camera(State(state): State<AppState>, Path(id): Path<i64>, request:
                 if let Err(e) = state.media.cameras.set_always_on(camera, true).await {
                     tracing::warn!(camera = %camera, error = %e, "the new camera starts at the next start");
                 }
+                settings_changed(&state, camera).await;
             }
             see_other(&format!("/console/venues/{id}?done=camera"))
         }
@@ -413,5 +416,13 @@ async fn reply(State(state): State<AppState>, Path(id): Path<i64>, request: Requ
             };
             venue_again(&state, &signed_in, &headers, venue.0, StatusCode::BAD_REQUEST, problem, String::new()).await
         }
+    }
+}
+
+/// A camera's settings were changed here: applied above when this server runs the camera;
+/// on a media node, the node holding it is told (docs/design/scale.md).
+async fn settings_changed(state: &AppState, camera: mingchu_domain::vocab::CameraId) {
+    if let Some(nodes) = &state.nodes {
+        nodes.publish(&crate::nodes::events::Event::CameraSettings { camera: camera.0 }).await;
     }
 }

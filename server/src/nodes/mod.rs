@@ -11,6 +11,7 @@
 //!   (the HTTP side answers `307`), or nowhere yet (`503`, try again).
 //! - [`Nodes::fence`] is the proof carried by every write for a held camera.
 
+pub mod events;
 mod membership;
 pub mod store;
 pub mod workloads;
@@ -30,8 +31,9 @@ pub const FULL_PASS_EVERY: u32 = 15;
 /// them (checks and analysis ask the store, which answers with held cameras only).
 #[async_trait::async_trait]
 pub trait Workloads: Send + Sync + 'static {
-    /// The cameras are now held here: start what runs without viewers.
-    async fn start(&self, cameras: &[CameraId]);
+    /// The cameras are held here (just taken, or their settings changed): make what runs
+    /// without viewers (always-on ingest, recording) match their settings.
+    async fn apply(&self, cameras: &[CameraId]);
     /// The cameras are no longer held here: stop everything for them at once.
     async fn stop(&self, cameras: &[CameraId]);
 }
@@ -63,12 +65,20 @@ struct Inner {
     /// The live nodes as of the last beat.
     live: Mutex<BTreeSet<NodeName>>,
     workloads: OnceLock<Arc<dyn Workloads>>,
+    /// The database's URL, for the events connection.
+    database_url: String,
 }
 
 impl Nodes {
     /// Joins the cluster: the first heartbeat, refused when another process beats under the
     /// same name. `url` is where other nodes send viewers for this node's cameras.
-    pub async fn join(db: Db, me: NodeName, url: &str, liveness: Liveness) -> Result<Nodes, NodesError> {
+    pub async fn join(
+        db: Db,
+        database_url: &str,
+        me: NodeName,
+        url: &str,
+        liveness: Liveness,
+    ) -> Result<Nodes, NodesError> {
         let incarnation = format!("{:032x}", rand::random::<u128>());
         let now = chrono::Utc::now();
         db.heartbeat(&me, url, &incarnation, now, liveness.cutoff(now)).await??;
@@ -84,6 +94,7 @@ impl Nodes {
                 held: Mutex::default(),
                 live: Mutex::new(live),
                 workloads: OnceLock::new(),
+                database_url: database_url.to_string(),
             }),
         })
     }
@@ -92,10 +103,12 @@ impl Nodes {
         &self.inner.me
     }
 
-    /// Starts beating and reconciling; `workloads` start and stop what held cameras need.
+    /// Starts beating, reconciling and listening to the other nodes; `workloads` start and
+    /// stop what held cameras need.
     pub fn spawn(&self, workloads: Arc<dyn Workloads>) {
         let _ = self.inner.workloads.set(workloads);
         tokio::spawn(membership::run(self.clone()));
+        tokio::spawn(events::listen(self.clone(), self.inner.database_url.clone()));
     }
 
     pub fn holds(&self, camera: CameraId) -> bool {
@@ -111,6 +124,10 @@ impl Nodes {
     /// How many cameras are held here.
     pub fn held_count(&self) -> usize {
         self.inner.held.lock().expect("held lock").len()
+    }
+
+    pub fn held_cameras(&self) -> Vec<CameraId> {
+        self.inner.held.lock().expect("held lock").keys().copied().collect()
     }
 
     /// Where `camera`'s live media is served. A camera no live node holds is taken here when
@@ -168,9 +185,14 @@ impl Nodes {
                 held.insert(*camera, *epoch);
             }
         }
-        if let Some(workloads) = self.inner.workloads.get() {
-            let ids: Vec<CameraId> = taken.iter().map(|(c, _)| *c).collect();
-            workloads.start(&ids).await;
+        let ids: Vec<CameraId> = taken.iter().map(|(c, _)| *c).collect();
+        self.refresh(&ids).await;
+    }
+
+    /// Applies the cameras' settings to what runs here.
+    async fn refresh(&self, cameras: &[CameraId]) {
+        if let (Some(workloads), false) = (self.inner.workloads.get(), cameras.is_empty()) {
+            workloads.apply(cameras).await;
         }
     }
 

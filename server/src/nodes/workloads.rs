@@ -7,7 +7,7 @@ use mingchu_domain::recording::RecordingPolicy;
 use mingchu_domain::vocab::CameraId;
 use mingchu_media::camera::Cameras;
 use mingchu_media::record::Recordings;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub struct MediaWorkloads {
     pub db: Db,
@@ -17,27 +17,23 @@ pub struct MediaWorkloads {
 
 #[async_trait::async_trait]
 impl super::Workloads for MediaWorkloads {
-    async fn start(&self, cameras: &[CameraId]) {
-        let wanted: HashSet<CameraId> = cameras.iter().copied().collect();
-        match self.db.always_on_cameras().await {
-            Ok(always) => {
-                for camera in always.into_iter().filter(|c| wanted.contains(c)) {
-                    if let Err(e) = self.cameras.set_always_on(camera, true).await {
-                        tracing::warn!(camera = %camera, error = %e, "could not start an always-on camera");
-                    }
-                }
+    async fn apply(&self, cameras: &[CameraId]) {
+        let always: HashSet<CameraId> = match self.db.always_on_cameras().await {
+            Ok(always) => always.into_iter().collect(),
+            Err(e) => return tracing::warn!(error = %e, "could not list the always-on cameras"),
+        };
+        let recorded: HashMap<CameraId, RecordingPolicy> = match self.db.recorded_cameras().await {
+            Ok(recorded) => recorded.into_iter().collect(),
+            Err(e) => return tracing::warn!(error = %e, "could not list the recorded cameras"),
+        };
+        for camera in cameras {
+            if let Err(e) = self.cameras.set_always_on(*camera, always.contains(camera)).await {
+                tracing::warn!(camera = %camera, error = %e, "could not apply the always-on setting");
             }
-            Err(e) => tracing::warn!(error = %e, "could not list the always-on cameras"),
-        }
-        match self.db.recorded_cameras().await {
-            Ok(recorded) => {
-                for (camera, policy) in recorded.into_iter().filter(|(c, _)| wanted.contains(c)) {
-                    if let Err(e) = self.recordings.set_policy(camera, policy).await {
-                        tracing::warn!(camera = %camera, error = %e, "could not start recording a camera");
-                    }
-                }
+            let policy = recorded.get(camera).copied().unwrap_or(RecordingPolicy::Off);
+            if let Err(e) = self.recordings.set_policy(*camera, policy).await {
+                tracing::warn!(camera = %camera, error = %e, "could not apply the recording setting");
             }
-            Err(e) => tracing::warn!(error = %e, "could not list the recorded cameras"),
         }
     }
 

@@ -24,14 +24,16 @@ fn node(name: &str) -> NodeName {
     NodeName(name.into())
 }
 
+/// The camera's last recorded state and its detail (none recorded: empty).
 async fn latest_state(pool: &sqlx::AnyPool, camera: i64) -> (String, Option<String>) {
-    sqlx::query_as(
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
         "SELECT state, detail FROM camera_state_changes WHERE camera_id = $1 ORDER BY at DESC, id DESC LIMIT 1",
     )
     .bind(camera)
-    .fetch_one(pool)
+    .fetch_optional(pool)
     .await
-    .unwrap()
+    .unwrap();
+    row.unwrap_or_default()
 }
 
 #[tokio::test]
@@ -233,6 +235,20 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
     // Pages are served by any node.
     let page = reqwest::get(format!("{}/venues/1", bases[*wrong])).await.unwrap();
     assert_eq!(page.status(), reqwest::StatusCode::OK);
+
+    // A setting changed anywhere reaches the camera's holder (LISTEN/NOTIFY): switched to
+    // always-on, the camera starts on its node without a viewer.
+    let (&always, _) = held.iter().filter(|(c, _)| **c != camera).nth(3).unwrap();
+    sqlx::query("UPDATE cameras SET always_on = 1 WHERE id = $1").bind(always).execute(&pool).await.unwrap();
+    let event = format!(r#"{{"event":"camera_settings","camera":{always}}}"#);
+    sqlx::query("SELECT pg_notify('mingchu_events', $1)").bind(&event).execute(&pool).await.unwrap();
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    while latest_state(&pool, always).await.0 != "online" {
+        assert!(Instant::now() < deadline, "the holder did not start the camera switched to always-on");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    sqlx::query("UPDATE cameras SET always_on = 0 WHERE id = $1").bind(always).execute(&pool).await.unwrap();
+    sqlx::query("SELECT pg_notify('mingchu_events', $1)").bind(&event).execute(&pool).await.unwrap();
 
     // The holder dies without a word: its cameras are held by the two others, and watchable
     // through either, within 15 s.
