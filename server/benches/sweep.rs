@@ -61,7 +61,7 @@ async fn district(dir: &Path) -> (Db, Vec<i64>) {
             let end = now() - Duration::days(10) + Duration::minutes(i as i64);
             let path = format!("{camera}/{i}.mp4");
             std::fs::write(root.join(&path), [7u8; 1000]).unwrap();
-            db.add_segment(camera, &path, &summary(end), false, None).await.unwrap();
+            db.add_segment(camera, &path, &summary(end), false, None, None).await.unwrap();
         }
     }
     let ids = sqlx::query_scalar("SELECT id FROM recording_segments").fetch_all(&pool).await.unwrap();
@@ -81,7 +81,7 @@ async fn main() {
         let dir = tempfile::tempdir().unwrap();
         let (db, _) = district(dir.path()).await;
         let root = dir.path().join("data").join("recordings");
-        let sweeper = Sweeper { db, root, quota_bytes: None, keep_days: 180 };
+        let sweeper = Sweeper { db, node: None, root, quota_bytes: None, keep_days: 180 };
         let start = Instant::now();
         let swept = sweeper.sweep(now()).await.unwrap();
         batched.push(start.elapsed().as_secs_f64());

@@ -195,6 +195,7 @@ pub async fn start(db_args: &DbArgs, args: &ServeArgs) -> Result<AppState, Serve
     state.nodes = nodes;
     recording_sweeper::Sweeper {
         db: state.db.clone(),
+        node: state.nodes.as_ref().map(|n| n.me().0.clone()),
         root: recordings.root().to_path_buf(),
         quota_bytes: args.recording_quota_gb.map(|gb| (gb * 1e9) as u64),
         keep_days: args.evidence_keep_days,

@@ -96,22 +96,21 @@ impl mingchu_media::record::RecordingStore for NodeStore {
         if recovered {
             // A file found on this node's disk at start: footage as it was, whoever holds the
             // camera now.
-            return self.db.add_segment(camera, path, segment, true, None).await.map_err(store_error);
+            return self.db.add_segment(camera, path, segment, true, None, self.node()).await.map_err(store_error);
         }
-        self.write(
-            camera,
-            |fence| async move { self.db.add_segment(camera, path, segment, false, fence.as_ref()).await },
-        )
+        self.write(camera, |fence| async move {
+            self.db.add_segment(camera, path, segment, false, fence.as_ref(), self.node()).await
+        })
         .await
         .map_err(store_error)
     }
 
     async fn indexed_paths(&self) -> Result<std::collections::HashSet<String>, StoreError> {
-        self.db.indexed_recording_paths().await.map_err(store_error)
+        self.db.indexed_recording_paths(self.node()).await.map_err(store_error)
     }
 
     async fn forget_segments(&self, paths: &[String]) -> Result<(), StoreError> {
-        self.db.forget_segments(paths).await.map_err(store_error)
+        self.db.forget_segments(self.node(), paths).await.map_err(store_error)
     }
 
     async fn note(

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 
 pub struct Sweeper {
     pub db: Db,
+    /// The media node whose disk `root` is (its files only; `None` on a single server).
+    pub node: Option<String>,
     pub root: PathBuf,
     pub quota_bytes: Option<u64>,
     pub keep_days: u32,
@@ -54,11 +56,11 @@ impl Sweeper {
                 kept_holds.push(hold);
             }
         }
-        let mut total = self.db.recorded_bytes().await?;
+        let mut total = self.db.recorded_bytes(self.node.as_deref()).await?;
         let mut swept = Swept::default();
         let mut after = None;
         loop {
-            let batch = self.db.footage_after(after, BATCH).await?;
+            let batch = self.db.footage_after(self.node.as_deref(), after, BATCH).await?;
             let Some(last) = batch.last() else { break };
             after = Some((last.end, last.id));
             let youngest = last.end;

@@ -33,12 +33,15 @@ pub struct Segment {
     pub height: u32,
     pub fragments: Vec<FragmentIndex>,
     pub recovered: bool,
+    /// The media node whose disk holds the file; `None` on a single server.
+    pub node: Option<String>,
 }
 
-type SegmentRow = (i64, i64, String, String, String, Option<i64>, i64, i64, String, i64, i64, String, i64);
+type SegmentRow =
+    (i64, i64, String, String, String, Option<i64>, i64, i64, String, i64, i64, String, i64, Option<String>);
 
 const SEGMENT_COLUMNS: &str = "id, camera_id, path, start_at, end_at, camera_offset_ms, bytes, init_bytes, codec, \
-                               width, height, fragments, recovered";
+                               width, height, fragments, recovered, node";
 
 fn segment(r: SegmentRow) -> Result<Segment, DbError> {
     Ok(Segment {
@@ -55,6 +58,7 @@ fn segment(r: SegmentRow) -> Result<Segment, DbError> {
         height: r.10 as u32,
         fragments: serde_json::from_str(&r.11).map_err(|e| DbError::Corrupt(format!("fragment index: {e}")))?,
         recovered: r.12 != 0,
+        node: r.13,
     })
 }
 
@@ -104,6 +108,7 @@ impl Db {
         s: &SegmentSummary,
         recovered: bool,
         fence: Option<&super::nodes::Fence>,
+        node: Option<&str>,
     ) -> Result<(), DbError> {
         let fragments = serde_json::to_string(&s.fragments).expect("serializable");
         let mut tx = self.write_tx().await?;
@@ -112,8 +117,8 @@ impl Db {
         }
         sqlx::query(
             "INSERT INTO recording_segments (camera_id, path, start_at, end_at, camera_offset_ms, bytes, init_bytes,
-                 codec, width, height, fragments, recovered)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 codec, width, height, fragments, recovered, node)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              ON CONFLICT (path) DO NOTHING",
         )
         .bind(camera.0)
@@ -128,22 +133,32 @@ impl Db {
         .bind(s.height as i64)
         .bind(fragments)
         .bind(recovered as i64)
+        .bind(node)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
         Ok(())
     }
 
-    pub async fn indexed_recording_paths(&self) -> Result<HashSet<String>, DbError> {
+    /// The files indexed on `node`'s disk (`None`: a single server's).
+    pub async fn indexed_recording_paths(&self, node: Option<&str>) -> Result<HashSet<String>, DbError> {
         let paths: Vec<String> =
-            sqlx::query_scalar("SELECT path FROM recording_segments").fetch_all(&self.pool).await?;
+            sqlx::query_scalar("SELECT path FROM recording_segments WHERE node IS NOT DISTINCT FROM $1")
+                .bind(node)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(paths.into_iter().collect())
     }
 
-    pub async fn forget_segments(&self, paths: &[String]) -> Result<(), DbError> {
+    /// Forgets files of `node`'s disk that are gone.
+    pub async fn forget_segments(&self, node: Option<&str>, paths: &[String]) -> Result<(), DbError> {
         let mut tx = self.pool.begin().await?;
         for path in paths {
-            sqlx::query("DELETE FROM recording_segments WHERE path = $1").bind(path).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM recording_segments WHERE path = $1 AND node IS NOT DISTINCT FROM $2")
+                .bind(path)
+                .bind(node)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -310,17 +325,21 @@ pub struct Hold {
 pub use mingchu_domain::recording::CaseState;
 
 impl Db {
-    /// The bytes of every recorded file.
-    pub async fn recorded_bytes(&self) -> Result<u64, DbError> {
-        let total: Option<i64> = sqlx::query_scalar("SELECT CAST(SUM(bytes) AS BIGINT) FROM recording_segments")
-            .fetch_one(&self.pool)
-            .await?;
+    /// The bytes of every file recorded on `node`'s disk (`None`: a single server's).
+    pub async fn recorded_bytes(&self, node: Option<&str>) -> Result<u64, DbError> {
+        let total: Option<i64> = sqlx::query_scalar(
+            "SELECT CAST(SUM(bytes) AS BIGINT) FROM recording_segments WHERE node IS NOT DISTINCT FROM $1",
+        )
+        .bind(node)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(total.unwrap_or(0) as u64)
     }
 
-    /// Recorded files oldest first, `limit` at a time after `(end, id)`.
+    /// The files on `node`'s disk oldest first, `limit` at a time after `(end, id)`.
     pub async fn footage_after(
         &self,
+        node: Option<&str>,
         after: Option<(DateTime<Utc>, i64)>,
         limit: i64,
     ) -> Result<Vec<Footage>, DbError> {
@@ -328,11 +347,12 @@ impl Db {
         let rows: Vec<(i64, i64, String, String, String, i64, i64)> = sqlx::query_as(
             "SELECT s.id, s.camera_id, s.path, s.start_at, s.end_at, s.bytes, c.recording_retention_days
              FROM recording_segments s JOIN cameras c ON c.id = s.camera_id
-             WHERE (s.end_at, s.id) > ($1, $2) ORDER BY s.end_at, s.id LIMIT $3",
+             WHERE s.node IS NOT DISTINCT FROM $4 AND (s.end_at, s.id) > ($1, $2) ORDER BY s.end_at, s.id LIMIT $3",
         )
         .bind(end)
         .bind(id)
         .bind(limit)
+        .bind(node)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()

@@ -325,6 +325,7 @@ async fn segment(
     State(state): State<AppState>,
     Named((id, part)): Named<(i64, String)>,
     Understood(q): Understood<SignedPart>,
+    uri: axum::http::Uri,
 ) -> Response {
     let answer = async {
         let playback = playback(&state)?;
@@ -333,6 +334,9 @@ async fn segment(
             return Err(link_refused());
         }
         let segment = state.db.segment(id).await?.ok_or_else(|| HttpError::not_found("no such recording"))?;
+        if let Some(elsewhere) = on_another_node(&state, segment.node.as_deref(), &uri).await? {
+            return Ok(Err(elsewhere));
+        }
         let (offset, len, fragment) = if part == "init.mp4" {
             (0, segment.init_len, false)
         } else {
@@ -352,10 +356,11 @@ async fn segment(
             mp4::shift_fragment(&mut bytes, q.shift.unwrap_or(0))
                 .ok_or_else(|| HttpError::internal("shifting a recorded fragment", &"not a fragment"))?;
         }
-        Ok::<_, HttpError>((bytes, fragment))
+        Ok::<_, HttpError>(Ok((bytes, fragment)))
     };
     match answer.await {
-        Ok((bytes, fragment)) => (
+        Ok(Err(redirect)) => redirect,
+        Ok(Ok((bytes, fragment))) => (
             [
                 (
                     header::CONTENT_TYPE,
@@ -512,6 +517,36 @@ fn cut_clip(
     let first = origin + chrono::Duration::milliseconds((clip.first / 90) as i64);
     let last = first + chrono::Duration::milliseconds((clip.duration / 90) as i64);
     Ok(CutClip { bytes: clip.bytes, first, last })
+}
+
+/// A recorded file on another media node's disk is served there: `307` to that node with the
+/// same signed link (the signing key is shared through the database). `None`: the file is here.
+async fn on_another_node(
+    state: &AppState,
+    node: Option<&str>,
+    uri: &axum::http::Uri,
+) -> Result<Option<Response>, HttpError> {
+    let (Some(nodes), Some(node)) = (&state.nodes, node) else { return Ok(None) };
+    if node == nodes.me().0 {
+        return Ok(None);
+    }
+    let name = mingchu_domain::placement::NodeName(node.to_string());
+    let Some(base) = nodes.url_of(&name).await? else {
+        return Err(HttpError::new(
+            ErrorKind::Unavailable,
+            format!("this recording is kept on media node {node}, which is not running; try again when it is back"),
+        )
+        .retry_after(30));
+    };
+    let target = format!("{}{}", base.trim_end_matches('/'), uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
+    let location = HeaderValue::from_str(&target).map_err(|e| HttpError::internal("a node's address", &e))?;
+    Ok(Some(
+        (
+            StatusCode::TEMPORARY_REDIRECT,
+            [(header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
+        )
+            .into_response(),
+    ))
 }
 
 #[cfg(test)]

@@ -166,6 +166,11 @@ impl Nodes {
         }
     }
 
+    /// A live node's base URL.
+    pub async fn url_of(&self, node: &NodeName) -> Result<Option<String>, DbError> {
+        self.inner.db.node_url(node, self.inner.liveness.cutoff(chrono::Utc::now())).await
+    }
+
     /// A write for `camera` was refused by its fence: another node holds it now.
     pub async fn lost(&self, camera: CameraId) {
         if self.inner.held.lock().expect("held lock").remove(&camera).is_some() {

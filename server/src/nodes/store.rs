@@ -37,6 +37,11 @@ impl NodeStore {
         }
     }
 
+    /// This node's name; `None` on a single server.
+    pub fn node(&self) -> Option<&str> {
+        self.nodes.as_ref().map(|n| n.me().0.as_str())
+    }
+
     /// Keeps the cameras held here (all of them on a single server).
     pub fn held(&self, cameras: Vec<CameraId>) -> Vec<CameraId> {
         match &self.nodes {

@@ -308,3 +308,41 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
     }
     plays(&back.base, watched).await.unwrap();
 }
+
+#[tokio::test]
+async fn each_node_recovers_sweeps_and_serves_only_the_files_on_its_own_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::File::create(data.join("mingchu.db")).unwrap();
+    let db = Db::connect(&support::database::url(&data)).await.unwrap();
+    db.migrate().await.unwrap();
+    db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
+    let end = at("2026-12-03T10:00:00Z");
+    let summary = |bytes: u64| mingchu_media::record::segmenter::SegmentSummary {
+        start: end - Duration::seconds(60),
+        end,
+        camera_offset_ms: None,
+        bytes,
+        init_len: 100,
+        codec: "avc1.42c01f".into(),
+        width: 1280,
+        height: 720,
+        fragments: vec![],
+    };
+    db.add_segment(CameraId(1), "1/a.mp4", &summary(1000), false, None, Some("a")).await.unwrap();
+    db.add_segment(CameraId(2), "2/b.mp4", &summary(3000), false, None, Some("b")).await.unwrap();
+    db.add_segment(CameraId(3), "3/single.mp4", &summary(5000), false, None, None).await.unwrap();
+    let paths = |v: &[&str]| v.iter().map(|p| p.to_string()).collect::<std::collections::HashSet<String>>();
+    // Recovery at a's start compares a's disk with a's rows only: b's file is not "missing".
+    assert_eq!(db.indexed_recording_paths(Some("a")).await.unwrap(), paths(&["1/a.mp4"]));
+    assert_eq!(db.indexed_recording_paths(None).await.unwrap(), paths(&["3/single.mp4"]));
+    db.forget_segments(Some("a"), &["2/b.mp4".to_string()]).await.unwrap();
+    assert_eq!(db.indexed_recording_paths(Some("b")).await.unwrap(), paths(&["2/b.mp4"]), "a forgot b's file");
+    // The quota and the sweep count a node's own disk.
+    assert_eq!(db.recorded_bytes(Some("b")).await.unwrap(), 3000);
+    assert_eq!(db.recorded_bytes(None).await.unwrap(), 5000);
+    let swept: Vec<String> =
+        db.footage_after(Some("a"), None, 100).await.unwrap().into_iter().map(|f| f.path).collect();
+    assert_eq!(swept, vec!["1/a.mp4".to_string()]);
+}

@@ -73,7 +73,7 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
         let path = format!("{camera}/{name}.mp4");
         std::fs::create_dir_all(root.join(camera.to_string())).unwrap();
         std::fs::write(root.join(&path), vec![7u8; 1000]).unwrap();
-        db.add_segment(camera, &path, &summary(end), false, None).await.unwrap();
+        db.add_segment(camera, &path, &summary(end), false, None, None).await.unwrap();
     }
     let hold = |end: DateTime<Utc>, order| Hold {
         camera: a,
@@ -89,7 +89,7 @@ async fn old_footage_goes_then_the_oldest_over_quota_and_evidence_in_open_cases_
     db.add_hold(&elsewhere, None, &shell, now()).await.unwrap();
 
     // 6,000 bytes recorded; a quota of 2,500: retention takes two, then the oldest not held.
-    let sweeper = Sweeper { db: db.clone(), root: root.clone(), quota_bytes: Some(2500), keep_days: 180 };
+    let sweeper = Sweeper { db: db.clone(), node: None, root: root.clone(), quota_bytes: Some(2500), keep_days: 180 };
     let swept = sweeper.sweep(now()).await.unwrap();
     assert_eq!(swept, Swept { past_retention: 2, over_quota: 2, bytes: 4000 });
     let left: Vec<String> =

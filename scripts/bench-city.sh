@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The city-sized load test on PostgreSQL (docs/design/scale.md, docs/benchmarks.md): 100,000
+# venues (seed-demo) and 500,000 cameras (the demo's, topped up with idle ones) in a throwaway
+# PostgreSQL cluster; the portal and PostgreSQL together pinned to core 0, wrk (1 thread, 8
+# connections, 10 s per path) on core 1, so "one core" holds the whole system under test.
+# CITY_DB=postgres://… reuses a filled database (the fill takes minutes); BIN=… measures
+# another build.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+setup_toolchain
+need_apt wrk util-linux
+if [ -z "${BIN:-}" ]; then
+  (cd "$ROOT" && "$CARGO" build --quiet --release -p server --bin mingchu)
+  BIN="$CARGO_TARGET_DIR/release/mingchu"
+fi
+VENUES="${VENUES:-100000}"
+CAMERAS="${CAMERAS:-500000}"
+DATA="$(mktemp -d)"
+if [ -z "${CITY_DB:-}" ]; then
+  setup_postgres
+  trap 'stop_postgres; rm -rf "$DATA"' EXIT
+  psql -qAt "$MINGCHU_TEST_DATABASE" -c "CREATE DATABASE city TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
+  CITY_DB="${MINGCHU_TEST_DATABASE%/*}/city"
+  log "seeding $VENUES venues"
+  /usr/bin/time -f "seed: %e s, %M KiB" env MINGCHU_DATABASE_URL="$CITY_DB" "$BIN" --data-dir "$DATA" seed-demo --venues "$VENUES"
+  have="$(psql -qAt "$CITY_DB" -c 'SELECT count(*) FROM cameras')"
+  log "topping $have cameras up to $CAMERAS with idle ones"
+  psql -qAt "$CITY_DB" -c "INSERT INTO cameras (venue_id, name, area, is_public)
+    SELECT v.id, '备用' || n, 'storage', 1 FROM generate_series(1, $CAMERAS - $have) n
+    JOIN venues v ON v.id = 1 + (n * 7919) % $VENUES" >/dev/null
+  psql -qAt "$CITY_DB" -c 'ANALYZE' >/dev/null
+else
+  trap 'rm -rf "$DATA"' EXIT
+fi
+log "$(psql -qAt "$CITY_DB" -c "SELECT count(*) || ' venues, ' || (SELECT count(*) FROM cameras) || ' cameras, ' || pg_size_pretty(pg_database_size(current_database())) FROM venues")"
+# PostgreSQL's postmaster and every backend it forks from now on share core 0 with the portal.
+for pid in $(pgrep -x postgres || pgrep -f "postgres -D"); do taskset -acp 0 "$pid" >/dev/null 2>&1 || true; done
+PORT="${PORT:-3996}"
+MINGCHU_DATABASE_URL="$CITY_DB" taskset -c 0 "$BIN" --data-dir "$DATA" serve --bind "127.0.0.1:$PORT" \
+  --webrtc-bind 127.0.0.1:0 --site-root "$SITE_ROOT" --check-interval 0 --analyse off 2>"$DATA/server.log" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; [ -n "${MINGCHU_PG_DIR:-}" ] && stop_postgres; rm -rf "$DATA"' EXIT
+for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+log "machine: $(nproc) cores; portal and PostgreSQL on core 0, wrk (1 thread, 8 connections, 10 s) on core 1"
+printf '| request | requests/s | median | p90 | p99 |\n|---|---|---|---|---|\n'
+for path in "/" "/?q=%E9%A3%9F%E5%A0%82" "/?type=school_canteen&grade=excellent" "/?jurisdiction=440310002&camera=1" \
+    "/?near=22.70,114.36" "/api/v1/venues?q=%E6%B9%98" "/api/v1/venues?grade=fair&per_page=100" "/venues/4242" \
+    "/api/v1/venues/4242" "/api/v1/programme"; do
+  out="$(taskset -c 1 wrk -t1 -c8 -d10s --latency "http://127.0.0.1:$PORT$path")"
+  rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
+  p50="$(awk '$1=="50%"{print $2}' <<<"$out")"; p90="$(awk '$1=="90%"{print $2}' <<<"$out")"
+  p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
+  errors="$(awk '/Non-2xx/{print " (" $4 " non-2xx)"}' <<<"$out")"
+  printf '| `%s` | %s%s | %s | %s | %s |\n' "$path" "$rps" "$errors" "$p50" "$p90" "$p99"
+done
