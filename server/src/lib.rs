@@ -215,10 +215,14 @@ pub async fn serve(db_args: &DbArgs, mut args: ServeArgs) -> Result<(), ServerEr
     args.bind = addr;
     let state = start(db_args, &args).await?;
     let db = state.db.clone();
+    let nodes = state.nodes.clone();
     let app = http::router(state);
     tracing::info!("listening on http://{addr}");
     let slow = std::time::Duration::from_secs(args.slow_client_timeout);
     http::serve::serve(listener, app, slow, shutdown_signal()).await.map_err(ServerError::Serve)?;
+    if let Some(nodes) = nodes {
+        nodes.leave().await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

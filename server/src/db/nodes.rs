@@ -101,6 +101,18 @@ impl Db {
         Ok(Ok(()))
     }
 
+    /// Removes this process's row (a planned stop); another process's under the name stays.
+    pub async fn remove_node(&self, node: &NodeName, incarnation: &str) -> Result<(), DbError> {
+        let mut tx = self.write_tx().await?;
+        sqlx::query("DELETE FROM nodes WHERE name = $1 AND incarnation = $2")
+            .bind(&node.0)
+            .bind(incarnation)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The nodes whose last heartbeat is at or after `cutoff`.
     pub async fn live_nodes(&self, cutoff: DateTime<Utc>) -> Result<BTreeSet<NodeName>, DbError> {
         let names: Vec<String> = sqlx::query_scalar("SELECT name FROM nodes WHERE heartbeat_at >= $1")

@@ -138,24 +138,22 @@ impl Nodes {
         }
         let now = chrono::Utc::now();
         let cutoff = self.inner.liveness.cutoff(now);
-        if let Some(holder) = self.inner.db.camera_holder(camera, cutoff).await? {
-            if holder.node != self.inner.me {
+        let held_by_name = match self.inner.db.camera_holder(camera, cutoff).await? {
+            Some(holder) if holder.node != self.inner.me => {
                 return Ok(Route::There(holder.url.trim_end_matches('/').to_string()));
             }
-        }
+            // Held under this name by a previous run (this one has not reconciled yet): the
+            // other nodes send its viewers here, so it is taken here, under a new epoch.
+            Some(_) => true,
+            None => false,
+        };
         let winner = {
             let live = self.inner.live.lock().expect("live lock");
             placement::desired_owner(&live, camera).cloned()
         };
         match winner {
-            Some(node) if node == self.inner.me => {
-                let taken = self.inner.db.take_leases(&self.inner.me, &[camera], cutoff, now).await?;
-                if taken.is_empty() {
-                    return Ok(Route::Nowhere);
-                }
-                self.adopt(&taken).await;
-                Ok(Route::Here)
-            }
+            _ if held_by_name => self.take_here(camera, cutoff, now).await,
+            Some(node) if node == self.inner.me => self.take_here(camera, cutoff, now).await,
             Some(node) => Ok(self
                 .inner
                 .db
@@ -163,6 +161,38 @@ impl Nodes {
                 .await?
                 .map_or(Route::Nowhere, |url| Route::There(url.trim_end_matches('/').to_string()))),
             None => Ok(Route::Nowhere),
+        }
+    }
+
+    async fn take_here(
+        &self,
+        camera: CameraId,
+        cutoff: chrono::DateTime<chrono::Utc>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Route, DbError> {
+        {
+            let taken = self.inner.db.take_leases(&self.inner.me, &[camera], cutoff, now).await?;
+            if taken.is_empty() {
+                return Ok(Route::Nowhere);
+            }
+            self.adopt(&taken).await;
+            Ok(Route::Here)
+        }
+    }
+
+    /// Leaves the cluster at a planned stop: the cameras held here are stopped and let go, and
+    /// the node's row is removed, so the others take the cameras at their next beat instead of
+    /// waiting for three missed ones.
+    pub async fn leave(&self) {
+        let held: Vec<CameraId> = self.inner.held.lock().expect("held lock").drain().map(|(c, _)| c).collect();
+        self.stop(&held).await;
+        let released = self.inner.db.release_leases(&self.inner.me, &held).await;
+        let gone = self.inner.db.remove_node(&self.inner.me, &self.inner.incarnation).await;
+        match (released, gone) {
+            (Ok(n), Ok(())) => tracing::info!(cameras = n, node = %self.inner.me, "left the media nodes"),
+            (Err(e), _) | (_, Err(e)) => {
+                tracing::warn!(error = %e, "could not leave cleanly; the others wait out the heartbeats")
+            }
         }
     }
 

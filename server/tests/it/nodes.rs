@@ -307,6 +307,27 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
     plays(&back.base, watched).await.unwrap();
+
+    // A planned stop (SIGTERM) lets go at once: the node's row is gone when the process has
+    // exited, and its cameras are held by the others.
+    let leaving: Vec<i64> =
+        holders(&pool).await.into_iter().filter(|(_, h)| h.as_deref() == Some(&holder)).map(|(c, _)| c).collect();
+    let status = Command::new("kill").args(["-TERM", &back.pid().to_string()]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM nodes WHERE name = $1")
+            .bind(&holder)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        let now_held = holders(&pool).await;
+        if rows == 0 && leaving.iter().all(|c| now_held[c].as_deref().is_some_and(|h| h != holder)) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a node stopped with SIGTERM did not hand its cameras over");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
 
 #[tokio::test]
