@@ -7,12 +7,9 @@
 # another build.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/postgres.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/bench-load.sh"
 setup_toolchain
-need_apt wrk util-linux
-if [ -z "${BIN:-}" ]; then
-  (cd "$ROOT" && "$CARGO" build --quiet --release -p server --bin mingchu)
-  BIN="$CARGO_TARGET_DIR/release/mingchu"
-fi
+release_server_bin
 VENUES="${VENUES:-100000}"
 CAMERAS="${CAMERAS:-500000}"
 DATA="$(mktemp -d)"
@@ -45,17 +42,7 @@ for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null &
 for _ in $(seq 1 1200); do grep -q "risk levels graded" "$DATA/server.log" && break; sleep 0.5; done
 log "$(grep -o 'risk levels graded.*' "$DATA/server.log" | head -1)"
 log "machine: $(nproc) cores; portal and PostgreSQL on core 0, wrk (1 thread, 8 connections, 10 s) on core 1"
-printf '| request | requests/s | median | p90 | p99 |\n|---|---|---|---|---|\n'
-for path in "/" "/?q=%E9%A3%9F%E5%A0%82" "/?type=school_canteen&grade=excellent" "/?jurisdiction=440310002&camera=1" \
-    "/?near=22.70,114.36" "/api/v1/venues?q=%E6%B9%98" "/api/v1/venues?grade=fair&per_page=100" "/venues/4242" \
-    "/api/v1/venues/4242" "/api/v1/programme"; do
-  out="$(taskset -c 1 wrk -t1 -c8 -d10s --latency "http://127.0.0.1:$PORT$path")"
-  rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
-  p50="$(awk '$1=="50%"{print $2}' <<<"$out")"; p90="$(awk '$1=="90%"{print $2}' <<<"$out")"
-  p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
-  errors="$(awk '/Non-2xx/{print " (" $4 " non-2xx)"}' <<<"$out")"
-  printf '| `%s` | %s%s | %s | %s | %s |\n' "$path" "$rps" "$errors" "$p50" "$p90" "$p99"
-done
+wrk_table "$PORT" "${SEARCH_PATHS[@]}" "/api/v1/venues/4242"
 
 # The KPI engine at this size, one request at a time (a figure of a year takes seconds: not a
 # wrk load). The programme page's figures are cached for minutes after the first request.

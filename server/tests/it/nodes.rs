@@ -36,8 +36,8 @@ async fn latest_state(pool: &sqlx::AnyPool, camera: i64) -> (String, Option<Stri
     row.unwrap_or_default()
 }
 
-#[tokio::test]
-async fn a_camera_is_won_once_moves_when_its_node_dies_and_the_old_holder_is_fenced_off() {
+/// The demo district in a database of the test's own (on the engine the pass runs on).
+async fn demo_district() -> (tempfile::TempDir, std::path::PathBuf, Db) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
@@ -45,6 +45,12 @@ async fn a_camera_is_won_once_moves_when_its_node_dies_and_the_old_holder_is_fen
     let db = Db::connect(&support::database::url(&data)).await.unwrap();
     db.migrate().await.unwrap();
     db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
+    (dir, data, db)
+}
+
+#[tokio::test]
+async fn a_camera_is_won_once_moves_when_its_node_dies_and_the_old_holder_is_fenced_off() {
+    let (_dir, data, db) = demo_district().await;
     let pool = support::database::pool(&data).await;
     let liveness = Liveness::every(Duration::seconds(2));
     let t0 = at("2026-12-03T10:00:00Z");
@@ -166,6 +172,13 @@ async fn holders(pool: &sqlx::AnyPool) -> BTreeMap<i64, Option<String>> {
     rows.into_iter().collect()
 }
 
+/// Every leased camera's epoch.
+async fn epochs(pool: &sqlx::AnyPool) -> BTreeMap<i64, i64> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT camera_id, epoch FROM camera_leases").fetch_all(pool).await.unwrap();
+    rows.into_iter().collect()
+}
+
 async fn public_cameras(pool: &sqlx::AnyPool) -> BTreeSet<i64> {
     let ids: Vec<i64> = sqlx::query_scalar("SELECT id FROM cameras WHERE is_public = 1").fetch_all(pool).await.unwrap();
     ids.into_iter().collect()
@@ -278,12 +291,7 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
 
     // The node comes back under its name: it wins its share again, each camera under a new
     // epoch (whatever its previous run might still try to write is refused).
-    let epochs_before: BTreeMap<i64, i64> = sqlx::query_as("SELECT camera_id, epoch FROM camera_leases")
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .collect();
+    let epochs_before = epochs(&pool).await;
     let back = media_node(&holder, &url, tempfile::tempdir().unwrap());
     let deadline = Instant::now() + std::time::Duration::from_secs(8);
     loop {
@@ -291,12 +299,7 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
         let back_holds: Vec<i64> =
             now_held.iter().filter(|(_, h)| h.as_deref() == Some(&holder)).map(|(c, _)| *c).collect();
         if back_holds.len() * 6 >= total {
-            let epochs: BTreeMap<i64, i64> = sqlx::query_as("SELECT camera_id, epoch FROM camera_leases")
-                .fetch_all(&pool)
-                .await
-                .unwrap()
-                .into_iter()
-                .collect();
+            let epochs = epochs(&pool).await;
             assert!(
                 back_holds.iter().all(|c| epochs[c] > epochs_before[c]),
                 "a camera changed hands without a new epoch"
@@ -332,13 +335,7 @@ async fn three_nodes_share_the_cameras_redirect_viewers_and_take_over_from_a_kil
 
 #[tokio::test]
 async fn each_node_recovers_sweeps_and_serves_only_the_files_on_its_own_disk() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    std::fs::create_dir_all(&data).unwrap();
-    std::fs::File::create(data.join("mingchu.db")).unwrap();
-    let db = Db::connect(&support::database::url(&data)).await.unwrap();
-    db.migrate().await.unwrap();
-    db.seed(&server::demo::generate(server::demo::SEED)).await.unwrap();
+    let (_dir, _data, db) = demo_district().await;
     let end = at("2026-12-03T10:00:00Z");
     let summary = |bytes: u64| mingchu_media::record::segmenter::SegmentSummary {
         start: end - Duration::seconds(60),
