@@ -99,12 +99,17 @@ async fn reconcile(nodes: &Nodes, live: &BTreeSet<NodeName>, now: DateTime<Utc>)
     Ok(plan.waiting > 0)
 }
 
-/// Cameras this process holds whose lease now names another node or another epoch.
+/// Cameras this process holds whose lease now names another node or a later epoch. A lease
+/// read with an earlier epoch than the one held is a read from before this process took the
+/// camera again (a request took it meanwhile), not a loss.
 fn lost_here(me: &NodeName, held: &HashMap<CameraId, i64>, leases: &[Lease]) -> Vec<CameraId> {
     let current: HashMap<CameraId, (Option<&NodeName>, i64)> =
         leases.iter().map(|l| (l.camera, (l.holder.as_ref(), l.epoch))).collect();
     held.iter()
-        .filter(|(camera, epoch)| current.get(*camera) != Some(&(Some(me), **epoch)))
+        .filter(|(camera, epoch)| match current.get(*camera) {
+            Some((Some(holder), now)) => *holder != me || now > *epoch,
+            _ => true,
+        })
         .map(|(camera, _)| *camera)
         .collect()
 }
@@ -114,13 +119,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_camera_is_lost_when_its_lease_names_another_node_or_epoch_or_is_gone() {
+    fn a_camera_is_lost_when_its_lease_names_another_node_or_a_later_epoch_or_is_gone() {
         let me = NodeName("a".into());
         let held: HashMap<CameraId, i64> =
-            [(CameraId(1), 3), (CameraId(2), 3), (CameraId(3), 3), (CameraId(4), 3)].into();
+            [(CameraId(1), 3), (CameraId(2), 3), (CameraId(3), 3), (CameraId(4), 3), (CameraId(5), 3)].into();
         let lease =
             |c, h: Option<&str>, e| Lease { camera: CameraId(c), holder: h.map(|h| NodeName(h.into())), epoch: e };
-        let leases = [lease(1, Some("a"), 3), lease(2, Some("b"), 4), lease(3, Some("a"), 5), lease(4, None, 3)];
+        let leases = [
+            lease(1, Some("a"), 3),
+            lease(2, Some("b"), 4),
+            lease(3, Some("a"), 5),
+            lease(4, None, 3),
+            lease(5, Some("a"), 2),
+        ];
         let mut lost = lost_here(&me, &held, &leases);
         lost.sort();
         assert_eq!(lost, vec![CameraId(2), CameraId(3), CameraId(4)]);

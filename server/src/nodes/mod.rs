@@ -170,14 +170,12 @@ impl Nodes {
         cutoff: chrono::DateTime<chrono::Utc>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Route, DbError> {
-        {
-            let taken = self.inner.db.take_leases(&self.inner.me, &[camera], cutoff, now).await?;
-            if taken.is_empty() {
-                return Ok(Route::Nowhere);
-            }
-            self.adopt(&taken).await;
-            Ok(Route::Here)
+        let taken = self.inner.db.take_leases(&self.inner.me, &[camera], cutoff, now).await?;
+        if taken.is_empty() {
+            return Ok(Route::Nowhere);
         }
+        self.adopt(&taken).await;
+        Ok(Route::Here)
     }
 
     /// Leaves the cluster at a planned stop: the cameras held here are stopped and let go, and
@@ -217,7 +215,9 @@ impl Nodes {
         {
             let mut held = self.inner.held.lock().expect("held lock");
             for (camera, epoch) in taken {
-                held.insert(*camera, *epoch);
+                // Two requests may take the same camera at once: the later epoch is the lease.
+                let known = held.entry(*camera).or_insert(*epoch);
+                *known = (*known).max(*epoch);
             }
         }
         let ids: Vec<CameraId> = taken.iter().map(|(c, _)| *c).collect();
