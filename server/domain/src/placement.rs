@@ -128,6 +128,21 @@ pub fn plan(me: &NodeName, live: &BTreeSet<NodeName>, leases: &[Lease]) -> Plan 
     plan
 }
 
+/// Cameras this process holds whose lease now names another node or a later epoch. A lease
+/// read with an earlier epoch than the one held is a read from before this process took the
+/// camera again (a request took it meanwhile), not a loss.
+pub fn lost(me: &NodeName, held: &std::collections::HashMap<CameraId, i64>, leases: &[Lease]) -> Vec<CameraId> {
+    let current: std::collections::HashMap<CameraId, (Option<&NodeName>, i64)> =
+        leases.iter().map(|l| (l.camera, (l.holder.as_ref(), l.epoch))).collect();
+    held.iter()
+        .filter(|(camera, epoch)| match current.get(*camera) {
+            Some((Some(holder), now)) => *holder != me || now > *epoch,
+            _ => true,
+        })
+        .map(|(camera, _)| *camera)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,5 +227,24 @@ mod tests {
         assert_eq!(plan(&me, &live, &[lease(theirs, Some("a"), 3)]).release, vec![theirs]);
         // Alone (nobody live, not even this node's own beat yet): keep what it holds.
         assert_eq!(plan(&me, &BTreeSet::new(), &[lease(theirs, Some("a"), 3)]).keep, vec![(theirs, 3)]);
+    }
+
+    #[test]
+    fn a_camera_is_lost_when_its_lease_names_another_node_or_a_later_epoch_or_is_gone() {
+        let me = NodeName("a".into());
+        let held: std::collections::HashMap<CameraId, i64> =
+            [(CameraId(1), 3), (CameraId(2), 3), (CameraId(3), 3), (CameraId(4), 3), (CameraId(5), 3)].into();
+        let lease =
+            |c, h: Option<&str>, e| Lease { camera: CameraId(c), holder: h.map(|h| NodeName(h.into())), epoch: e };
+        let leases = [
+            lease(1, Some("a"), 3),
+            lease(2, Some("b"), 4),
+            lease(3, Some("a"), 5),
+            lease(4, None, 3),
+            lease(5, Some("a"), 2),
+        ];
+        let mut lost = lost(&me, &held, &leases);
+        lost.sort();
+        assert_eq!(lost, vec![CameraId(2), CameraId(3), CameraId(4)]);
     }
 }

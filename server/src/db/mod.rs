@@ -69,6 +69,9 @@ pub enum DbError {
     /// A media node wrote for a camera it no longer holds (docs/design/scale.md).
     #[error("camera {camera}: this node's lease (epoch {epoch}) is no longer the camera's (epoch {now}); the write was refused")]
     Fenced { camera: mingchu_domain::vocab::CameraId, epoch: i64, now: i64 },
+    /// A media node wrote for a camera it does not hold at all.
+    #[error("camera {0} is not held by this media node; the write was refused")]
+    NotHeld(mingchu_domain::vocab::CameraId),
 }
 
 /// The SQL engines the portal runs on. The queries are one text for both (placeholders are

@@ -31,7 +31,8 @@ pub async fn locate(state: &AppState, camera: CameraId, uri: &Uri) -> Result<Ser
     }
 }
 
-fn redirect(target: &str) -> Response {
+/// `307 Temporary Redirect` to `target`, with a sentence saying why.
+pub fn redirect(target: &str) -> Response {
     let Ok(location) = HeaderValue::from_str(target) else {
         return Text::from(MediaError::Unavailable).into_response();
     };
@@ -42,7 +43,7 @@ fn redirect(target: &str) -> Response {
             (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
             (header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8")),
         ],
-        format!("this camera is served by another media node: {target}\n"),
+        format!("served by another media node: {target}\n"),
     )
         .into_response()
 }

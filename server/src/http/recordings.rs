@@ -539,14 +539,7 @@ async fn on_another_node(
         .retry_after(30));
     };
     let target = format!("{}{}", base.trim_end_matches('/'), uri.path_and_query().map_or(uri.path(), |p| p.as_str()));
-    let location = HeaderValue::from_str(&target).map_err(|e| HttpError::internal("a node's address", &e))?;
-    Ok(Some(
-        (
-            StatusCode::TEMPORARY_REDIRECT,
-            [(header::LOCATION, location), (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))],
-        )
-            .into_response(),
-    ))
+    Ok(Some(super::placement::redirect(&target)))
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 
 use super::Nodes;
 use chrono::{DateTime, Utc};
-use mingchu_domain::placement::{self, Lease, NodeName};
+use mingchu_domain::placement::{self, NodeName};
 use mingchu_domain::vocab::CameraId;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 pub(super) async fn run(nodes: Nodes) {
     let beat = nodes.inner.liveness.heartbeat.to_std().unwrap_or(std::time::Duration::from_secs(2));
@@ -17,6 +17,9 @@ pub(super) async fn run(nodes: Nodes) {
     let mut waiting = false;
     loop {
         every.tick().await;
+        if nodes.is_leaving() {
+            return;
+        }
         let now = Utc::now();
         match beat_once(&nodes, now).await {
             Ok(()) => last_beat = now,
@@ -68,7 +71,7 @@ async fn reconcile(nodes: &Nodes, live: &BTreeSet<NodeName>, now: DateTime<Utc>)
     let leases = inner.db.camera_leases().await?;
     let (lost, plan) = {
         let mut held = inner.held.lock().expect("held lock");
-        let lost = lost_here(&inner.me, &held, &leases);
+        let lost = placement::lost(&inner.me, &held, &leases);
         for camera in &lost {
             held.remove(camera);
         }
@@ -97,43 +100,4 @@ async fn reconcile(nodes: &Nodes, live: &BTreeSet<NodeName>, now: DateTime<Utc>)
     }
     nodes.adopt(&taken).await;
     Ok(plan.waiting > 0)
-}
-
-/// Cameras this process holds whose lease now names another node or a later epoch. A lease
-/// read with an earlier epoch than the one held is a read from before this process took the
-/// camera again (a request took it meanwhile), not a loss.
-fn lost_here(me: &NodeName, held: &HashMap<CameraId, i64>, leases: &[Lease]) -> Vec<CameraId> {
-    let current: HashMap<CameraId, (Option<&NodeName>, i64)> =
-        leases.iter().map(|l| (l.camera, (l.holder.as_ref(), l.epoch))).collect();
-    held.iter()
-        .filter(|(camera, epoch)| match current.get(*camera) {
-            Some((Some(holder), now)) => *holder != me || now > *epoch,
-            _ => true,
-        })
-        .map(|(camera, _)| *camera)
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_camera_is_lost_when_its_lease_names_another_node_or_a_later_epoch_or_is_gone() {
-        let me = NodeName("a".into());
-        let held: HashMap<CameraId, i64> =
-            [(CameraId(1), 3), (CameraId(2), 3), (CameraId(3), 3), (CameraId(4), 3), (CameraId(5), 3)].into();
-        let lease =
-            |c, h: Option<&str>, e| Lease { camera: CameraId(c), holder: h.map(|h| NodeName(h.into())), epoch: e };
-        let leases = [
-            lease(1, Some("a"), 3),
-            lease(2, Some("b"), 4),
-            lease(3, Some("a"), 5),
-            lease(4, None, 3),
-            lease(5, Some("a"), 2),
-        ];
-        let mut lost = lost_here(&me, &held, &leases);
-        lost.sort();
-        assert_eq!(lost, vec![CameraId(2), CameraId(3), CameraId(4)]);
-    }
 }

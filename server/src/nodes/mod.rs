@@ -67,6 +67,8 @@ struct Inner {
     workloads: OnceLock<Arc<dyn Workloads>>,
     /// The database's URL, for the events connection.
     database_url: String,
+    /// Set by [`Nodes::leave`]: from then on the node beats no more and takes nothing.
+    leaving: std::sync::atomic::AtomicBool,
 }
 
 impl Nodes {
@@ -95,6 +97,7 @@ impl Nodes {
                 live: Mutex::new(live),
                 workloads: OnceLock::new(),
                 database_url: database_url.to_string(),
+                leaving: Default::default(),
             }),
         })
     }
@@ -135,6 +138,9 @@ impl Nodes {
     pub async fn route(&self, camera: CameraId) -> Result<Route, DbError> {
         if self.holds(camera) {
             return Ok(Route::Here);
+        }
+        if self.is_leaving() {
+            return Ok(Route::Nowhere);
         }
         let now = chrono::Utc::now();
         let cutoff = self.inner.liveness.cutoff(now);
@@ -182,6 +188,7 @@ impl Nodes {
     /// the node's row is removed, so the others take the cameras at their next beat instead of
     /// waiting for three missed ones.
     pub async fn leave(&self) {
+        self.inner.leaving.store(true, std::sync::atomic::Ordering::SeqCst);
         let held: Vec<CameraId> = self.inner.held.lock().expect("held lock").drain().map(|(c, _)| c).collect();
         self.stop(&held).await;
         let released = self.inner.db.release_leases(&self.inner.me, &held).await;
@@ -207,9 +214,15 @@ impl Nodes {
         }
     }
 
+    fn is_leaving(&self) -> bool {
+        self.inner.leaving.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     /// Records cameras just taken and starts their workloads.
     async fn adopt(&self, taken: &[(CameraId, i64)]) {
-        if taken.is_empty() {
+        // A take that finished after `leave` started: its rows name a node that is gone, so
+        // the others take the cameras as they would a dead node's.
+        if taken.is_empty() || self.is_leaving() {
             return;
         }
         {

@@ -59,7 +59,7 @@ impl NodeStore {
         let fence = match self.allowed(camera) {
             Allowed::Alone => None,
             Allowed::Held(fence) => Some(fence),
-            Allowed::No => return Err(DbError::Fenced { camera, epoch: 0, now: 0 }),
+            Allowed::No => return Err(DbError::NotHeld(camera)),
         };
         let result = write(fence).await;
         if let (Err(DbError::Fenced { .. }), Some(nodes)) = (&result, &self.nodes) {
