@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use mingchu_domain::vocab::*;
 use sqlx::any::AnyArguments;
 use sqlx::Arguments as _;
+use std::collections::HashMap;
 
 /// Columns shared by search results and the venue page. Current grades come from the newest
 /// inspection and the newest annual rating.
@@ -21,6 +22,11 @@ const SUMMARY_SELECT: &str = "
         (SELECT r.grade FROM annual_ratings r WHERE r.venue_id = v.id ORDER BY r.year DESC LIMIT 1) AS annual_grade,
         v.public_cameras AS camera_count
     FROM venues v JOIN jurisdictions j ON j.id = v.jurisdiction_id";
+
+/// The ids of a venue's newest inspections (`$1` the venue, `$2` how many), as the venue page
+/// lists them.
+pub(super) const LISTED_INSPECTIONS: &str =
+    "SELECT i.id FROM inspections i WHERE i.venue_id = $1 ORDER BY i.inspected_on DESC, i.id DESC LIMIT $2";
 
 /// A bound value of a dynamically built query.
 #[derive(Clone)]
@@ -57,14 +63,12 @@ enum TextPlan {
     Driven,
 }
 
-/// The query's index terms, rarest first, each with its number of venues (counted up to
-/// [`POSTINGS_CAP`]).
+/// The query's index terms, rarest first, each with its number of venues
+/// (`search_term_counts`).
 struct TermStats {
     terms: Vec<(String, i64)>,
 }
 
-/// Postings are counted up to this many; beyond it a term is simply common.
-const POSTINGS_CAP: i64 = 20_000;
 /// Probing in listing order is chosen for a page when it should take at most this many probes.
 const PROBE_BUDGET: f64 = 20_000.0;
 
@@ -96,7 +100,7 @@ fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan, backend: 
         // Venues with every term of the query in the index (see TextPlan), confirmed by LIKE,
         // so results are exactly those of a full scan. A query that is itself its only term
         // (one or two characters) needs no confirmation: the index holds exactly that text.
-        let whole_query_is_term = terms.len() == 1 && terms[0] == super::search_terms::normalize(&query.q);
+        let whole_query_is_term = whole_query_is_term(query, terms);
         const PROBE: &str = "EXISTS (SELECT 1 FROM venue_search_terms t2 WHERE t2.term = ? AND t2.venue_id = v.id)";
         for (i, term) in terms.iter().enumerate() {
             let condition = match (plan, i) {
@@ -116,29 +120,70 @@ fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan, backend: 
             args.push(Arg::Text(pattern));
         }
     }
+    filter_conditions(query, &VENUE_COLUMNS, &mut conditions, &mut args);
+    let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+    (clause, args)
+}
+
+/// Whether the query's text is itself its only index term (one or two characters): the index
+/// then holds exactly the venues whose name or address contains it.
+fn whole_query_is_term(query: &VenueQuery, terms: &[String]) -> bool {
+    terms.len() == 1 && terms[0] == super::search_terms::normalize(&query.q)
+}
+
+/// Whether the query filters on nothing but its text.
+fn text_only(query: &VenueQuery) -> bool {
+    query.kind.is_none() && query.jurisdiction.is_none() && query.grade.is_none() && !query.camera
+}
+
+/// Where a table keeps the values the search filters on.
+struct FilterColumns {
+    kind: &'static str,
+    grade: &'static str,
+    jurisdiction: &'static str,
+    /// A condition true for venues with public cameras.
+    with_cameras: &'static str,
+}
+
+const VENUE_COLUMNS: FilterColumns = FilterColumns {
+    kind: "v.kind",
+    grade: "v.current_grade",
+    jurisdiction: "v.jurisdiction_id",
+    with_cameras: "v.public_cameras > 0",
+};
+
+/// `venue_facets`: venues per combination of the filters (migration 0039).
+const FACET_COLUMNS: FilterColumns = FilterColumns {
+    kind: "f.kind",
+    grade: "f.grade",
+    jurisdiction: "f.jurisdiction_id",
+    with_cameras: "f.with_cameras = 1",
+};
+
+/// The conditions of the query's filters other than text, on `columns`: the same filters for
+/// the venues themselves and for their counts in `venue_facets`.
+fn filter_conditions(query: &VenueQuery, columns: &FilterColumns, conditions: &mut Vec<String>, args: &mut Vec<Arg>) {
     if let Some(kind) = query.kind {
-        conditions.push("v.kind = ?".to_string());
+        conditions.push(format!("{} = ?", columns.kind));
         args.push(Arg::Text(kind.code().into()));
     }
     if let Some(code) = &query.jurisdiction {
         // A district includes its streets.
-        conditions.push(
-            "v.jurisdiction_id IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
-             WHERE j2.code = ? OR p.code = ?)"
-                .to_string(),
-        );
+        conditions.push(format!(
+            "{} IN (SELECT j2.id FROM jurisdictions j2 LEFT JOIN jurisdictions p ON p.id = j2.parent_id
+             WHERE j2.code = ? OR p.code = ?)",
+            columns.jurisdiction
+        ));
         args.push(Arg::Text(code.clone()));
         args.push(Arg::Text(code.clone()));
     }
     if let Some(grade) = query.grade {
-        conditions.push("v.current_grade = ?".to_string());
+        conditions.push(format!("{} = ?", columns.grade));
         args.push(Arg::Text(grade.code().into()));
     }
     if query.camera {
-        conditions.push("v.public_cameras > 0".to_string());
+        conditions.push(columns.with_cameras.to_string());
     }
-    let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-    (clause, args)
 }
 
 #[derive(sqlx::FromRow)]
@@ -214,33 +259,12 @@ impl Db {
     pub async fn search_venues(&self, query: &VenueQuery, page_size: u32) -> Result<SearchPage, DbError> {
         let stats = self.term_stats(&query.q).await?;
         let terms: Vec<String> = stats.terms.iter().map(|(t, _)| t.clone()).collect();
-        // Counted up to the cap: reading every match of a broad search would cost more than
-        // the page itself. With text, the rarest term's postings drive the count.
-        let (count_sql, mut count_args) = match terms.first() {
-            Some(rarest) => {
-                let (filter, mut args) = search_filter(query, &terms, TextPlan::Driven, self.backend);
-                let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
-                // SQLite takes CROSS JOIN as "walk the postings first"; PostgreSQL plans the
-                // order itself (and allows no ON after CROSS JOIN).
-                let join = self.backend.pick("CROSS JOIN", "JOIN");
-                args.push(Arg::Text(rarest.clone()));
-                (
-                    format!(
-                        "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms t {join} venues v ON v.id = t.venue_id
-                         {filter} {joiner} t.term = ? LIMIT ?) AS matches"
-                    ),
-                    args,
-                )
-            }
-            None => {
-                let (filter, args) = search_filter(query, &terms, TextPlan::Probe, self.backend);
-                (format!("SELECT count(*) FROM (SELECT 1 FROM venues v {filter} LIMIT ?) AS matches"), args)
-            }
+        let counted = if text_only(query) && whole_query_is_term(query, &terms) {
+            // "湘", "食堂": the term's count is the answer.
+            stats.terms[0].1
+        } else {
+            self.count_matches(query, &terms).await?
         };
-        count_args.push(Arg::Int(i64::from(TOTAL_CAP) + 1));
-        let counted: i64 = sqlx::query_scalar_with(&super::numbered(&count_sql), arguments(&count_args)?)
-            .fetch_one(&self.pool)
-            .await?;
         let total_capped = counted > i64::from(TOTAL_CAP);
         let total = (counted as u32).min(TOTAL_CAP);
         let page_count = total.div_ceil(page_size).max(1);
@@ -264,6 +288,9 @@ impl Db {
                     sqlx::query_scalar("SELECT max(id) FROM venues").fetch_one(&self.pool).await?;
                 let plan = stats.page_plan(offset + page_size, venues.unwrap_or(0));
                 let (filter, mut args) = search_filter(query, &terms, plan, self.backend);
+                // The limit is bound, not written into the text: PostgreSQL then plans each
+                // execution for its values (a kind with 7 venues and one with 58,000 need
+                // different plans; a plan kept for one walked the other's whole index).
                 args.extend([Arg::Int(page_size.into()), Arg::Int(offset.into())]);
                 sqlx::query_as_with(
                     &super::numbered(&format!(
@@ -284,20 +311,66 @@ impl Db {
         })
     }
 
+    /// The query's matches, counted up to the cap (`TOTAL_CAP` + 1): reading every match of a
+    /// broad search would cost more than the page itself. With text, the rarest term's postings
+    /// drive the count; without, `venue_facets` answers exactly.
+    async fn count_matches(&self, query: &VenueQuery, terms: &[String]) -> Result<i64, DbError> {
+        let (count_sql, mut count_args) = match terms.first() {
+            Some(rarest) => {
+                let (filter, mut args) = search_filter(query, terms, TextPlan::Driven, self.backend);
+                let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
+                // SQLite takes CROSS JOIN as "walk the postings first"; PostgreSQL plans the
+                // order itself (and allows no ON after CROSS JOIN).
+                let join = self.backend.pick("CROSS JOIN", "JOIN");
+                args.push(Arg::Text(rarest.clone()));
+                (
+                    format!(
+                        "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms t {join} venues v ON v.id = t.venue_id
+                         {filter} {joiner} t.term = ? LIMIT ?) AS matches"
+                    ),
+                    args,
+                )
+            }
+            // Without text, the counts per combination of filters answer it exactly.
+            None => {
+                let (mut conditions, mut args) = (Vec::new(), Vec::new());
+                filter_conditions(query, &FACET_COLUMNS, &mut conditions, &mut args);
+                let filter =
+                    if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+                (format!("SELECT coalesce(CAST(sum(f.venues) AS BIGINT), 0) FROM venue_facets f {filter}"), args)
+            }
+        };
+        if !terms.is_empty() {
+            count_args.push(Arg::Int(i64::from(TOTAL_CAP) + 1));
+        }
+        Ok(sqlx::query_scalar_with(&super::numbered(&count_sql), arguments(&count_args)?).fetch_one(&self.pool).await?)
+    }
+
     /// The query's index terms with their postings, rarest first; none without text.
     async fn term_stats(&self, q: &str) -> Result<TermStats, DbError> {
         let mut terms = Vec::new();
         if contains_pattern(q).is_empty() {
             return Ok(TermStats { terms });
         }
-        for term in super::search_terms::query_terms(q) {
-            let postings: i64 = sqlx::query_scalar(
-                "SELECT count(*) FROM (SELECT 1 FROM venue_search_terms WHERE term = $1 LIMIT $2) AS postings",
-            )
-            .bind(&term)
-            .bind(POSTINGS_CAP)
-            .fetch_one(&self.pool)
-            .await?;
+        let wanted = super::search_terms::query_terms(q);
+        if wanted.is_empty() {
+            return Ok(TermStats { terms });
+        }
+        let marks = (1..=wanted.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let mut args = AnyArguments::default();
+        for term in &wanted {
+            args.add(term.clone()).map_err(|e| DbError::Corrupt(format!("cannot bind a search term: {e}")))?;
+        }
+        let counted: HashMap<String, i64> = sqlx::query_as_with::<_, (String, i64), _>(
+            &format!("SELECT term, venues FROM search_term_counts WHERE term IN ({marks})"),
+            args,
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .collect();
+        for term in wanted {
+            let postings = counted.get(&term).copied().unwrap_or(0);
             terms.push((term, postings));
         }
         terms.sort_by_key(|(_, postings)| *postings);
@@ -305,12 +378,14 @@ impl Db {
     }
 
     /// The `n` matching venues nearest to `p`, nearest first. Searches a box around `p` that
-    /// doubles until the circle inside it holds `n` matches (or it covers the globe), so only
-    /// venues near the point are read (through the latitude index).
+    /// starts at about 110 m and doubles in size until the circle inside it holds `n` matches
+    /// (or it covers the globe), so only venues near the point are read (through the location
+    /// index): at most about five times the venues the page needs, where a city centre has
+    /// hundreds of venues within 500 m.
     async fn nearest(&self, filter: &str, args: &[Arg], p: GeoPoint, n: u32) -> Result<Vec<SummaryRow>, DbError> {
         let joiner = if filter.is_empty() { "WHERE" } else { "AND" };
         let cos_lat = p.lat().to_radians().cos().max(0.01);
-        let mut radius_deg = 0.005; // about 550 m
+        let mut radius_deg = 0.001; // about 110 m
         loop {
             let covers_all = radius_deg >= 180.0;
             let (lat_lo, lat_hi) = (p.lat() - radius_deg, p.lat() + radius_deg);
@@ -360,7 +435,7 @@ impl Db {
                 }
                 return Ok(rows);
             }
-            radius_deg *= 4.0;
+            radius_deg *= 2.0;
         }
     }
 
@@ -398,7 +473,7 @@ impl Db {
     pub async fn venue_detail(&self, id: VenueId, now: DateTime<Utc>) -> Result<Option<VenueDetail>, DbError> {
         let Some(row) = sqlx::query_as::<_, SummaryRow>(&format!("{SUMMARY_SELECT} WHERE v.id = $1"))
             .bind(id.0)
-            .fetch_optional(&self.pool)
+            .fetch_optional(self.keyed())
             .await?
         else {
             return Ok(None);
@@ -412,7 +487,7 @@ impl Db {
              FROM licences WHERE venue_id = $1 ORDER BY valid_until DESC LIMIT 1",
         )
         .bind(id.0)
-        .fetch_optional(&self.pool)
+        .fetch_optional(self.keyed())
         .await?
         .map(
             |(number, holder, legal_representative, premises, business_items, issued_on, valid_until, authority)| {
@@ -435,7 +510,7 @@ impl Db {
             "SELECT id, name, area, is_public, health_state FROM cameras WHERE venue_id = $1 ORDER BY id",
         )
         .bind(id.0)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?
         .into_iter()
         .map(|(cid, name, area, public, health)| {
@@ -469,7 +544,7 @@ impl Db {
             "SELECT status, since FROM venue_status_changes WHERE venue_id = $1 ORDER BY since DESC, id DESC",
         )
         .bind(id.0)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?
         .into_iter()
         .map(|(status, since)| {
@@ -484,7 +559,7 @@ impl Db {
             "SELECT year, grade FROM annual_ratings WHERE venue_id = $1 ORDER BY year DESC",
         )
         .bind(id.0)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?
         .into_iter()
         .map(|(year, grade)| Ok(AnnualRating { year, grade: decode(AnnualGrade::from_code, &grade, "annual grade")? }))
@@ -506,7 +581,9 @@ impl Db {
             .collect())
     }
 
-    /// The venue's inspections with their findings, newest first; all of them without a limit.
+    /// The venue's inspections with their findings and published replies, newest first; all of
+    /// them without a limit. Three queries however many inspections there are: the findings and
+    /// the replies of the listed inspections are read in one query each.
     pub async fn inspections(&self, id: VenueId, limit: Option<u32>) -> Result<Vec<Inspection>, DbError> {
         // SQLite reads a negative LIMIT as "no limit".
         let limit = limit.map(i64::from).unwrap_or(i64::MAX);
@@ -517,37 +594,43 @@ impl Db {
         )
         .bind(id.0)
         .bind(limit)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for (inspection_id, date, kind, office, grade) in rows {
-            let findings = sqlx::query_as::<_, (String, String, i64, String)>(
-                "SELECT item, severity, points, remark FROM findings WHERE inspection_id = $1 ORDER BY id",
-            )
-            .bind(inspection_id)
-            .fetch_all(&self.pool)
+        if rows.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut findings: HashMap<i64, Vec<Finding>> = HashMap::new();
+        for (inspection, item, severity, points, remark) in
+            sqlx::query_as::<_, (i64, String, String, i64, String)>(&format!(
+                "SELECT f.inspection_id, f.item, f.severity, f.points, f.remark FROM findings f
+                 WHERE f.inspection_id IN ({LISTED_INSPECTIONS}) ORDER BY f.id"
+            ))
+            .bind(id.0)
+            .bind(limit)
+            .fetch_all(self.keyed())
             .await?
-            .into_iter()
-            .map(|(item, severity, points, remark)| {
-                Ok(Finding {
-                    item,
-                    severity: decode(Severity::from_code, &severity, "severity")?,
-                    points: points as u32,
-                    remark,
-                })
-            })
-            .collect::<Result<Vec<_>, DbError>>()?;
-            out.push(Inspection {
-                id: inspection_id,
-                replies: self.published_replies(inspection_id).await?,
-                date,
-                kind: decode(InspectionKind::from_code, &kind, "inspection kind")?,
-                office,
-                dynamic_grade: grade.as_deref().map(|g| decode(DynamicGrade::from_code, g, "grade")).transpose()?,
-                findings,
+        {
+            findings.entry(inspection).or_default().push(Finding {
+                item,
+                severity: decode(Severity::from_code, &severity, "severity")?,
+                points: points as u32,
+                remark,
             });
         }
-        Ok(out)
+        let mut replies = self.published_replies(id.0, limit).await?;
+        rows.into_iter()
+            .map(|(inspection_id, date, kind, office, grade)| {
+                Ok(Inspection {
+                    id: inspection_id,
+                    replies: replies.remove(&inspection_id).unwrap_or_default(),
+                    date,
+                    kind: decode(InspectionKind::from_code, &kind, "inspection kind")?,
+                    office,
+                    dynamic_grade: grade.as_deref().map(|g| decode(DynamicGrade::from_code, g, "grade")).transpose()?,
+                    findings: findings.remove(&inspection_id).unwrap_or_default(),
+                })
+            })
+            .collect()
     }
 }
 

@@ -93,7 +93,7 @@ impl Db {
         )
         .bind(&fresh)
         .bind(venue.0)
-        .fetch_one(&self.pool)
+        .fetch_one(self.keyed())
         .await?;
         let (checks, online): (i64, i64) = sqlx::query_as(
             "SELECT coalesce(CAST(sum(d.checks) AS BIGINT), 0), coalesce(CAST(sum(d.online) AS BIGINT), 0)
@@ -102,7 +102,7 @@ impl Db {
         )
         .bind(venue.0)
         .bind(programme::window_start(china_time::day(now)).to_string())
-        .fetch_one(&self.pool)
+        .fetch_one(self.keyed())
         .await?;
         Ok(StreamHonesty {
             cameras: cameras as u32,

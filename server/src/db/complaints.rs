@@ -131,15 +131,17 @@ impl Db {
 
     /// The venue and its public cameras, for the form.
     pub async fn complaint_venue(&self, id: VenueId) -> Result<Option<FormVenue>, DbError> {
-        let Some(row) =
-            sqlx::query("SELECT name, address FROM venues WHERE id = $1").bind(id.0).fetch_optional(&self.pool).await?
+        let Some(row) = sqlx::query("SELECT name, address FROM venues WHERE id = $1")
+            .bind(id.0)
+            .fetch_optional(self.keyed())
+            .await?
         else {
             return Ok(None);
         };
         let cameras: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM cameras WHERE venue_id = $1 AND is_public = 1 ORDER BY id")
                 .bind(id.0)
-                .fetch_all(&self.pool)
+                .fetch_all(self.keyed())
                 .await?;
         Ok(Some(FormVenue { id, name: row.get(0), address: row.get(1), cameras }))
     }

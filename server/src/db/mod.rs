@@ -168,6 +168,9 @@ pub(crate) fn numbered(sql: &str) -> String {
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    /// Connections for lookups by key (a venue's page: its licence, cameras, inspections): on
+    /// PostgreSQL they use generic plans (see [`Db::keyed`]); on SQLite the same pool.
+    keyed: AnyPool,
     backend: Backend,
     /// The programme's public figures of the year so far, with when they were computed: a
     /// year of key figures is too much work for every page view (`kpis::public_year`).
@@ -185,6 +188,16 @@ impl Db {
                 Ok(tx)
             }
         }
+    }
+
+    /// The pool for queries that look rows up by a key (`WHERE venue_id = $1`), whose best plan
+    /// never depends on the key's value. PostgreSQL would otherwise plan most of them afresh at
+    /// every execution (a custom plan costs more to make than to run: 0.1–0.4 ms against
+    /// 0.01–0.04 ms for the venue page's queries, docs/benchmarks.md); these connections plan
+    /// each statement once. Searches, ranges of days and anything whose plan depends on its
+    /// values stay on the main pool.
+    pub(crate) fn keyed(&self) -> &AnyPool {
+        &self.keyed
     }
 
     /// The engine this handle runs on.
@@ -226,7 +239,21 @@ impl Db {
             }
             Backend::Postgres => AnyPoolOptions::new().max_connections(16).connect(url).await.map_err(DbError::Open)?,
         };
-        Ok(Db { pool, backend, public_year: Default::default() })
+        let keyed = match backend {
+            Backend::Sqlite => pool.clone(),
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        sqlx::query("SET plan_cache_mode = force_generic_plan").execute(&mut *conn).await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await
+                .map_err(DbError::Open)?,
+        };
+        Ok(Db { pool, keyed, backend, public_year: Default::default() })
     }
 
     /// Applies pending migrations; returns how many were applied.
@@ -277,6 +304,7 @@ impl Db {
     }
 
     pub async fn close(&self) {
+        self.keyed.close().await;
         self.pool.close().await;
     }
 }

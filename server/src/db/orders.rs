@@ -727,7 +727,7 @@ impl Db {
              ORDER BY x.observed_at DESC, x.id DESC"
         ))
         .bind(bound)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?;
         rows.into_iter()
             .map(|r| {
@@ -848,7 +848,7 @@ impl Db {
              WHERE o.venue_id = $1"
         ))
         .bind(venue.0)
-        .fetch_all(&self.pool)
+        .fetch_all(self.keyed())
         .await?;
         let mut by_violation = std::collections::HashMap::new();
         for (violation, id, year, seq, office, state, issued, due, ext, asked, closed, reply) in orders {

@@ -4,6 +4,7 @@
 use super::{Db, DbError};
 use app::api::VenueReply;
 use serde::Serialize;
+use std::collections::HashMap;
 
 /// The longest reply accepted, in characters.
 pub const MAX_REPLY_CHARS: usize = 2000;
@@ -207,25 +208,31 @@ impl Db {
             .collect())
     }
 
-    /// The published replies to one inspection, oldest first.
-    pub(crate) async fn published_replies(&self, inspection_id: i64) -> Result<Vec<VenueReply>, DbError> {
-        let rows = sqlx::query_as::<_, (Option<String>, String, String)>(
-            "SELECT f.item, r.body, r.moderated_at FROM venue_replies r
+    /// The published replies to the venue's inspections that the venue page lists (the
+    /// newest `limit`), oldest first, by inspection.
+    pub(crate) async fn published_replies(
+        &self,
+        venue: i64,
+        limit: i64,
+    ) -> Result<HashMap<i64, Vec<VenueReply>>, DbError> {
+        let rows = sqlx::query_as::<_, (i64, Option<String>, String, String)>(&format!(
+            "SELECT r.inspection_id, f.item, r.body, r.moderated_at FROM venue_replies r
              LEFT JOIN findings f ON f.id = r.finding_id
-             WHERE r.inspection_id = $1 AND r.status = 'published' ORDER BY r.moderated_at, r.id",
-        )
-        .bind(inspection_id)
-        .fetch_all(&self.pool)
+             WHERE r.inspection_id IN ({}) AND r.status = 'published' ORDER BY r.moderated_at, r.id",
+            super::catalog::LISTED_INSPECTIONS
+        ))
+        .bind(venue)
+        .bind(limit)
+        .fetch_all(self.keyed())
         .await?;
-        rows.into_iter()
-            .map(|(finding, body, moderated_at)| {
-                // The day it was published, in China Standard Time.
-                let at = chrono::DateTime::parse_from_rfc3339(&moderated_at)
-                    .map_err(|e| DbError::Corrupt(format!("reply moderated at {moderated_at:?}: {e}")))?;
-                let published_on =
-                    (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive().to_string();
-                Ok(VenueReply { finding, body, published_on })
-            })
-            .collect()
+        let mut out: HashMap<i64, Vec<VenueReply>> = HashMap::new();
+        for (inspection, finding, body, moderated_at) in rows {
+            // The day it was published, in China Standard Time.
+            let at = chrono::DateTime::parse_from_rfc3339(&moderated_at)
+                .map_err(|e| DbError::Corrupt(format!("reply moderated at {moderated_at:?}: {e}")))?;
+            let published_on = (at.with_timezone(&chrono::Utc) + chrono::Duration::hours(8)).date_naive().to_string();
+            out.entry(inspection).or_default().push(VenueReply { finding, body, published_on });
+        }
+        Ok(out)
     }
 }

@@ -22,10 +22,26 @@ const INDEX_SQL: &str = "
     SELECT substr(s, i, 2), venue_id FROM positions WHERE i < length(s)
     ON CONFLICT DO NOTHING";
 
-/// Re-indexes one venue after its name or address may have changed.
+/// Re-indexes one venue after its name or address may have changed; its terms' counts in
+/// `search_term_counts` follow.
 pub(crate) async fn reindex_venue(conn: &mut AnyConnection, venue_id: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE search_term_counts SET venues = venues - 1
+         WHERE term IN (SELECT term FROM venue_search_terms WHERE venue_id = $1)",
+    )
+    .bind(venue_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM search_term_counts WHERE venues <= 0").execute(&mut *conn).await?;
     sqlx::query("DELETE FROM venue_search_terms WHERE venue_id = $1").bind(venue_id).execute(&mut *conn).await?;
     sqlx::query(INDEX_SQL).bind(venue_id).execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO search_term_counts (term, venues) SELECT term, 1 FROM venue_search_terms WHERE venue_id = $1
+         ON CONFLICT (term) DO UPDATE SET venues = search_term_counts.venues + 1",
+    )
+    .bind(venue_id)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -33,6 +49,17 @@ pub(crate) async fn reindex_venue(conn: &mut AnyConnection, venue_id: i64) -> Re
 pub(crate) async fn reindex_all(tx: &mut sqlx::Transaction<'_, sqlx::Any>) -> Result<(), DbError> {
     sqlx::query("DELETE FROM venue_search_terms").execute(&mut **tx).await?;
     sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&mut **tx).await?;
+    recount(tx).await
+}
+
+/// Counts every term's venues afresh.
+async fn recount(conn: &mut AnyConnection) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM search_term_counts").execute(&mut *conn).await?;
+    sqlx::query(
+        "INSERT INTO search_term_counts (term, venues) SELECT term, count(*) FROM venue_search_terms GROUP BY term",
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 
@@ -61,7 +88,10 @@ impl Db {
             sqlx::query_scalar("SELECT 1 FROM venue_search_terms LIMIT 1").fetch_optional(&self.pool).await?;
         let venues: Option<i64> = sqlx::query_scalar("SELECT 1 FROM venues LIMIT 1").fetch_optional(&self.pool).await?;
         if indexed.is_none() && venues.is_some() {
-            sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&self.pool).await?;
+            let mut tx = self.pool.begin().await?;
+            sqlx::query(INDEX_SQL).bind(None::<i64>).execute(&mut *tx).await?;
+            recount(&mut tx).await?;
+            tx.commit().await?;
         }
         Ok(())
     }

@@ -135,3 +135,94 @@ async fn import_is_checked_atomic_and_idempotent() {
     let total = db.search_venues(&VenueQuery { page: 1, ..Default::default() }, 20).await.unwrap().total;
     assert_eq!(total as usize, server::demo::VENUE_COUNT + 2);
 }
+
+/// The counts search reads instead of counting rows (`venue_facets`, `search_term_counts`)
+/// equal the rows they count after venues are added, renamed, moved, graded and given cameras.
+#[tokio::test]
+async fn search_counts_follow_every_change_to_the_venues() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert!(mingchu(&data, &["seed-demo"]).0);
+    let pool = crate::support::database::pool(&data).await;
+    assert_counts_match(&pool).await;
+
+    let a = code("92440310MA5FTE001");
+    let venues = dir.path().join("venues.csv");
+    let header =
+        "credit_code,name,kind,jurisdiction_code,address,latitude,longitude,status,is_key_venue,connected_on\n";
+    std::fs::write(
+        &venues,
+        format!("{header}{a},新开粤菜馆,restaurant,440310001,深圳市坪山区坪山街道东纵路8号,,,operating,否,\n"),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    assert_counts_match(&pool).await;
+    let found = |q: &'static str| {
+        let data = data.clone();
+        async move {
+            let db = Db::connect(&crate::support::database::url(&data)).await.unwrap();
+            let page = db.search_venues(&VenueQuery { q: q.into(), page: 1, ..Default::default() }, 20).await.unwrap();
+            db.close().await;
+            page.total
+        }
+    };
+    assert_eq!(found("粤菜").await, 1);
+
+    // Renamed, moved to another street and made a central kitchen: the old terms no longer count.
+    std::fs::write(
+        &venues,
+        format!("{header}{a},湾区中央厨房,central_kitchen,440310004,深圳市坪山区石井街道田心路9号,,,operating,否,\n"),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "venues", venues.to_str().unwrap()]);
+    assert!(ok && out.contains("1 updated"), "{out}");
+    assert_counts_match(&pool).await;
+    assert_eq!(found("粤菜").await, 0);
+    assert_eq!(found("湾区").await, 1);
+
+    // Graded by an inspection, then given a public camera.
+    let inspections = dir.path().join("inspections.csv");
+    std::fs::write(
+        &inspections,
+        format!(
+            "inspection_ref,credit_code,inspected_on,kind,office,dynamic_grade,item,severity,points,remark\n\
+             PS-2026-0101,{a},2026-11-02,routine,深圳市市场监督管理局坪山监管局坪山监管所,fair,,,,\n"
+        ),
+    )
+    .unwrap();
+    let (ok, out) = mingchu(&data, &["import", "inspections", inspections.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    sqlx::query("INSERT INTO cameras (venue_id, name, area, is_public) SELECT id, '热厨', 'cooking', 1 FROM venues WHERE credit_code = $1")
+        .bind(&a)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_counts_match(&pool).await;
+}
+
+async fn assert_counts_match(pool: &sqlx::AnyPool) {
+    let facets: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT kind, grade, jurisdiction_id, with_cameras, venues FROM venue_facets WHERE venues > 0 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let counted: Vec<(String, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT kind, coalesce(current_grade, ''), jurisdiction_id, CASE WHEN public_cameras > 0 THEN 1 ELSE 0 END, count(*)
+         FROM venues GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    assert_eq!(facets, counted, "venue_facets");
+    let terms: Vec<(String, i64)> =
+        sqlx::query_as("SELECT term, venues FROM search_term_counts ORDER BY term").fetch_all(pool).await.unwrap();
+    let counted: Vec<(String, i64)> =
+        sqlx::query_as("SELECT term, count(*) FROM venue_search_terms GROUP BY term ORDER BY term")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(terms.len(), counted.len(), "search_term_counts: the same terms");
+    assert!(terms == counted, "search_term_counts equal the index");
+}
