@@ -3,8 +3,9 @@
 //! in docs/benchmarks.md). Every camera a node holds is checked every `--check-interval` (300 s
 //! by default), and each check is one write transaction: the lease's fence checked, the
 //! camera-day counted (with the roll-up triggers) and the camera's last check updated. This
-//! takes `CAMERAS` leases as one node and records one check for each, 16 at a time as the
-//! prober does, through the portal's own code (`Db::record_check` with the camera's fence).
+//! takes `CAMERAS` leases as one node and checks each once, 16 at a time, with the database work
+//! the prober does for an idle camera, through the portal's own code: the camera's settings and
+//! its picture health read, then `Db::record_check` with the camera's fence.
 //! Reported per round: checks per second, and CPU per check of this process and of every
 //! PostgreSQL process (read from /proc, so run it on the machine of the database).
 //! Not included: probing the camera itself (an RTSP session until a keyframe), which idle
@@ -71,7 +72,11 @@ async fn main() {
         futures::stream::iter(&fences)
             .map(|fence| {
                 let db = db.clone();
-                async move { db.record_check(fence.camera, true, at, Some(fence)).await.expect("check recorded") }
+                async move {
+                    db.camera(fence.camera).await.expect("settings read").expect("a camera");
+                    db.camera_picture(fence.camera).await.expect("picture health read");
+                    db.record_check(fence.camera, true, at, Some(fence)).await.expect("check recorded")
+                }
             })
             .buffer_unordered(CONCURRENCY)
             .collect::<Vec<()>>()

@@ -4,7 +4,9 @@
 //! play (a keyframe, and no B-frames in the frames after it).
 //!
 //! A camera already streaming (someone watches, or it is always on) is read from its hub; one
-//! that is connecting is left for the next round; any other is opened directly and closed
+//! that is connecting is waited for (up to the check's limit: a camera still dialling then has
+//! shown no picture, and counts as offline; skipping it would let a camera that is always
+//! reconnecting never count against the online rate); any other is opened directly and closed
 //! again, so a check never keeps an on-demand camera running.
 
 use super::supervisor::{unplayable, B_FRAME_CHECK, FRAME_TIMEOUT};
@@ -68,11 +70,24 @@ impl Prober {
         Ok((checked, online))
     }
 
+    /// The state of the camera's running hub, if it runs, once it is no longer connecting (or
+    /// [`CHECK_LIMIT`] has passed).
+    async fn settled_state(&self, id: CameraId) -> Option<CameraState> {
+        let deadline = Instant::now() + CHECK_LIMIT;
+        loop {
+            let state = self.cameras.running(id).map(|hub| hub.state());
+            if !matches!(state, Some(CameraState::Connecting)) || Instant::now() >= deadline {
+                return state;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
     /// Checks one camera and records the result; `None` when it was skipped.
     async fn check(&self, id: CameraId) -> Option<bool> {
-        let online = match self.cameras.running(id).map(|hub| hub.state()) {
+        let online = match self.settled_state(id).await {
             Some(CameraState::Online) => true,
-            Some(CameraState::Connecting) => return None,
+            Some(CameraState::Connecting) => false,
             // Unplayable is a fact about the camera; the supervisor retries it once a minute.
             Some(CameraState::Unplayable(_)) => false,
             Some(CameraState::Idle | CameraState::Offline(_)) | None => {
