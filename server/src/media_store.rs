@@ -67,10 +67,26 @@ impl CameraStore for NodeStore {
         self.db.camera_picture(camera).await.map_err(store_error)
     }
 
-    async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), StoreError> {
-        self.write(camera, |fence| async move { self.db.record_check(camera, online, at, fence.as_ref()).await })
-            .await
-            .map_err(store_error)
+    async fn record_checks(&self, checks: &[(CameraId, bool)], at: DateTime<Utc>) -> Result<(), StoreError> {
+        let mut batch = Vec::with_capacity(checks.len());
+        for &(camera, online) in checks {
+            let fence = match self.allowed(camera) {
+                crate::nodes::store::Allowed::Alone => None,
+                crate::nodes::store::Allowed::Held(fence) => Some(fence),
+                crate::nodes::store::Allowed::No => {
+                    tracing::debug!(camera = %camera, "check not recorded: the camera moved to another media node");
+                    continue;
+                }
+            };
+            batch.push(crate::db::Check { camera, online, fence });
+        }
+        for (camera, refused) in self.db.record_checks(&batch, at).await.map_err(store_error)? {
+            tracing::warn!(camera = %camera, error = %refused, "check not recorded");
+            if let (DbError::Fenced { .. }, Some(nodes)) = (&refused, &self.nodes) {
+                nodes.lost(camera).await;
+            }
+        }
+        Ok(())
     }
 }
 

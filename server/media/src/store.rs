@@ -37,6 +37,7 @@ pub trait CameraStore: Send + Sync + 'static {
     async fn cameras_to_check(&self) -> Result<Vec<CameraId>, StoreError>;
     /// The camera's picture health as frame analysis last judged it.
     async fn camera_picture(&self, camera: CameraId) -> Result<Option<HealthState>, StoreError>;
-    /// Records one periodic check.
-    async fn record_check(&self, camera: CameraId, online: bool, at: DateTime<Utc>) -> Result<(), StoreError>;
+    /// Records a batch of periodic checks made at `at` (online or not); a camera this process
+    /// may no longer write for is left out.
+    async fn record_checks(&self, checks: &[(CameraId, bool)], at: DateTime<Utc>) -> Result<(), StoreError>;
 }

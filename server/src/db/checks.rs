@@ -15,6 +15,15 @@ use mingchu_domain::programme::{self, counts_toward_online_now};
 use mingchu_domain::vocab::{CameraId, VenueId, VenueKind, VenueStatus};
 use std::collections::{BTreeMap, HashMap};
 
+/// One periodic check of a camera, with the fence of the node that made it (`None` on a portal
+/// without media nodes).
+#[derive(Clone, Debug)]
+pub struct Check {
+    pub camera: CameraId,
+    pub online: bool,
+    pub fence: Option<super::nodes::Fence>,
+}
+
 pub(crate) fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -35,7 +44,7 @@ impl Db {
     }
 
     /// Records one check of a camera at `at`, online or not as [`check_counts_as_online`]
-    /// decided.
+    /// decided; refused (`Fenced`, `NotHeld`) when `fence` no longer holds.
     ///
     /// [`check_counts_as_online`]: mingchu_domain::picture::check_counts_as_online
     pub async fn record_check(
@@ -45,31 +54,61 @@ impl Db {
         at: DateTime<Utc>,
         fence: Option<&super::nodes::Fence>,
     ) -> Result<(), DbError> {
-        let mut tx = self.write_tx().await?;
-        if let Some(fence) = fence {
-            super::nodes::hold(&mut tx, fence).await?;
+        let check = Check { camera, online, fence: fence.cloned() };
+        match self.record_checks(std::slice::from_ref(&check), at).await?.pop() {
+            Some((_, refused)) => Err(refused),
+            None => Ok(()),
         }
-        sqlx::query(
-            "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES ($1, $2, 1, $3)
-             ON CONFLICT (camera_id, day) DO UPDATE SET checks = camera_checks_daily.checks + 1, online = camera_checks_daily.online + excluded.online",
-        )
-        .bind(camera.0)
-        .bind(china_time::day(at).to_string())
-        .bind(online as i64)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE cameras SET last_check_at = $1, last_check_online = $2,
-                 last_seen_live = CASE WHEN $2 = 1 THEN $1 ELSE last_seen_live END
-             WHERE id = $3",
-        )
-        .bind(rfc3339(at))
-        .bind(i64::from(online))
-        .bind(camera.0)
-        .execute(&mut *tx)
-        .await?;
+    }
+
+    /// Records a batch of checks made at `at` in one write transaction (a check round writes
+    /// its results in batches: one transaction per camera was the limit at city scale,
+    /// docs/benchmarks.md). A check whose fence no longer holds is left out and returned with
+    /// the refusal; the others are written.
+    pub async fn record_checks(
+        &self,
+        checks: &[Check],
+        at: DateTime<Utc>,
+    ) -> Result<Vec<(CameraId, DbError)>, DbError> {
+        let mut refused = Vec::new();
+        if checks.is_empty() {
+            return Ok(refused);
+        }
+        let (day, at) = (china_time::day(at).to_string(), rfc3339(at));
+        let mut tx = self.write_tx().await?;
+        for check in checks {
+            if let Some(fence) = &check.fence {
+                match super::nodes::hold(&mut tx, fence).await {
+                    Ok(()) => {}
+                    Err(e @ (DbError::Fenced { .. } | DbError::NotHeld(_))) => {
+                        refused.push((check.camera, e));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            sqlx::query(
+                "INSERT INTO camera_checks_daily (camera_id, day, checks, online) VALUES ($1, $2, 1, $3)
+                 ON CONFLICT (camera_id, day) DO UPDATE SET checks = camera_checks_daily.checks + 1, online = camera_checks_daily.online + excluded.online",
+            )
+            .bind(check.camera.0)
+            .bind(&day)
+            .bind(check.online as i64)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE cameras SET last_check_at = $1, last_check_online = $2,
+                     last_seen_live = CASE WHEN $2 = 1 THEN $1 ELSE last_seen_live END
+                 WHERE id = $3",
+            )
+            .bind(&at)
+            .bind(i64::from(check.online))
+            .bind(check.camera.0)
+            .execute(&mut *tx)
+            .await?;
+        }
         tx.commit().await?;
-        Ok(())
+        Ok(refused)
     }
 
     /// Every camera of a venue that has joined the programme. Closed venues' cameras are

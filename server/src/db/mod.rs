@@ -39,6 +39,7 @@ pub mod venue_desk;
 
 pub use analysis::{CameraHealth, CaptureEvent, HealthChange, NewCapture, ReviewError};
 pub use cameras::{CameraListing, CameraRecord, NewCamera};
+pub use checks::Check;
 pub use complaints::{ComplaintFilter, ComplaintRecord, FeedbackError, NewComplaint, Stored, StoredPhoto, UpdateError};
 pub use import::ImportWriteError;
 pub use replies::{NewReply, ReplyError, ReplyListing, ReplyStatus};

@@ -114,6 +114,17 @@ async fn a_camera_is_won_once_moves_when_its_node_dies_and_the_old_holder_is_fen
     let b_fence = Fence { camera, node: b.clone(), epoch: 2 };
     db.record_camera_state(camera, "online", None, Some(&b_fence)).await.unwrap();
     assert_eq!(latest_state(&pool, 1).await.0, "online");
+    // A round's checks go in one batch: the stale holder's is left out and named, the
+    // holder's lands.
+    let before = checks().await;
+    let batch = [
+        server::db::Check { camera, online: true, fence: Some(a_fence.clone()) },
+        server::db::Check { camera, online: true, fence: Some(b_fence.clone()) },
+    ];
+    let refused = db.record_checks(&batch, t8).await.unwrap();
+    assert_eq!(refused.len(), 1, "{refused:?}");
+    assert!(matches!(refused[0], (c, DbError::Fenced { epoch: 1, now: 2, .. }) if c == camera), "{refused:?}");
+    assert_eq!(checks().await, before + 1, "the holder's check lands, the stale one's does not");
     assert_eq!(db.release_leases(&b, &[camera]).await.unwrap(), 1);
     assert!(db.record_camera_state(camera, "online", None, Some(&b_fence)).await.is_err(), "released means fenced");
     assert_eq!(db.take_leases(&a, &[camera], liveness.cutoff(t8), t8).await.unwrap(), vec![(camera, 3)]);

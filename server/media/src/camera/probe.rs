@@ -14,7 +14,7 @@ use super::{CameraState, Cameras};
 use crate::frame::Frame;
 use crate::source::{self, SourceError};
 use crate::store::{CameraStore, StoreError};
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use mingchu_domain::vocab::CameraId;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +22,9 @@ use tracing::Instrument;
 
 /// Cameras checked at the same time (a check mostly waits on the network).
 const CONCURRENCY: usize = 16;
+/// Checks recorded in one write transaction, at most: as many as have arrived since the last
+/// write (a round writes as it goes, so "online now" follows the round).
+const WRITE_BATCH: usize = 200;
 /// The longest a check waits for a playable picture (one long keyframe interval plus setup).
 const CHECK_LIMIT: Duration = Duration::from_secs(15);
 
@@ -57,16 +60,37 @@ impl Prober {
     /// One round: returns how many cameras were checked and how many were online.
     pub async fn check_all(&self) -> Result<(usize, usize), StoreError> {
         let ids = self.store.cameras_to_check().await?;
-        let results: Vec<Option<bool>> = futures::stream::iter(ids)
+        // Checks run 16 at a time while the results are written in batches beside them: the
+        // writer takes whatever has arrived since its last write.
+        let (results, mut arrived) = tokio::sync::mpsc::channel::<(CameraId, bool)>(WRITE_BATCH * 4);
+        let checking = futures::stream::iter(ids)
             .map(|id| {
                 let span = tracing::info_span!("check", camera = %id);
-                self.check(id).instrument(span)
+                self.check(id).map(move |online| online.map(|online| (id, online))).instrument(span)
             })
             .buffer_unordered(CONCURRENCY)
-            .collect()
-            .await;
-        let checked = results.iter().flatten().count();
-        let online = results.iter().flatten().filter(|ok| **ok).count();
+            .for_each(move |result| {
+                let results = results.clone();
+                async move {
+                    if let Some(result) = result {
+                        let _ = results.send(result).await;
+                    }
+                }
+            });
+        let writing = async {
+            let (mut checked, mut online) = (0, 0);
+            let mut batch = Vec::with_capacity(WRITE_BATCH);
+            while arrived.recv_many(&mut batch, WRITE_BATCH).await > 0 {
+                checked += batch.len();
+                online += batch.iter().filter(|(_, ok)| *ok).count();
+                if let Err(e) = self.store.record_checks(&batch, chrono::Utc::now()).await {
+                    tracing::error!(error = %e, cameras = batch.len(), "cannot record the camera checks");
+                }
+                batch.clear();
+            }
+            (checked, online)
+        };
+        let ((), (checked, online)) = tokio::join!(checking, writing);
         Ok((checked, online))
     }
 
@@ -83,7 +107,8 @@ impl Prober {
         }
     }
 
-    /// Checks one camera and records the result; `None` when it was skipped.
+    /// Checks one camera (the round records the results in batches); `None` when it was
+    /// skipped.
     async fn check(&self, id: CameraId) -> Option<bool> {
         let online = match self.settled_state(id).await {
             Some(CameraState::Online) => true,
@@ -120,11 +145,7 @@ impl Prober {
                 None
             }
         };
-        let online = mingchu_domain::picture::check_counts_as_online(online, picture);
-        if let Err(e) = self.store.record_check(id, online, chrono::Utc::now()).await {
-            tracing::error!(error = %e, "cannot record the camera check");
-        }
-        Some(online)
+        Some(mingchu_domain::picture::check_counts_as_online(online, picture))
     }
 }
 
