@@ -83,7 +83,8 @@ MINGCHU_DATABASE_URL="$CITY_DB" "$BIN" --data-dir "$DATA" user add --login bench
 token="$(MINGCHU_DATABASE_URL="$CITY_DB" "$BIN" --data-dir "$DATA" token create --login bench --name "bench-$$" --scope read 2>/dev/null | grep -Eo '[A-Za-z0-9_-]{32,}' | head -n1)"
 year="$(date +%Y)"
 printf '\n| request (one at a time) | run 1 | run 2 | run 3 |\n|---|---|---|---|\n'
-for path in "/api/v1/programme" "/api/v1/kpis" "/api/v1/kpis?scope=office:1&from=$year-01-01&to=$year-03-31"; do
+for path in "/api/v1/programme" "/api/v1/kpis" "/api/v1/kpis?scope=office:1&from=$year-01-01&to=$year-03-31" \
+  "/api/v1/kpis?from=$year-11-01&to=$year-11-30"; do
   times=()
   for _ in 1 2 3; do
     times+=("$(curl -s -o /dev/null -w '%{http_code} %{time_total}s' -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$path")")

@@ -121,8 +121,16 @@ fn search_filter(query: &VenueQuery, terms: &[String], plan: TextPlan, backend: 
         }
     }
     filter_conditions(query, &VENUE_COLUMNS, &mut conditions, &mut args);
-    let clause = if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-    (clause, args)
+    (where_clause(&conditions), args)
+}
+
+/// `WHERE a AND b …`, or nothing without conditions.
+fn where_clause(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conditions.join(" AND "))
+    }
 }
 
 /// Whether the query's text is itself its only index term (one or two characters): the index
@@ -335,8 +343,7 @@ impl Db {
             None => {
                 let (mut conditions, mut args) = (Vec::new(), Vec::new());
                 filter_conditions(query, &FACET_COLUMNS, &mut conditions, &mut args);
-                let filter =
-                    if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+                let filter = where_clause(&conditions);
                 (format!("SELECT coalesce(CAST(sum(f.venues) AS BIGINT), 0) FROM venue_facets f {filter}"), args)
             }
         };
